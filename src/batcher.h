@@ -1,0 +1,55 @@
+/* batcher.h: groups rows into batches and epochs, keeps the batch, running
+ * and epoch sums, and hands each finished batch or epoch to the report. */
+#ifndef RMSETAB_BATCHER_H
+#define RMSETAB_BATCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metric.h"
+#include "options.h"
+#include "report.h"
+
+struct batcher {
+	const struct options *opts;
+	struct report *report;
+	size_t pairs;
+
+	bool in_epoch;
+	uint64_t epoch;	 /* 1-based number of the current epoch */
+	char *key;	 /* its epoch column value, with -e */
+	size_t key_len, key_cap;
+	uint64_t batch; /* batches finished in this epoch */
+
+	struct metric_sums batch_sums, epoch_sums, running, all;
+	struct metric_mean mean; /* batch RMSEs since the last reset */
+	uint64_t epochs_done;
+	double last_mean, last_running; /* at the end of the last epoch */
+
+	/* The first epoch whose RMSE went past --fail-above, if any. */
+	bool failed;
+	uint64_t failed_epoch;
+	char *failed_key;
+	double failed_rmse;
+};
+
+void batcher_init(struct batcher *b, const struct options *opts,
+		  struct report *report);
+
+void batcher_free(struct batcher *b);
+
+/* Called at the start and the end of every input file. */
+void batcher_file_begin(struct batcher *b);
+void batcher_file_end(struct batcher *b);
+
+/* Adds one row of PAIRS values (the same count on every call) with weight
+ * W.  KEY is its epoch column value (KEY_LEN bytes), or NULL without -e.
+ * Returns -1 when out of memory (reported). */
+int batcher_row(struct batcher *b, const double *t, const double *p,
+		size_t pairs, double w, const char *key, size_t key_len);
+
+/* Ends the run: the total line, when there was more than one epoch. */
+void batcher_finish(struct batcher *b);
+
+#endif

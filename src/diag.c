@@ -1,0 +1,71 @@
+/* diag.c: messages on standard error, all in the form "rmsetab: FILE:LINE: ...". */
+#include "diag.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+void
+diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("rmsetab: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void
+diag_at(const char *file, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "rmsetab: %s:%" PRIu64 ": ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+char *
+diag_quote(char *buf, size_t size, const char *text, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	/* Keep room for the longest escape (4 bytes), "..." and the NUL. */
+	size_t room = size - 8, o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (o >= room) {
+			buf[o++] = '.';
+			buf[o++] = '.';
+			buf[o++] = '.';
+			break;
+		}
+		if (c == '\n') {
+			buf[o++] = '\\';
+			buf[o++] = 'n';
+		} else if (c == '\r') {
+			buf[o++] = '\\';
+			buf[o++] = 'r';
+		} else if (c == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = 't';
+		} else if (c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+		} else if (c < 0x20 || c == 0x7f) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -1,0 +1,22 @@
+/* diag.h: the one format of rmsetab's messages on standard error. */
+#ifndef RMSETAB_DIAG_H
+#define RMSETAB_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "rmsetab: MESSAGE" */
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "rmsetab: FILE:LINE: MESSAGE" */
+void diag_at(const char *file, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Writes TEXT into BUF as something safe to put between quotes on one line:
+ * control bytes escaped, long text cut with "...".  Returns BUF. */
+char *diag_quote(char *buf, size_t size, const char *text, size_t len);
+
+/* Room diag_quote needs for its longest result. */
+#define DIAG_QUOTE_SIZE 96
+
+#endif

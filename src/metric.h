@@ -1,0 +1,51 @@
+/* metric.h: the arithmetic of RMSE on accumulated sums; no I/O.
+ *
+ * Sums are kept in double-double (about 106 bits), and each squared error
+ * enters them exactly, so a printed RMSE is the correctly rounded value
+ * except in cases within about 2^-100 of a rounding tie.  The sums of two
+ * sets of rows merge into the sums of their union, whatever the order. */
+#ifndef RMSETAB_METRIC_H
+#define RMSETAB_METRIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* An unevaluated sum hi + lo with |lo| <= ulp(hi) / 2. */
+struct metric_dd {
+	double hi, lo;
+};
+
+/* What RMSE needs to know about a set of rows. */
+struct metric_sums {
+	struct metric_dd sq;	 /* sum over rows of w * sum over pairs of (p - t)^2 */
+	struct metric_dd weight; /* sum over rows of w */
+	uint64_t rows;
+};
+
+/* The row-weighted mean of batch RMSEs: sum of rows_b * rmse_b, and rows. */
+struct metric_mean {
+	struct metric_dd total;
+	uint64_t rows;
+};
+
+void metric_sums_init(struct metric_sums *s);
+
+/* Adds one row of PAIRS true and predicted values, with weight W. */
+void metric_sums_add(struct metric_sums *s, const double *t, const double *p,
+		     size_t pairs, double w);
+
+void metric_sums_merge(struct metric_sums *into, const struct metric_sums *from);
+
+/* sqrt(sq / (pairs * weight)), or NaN when the weight is zero. */
+double metric_rmse(const struct metric_sums *s, size_t pairs);
+
+void metric_mean_init(struct metric_mean *m);
+
+/* Adds one batch, weighted by its row count. */
+void metric_mean_add(struct metric_mean *m, const struct metric_sums *batch,
+		     size_t pairs);
+
+/* The mean, or NaN when no batch (or a batch whose RMSE is NaN) was added. */
+double metric_mean_value(const struct metric_mean *m);
+
+#endif

@@ -1,0 +1,29 @@
+/* options.h: the settings that shape one run; main fills them in, every other
+ * module reads them through a const pointer. */
+#ifndef RMSETAB_OPTIONS_H
+#define RMSETAB_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum reset_mode { RESET_EPOCH, RESET_NEVER };
+
+enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL };
+
+struct options {
+	const char *true_cols;	/* -t; NULL: find the columns by their usual names */
+	const char *pred_cols;	/* -p */
+	const char *weight_col; /* -w; NULL: every row weighs 1 */
+	const char *epoch_col;	/* -e; NULL: each input file is one epoch */
+	size_t batch_size;
+	enum reset_mode reset;
+	enum out_format format;
+	unsigned char delim;
+	bool header;
+	bool summary;
+	bool skip_invalid;
+	bool has_fail_above;
+	double fail_above;
+};
+
+#endif
