@@ -152,7 +152,7 @@ parse_error(struct reader *r, struct csv_parser *p, unsigned char bad)
 			r->nfields + 1, diag_quote(q, sizeof q, (char *)&bad, 1));
 	else
 		diag_at(r->name, line,
-			"column %zu: quote inside an unquoted field '%s'",
+			"column %zu: quote inside an unquoted field '%s\"'",
 			r->nfields + 1,
 			diag_quote(q, sizeof q, partial, plen));
 }

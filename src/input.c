@@ -196,8 +196,8 @@ on_row(struct input *in, const struct csvin_record *rec)
 	int r;
 
 	if (rec->nfields != in->nfields) {
-		diag_at(in->name, rec->line[0], "row has %zu fields, %s has %zu",
-			rec->nfields,
+		diag_at(in->name, rec->line[0], "row has %zu field%s, %s has %zu",
+			rec->nfields, rec->nfields == 1 ? "" : "s",
 			in->names != NULL ? "the header" : "the first row",
 			in->nfields);
 		return -1;
