@@ -17,8 +17,8 @@ struct batcher {
 	size_t pairs;
 
 	bool in_epoch;
-	uint64_t epoch;	 /* 1-based number of the current epoch */
-	char *key;	 /* its epoch column value, with -e */
+	uint64_t epoch; /* 1-based number of the current epoch */
+	char *key;	/* its epoch column value, with -e */
 	size_t key_len, key_cap;
 	uint64_t batch; /* batches finished in this epoch */
 

@@ -40,7 +40,8 @@ lookup(const char *s, size_t len, const char *const *names, size_t n,
 
 	if (names != NULL) {
 		for (size_t i = 0; i < n; i++) {
-			if (strlen(names[i]) != len || memcmp(names[i], s, len) != 0)
+			if (strlen(names[i]) != len ||
+			    memcmp(names[i], s, len) != 0)
 				continue;
 			if (found >= 0) {
 				dup[0] = (size_t)found;
@@ -204,8 +205,9 @@ int
 columns_default(const char *const *names, size_t n, size_t *t, size_t *p,
 		char *err)
 {
-	static const char *const pairs[][2] = {
-		{"y_true", "y_pred"}, {"true", "pred"}, {"target", "prediction"}};
+	static const char *const pairs[][2] = {{"y_true", "y_pred"},
+					       {"true", "pred"},
+					       {"target", "prediction"}};
 	size_t dup[2];
 
 	if (names != NULL) {

@@ -80,8 +80,8 @@ on_field(void *data, size_t len, void *ctx)
 	if (r->stop)
 		return;
 	r->last_cr = 0;
-	if (grow_fields(r) != 0 ||
-	    grow((void **)&r->text, &r->text_cap, r->text_used + len + 1, 1) != 0) {
+	if (grow_fields(r) != 0 || grow((void **)&r->text, &r->text_cap,
+					r->text_used + len + 1, 1) != 0) {
 		diag("%s: out of memory", r->name);
 		r->stop = 1;
 		return;
@@ -94,7 +94,9 @@ on_field(void *data, size_t len, void *ctx)
 	r->line_of[r->nfields] = r->line;
 	r->nfields++;
 	r->text_used += len + 1;
-	for (const char *nl = s; len > 0 && (nl = memchr(nl, '\n', len - (size_t)(nl - s))) != NULL; nl++)
+	for (const char *nl = s;
+	     len > 0 && (nl = memchr(nl, '\n', len - (size_t)(nl - s))) != NULL;
+	     nl++)
 		r->line++;
 }
 
@@ -149,12 +151,12 @@ parse_error(struct reader *r, struct csv_parser *p, unsigned char bad)
 		diag_at(r->name, line,
 			"column %zu: '%s' after the closing quote of a quoted "
 			"field",
-			r->nfields + 1, diag_quote(q, sizeof q, (char *)&bad, 1));
+			r->nfields + 1,
+			diag_quote(q, sizeof q, (char *)&bad, 1));
 	else
 		diag_at(r->name, line,
 			"column %zu: quote inside an unquoted field '%s\"'",
-			r->nfields + 1,
-			diag_quote(q, sizeof q, partial, plen));
+			r->nfields + 1, diag_quote(q, sizeof q, partial, plen));
 }
 
 int

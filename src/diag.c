@@ -1,4 +1,5 @@
-/* diag.c: messages on standard error, all in the form "rmsetab: FILE:LINE: ...". */
+/* diag.c: messages on standard error, all in the form "rmsetab: FILE:LINE:
+ * ...". */
 #include "diag.h"
 
 #include <inttypes.h>

@@ -55,7 +55,8 @@ static const char *
 column_name(const struct input *in, size_t i, char *buf, size_t size)
 {
 	if (in->names != NULL)
-		return diag_quote(buf, size, in->names[i], strlen(in->names[i]));
+		return diag_quote(buf, size, in->names[i],
+				  strlen(in->names[i]));
 	snprintf(buf, size, "%zu", i + 1);
 	return buf;
 }
@@ -185,7 +186,8 @@ field_number(struct input *in, const struct csvin_record *rec, size_t i,
 			name, weight ? "weight" : "number", text);
 	else
 		diag_at(in->name, rec->line[i],
-			"column %s: invalid weight '%s' (negative)", name, text);
+			"column %s: invalid weight '%s' (negative)", name,
+			text);
 	return -1;
 }
 
@@ -196,16 +198,19 @@ on_row(struct input *in, const struct csvin_record *rec)
 	int r;
 
 	if (rec->nfields != in->nfields) {
-		diag_at(in->name, rec->line[0], "row has %zu field%s, %s has %zu",
-			rec->nfields, rec->nfields == 1 ? "" : "s",
+		diag_at(in->name, rec->line[0],
+			"row has %zu field%s, %s has %zu", rec->nfields,
+			rec->nfields == 1 ? "" : "s",
 			in->names != NULL ? "the header" : "the first row",
 			in->nfields);
 		return -1;
 	}
 	in->rows_read++;
 	for (size_t j = 0; j < in->file_pairs; j++) {
-		if ((r = field_number(in, rec, in->tcol[j], false, &in->t[j])) != 0 ||
-		    (r = field_number(in, rec, in->pcol[j], false, &in->p[j])) != 0)
+		if ((r = field_number(in, rec, in->tcol[j], false,
+				      &in->t[j])) != 0 ||
+		    (r = field_number(in, rec, in->pcol[j], false,
+				      &in->p[j])) != 0)
 			return r < 0 ? -1 : 0;
 	}
 	if (in->wcol != NO_COLUMN &&
@@ -281,7 +286,8 @@ input_report_skips(const struct input *in)
 	     i++)
 		used += (size_t)snprintf(where + used, sizeof where - used,
 					 "%s%s:%" PRIu64, i ? ", " : "",
-					 in->skipped[i].name, in->skipped[i].line);
+					 in->skipped[i].name,
+					 in->skipped[i].line);
 	diag("skipped %" PRIu64 " of %" PRIu64
 	     " rows with invalid numbers (--skip-invalid), at %s%s",
 	     in->rows_skipped, in->rows_read, where,

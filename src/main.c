@@ -50,6 +50,7 @@ static const char usage_text[] =
 	"               [-r epoch|never] [-t cols] [-w col] [--fail-above x]\n"
 	"               [--skip-invalid] [file ...]\n";
 
+/* clang-format off: the help text is laid out as it prints */
 static const char help_text[] =
 	"Print the RMSE of each batch next to the running (stateful) RMSE and\n"
 	"the mean of batch RMSEs, per batch and per epoch, from true and\n"
@@ -82,6 +83,7 @@ static const char help_text[] =
 	"\n"
 	"Exit status: 0 success, 1 --fail-above exceeded, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
+/* clang-format on */
 
 static void
 usage_error(const char *fmt, const char *arg)
@@ -115,8 +117,9 @@ parse_delimiter(const char *s)
 	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
 		return '\t';
 	if (strlen(s) != 1)
-		usage_error("invalid delimiter '%s': expected one byte, or 'tab'",
-			    s);
+		usage_error(
+			"invalid delimiter '%s': expected one byte, or 'tab'",
+			s);
 	if (*s == '"' || *s == '\n' || *s == '\r')
 		usage_error("invalid delimiter '%s': the quote and line ends "
 			    "cannot delimit fields",
@@ -201,9 +204,10 @@ parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))
-		usage_error("%s", o->true_cols == NULL
-					  ? "-p needs -t: give both, or neither"
-					  : "-t needs -p: give both, or neither");
+		usage_error("%s",
+			    o->true_cols == NULL
+				    ? "-p needs -t: give both, or neither"
+				    : "-t needs -p: give both, or neither");
 }
 
 /* Opens every input before any is read, so that a missing file is found

@@ -114,7 +114,8 @@ metric_sums_add(struct metric_sums *s, const double *t, const double *p,
 
 	for (size_t j = 0; j < pairs; j++) {
 		/* p - t exactly as dh + dl, then (dh + dl)^2 to double-double:
-		 * dh^2 exactly by TwoProduct, 2 dh dl and dl^2 in the low part. */
+		 * dh^2 exactly by TwoProduct, 2 dh dl and dl^2 in the low part.
+		 */
 		struct metric_dd d = two_sum(p[j], -t[j]);
 		struct metric_dd e = two_prod(d.hi, d.hi);
 

@@ -17,7 +17,8 @@ struct metric_dd {
 
 /* What RMSE needs to know about a set of rows. */
 struct metric_sums {
-	struct metric_dd sq;	 /* sum over rows of w * sum over pairs of (p - t)^2 */
+	struct metric_dd
+		sq; /* sum over rows of w * sum over pairs of (p - t)^2 */
 	struct metric_dd weight; /* sum over rows of w */
 	uint64_t rows;
 };
@@ -34,7 +35,8 @@ void metric_sums_init(struct metric_sums *s);
 void metric_sums_add(struct metric_sums *s, const double *t, const double *p,
 		     size_t pairs, double w);
 
-void metric_sums_merge(struct metric_sums *into, const struct metric_sums *from);
+void metric_sums_merge(struct metric_sums *into,
+		       const struct metric_sums *from);
 
 /* sqrt(sq / (pairs * weight)), or NaN when the weight is zero. */
 double metric_rmse(const struct metric_sums *s, size_t pairs);

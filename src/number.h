@@ -6,7 +6,8 @@
 
 enum number_status {
 	NUMBER_OK,	/* a finite number, correctly rounded to binary64 */
-	NUMBER_INVALID, /* not a decimal number (empty, text, inf, nan, hex...) */
+	NUMBER_INVALID, /* not a decimal number (empty, text, inf, nan, hex...)
+			 */
 	NUMBER_RANGE	/* a decimal number too large for binary64 */
 };
 

@@ -11,7 +11,8 @@ enum reset_mode { RESET_EPOCH, RESET_NEVER };
 enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL };
 
 struct options {
-	const char *true_cols;	/* -t; NULL: find the columns by their usual names */
+	const char *
+		true_cols; /* -t; NULL: find the columns by their usual names */
 	const char *pred_cols;	/* -p */
 	const char *weight_col; /* -w; NULL: every row weighs 1 */
 	const char *epoch_col;	/* -e; NULL: each input file is one epoch */
