@@ -50,7 +50,8 @@ static const char usage_text[] =
 	"               [-r epoch|never] [-t cols] [-w col] [--fail-above x]\n"
 	"               [--skip-invalid] [file ...]\n";
 
-/* clang-format off: the help text is laid out as it prints */
+/* The help text is laid out as it prints. */
+/* clang-format off */
 static const char help_text[] =
 	"Print the RMSE of each batch next to the running (stateful) RMSE and\n"
 	"the mean of batch RMSEs, per batch and per epoch, from true and\n"
