@@ -1,0 +1,424 @@
+/* test_columns: column lists by name, index and range resolved against a
+ * header, and the default true/pred columns.  Messages that design.md
+ * fixes word for word are compared exactly (main.c prefixes them with
+ * "rmsetab: FILE:1: -t: "); the others must at least quote the item. */
+#include "columns.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+
+#define MAXCOLS 16
+#define END	((size_t)-1)
+
+struct resolve_case {
+	int line;
+	const char *spec;
+	const char *const *names; /* NULL: no header */
+	size_t n;
+	size_t want[MAXCOLS]; /* 0-based, up to END; ignored on error */
+	const char *err;      /* NULL: must succeed; else the exact message */
+	const char *err_has;  /* else: the message contains this */
+};
+
+static const char *const seed[] = {"true_0", "true_1", "true_2", "pred_0",
+				   "pred_1", "pred_2", "w"};
+static const char *const dashed[] = {"a-b", "c"};
+static const char *const dashed3[] = {"a", "b", "a-b"};
+static const char *const twoways[] = {"a", "a-b", "b-c", "c"};
+static const char *const dup[] = {"a", "b", "a"};
+static const char *const dup4[] = {"a", "b", "a", "c"};
+static const char *const numeric[] = {"2", "1", "x"};
+
+#define H(names)    names, sizeof names / sizeof names[0]
+#define NOHEADER(n) NULL, n
+
+/* The header list that follows an unknown name. */
+#define SEED_LIST                                                              \
+	"; the header has: true_0, true_1, true_2, pred_0, pred_1, pred_2, w"
+
+static const struct resolve_case cases[] = {
+	/* Single names and 1-based indices. */
+	{__LINE__, "true_0", H(seed), {0, END}, NULL, NULL},
+	{__LINE__, "w", H(seed), {6, END}, NULL, NULL},
+	{__LINE__, "1", H(seed), {0, END}, NULL, NULL},
+	{__LINE__, "7", H(seed), {6, END}, NULL, NULL},
+	{__LINE__, "007", H(seed), {6, END}, NULL, NULL},
+	/* Comma lists keep the order given, as pairs are made in order. */
+	{__LINE__, "1,3", H(seed), {0, 2, END}, NULL, NULL},
+	{__LINE__, "pred_2,true_0", H(seed), {5, 0, END}, NULL, NULL},
+	{__LINE__, "w,2,true_0", H(seed), {6, 1, 0, END}, NULL, NULL},
+	/* Ranges by index, by name, and mixed. */
+	{__LINE__, "1-3", H(seed), {0, 1, 2, END}, NULL, NULL},
+	{__LINE__, "2-2", H(seed), {1, END}, NULL, NULL},
+	{__LINE__, "true_0-true_2", H(seed), {0, 1, 2, END}, NULL, NULL},
+	{__LINE__, "pred_0-w", H(seed), {3, 4, 5, 6, END}, NULL, NULL},
+	{__LINE__, "true_1-5", H(seed), {1, 2, 3, 4, END}, NULL, NULL},
+	{__LINE__, "4-6,1-3", H(seed), {3, 4, 5, 0, 1, 2, END}, NULL, NULL},
+	{__LINE__, "true_0-true_2,w", H(seed), {0, 1, 2, 6, END}, NULL, NULL},
+	/* A name holding '-' is that name, not a range. */
+	{__LINE__, "a-b", H(dashed), {0, END}, NULL, NULL},
+	{__LINE__, "a-b", H(dashed3), {2, END}, NULL, NULL},
+	{__LINE__, "a-b-c", H(dashed), {0, 1, END}, NULL, NULL},
+	{__LINE__, "1-2", H(dashed), {0, 1, END}, NULL, NULL},
+	/* "a-b-c" is a to b-c and a-b to c: no guessing. */
+	{__LINE__, "a-b-c", H(twoways), {END}, NULL, "'a-b-c'"},
+	/* Backwards ranges. */
+	{__LINE__, "3-1", H(seed), {END}, NULL, "'3-1'"},
+	{__LINE__, "true_2-true_0", H(seed), {END}, NULL, "'true_2-true_0'"},
+	/* Unknown names list the header (design.md's exact text). */
+	{__LINE__,
+	 "x",
+	 H(dup),
+	 {END},
+	 "no column 'x'; the header has: a, b, a",
+	 NULL},
+	{__LINE__,
+	 "true_3",
+	 H(seed),
+	 {END},
+	 "no column 'true_3'" SEED_LIST,
+	 NULL},
+	{__LINE__,
+	 "true_0-true_9",
+	 H(seed),
+	 {END},
+	 "no column 'true_0-true_9'" SEED_LIST,
+	 NULL},
+	{__LINE__,
+	 "True_0",
+	 H(seed),
+	 {END},
+	 "no column 'True_0'" SEED_LIST,
+	 NULL},
+	{__LINE__, " w", H(seed), {END}, "no column ' w'" SEED_LIST, NULL},
+	/* A name used that is not unique is an error; one not used is not,
+	 * and its columns can still be had by index. */
+	{__LINE__,
+	 "a",
+	 H(dup),
+	 {END},
+	 "column name 'a' is ambiguous: columns 1 and 3 share it; select by "
+	 "index instead",
+	 NULL},
+	{__LINE__,
+	 "b,a",
+	 H(dup),
+	 {END},
+	 "column name 'a' is ambiguous: columns 1 and 3 share it; select by "
+	 "index instead",
+	 NULL},
+	{__LINE__,
+	 "a-c",
+	 H(dup4),
+	 {END},
+	 "column name 'a' is ambiguous: columns 1 and 3 share it; select by "
+	 "index instead",
+	 NULL},
+	{__LINE__, "b", H(dup), {1, END}, NULL, NULL},
+	{__LINE__, "3", H(dup), {2, END}, NULL, NULL},
+	{__LINE__, "b-c", H(dup4), {1, 2, 3, END}, NULL, NULL},
+	/* A header name is looked up before an index. */
+	{__LINE__, "1", H(numeric), {1, END}, NULL, NULL},
+	{__LINE__, "2", H(numeric), {0, END}, NULL, NULL},
+	{__LINE__, "3", H(numeric), {2, END}, NULL, NULL},
+	/* Indices out of range. */
+	{__LINE__, "0", H(seed), {END}, "no column '0'" SEED_LIST, NULL},
+	{__LINE__, "8", H(seed), {END}, "no column '8'" SEED_LIST, NULL},
+	{__LINE__, "0-2", H(seed), {END}, "no column '0-2'" SEED_LIST, NULL},
+	{__LINE__, "6-8", H(seed), {END}, "no column '6-8'" SEED_LIST, NULL},
+	{__LINE__, "-1", H(seed), {END}, "no column '-1'" SEED_LIST, NULL},
+	{__LINE__, "+1", H(seed), {END}, "no column '+1'" SEED_LIST, NULL},
+	{__LINE__,
+	 "99999999999999999999999",
+	 H(seed),
+	 {END},
+	 "no column '99999999999999999999999'" SEED_LIST,
+	 NULL},
+	{__LINE__,
+	 "18446744073709551617",
+	 H(seed),
+	 {END},
+	 "no column '18446744073709551617'" SEED_LIST,
+	 NULL},
+	/* No header: indices only, and the message gives the count. */
+	{__LINE__, "1", NOHEADER(10), {0, END}, NULL, NULL},
+	{__LINE__, "10", NOHEADER(10), {9, END}, NULL, NULL},
+	{__LINE__, "1-3,10", NOHEADER(10), {0, 1, 2, 9, END}, NULL, NULL},
+	{__LINE__,
+	 "12",
+	 NOHEADER(10),
+	 {END},
+	 "no column '12'; the input has 10 columns",
+	 NULL},
+	{__LINE__,
+	 "true_0",
+	 NOHEADER(10),
+	 {END},
+	 "no column 'true_0'; the input has 10 columns",
+	 NULL},
+	{__LINE__,
+	 "9-11",
+	 NOHEADER(10),
+	 {END},
+	 "no column '9-11'; the input has 10 columns",
+	 NULL},
+	/* Empty items. */
+	{__LINE__, "a,,b", H(dashed3), {END}, NULL, "'a,,b'"},
+	{__LINE__, "1,,2", H(seed), {END}, NULL, "'1,,2'"},
+	{__LINE__, "", H(seed), {END}, NULL, "''"},
+	{__LINE__, "1,", H(seed), {END}, NULL, "'1,'"},
+	{__LINE__, ",1", H(seed), {END}, NULL, "',1'"},
+};
+
+/* ERR is written on failure only; a sentinel shows whether it was. */
+static void
+check_resolve(const struct resolve_case *c)
+{
+	char err[COLUMNS_ERR_SIZE];
+	size_t *cols = NULL, count = 12345, nwant = 0;
+	int r;
+
+	strcpy(err, "(untouched)");
+	r = columns_resolve(c->spec, c->names, c->n, &cols, &count, err);
+	while (nwant < MAXCOLS && c->want[nwant] != END)
+		nwant++;
+	if (c->err == NULL && c->err_has == NULL) {
+		int same = r == 0 && count == nwant;
+
+		for (size_t i = 0; same && i < nwant; i++)
+			same = cols[i] == c->want[i];
+		check_count++;
+		if (!same) {
+			char got[200] = "", want[200] = "";
+			size_t g = 0, w = 0;
+
+			for (size_t i = 0; r == 0 && i < count && g < 150; i++)
+				g += (size_t)sprintf(got + g, " %zu", cols[i]);
+			for (size_t i = 0; i < nwant; i++)
+				w += (size_t)sprintf(want + w, " %zu",
+						     c->want[i]);
+			check_fail(__FILE__, c->line,
+				   "columns_resolve(\"%s\") is %d [%s ] (%s), "
+				   "expected 0 [%s ]",
+				   c->spec, r, got, r == 0 ? "no error" : err,
+				   want);
+		}
+		if (r == 0)
+			free(cols);
+		return;
+	}
+	if (r != -1) {
+		check_count++;
+		check_fail(__FILE__, c->line,
+			   "columns_resolve(\"%s\") is %d, expected -1 with "
+			   "\"%s\"",
+			   c->spec, r, c->err ? c->err : c->err_has);
+		if (r == 0)
+			free(cols);
+		return;
+	}
+	if (c->err != NULL)
+		check_str_at(__FILE__, c->line, err, c->err,
+			     "columns_resolve error");
+	else
+		check_contains_at(__FILE__, c->line, err, c->err_has,
+				  "columns_resolve error");
+}
+
+static void
+test_resolve_table(void)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_resolve(&cases[i]);
+}
+
+static void
+test_resolve_one(void)
+{
+	static const char *const abc[] = {"a", "b", "c"};
+	char err[COLUMNS_ERR_SIZE];
+	size_t col = 99;
+
+	CHECK_INT(columns_resolve_one("b", H(abc), &col, err), 0);
+	CHECK_U64(col, 1);
+	CHECK_INT(columns_resolve_one("3", H(abc), &col, err), 0);
+	CHECK_U64(col, 2);
+	/* A range of one column is one column. */
+	CHECK_INT(columns_resolve_one("c-c", H(abc), &col, err), 0);
+	CHECK_U64(col, 2);
+
+	/* design.md: "-w: 'a-c' names 3 columns, expected one". */
+	col = 99;
+	CHECK_INT(columns_resolve_one("a-c", H(abc), &col, err), -1);
+	CHECK_STR(err, "'a-c' names 3 columns, expected one");
+	CHECK_INT(columns_resolve_one("1,2", H(abc), &col, err), -1);
+	CHECK_STR(err, "'1,2' names 2 columns, expected one");
+	CHECK_U64(col, 99);
+
+	/* Errors of the list itself come through unchanged. */
+	CHECK_INT(columns_resolve_one("x", H(abc), &col, err), -1);
+	CHECK_STR(err, "no column 'x'; the header has: a, b, c");
+	CHECK_INT(columns_resolve_one("4", NOHEADER(3), &col, err), -1);
+	CHECK_STR(err, "no column '4'; the input has 3 columns");
+}
+
+struct default_case {
+	int line;
+	const char *const *names;
+	size_t n;
+	size_t t, p;
+	const char *err; /* NULL: must succeed */
+};
+
+static const char *const d_y[] = {"x", "y_true", "y_pred"};
+static const char *const d_y_rev[] = {"y_pred", "w", "y_true"};
+static const char *const d_plain[] = {"id", "true", "pred"};
+static const char *const d_plain_rev[] = {"pred", "true"};
+static const char *const d_target[] = {"target", "w", "prediction"};
+static const char *const d_both[] = {"true", "pred", "y_true", "y_pred"};
+static const char *const d_half[] = {"y_true", "true", "pred"};
+static const char *const d_half2[] = {"target", "pred", "true"};
+static const char *const d_two[] = {"a", "b"};
+static const char *const d_two_half[] = {"y_true", "b"};
+static const char *const d_three[] = {"a", "b", "c"};
+static const char *const d_one[] = {"y_true"};
+static const char *const d_case[] = {"Y_TRUE", "Y_PRED", "w"};
+static const char *const d_dup[] = {"true", "pred", "true"};
+
+static const struct default_case dcases[] = {
+	{__LINE__, H(d_y), 1, 2, NULL},
+	{__LINE__, H(d_y_rev), 2, 0, NULL},
+	{__LINE__, H(d_plain), 1, 2, NULL},
+	/* Names win over the two-column rule, even in the other order. */
+	{__LINE__, H(d_plain_rev), 1, 0, NULL},
+	{__LINE__, H(d_target), 0, 2, NULL},
+	/* y_true/y_pred before true/pred. */
+	{__LINE__, H(d_both), 2, 3, NULL},
+	/* Half a pair does not count: the next convention decides. */
+	{__LINE__, H(d_half), 1, 2, NULL},
+	{__LINE__, H(d_half2), 2, 1, NULL},
+	/* The only two columns there are. */
+	{__LINE__, H(d_two), 0, 1, NULL},
+	{__LINE__, H(d_two_half), 0, 1, NULL},
+	{__LINE__, NOHEADER(2), 0, 1, NULL},
+	/* Otherwise an error that lists the header (design.md). */
+	{__LINE__, H(d_three), 0, 0,
+	 "cannot tell which columns hold true and predicted values; give them "
+	 "with -t and -p; the header has: a, b, c"},
+	{__LINE__, H(d_one), 0, 0,
+	 "cannot tell which columns hold true and predicted values; give them "
+	 "with -t and -p; the header has: y_true"},
+	{__LINE__, H(d_case), 0, 0,
+	 "cannot tell which columns hold true and predicted values; give them "
+	 "with -t and -p; the header has: Y_TRUE, Y_PRED, w"},
+	{__LINE__, NOHEADER(3), 0, 0,
+	 "cannot tell which columns hold true and predicted values; give them "
+	 "with -t and -p; the input has 3 columns"},
+	/* A conventional name that is not unique is no answer either. */
+	{__LINE__, H(d_dup), 0, 0,
+	 "column name 'true' is ambiguous: columns 1 and 3 share it; select "
+	 "by index instead"},
+};
+
+static void
+test_default(void)
+{
+	for (size_t i = 0; i < sizeof dcases / sizeof dcases[0]; i++) {
+		const struct default_case *c = &dcases[i];
+		char err[COLUMNS_ERR_SIZE];
+		size_t t = 99, p = 99;
+		int r;
+
+		strcpy(err, "(untouched)");
+		r = columns_default(c->names, c->n, &t, &p, err);
+		if (c->err != NULL && r == -1) {
+			check_str_at(__FILE__, c->line, err, c->err,
+				     "columns_default error");
+			continue;
+		}
+		check_count++;
+		if (c->err != NULL)
+			check_fail(__FILE__, c->line,
+				   "columns_default is %d, t %zu, p %zu, "
+				   "expected -1 with \"%s\"",
+				   r, t, p, c->err);
+		else if (r != 0 || t != c->t || p != c->p)
+			check_fail(__FILE__, c->line,
+				   "columns_default is %d, t %zu, p %zu (%s), "
+				   "expected 0, t %zu, p %zu",
+				   r, t, p, r ? err : "no error", c->t, c->p);
+	}
+}
+
+/* A long header or spec must be cut to COLUMNS_ERR_SIZE, never overrun
+ * it: guard bytes after the buffer stay as they were. */
+static void
+test_long_messages(void)
+{
+	enum { NCOLS = 200, GUARD = 64 };
+	static char namebuf[NCOLS][40];
+	const char *names[NCOLS];
+	char spec[2000], buf[COLUMNS_ERR_SIZE + GUARD];
+	size_t *cols, count, t, p;
+	int guard_ok;
+
+	for (int i = 0; i < NCOLS; i++) {
+		snprintf(namebuf[i], sizeof namebuf[i],
+			 "a_rather_long_column_name_%03d", i);
+		names[i] = namebuf[i];
+	}
+
+	memset(buf, 'G', sizeof buf);
+	CHECK_INT(columns_resolve("x", names, NCOLS, &cols, &count, buf), -1);
+	CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
+	CHECK(strncmp(buf,
+		      "no column 'x'; the header has: "
+		      "a_rather_long_column_name_000, ",
+		      strlen("no column 'x'; the header has: "
+			     "a_rather_long_column_name_000, ")) == 0);
+	/* A cut list ends in "...", so that it is not taken for whole. */
+	CHECK(strlen(buf) > 3 && strcmp(buf + strlen(buf) - 3, "...") == 0);
+	guard_ok = 1;
+	for (int i = COLUMNS_ERR_SIZE; i < (int)sizeof buf; i++)
+		guard_ok &= buf[i] == 'G';
+	CHECK(guard_ok);
+
+	memset(buf, 'G', sizeof buf);
+	CHECK_INT(columns_default(names, NCOLS, &t, &p, buf), -1);
+	CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
+	guard_ok = 1;
+	for (int i = COLUMNS_ERR_SIZE; i < (int)sizeof buf; i++)
+		guard_ok &= buf[i] == 'G';
+	CHECK(guard_ok);
+
+	/* A spec longer than the buffer, in each kind of message: an
+	 * unknown name, an empty item, a range, and no header. */
+	for (int kind = 0; kind < 4; kind++) {
+		memset(spec, 'z', sizeof spec - 1);
+		spec[sizeof spec - 1] = '\0';
+		if (kind == 1)
+			memcpy(spec, "1,,", 3);
+		if (kind == 2)
+			spec[1000] = '-';
+		memset(buf, 'G', sizeof buf);
+		CHECK_INT(columns_resolve(spec, kind == 3 ? NULL : names, NCOLS,
+					  &cols, &count, buf),
+			  -1);
+		CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
+		guard_ok = 1;
+		for (int i = COLUMNS_ERR_SIZE; i < (int)sizeof buf; i++)
+			guard_ok &= buf[i] == 'G';
+		CHECK(guard_ok);
+	}
+}
+
+int
+main(void)
+{
+	test_resolve_table();
+	test_resolve_one();
+	test_default();
+	test_long_messages();
+	return check_finish("test_columns");
+}

@@ -1,0 +1,692 @@
+/* test_metric: the RMSE arithmetic alone.  Expected values are derived by
+ * hand or with integer arithmetic, and chosen so that the obvious double
+ * arithmetic gets them wrong: a test that plain summation would also pass
+ * says nothing about the double-double sums SPEC.md asks for. */
+#include "metric.h"
+#include "number.h"
+
+#include <float.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+static uint64_t rng_state = 0x2545f4914f6cdd1du;
+
+/* splitmix64: seeded, so that a failure is the same on every run. */
+static uint64_t
+rng(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static unsigned
+rng_below(unsigned n)
+{
+	return (unsigned)(rng() % n);
+}
+
+/* Uniform in [0, 1), all 53 bits random. */
+static double
+rng_unit(void)
+{
+	return (double)(rng() >> 11) * 0x1p-53;
+}
+
+/* Adds one row of one pair with error P - T. */
+static void
+add1(struct metric_sums *s, double t, double p, double w)
+{
+	metric_sums_add(s, &t, &p, 1, w);
+}
+
+/* Sums of N rows, each of error D and weight W, built from one row by
+ * merging a state into itself (doubling) and into an accumulator, bit by
+ * bit of N: counts far beyond what adding rows one by one could reach. */
+static struct metric_sums
+sums_of_many(uint64_t n, double d, double w)
+{
+	struct metric_sums acc, unit;
+
+	metric_sums_init(&acc);
+	metric_sums_init(&unit);
+	add1(&unit, 0.0, d, w);
+	for (;;) {
+		struct metric_sums copy;
+
+		if (n & 1)
+			metric_sums_merge(&acc, &unit);
+		n >>= 1;
+		if (n == 0)
+			break;
+		copy = unit;
+		metric_sums_merge(&unit, &copy);
+	}
+	return acc;
+}
+
+static void
+test_hand_cases(void)
+{
+	struct metric_sums s;
+
+	/* Nothing added: no weight, so no RMSE. */
+	metric_sums_init(&s);
+	CHECK_U64(s.rows, 0);
+	CHECK_DOUBLE(metric_rmse(&s, 1), NAN);
+
+	/* Errors 1 and -7: sqrt((1 + 49) / 2) = 5 exactly. */
+	metric_sums_init(&s);
+	add1(&s, 0.0, 1.0, 1.0);
+	add1(&s, 10.0, 3.0, 1.0);
+	CHECK_U64(s.rows, 2);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 5.0);
+
+	/* Negative and fractional values: error 4 exactly. */
+	metric_sums_init(&s);
+	add1(&s, -1.5, 2.5, 1.0);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 4.0);
+
+	/* No error at all is 0, not NaN and not -0. */
+	metric_sums_init(&s);
+	add1(&s, 3.0, 3.0, 1.0);
+	add1(&s, -0.0, 0.0, 2.0);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 0.0);
+
+	/* Weight 3 on error 1, weight 1 on error 5: sqrt((3 + 25) / 4) =
+	 * sqrt(7), and sqrt(7.0) is correctly rounded (IEEE 754). */
+	metric_sums_init(&s);
+	add1(&s, 0.0, 1.0, 3.0);
+	add1(&s, 0.0, 5.0, 1.0);
+	CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(7.0));
+	CHECK_DOUBLE(s.weight.hi + s.weight.lo, 4.0);
+
+	/* Weights that are not whole: 0.5 and 1.5 on error 2 give 2. */
+	metric_sums_init(&s);
+	add1(&s, 1.0, 3.0, 0.5);
+	add1(&s, 1.0, -1.0, 1.5);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 2.0);
+
+	/* A weight-0 row counts as a row but not in the RMSE. */
+	metric_sums_init(&s);
+	add1(&s, 0.0, 100.0, 0.0);
+	add1(&s, 0.0, 3.0, 1.0);
+	CHECK_U64(s.rows, 2);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 3.0);
+
+	/* Zero total weight: undefined, NaN, never 0 (SPEC.md). */
+	metric_sums_init(&s);
+	add1(&s, 0.0, 1.0, 0.0);
+	add1(&s, 0.0, 2.0, 0.0);
+	CHECK_U64(s.rows, 2);
+	CHECK_DOUBLE(metric_rmse(&s, 1), NAN);
+}
+
+/* D pairs a row pool into one RMSE with denominator D * sum(w). */
+static void
+test_pairs(void)
+{
+	struct metric_sums s;
+
+	/* One row, errors 1 and 7: sqrt(50 / 2) = 5. */
+	{
+		const double t[2] = {0.0, 0.0}, p[2] = {1.0, 7.0};
+
+		metric_sums_init(&s);
+		metric_sums_add(&s, t, p, 2, 1.0);
+		CHECK_U64(s.rows, 1);
+		CHECK_DOUBLE(metric_rmse(&s, 2), 5.0);
+	}
+
+	/* Weight 3 on errors (1, 2, 2), weight 1 on (0, 0, 3): sums 3 * 9 +
+	 * 9 = 36 over 3 * 4 = 12, so sqrt(3).  Dividing by the weight alone
+	 * would give 3, by D times the rows sqrt(6). */
+	{
+		const double t1[3] = {1.0, 1.0, -1.0}, p1[3] = {2.0, 3.0, 1.0};
+		const double t2[3] = {5.0, 0.0, 0.0}, p2[3] = {5.0, 0.0, -3.0};
+
+		metric_sums_init(&s);
+		metric_sums_add(&s, t1, p1, 3, 3.0);
+		metric_sums_add(&s, t2, p2, 3, 1.0);
+		CHECK_U64(s.rows, 2);
+		CHECK_DOUBLE(metric_rmse(&s, 3), sqrt(3.0));
+	}
+
+	/* The same pool as single-pair rows, one pair per row and the
+	 * weights repeated, gives the same RMSE. */
+	{
+		struct metric_sums r;
+		const double e1[3] = {1.0, 2.0, 2.0}, e2[3] = {0.0, 0.0, 3.0};
+
+		metric_sums_init(&r);
+		for (int j = 0; j < 3; j++) {
+			add1(&r, 0.0, e1[j], 3.0);
+			add1(&r, 0.0, e2[j], 1.0);
+		}
+		CHECK_DOUBLE(metric_rmse(&r, 1), metric_rmse(&s, 3));
+	}
+}
+
+static void
+test_mean(void)
+{
+	struct metric_mean m;
+	struct metric_sums a, b, c, z;
+
+	metric_mean_init(&m);
+	CHECK_U64(m.rows, 0);
+	CHECK_DOUBLE(metric_mean_value(&m), NAN);
+
+	/* Batch a: 2 rows, RMSE 5; batch b: 1 row, RMSE 2. */
+	metric_sums_init(&a);
+	add1(&a, 0.0, 1.0, 1.0);
+	add1(&a, 0.0, 7.0, 1.0);
+	metric_sums_init(&b);
+	add1(&b, 0.0, 2.0, 1.0);
+
+	/* One batch: its own RMSE. */
+	metric_mean_add(&m, &a, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), 5.0);
+
+	/* (2 * 5 + 1 * 2) / 3 = 4. */
+	metric_mean_add(&m, &b, 1);
+	CHECK_U64(m.rows, 3);
+	CHECK_DOUBLE(metric_mean_value(&m), 4.0);
+
+	/* Weighted by rows, not by weight: batch c is one row of weight
+	 * 100 and RMSE 3, so a then c is (2 * 5 + 3) / 3 = 13 / 3, and the
+	 * double quotient 13.0 / 3.0 is correctly rounded. */
+	metric_sums_init(&c);
+	add1(&c, 0.0, 3.0, 100.0);
+	metric_mean_init(&m);
+	metric_mean_add(&m, &a, 1);
+	metric_mean_add(&m, &c, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), 13.0 / 3.0);
+
+	/* A batch whose RMSE is NaN (zero weight) makes the mean NaN, and
+	 * later good batches do not hide it (metric.h). */
+	metric_sums_init(&z);
+	add1(&z, 0.0, 1.0, 0.0);
+	metric_mean_add(&m, &z, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), NAN);
+	metric_mean_add(&m, &a, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), NAN);
+	CHECK_U64(m.rows, 6);
+}
+
+/* The naive RMSE of rows of one pair: each error and square rounded to
+ * double, summed left to right.  Only used to show that a case tells
+ * exact arithmetic from naive arithmetic. */
+static double
+naive_rmse(const double *t, const double *p, const double *w, size_t n)
+{
+	double sq = 0.0, ws = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		double d = p[i] - t[i];
+
+		sq += w[i] * (d * d);
+		ws += w[i];
+	}
+	return sqrt(sq / ws);
+}
+
+/* Errors that are not doubles: p - t must enter the sums exactly. */
+static void
+test_exact_error(void)
+{
+	struct metric_sums s;
+
+	/* p = 1e16 + 2, t = 1: p - t = 1e16 + 1 is not a double (it rounds
+	 * to 1e16).  With weight 353^2 - 1 = 124608 on a zero error the
+	 * RMSE is (1e16 + 1) / 353 = 28328611898017 exactly; from the
+	 * rounded error it would be 28328611898016.997... */
+	{
+		const double t[2] = {1.0, 0.0}, p[2] = {1e16 + 2.0, 0.0};
+		const double w[2] = {1.0, 124608.0};
+
+		CHECK(naive_rmse(t, p, w, 2) != 28328611898017.0);
+		metric_sums_init(&s);
+		add1(&s, t[0], p[0], w[0]);
+		add1(&s, t[1], p[1], w[1]);
+		CHECK_DOUBLE(metric_rmse(&s, 1), 28328611898017.0);
+
+		/* The same with 124608 rows of weight 1, in either order,
+		 * and with the sign of the error turned. */
+		metric_sums_init(&s);
+		for (int i = 0; i < 124608; i++)
+			add1(&s, 0.0, 0.0, 1.0);
+		add1(&s, p[0], t[0], 1.0);
+		CHECK_U64(s.rows, 124609);
+		CHECK_DOUBLE(metric_rmse(&s, 1), 28328611898017.0);
+	}
+
+	/* Pairs pool too: one row of the error above and a zero error,
+	 * denominator 2 * (1 + 62303.5) = 124609. */
+	{
+		const double t[2] = {1.0, 0.0}, p[2] = {1e16 + 2.0, 0.0};
+		const double zt[2] = {0.0, 0.0};
+
+		metric_sums_init(&s);
+		metric_sums_add(&s, t, p, 2, 1.0);
+		metric_sums_add(&s, zt, zt, 2, 62303.5);
+		CHECK_DOUBLE(metric_rmse(&s, 2), 28328611898017.0);
+	}
+
+	/* p = 2^53 + 2, t = 1: error 2^53 + 1, a multiple of 3.  With
+	 * weight 8 on a zero error the RMSE is (2^53 + 1) / 3 =
+	 * 3002399751580331 exactly; naively 2^53 / 3, rounded to
+	 * 3002399751580330.5. */
+	{
+		const double t[2] = {1.0, 5.0}, p[2] = {0x1p53 + 2.0, 5.0};
+		const double w[2] = {1.0, 8.0};
+
+		CHECK(naive_rmse(t, p, w, 2) != 3002399751580331.0);
+		metric_sums_init(&s);
+		add1(&s, t[0], p[0], w[0]);
+		add1(&s, t[1], p[1], w[1]);
+		CHECK_DOUBLE(metric_rmse(&s, 1), 3002399751580331.0);
+	}
+}
+
+/* 2^20 (over 10^6) tiny squared errors next to one huge one: each tiny one
+ * is below half a unit in the last place of the huge one, so plain
+ * summation drops every one of them. */
+static void
+test_tiny_next_to_huge(void)
+{
+	/* Huge error 2^27 (square 2^54, unit in the last place 4), 2^20
+	 * errors of 1, and 2^20 - 1 zero errors: 2^21 rows, sum of squares
+	 * 2^54 + 2^20, mean 2^33 + 0.5, a double, so the correctly rounded
+	 * RMSE is sqrt(2^33 + 0.5).  Plain summation gets sqrt(2^33). */
+	for (int where = 0; where < 3; where++) {
+		struct metric_sums s;
+		double plain = 0.0;
+		long tiny = 1L << 20, zero = (1L << 20) - 1;
+		/* The huge one first, after half of the tiny ones, or last. */
+		long huge_at = where == 0 ? 0 : where == 1 ? tiny / 2 : tiny;
+
+		metric_sums_init(&s);
+		for (long i = 0; i < tiny + 1; i++) {
+			if (i == huge_at) {
+				add1(&s, -0x1p26, 0x1p26, 1.0);
+				plain += 0x1p54;
+			} else {
+				add1(&s, 0.5, 1.5, 1.0);
+				plain += 1.0;
+			}
+		}
+		for (long i = 0; i < zero; i++)
+			add1(&s, 1.0, 1.0, 1.0);
+		CHECK_U64(s.rows, 1u << 21);
+		if (where == 0)
+			CHECK(sqrt(plain / 0x1p21) != sqrt(0x1p33 + 0.5));
+		CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(0x1p33 + 0.5));
+	}
+
+	/* 10^6 errors of 1 after one of 2^27, and 48575 zero errors: 2^20
+	 * rows, sum 2^54 + 10^6 (a double, as 10^6 is a multiple of 4), mean
+	 * 2^34 + 10^6 / 2^20 (a double too). */
+	{
+		struct metric_sums s;
+
+		metric_sums_init(&s);
+		add1(&s, 0.0, 0x1p27, 1.0);
+		for (long i = 0; i < 1000000; i++)
+			add1(&s, 0.0, -1.0, 1.0);
+		for (long i = 0; i < 48575; i++)
+			add1(&s, 0.0, 0.0, 1.0);
+		CHECK_U64(s.rows, 1u << 20);
+		CHECK_DOUBLE(metric_rmse(&s, 1),
+			     sqrt(0x1p34 + 1000000.0 / 0x1p20));
+	}
+
+	/* Tiny weights next to a huge one: weight 2^60 on error 1, then
+	 * 2^16 rows of weight 1 and error 0: mean 2^60 / (2^60 + 2^16) =
+	 * 1 / (1 + 2^-44), whose square root is 1 - 2^-45 + 3 * 2^-91...,
+	 * correctly rounded 1 - 2^-45.  Dropping the small weights gives 1. */
+	{
+		struct metric_sums s;
+
+		metric_sums_init(&s);
+		add1(&s, 0.0, 1.0, 0x1p60);
+		for (long i = 0; i < 1L << 16; i++)
+			add1(&s, 0.0, 0.0, 1.0);
+		CHECK_DOUBLE(s.weight.hi + s.weight.lo, 0x1p60 + 0x1p16);
+		CHECK_DOUBLE(metric_rmse(&s, 1), 1.0 - 0x1p-45);
+	}
+}
+
+/* RMSE of one row of one pair is |p - t|, a double, whatever its size, as
+ * long as the square does not overflow (SPEC.md: "within one unit in the
+ * last place ... for any input whose sums do not overflow"). */
+static void
+test_single_row_scale(void)
+{
+	static const double errors[] = {
+		1e-150, 3e-155,	   1e-160, 1e-170, 1e-200,
+		1e-300, 0x1p-1074, 1e150,  1e154,  1.3e154,
+	};
+
+	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+		struct metric_sums s;
+
+		metric_sums_init(&s);
+		add1(&s, 0.0, errors[i], 1.0);
+		check_double_at(__FILE__, __LINE__, metric_rmse(&s, 1),
+				errors[i],
+				"metric_rmse of one tiny or huge error");
+	}
+
+	/* Random values and weights, where p - t is a double (TwoSum says
+	 * so), kept to where even the low half of w * (p - t)^2 is a normal
+	 * number: the cases above already cover the edges. */
+	for (int k = 0; k < 100000; k++) {
+		struct metric_sums s;
+		int scale = (int)rng_below(601) - 300;
+		double t = ldexp(rng_unit() - 0.5, scale);
+		double p =
+			ldexp(rng_unit() - 0.5, scale + (int)rng_below(9) - 4);
+		double w = k % 2 ? 1.0
+				 : ldexp(1.0 + rng_unit(),
+					 (int)rng_below(41) - 20);
+		double d = p - t, bb = d - p;
+
+		if ((p - (d - bb)) + (-t - bb) != 0.0)
+			continue;
+		metric_sums_init(&s);
+		add1(&s, t, p, w);
+		check_double_at(__FILE__, __LINE__, metric_rmse(&s, 1), fabs(d),
+				"metric_rmse of one row");
+	}
+}
+
+struct row {
+	double t[3], p[3], w;
+};
+
+static void
+random_rows(struct row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (int j = 0; j < 3; j++) {
+			int scale = (int)rng_below(41) - 20;
+
+			rows[i].t[j] = ldexp(rng_unit() - 0.5, scale);
+			rows[i].p[j] = rows[i].t[j] +
+				       ldexp(rng_unit() - 0.5,
+					     scale - (int)rng_below(30));
+		}
+		rows[i].w = rng_below(2) ? 1.0 : 4.0 * rng_unit();
+	}
+}
+
+static struct metric_sums
+sums_of_rows(const struct row *rows, size_t from, size_t to)
+{
+	struct metric_sums s;
+
+	metric_sums_init(&s);
+	for (size_t i = from; i < to; i++)
+		metric_sums_add(&s, rows[i].t, rows[i].p, 3, rows[i].w);
+	return s;
+}
+
+/* The sums of a set of rows split into pieces and merged back, in any
+ * order, give the RMSE of the whole set bit for bit: the batcher merges
+ * batch sums into running sums, and it must not matter how. */
+static void
+test_merge_orders(void)
+{
+	enum { N = 3000, MAXPARTS = 40 };
+	static struct row rows[N];
+	struct metric_sums whole, empty, parts[MAXPARTS];
+	double want;
+
+	random_rows(rows, N);
+	whole = sums_of_rows(rows, 0, N);
+	want = metric_rmse(&whole, 3);
+	CHECK(isfinite(want) && want > 0.0);
+
+	/* Merging nothing changes nothing. */
+	{
+		struct metric_sums s = whole;
+
+		metric_sums_init(&empty);
+		metric_sums_merge(&s, &empty);
+		CHECK_U64(s.rows, N);
+		CHECK_DOUBLE(metric_rmse(&s, 3), want);
+		s = empty;
+		metric_sums_merge(&s, &whole);
+		CHECK_DOUBLE(metric_rmse(&s, 3), want);
+	}
+
+	for (int trial = 0; trial < 200; trial++) {
+		size_t cut[MAXPARTS + 1], nparts = 1 + rng_below(MAXPARTS);
+		size_t order[MAXPARTS];
+		struct metric_sums s;
+
+		/* Random cut points, sorted; pieces may be empty. */
+		cut[0] = 0;
+		cut[nparts] = N;
+		for (size_t i = 1; i < nparts; i++)
+			cut[i] = rng_below(N + 1);
+		for (size_t i = 1; i < nparts; i++)
+			for (size_t j = i; j > 1 && cut[j - 1] > cut[j]; j--) {
+				size_t x = cut[j];
+
+				cut[j] = cut[j - 1];
+				cut[j - 1] = x;
+			}
+		for (size_t i = 0; i < nparts; i++) {
+			parts[i] = sums_of_rows(rows, cut[i], cut[i + 1]);
+			order[i] = i;
+		}
+		/* Shuffled (Fisher-Yates), merged one by one. */
+		for (size_t i = nparts; i > 1; i--) {
+			size_t j = rng_below((unsigned)i), x = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = x;
+		}
+		metric_sums_init(&s);
+		for (size_t i = 0; i < nparts; i++)
+			metric_sums_merge(&s, &parts[order[i]]);
+		CHECK_U64(s.rows, N);
+		CHECK_DOUBLE(metric_rmse(&s, 3), want);
+
+		/* As a tree: neighbours pairwise, then pairs of pairs. */
+		for (size_t width = 1; width < nparts; width *= 2)
+			for (size_t i = 0; i + width < nparts; i += 2 * width)
+				metric_sums_merge(&parts[i], &parts[i + width]);
+		CHECK_U64(parts[0].rows, N);
+		CHECK_DOUBLE(metric_rmse(&parts[0], 3), want);
+	}
+}
+
+/* Counts are 64-bit (SPEC.md: more than 2^32 rows must work). */
+static void
+test_big_counts(void)
+{
+	struct metric_sums s, t;
+	struct metric_mean m;
+
+	/* One row of error 5 merged into itself: 2^k rows, weight 2^k,
+	 * RMSE 5, at every step up to 2^62. */
+	metric_sums_init(&s);
+	add1(&s, 0.0, 5.0, 1.0);
+	for (int k = 1; k <= 62; k++) {
+		metric_sums_merge(&s, &s);
+		if (!CHECK_U64(s.rows, (uint64_t)1 << k) ||
+		    !CHECK_DOUBLE(s.weight.hi, ldexp(1.0, k)) ||
+		    !CHECK_DOUBLE(s.weight.lo, 0.0) ||
+		    !CHECK_DOUBLE(metric_rmse(&s, 1), 5.0))
+			break;
+	}
+
+	/* A weight that is not a power of two doubles exactly too. */
+	metric_sums_init(&s);
+	add1(&s, 1.0, 3.0, 0.1);
+	for (int k = 0; k < 40; k++)
+		metric_sums_merge(&s, &s);
+	CHECK_U64(s.rows, (uint64_t)1 << 40);
+	CHECK_DOUBLE(s.weight.hi + s.weight.lo, ldexp(0.1, 40));
+	CHECK_DOUBLE(metric_rmse(&s, 1), 2.0);
+
+	/* Counts with low bits set, beyond 2^53: the weight is exact in
+	 * double-double (2^62 + 2^33 as hi, 3 as lo). */
+	s = sums_of_many(((uint64_t)1 << 62) + ((uint64_t)1 << 33) + 3, 5.0,
+			 1.0);
+	CHECK_U64(s.rows, ((uint64_t)1 << 62) + ((uint64_t)1 << 33) + 3);
+	CHECK_DOUBLE(s.weight.hi, 0x1p62 + 0x1p33);
+	CHECK_DOUBLE(s.weight.lo, 3.0);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 5.0);
+
+	s = sums_of_many(UINT64_MAX, 1.0, 1.0);
+	CHECK_U64(s.rows, UINT64_MAX);
+	CHECK_DOUBLE(s.weight.hi + s.weight.lo, 0x1p64);
+	CHECK_DOUBLE(metric_rmse(&s, 1), 1.0);
+
+	/* 3 * 2^40 + 1 rows of error 1 and 2^40 - 1 of error 7: 2^42 rows,
+	 * squares 3 * 2^40 + 1 + 49 * (2^40 - 1) = 13 * 2^42 - 48, so the
+	 * mean square is 13 - 48 / 2^42 = 13 - 3 * 2^-38, a double. */
+	s = sums_of_many(3 * ((uint64_t)1 << 40) + 1, 1.0, 1.0);
+	t = sums_of_many(((uint64_t)1 << 40) - 1, -7.0, 1.0);
+	metric_sums_merge(&s, &t);
+	CHECK_U64(s.rows, (uint64_t)1 << 42);
+	CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(13.0 - 3.0 * 0x1p-38));
+
+	/* The mean over batches of 2^33 rows (RMSE 5) and 2^32 rows (RMSE
+	 * 2): (5 * 2^33 + 2 * 2^32) / (3 * 2^32) = 4. */
+	metric_mean_init(&m);
+	s = sums_of_many((uint64_t)1 << 33, 5.0, 1.0);
+	metric_mean_add(&m, &s, 1);
+	s = sums_of_many((uint64_t)1 << 32, 2.0, 1.0);
+	metric_mean_add(&m, &s, 1);
+	CHECK_U64(m.rows, 3 * ((uint64_t)1 << 32));
+	CHECK_DOUBLE(metric_mean_value(&m), 4.0);
+
+	/* Row counts that are not doubles: 2^53 + 1 rows of RMSE 1, then 1
+	 * row of RMSE 0.  The mean (2^53 + 1) / (2^53 + 2) is 2^-105 above
+	 * 1 - 2^-53, a double; converting the counts to double first gives
+	 * 2^53 / (2^53 + 2), that is 1 - 2^-52. */
+	metric_mean_init(&m);
+	s = sums_of_many(((uint64_t)1 << 53) + 1, 1.0, 1.0);
+	metric_mean_add(&m, &s, 1);
+	metric_sums_init(&t);
+	add1(&t, 0.0, 0.0, 1.0);
+	metric_mean_add(&m, &t, 1);
+	CHECK_U64(m.rows, ((uint64_t)1 << 53) + 2);
+	CHECK_DOUBLE(metric_mean_value(&m), 1.0 - 0x1p-53);
+
+	/* The largest count there is. */
+	metric_mean_init(&m);
+	s = sums_of_many(UINT64_MAX, 3.0, 0.25);
+	metric_mean_add(&m, &s, 1);
+	CHECK_U64(m.rows, UINT64_MAX);
+	CHECK_DOUBLE(metric_mean_value(&m), 3.0);
+}
+
+/* SPEC.md's reference: the seed example read twice in batches of 32 with
+ * no reset; the correctly rounded running RMSE after each batch, computed
+ * in rational arithmetic.  TensorFlow's own sums are off by one unit in
+ * the last place in calls 1 and 3: the point of the double-double sums. */
+static void
+test_seed_example(const char *argv0)
+{
+	static const double want[4] = {
+		1.4132492562096122,
+		1.3875944990740972,
+		1.3961984634354352,
+		1.3875944990740972,
+	};
+	static const char rel[] = "data/keras-seed-example.csv";
+	char path[4096], line[8192];
+	double vals[64][20];
+	FILE *f;
+	int nrows = 0, bad = 0;
+	struct metric_sums running, batch;
+
+	/* make runs the tests from the top directory; from elsewhere, find
+	 * the file from where this program is, tests/unit/. */
+	f = fopen(rel, "r");
+	if (f == NULL) {
+		const char *slash = strrchr(argv0, '/');
+		int dir = slash ? (int)(slash - argv0) : 1;
+
+		snprintf(path, sizeof path, "%.*s/../../%s", dir,
+			 slash ? argv0 : ".", rel);
+		f = fopen(path, "r");
+	}
+	if (f == NULL) {
+		check_true_at(__FILE__, __LINE__, 0,
+			      "data/keras-seed-example.csv can be opened");
+		return;
+	}
+	/* The header, then 64 rows of 20 numbers. */
+	if (fgets(line, sizeof line, f) == NULL)
+		bad++;
+	while (nrows < 64 && fgets(line, sizeof line, f) != NULL) {
+		char *field = line;
+		int j = 0;
+
+		for (;;) {
+			size_t len = strcspn(field, ",\r\n");
+			char end = field[len];
+
+			field[len] = '\0';
+			if (j == 20 ||
+			    number_parse(field, len, &vals[nrows][j]) !=
+				    NUMBER_OK)
+				bad++;
+			j++;
+			if (end != ',')
+				break;
+			field += len + 1;
+		}
+		if (j != 20)
+			bad++;
+		nrows++;
+	}
+	fclose(f);
+	CHECK_INT(nrows, 64);
+	CHECK_INT(bad, 0);
+	if (nrows != 64 || bad != 0)
+		return;
+
+	metric_sums_init(&running);
+	for (int b = 0; b < 4; b++) {
+		metric_sums_init(&batch);
+		for (int i = 0; i < 32; i++) {
+			const double *row = vals[(b % 2) * 32 + i];
+
+			metric_sums_add(&batch, row, row + 10, 10, 1.0);
+		}
+		metric_sums_merge(&running, &batch);
+		check_double_at(__FILE__, __LINE__, metric_rmse(&running, 10),
+				want[b], "running RMSE of the seed example");
+	}
+	/* The first batch's own RMSE is the first running value. */
+	metric_sums_init(&batch);
+	for (int i = 0; i < 32; i++)
+		metric_sums_add(&batch, vals[i], vals[i] + 10, 10, 1.0);
+	CHECK_DOUBLE(metric_rmse(&batch, 10), want[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	test_hand_cases();
+	test_pairs();
+	test_mean();
+	test_exact_error();
+	test_tiny_next_to_huge();
+	test_single_row_scale();
+	test_merge_orders();
+	test_big_counts();
+	test_seed_example(argc > 0 ? argv[0] : "");
+	return check_finish("test_metric");
+}
