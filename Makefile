@@ -18,7 +18,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS)
 LIBS = $(CSV_LIBS) -lm
 
 OBJS = src/batcher.o src/columns.o src/csvin.o src/diag.o src/input.o \
-	src/metric.o src/number.o src/report.o
+	src/metric.o src/number.o src/numfmt.o src/report.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns
 

@@ -1,11 +1,18 @@
-/* csvin.c: the libcsv wrapper.  libcsv knows nothing of lines, so they are
- * counted here from the record terminators it reports (CSV_REPALL_NL makes
- * it report every one, blank lines and the LF of CRLF included) and from
- * the newlines inside quoted fields. */
+/* csvin.c: CSV records with their physical line numbers.
+ *
+ * Input with no quote character takes a fast path: the records are split
+ * where they lie in the read buffer, with nothing copied.  From the first
+ * block that holds a quote to the end of the file, libcsv parses: it copies
+ * each field out of its own buffer, and knows nothing of lines, so they are
+ * counted from the terminators it reports (CSV_REPALL_NL makes it report
+ * every one, blank lines and the LF of CRLF included) and from the newlines
+ * inside quoted fields.  Both paths follow the same rules: CR, LF and CRLF
+ * end a record, blank lines hold none, nothing is trimmed. */
 #include "csvin.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,18 +24,21 @@ enum { BLOCK_SIZE = 1 << 20 };
 struct reader {
 	const char *name;
 	const struct csvin_handler *h;
-	uint64_t line; /* physical line of the next byte libcsv hands out */
-	int last_cr;   /* the last terminator was CR: an LF now ends CRLF */
-	int stop;
+	unsigned char delim;
+	uint64_t line; /* physical line of the next byte to be handed out */
+	bool last_cr;  /* the last terminator was CR: an LF now ends CRLF */
+	bool stop;
 
-	/* The record being assembled: libcsv reuses its field buffer. */
-	char *text;
-	size_t text_used, text_cap;
+	/* The record being handed out. */
 	size_t nfields, fields_cap;
-	size_t *offset;
+	const char **field;
 	size_t *len;
 	uint64_t *line_of;
-	const char **field;
+
+	/* libcsv reuses its field buffer, so its fields are copied here. */
+	char *text;
+	size_t text_used, text_cap;
+	size_t *offset;
 };
 
 static int
@@ -52,47 +62,120 @@ grow(void **p, size_t *cap, size_t need, size_t elem)
 static int
 grow_fields(struct reader *r)
 {
-	size_t need = r->nfields + 1, cap = r->fields_cap;
+	void **arrays[] = {(void **)&r->field, (void **)&r->len,
+			   (void **)&r->line_of, (void **)&r->offset};
+	const size_t sizes[] = {sizeof *r->field, sizeof *r->len,
+				sizeof *r->line_of, sizeof *r->offset};
+	size_t need = r->nfields + 1, cap = 0;
 
-	if (need <= cap)
+	if (need <= r->fields_cap)
 		return 0;
-	if (grow((void **)&r->offset, &cap, need, sizeof *r->offset) != 0)
-		return -1;
-	cap = r->fields_cap;
-	if (grow((void **)&r->len, &cap, need, sizeof *r->len) != 0)
-		return -1;
-	cap = r->fields_cap;
-	if (grow((void **)&r->line_of, &cap, need, sizeof *r->line_of) != 0)
-		return -1;
-	cap = r->fields_cap;
-	if (grow((void **)&r->field, &cap, need, sizeof *r->field) != 0)
-		return -1;
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		cap = r->fields_cap;
+		if (grow(arrays[i], &cap, need, sizes[i]) != 0)
+			return -1;
+	}
 	r->fields_cap = cap;
 	return 0;
 }
 
+/* Hands the record in r->field to the handler; false when reading must
+ * stop. */
+static bool
+emit(struct reader *r)
+{
+	struct csvin_record rec = {r->nfields, r->field, r->len, r->line_of};
+
+	r->nfields = 0;
+	if (r->h->record(r->h->ctx, &rec) != 0)
+		r->stop = true;
+	return !r->stop;
+}
+
+static bool
+add_field(struct reader *r, const char *s, size_t len)
+{
+	if (r->nfields == r->fields_cap && grow_fields(r) != 0) {
+		diag("%s: out of memory", r->name);
+		r->stop = true;
+		return false;
+	}
+	r->field[r->nfields] = s;
+	r->len[r->nfields] = len;
+	r->line_of[r->nfields] = r->line;
+	r->nfields++;
+	return true;
+}
+
+/* The fast path: hands out every record that ends in BUF[0..LEN), and at
+ * EOF the unterminated one too.  Returns the bytes used. */
+static size_t
+fast_records(struct reader *r, const char *buf, size_t len, bool eof)
+{
+	bool special[256] = {false};
+	size_t pos = 0;
+
+	special['\n'] = special['\r'] = special[r->delim] = true;
+	while (pos < len) {
+		size_t start = pos, field = pos;
+
+		r->nfields = 0;
+		for (;;) {
+			unsigned char c;
+
+			while (pos < len && !special[(unsigned char)buf[pos]])
+				pos++;
+			if (pos == len) {
+				if (!eof)
+					return start;
+				if (add_field(r, buf + field, pos - field))
+					emit(r);
+				return len;
+			}
+			c = (unsigned char)buf[pos++];
+			if (c == r->delim) {
+				if (!add_field(r, buf + field, pos - 1 - field))
+					return len;
+				field = pos;
+				continue;
+			}
+			if (c == '\n' && r->last_cr && pos - 1 == start) {
+				r->last_cr = false; /* the LF of a CRLF */
+				break;
+			}
+			r->last_cr = c == '\r';
+			if (pos - 1 > start || r->nfields > 0) {
+				if (!add_field(r, buf + field, pos - 1 - field) ||
+				    !emit(r))
+					return len;
+			}
+			r->line++;
+			break;
+		}
+	}
+	return pos;
+}
+
 static void
-on_field(void *data, size_t len, void *ctx)
+libcsv_field(void *data, size_t len, void *ctx)
 {
 	struct reader *r = ctx;
 	const char *s = data;
 
 	if (r->stop)
 		return;
-	r->last_cr = 0;
-	if (grow_fields(r) != 0 || grow((void **)&r->text, &r->text_cap,
-					r->text_used + len + 1, 1) != 0) {
+	r->last_cr = false;
+	if (grow((void **)&r->text, &r->text_cap, r->text_used + len + 1, 1)) {
 		diag("%s: out of memory", r->name);
-		r->stop = 1;
+		r->stop = true;
 		return;
 	}
+	if (!add_field(r, NULL, len))
+		return;
 	if (len > 0)
 		memcpy(r->text + r->text_used, s, len);
 	r->text[r->text_used + len] = '\0';
-	r->offset[r->nfields] = r->text_used;
-	r->len[r->nfields] = len;
-	r->line_of[r->nfields] = r->line;
-	r->nfields++;
+	r->offset[r->nfields - 1] = r->text_used;
 	r->text_used += len + 1;
 	for (const char *nl = s;
 	     len > 0 && (nl = memchr(nl, '\n', len - (size_t)(nl - s))) != NULL;
@@ -101,29 +184,22 @@ on_field(void *data, size_t len, void *ctx)
 }
 
 static void
-on_record(int c, void *ctx)
+libcsv_record(int c, void *ctx)
 {
 	struct reader *r = ctx;
-	struct csvin_record rec;
 
 	if (r->stop)
 		return;
 	if (c == '\n' && r->last_cr && r->nfields == 0) {
-		r->last_cr = 0;
+		r->last_cr = false;
 		return;
 	}
 	r->last_cr = c == '\r';
 	if (r->nfields > 0) {
 		for (size_t i = 0; i < r->nfields; i++)
 			r->field[i] = r->text + r->offset[i];
-		rec.nfields = r->nfields;
-		rec.field = r->field;
-		rec.len = r->len;
-		rec.line = r->line_of;
-		r->nfields = 0;
 		r->text_used = 0;
-		if (r->h->record(r->h->ctx, &rec) != 0)
-			r->stop = 1;
+		emit(r);
 	}
 	if (c != -1)
 		r->line++;
@@ -159,15 +235,36 @@ parse_error(struct reader *r, struct csv_parser *p, unsigned char bad)
 			r->nfields + 1, diag_quote(q, sizeof q, partial, plen));
 }
 
+/* Feeds LEN bytes to libcsv; false after an error. */
+static bool
+libcsv_feed(struct reader *r, struct csv_parser *p, const char *data,
+	    size_t len)
+{
+	size_t done = csv_parse(p, data, len, libcsv_field, libcsv_record, r);
+
+	if (r->stop)
+		return false;
+	if (done != len) {
+		if (csv_error(p) == CSV_EPARSE)
+			parse_error(r, p, (unsigned char)data[done]);
+		else
+			diag_at(r->name, r->line, "%s",
+				csv_strerror(csv_error(p)));
+		return false;
+	}
+	return true;
+}
+
 int
 csvin_read(int fd, const char *name, unsigned char delim,
 	   const struct csvin_handler *h)
 {
-	static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
-	struct reader r = {.name = name, .h = h, .line = 1};
+	static const char bom[3] = "\xef\xbb\xbf";
+	struct reader r = {.name = name, .h = h, .delim = delim, .line = 1};
 	struct csv_parser p;
-	unsigned char *buf;
-	size_t have = 0, bom_checked = 0;
+	char *buf = NULL;
+	size_t cap = BLOCK_SIZE, have = 0, skip = 0;
+	bool fast = true, bom_checked = false, eof = false;
 	int status = -1;
 
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
@@ -176,15 +273,12 @@ csvin_read(int fd, const char *name, unsigned char delim,
 	}
 	csv_set_delim(&p, delim);
 	csv_set_space_func(&p, no_space);
-	buf = malloc(BLOCK_SIZE);
-	if (buf == NULL) {
+	if ((buf = malloc(cap)) == NULL) {
 		diag("%s: out of memory", name);
 		goto out;
 	}
-	for (;;) {
-		ssize_t n = read(fd, buf + have, BLOCK_SIZE - have);
-		unsigned char *data = buf;
-		size_t len, done;
+	while (!eof) {
+		ssize_t n = read(fd, buf + have, cap - have);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -192,39 +286,47 @@ csvin_read(int fd, const char *name, unsigned char delim,
 			diag("%s: %s", name, strerror(errno));
 			goto out;
 		}
+		eof = n == 0;
 		have += (size_t)n;
 		if (!bom_checked) {
 			/* A byte order mark is skipped, even one that arrives
 			 * a byte at a time through a pipe. */
-			size_t k = have < 3 ? have : 3;
-
-			if (n > 0 && k < 3 && memcmp(buf, bom, k) == 0)
+			if (!eof && have < 3 && memcmp(buf, bom, have) == 0)
 				continue;
-			bom_checked = 1;
-			if (have >= 3 && memcmp(buf, bom, 3) == 0)
-				data += 3;
+			bom_checked = true;
+			skip = have >= 3 && memcmp(buf, bom, 3) == 0 ? 3 : 0;
 		}
-		if (n == 0 && have == (size_t)(data - buf))
-			break;
-		len = have - (size_t)(data - buf);
-		done = csv_parse(&p, data, len, on_field, on_record, &r);
-		have = 0;
-		if (r.stop)
-			goto out;
-		if (done != len) {
-			if (csv_error(&p) == CSV_EPARSE)
-				parse_error(&r, &p, data[done]);
-			else
-				diag_at(name, r.line, "%s",
-					csv_strerror(csv_error(&p)));
-			goto out;
+		if (fast && memchr(buf + skip, '"', have - skip) != NULL)
+			fast = false;
+		if (fast) {
+			size_t used = skip + fast_records(&r, buf + skip,
+							  have - skip, eof);
+
+			if (r.stop)
+				goto out;
+			memmove(buf, buf + used, have - used);
+			have -= used;
+			/* A record longer than the buffer: make room. */
+			if (have == cap) {
+				char *more = realloc(buf, 2 * cap);
+
+				if (more == NULL) {
+					diag("%s: out of memory", name);
+					goto out;
+				}
+				buf = more;
+				cap *= 2;
+			}
+		} else {
+			if (!libcsv_feed(&r, &p, buf + skip, have - skip))
+				goto out;
+			have = 0;
 		}
-		if (n == 0)
-			break;
+		skip = 0;
 		if (h->idle != NULL && h->idle(h->ctx) != 0)
 			goto out;
 	}
-	if (csv_fini(&p, on_field, on_record, &r) != 0) {
+	if (!fast && csv_fini(&p, libcsv_field, libcsv_record, &r) != 0) {
 		diag_at(name, r.line, "column %zu: unterminated quoted field",
 			r.nfields + 1);
 		goto out;

@@ -8,7 +8,7 @@
 
 struct csvin_record {
 	size_t nfields;
-	const char *const *field; /* each followed by a NUL byte */
+	const char *const *field; /* not NUL-terminated: use len */
 	const size_t *len;
 	const uint64_t *line; /* physical line on which each field starts */
 };

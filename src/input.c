@@ -75,7 +75,7 @@ save_names(struct input *in, const struct csvin_record *rec)
 	if (in->names == NULL)
 		return oom(in);
 	for (size_t i = 0; i < rec->nfields; i++) {
-		in->names[i] = strdup(rec->field[i]);
+		in->names[i] = strndup(rec->field[i], rec->len[i]);
 		if (in->names[i] == NULL)
 			return oom(in);
 	}

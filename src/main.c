@@ -287,6 +287,7 @@ main(int argc, char **argv)
 	}
 	input_free(&input);
 	batcher_free(&batcher);
+	report_free(&report);
 	free(fds);
 	if (fclose(stdout) != 0 && status == 0) {
 		diag("standard output: %s", strerror(errno));
