@@ -22,8 +22,8 @@ OBJS = src/batcher.o src/columns.o src/csvin.o src/diag.o src/input.o \
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns
 
-.PHONY: all check check-unit check-cases check-reference demo install \
-	uninstall clean lint libcsv
+.PHONY: all check check-unit check-cases check-reference check-docs demo \
+	install uninstall clean lint
 
 all: rmsetab
 
@@ -52,7 +52,7 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 tests/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference
+check: check-unit check-cases check-reference check-docs
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -62,6 +62,9 @@ check-cases: rmsetab
 
 check-reference: rmsetab
 	@sh tests/reference-check.sh ./rmsetab
+
+check-docs: rmsetab
+	@sh tests/doc-examples.sh ./rmsetab
 
 demo: rmsetab
 	./rmsetab -b 32 -r never -t 1-10 -p 11-20 \

@@ -1,0 +1,216 @@
+#!/bin/sh
+# Runs the examples of README.md and man/rmsetab.1 as tests, so that the
+# documentation cannot drift from what rmsetab does.
+# Usage (from the repo root): sh tests/doc-examples.sh PATH-TO-RMSETAB
+#
+# README.md: every ```console block holds lines "$ COMMAND" each followed by
+# the standard output it prints.  man/rmsetab.1: every .Bd -literal block of
+# the EXAMPLES section does the same, written in roff (\- \e \& \(aq ... are
+# undone).  A command whose line ends in "\", "|", "&&" or "||" goes on on
+# the next line.  Each command is run with sh from the repo root, with an
+# `rmsetab` that is the binary under test first on PATH, LC_ALL=C and no
+# standard input.  Its standard output must be the lines shown; with no lines
+# shown it is only run.  Its exit status must be 0, or N when the command ends
+# in the comment "# exit N".
+# Also checks that every long option in --help appears in the man page, and,
+# where mandoc is installed, that the SYNOPSIS says what the usage text says.
+# Prints "ok WHERE" or "FAIL WHERE" and a diff per check; exits 1 if any
+# check failed, 2 on a usage error.
+
+if [ $# -ne 1 ] || [ ! -x "$1" ] || [ ! -f README.md ] ||
+    [ ! -f man/rmsetab.1 ]; then
+    echo "usage: sh tests/doc-examples.sh PATH-TO-RMSETAB (from the repo root)" >&2
+    exit 2
+fi
+case $1 in
+/*) bin=$1 ;;
+*) bin=$(pwd)/$1 ;;
+esac
+root=$(pwd)
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+failed=0
+
+# The examples call `rmsetab`: a link of that name puts the binary under test
+# first on PATH whatever its file is called.
+mkdir "$tmp/bin" "$tmp/ex" && ln -s "$bin" "$tmp/bin/rmsetab" || exit 2
+
+# extract KIND FILE COUNT: writes $tmp/ex/N.where, N.cmd, N.status and N.out
+# (the expected output, when some is shown) for each example, N counting on
+# from COUNT, the number of examples already there; prints the new count.
+extract() {
+    awk -v kind="$1" -v file="$2" -v dir="$tmp/ex" -v n="$3" '
+    # Undoes the roff escapes a literal display may hold.
+    function unroff(s,    out, c, name, i) {
+        out = ""
+        for (i = 1; i <= length(s); i++) {
+            c = substr(s, i, 1)
+            if (c != "\\") { out = out c; continue }
+            c = substr(s, ++i, 1)
+            if (c == "e") out = out "\\"
+            else if (c == "-" || c == " " || c == ".") out = out c
+            else if (c == "&" || c == "|" || c == "^") ;
+            else if (c == "(") {
+                name = substr(s, i + 1, 2); i += 2
+                if (name == "aq") out = out "\047"
+                else if (name == "dq") out = out "\""
+                else if (name == "ga") out = out "`"
+                else if (name == "ti") out = out "~"
+                else if (name == "ha") out = out "^"
+                else if (name == "rs") out = out "\\"
+                else bad = bad " \\(" name
+            } else bad = bad " \\" c
+        }
+        return out
+    }
+    # A command is complete when its last line does not end in "\", "|",
+    # "&&" or "||", as sh would read it.
+    function start(text, line) {
+        n++
+        printf "%s:%d\n", file, line > (dir "/" n ".where")
+        close(dir "/" n ".where")
+        cmd = ""
+        more = 1
+        addline(text)
+    }
+    function addline(text,    status) {
+        cmd = cmd text "\n"
+        if (text ~ /(\\|\||&&)$/) return
+        more = 0
+        status = 0
+        if (match(text, /#[ \t]*exit[ \t]+[0-9]+[ \t]*$/)) {
+            status = substr(text, RSTART)
+            sub(/^#[ \t]*exit[ \t]+/, "", status)
+            sub(/[ \t]*$/, "", status)
+        }
+        printf "%s", cmd > (dir "/" n ".cmd"); close(dir "/" n ".cmd")
+        printf "%s\n", status > (dir "/" n ".status"); close(dir "/" n ".status")
+    }
+    function body(text) {
+        if (more)
+            addline(text)
+        else if (incmd)
+            printf "%s\n", text > (dir "/" n ".out")
+        else {
+            printf "%s:%d: output shown before any command\n", file, NR > "/dev/stderr"
+            errors++
+        }
+    }
+    function endblock() {
+        if (more) {
+            printf "%s:%d: command goes on past the end of its block\n", file, NR > "/dev/stderr"
+            errors++
+        }
+        if (incmd) close(dir "/" n ".out")
+        inblock = incmd = more = 0
+    }
+    kind == "md" && !inblock && /^```console[ \t]*$/ { inblock = 1; next }
+    kind == "md" && inblock && /^```[ \t]*$/ { endblock(); next }
+    kind == "md" && inblock {
+        if (!more && substr($0, 1, 2) == "$ ") { start(substr($0, 3), NR); incmd = 1 }
+        else body($0)
+        next
+    }
+    kind == "man" && /^\.Sh[ \t]/ { insect = ($0 ~ /^\.Sh[ \t]+EXAMPLES[ \t]*$/); next }
+    kind == "man" && insect && !inblock && /^\.Bd[ \t]+-literal/ { inblock = 1; next }
+    kind == "man" && inblock && /^\.Ed([ \t]|$)/ { endblock(); next }
+    kind == "man" && inblock {
+        if (/^\.\\"/) next
+        if (/^[.\047]/) {
+            printf "%s:%d: a request or macro inside an example block\n", file, NR > "/dev/stderr"
+            errors++
+            next
+        }
+        bad = ""
+        text = unroff($0)
+        if (bad != "") {
+            printf "%s:%d: unknown roff escape%s\n", file, NR, bad > "/dev/stderr"
+            errors++
+        }
+        if (!more && substr(text, 1, 2) == "$ ") { start(substr(text, 3), NR); incmd = 1 }
+        else body(text)
+        next
+    }
+    END {
+        if (inblock) {
+            printf "%s: example block not closed\n", file > "/dev/stderr"
+            errors++
+        }
+        print n
+        exit (errors > 0)
+    }' "$2"
+}
+
+if ! total=$(extract md README.md 0) ||
+    ! total=$(extract man man/rmsetab.1 "$total"); then
+    echo "FAIL extracting the examples (see above)"
+    exit 1
+fi
+if [ "$total" -eq 0 ]; then
+    echo "FAIL no examples found in README.md or man/rmsetab.1"
+    exit 1
+fi
+
+i=0
+while [ "$i" -lt "$total" ]; do
+    i=$((i + 1))
+    ex=$tmp/ex/$i
+    where=$(cat "$ex.where")
+    want=$(cat "$ex.status")
+    (cd "$root" && PATH="$tmp/bin:$PATH" LC_ALL=C sh "$ex.cmd") \
+        </dev/null >"$ex.actual" 2>"$ex.stderr"
+    got=$?
+    problem=
+    if [ "$got" -ne "$want" ]; then
+        problem="exit status $got, expected $want"
+    fi
+    if [ -f "$ex.out" ] && ! diff -u "$ex.out" "$ex.actual" >"$ex.diff"; then
+        problem="${problem:+$problem; }standard output differs"
+    fi
+    if [ -z "$problem" ]; then
+        echo "ok $where"
+    else
+        echo "FAIL $where: $problem"
+        sed 's/^/    $ /' "$ex.cmd"
+        [ -s "$ex.diff" ] && sed 's/^/    /' "$ex.diff"
+        [ -s "$ex.stderr" ] && sed -n '1,10s/^/    stderr: /p' "$ex.stderr"
+        failed=1
+    fi
+done
+
+# Every long option of --help is described: "Fl \-name" in the mdoc source.
+sed 's/\\-/-/g' man/rmsetab.1 >"$tmp/man"
+missing=
+for opt in $("$bin" --help | tr -c 'a-z-' '\n' | grep '^--[a-z]' | sort -u); do
+    if ! grep -Eq "Fl -${opt#--}([^a-z-]|\$)" "$tmp/man"; then
+        missing="$missing $opt"
+    fi
+done
+if [ -z "$missing" ]; then
+    echo "ok man/rmsetab.1: every long option of --help"
+else
+    echo "FAIL man/rmsetab.1: not described:$missing"
+    failed=1
+fi
+
+# The SYNOPSIS as mandoc renders it, against the usage text, blanks squeezed.
+if command -v mandoc >/dev/null 2>&1; then
+    mandoc -T ascii man/rmsetab.1 | awk '{ gsub(/.\010/, ""); print }' |
+        awk '/^SYNOPSIS/ { on = 1; next } on && /^[A-Z]/ { exit } on' |
+        tr -s ' \n' '  ' | sed 's/^ //; s/ $//' >"$tmp/synopsis"
+    "$bin" --help | sed -n '1,/^$/p' | sed '1s/^usage: //' |
+        tr -s ' \n' '  ' | sed 's/^ //; s/ $//' >"$tmp/usage"
+    if cmp -s "$tmp/synopsis" "$tmp/usage"; then
+        echo "ok man/rmsetab.1: SYNOPSIS matches the usage text"
+    else
+        echo "FAIL man/rmsetab.1: SYNOPSIS differs from the usage text"
+        printf '    man:   %s\n    usage: %s\n' "$(cat "$tmp/synopsis")" \
+            "$(cat "$tmp/usage")"
+        failed=1
+    fi
+else
+    echo "skip man/rmsetab.1: SYNOPSIS check (mandoc is not installed)"
+fi
+
+exit $failed
