@@ -141,10 +141,19 @@ renormalize(struct metric_sums *s)
 	s->weight = quick_two_sum(s->weight.hi, s->weight.lo);
 }
 
+/* The fused multiply-add that TwoProduct needs is an instruction where the
+ * processor has one; this hot function gets a version for those, chosen
+ * when the program starts.  Both give the same bits: TwoProduct is exact. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__FMA__) &&          \
+	!defined(__clang__)
+__attribute__((target_clones("fma", "default")))
+#endif
 void
-metric_sums_add(struct metric_sums *s, const double *t, const double *p,
-		size_t pairs, double w)
+metric_row_set(struct metric_row *row, const double *t, const double *p,
+	       size_t pairs, double w)
 {
+	struct metric_dd sum = {0.0, 0.0};
+
 	for (size_t j = 0; j < pairs; j++) {
 		/* p - t exactly as dh + dl, then (dh + dl)^2 to double-double:
 		 * dh^2 exactly by TwoProduct, 2 dh dl and dl^2 in the low part. */
@@ -152,11 +161,18 @@ metric_sums_add(struct metric_sums *s, const double *t, const double *p,
 		struct metric_dd e = two_prod(d.hi, d.hi);
 
 		e.lo += d.lo * (2.0 * d.hi + d.lo);
-		if (w != 1.0)
-			e = dd_mul_d(quick_two_sum(e.hi, e.lo), w);
-		cascade(&s->sq, e);
+		cascade(&sum, e);
 	}
-	cascade(&s->weight, (struct metric_dd){w, 0.0});
+	sum = quick_two_sum(sum.hi, sum.lo);
+	row->sq = w == 1.0 ? sum : dd_mul_d(sum, w);
+	row->weight = w;
+}
+
+void
+metric_sums_add(struct metric_sums *s, const struct metric_row *row)
+{
+	cascade(&s->sq, row->sq);
+	cascade(&s->weight, (struct metric_dd){row->weight, 0.0});
 	if (++s->rows % RENORMALIZE_ROWS == 0)
 		renormalize(s);
 }
