@@ -14,11 +14,11 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS)
-LIBS = $(CSV_LIBS) -lm
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
+LIBS = $(CSV_LIBS) -lm -lpthread
 
-OBJS = src/batcher.o src/columns.o src/csvin.o src/diag.o src/input.o \
-	src/metric.o src/number.o src/report.o
+OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
+	src/input.o src/metric.o src/number.o src/numfmt.o src/report.o src/rows.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns
 

@@ -141,8 +141,8 @@ set_key(struct batcher *b, const char *key, size_t len)
 }
 
 int
-batcher_row(struct batcher *b, const double *t, const double *p, size_t pairs,
-	    double w, const char *key, size_t key_len)
+batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
+	    const char *key, size_t key_len)
 {
 	if (key != NULL && b->in_epoch &&
 	    (key_len != b->key_len || memcmp(key, b->key, key_len) != 0))
@@ -153,7 +153,7 @@ batcher_row(struct batcher *b, const double *t, const double *p, size_t pairs,
 			return -1;
 	}
 	b->pairs = pairs;
-	metric_sums_add(&b->batch_sums, t, p, pairs, w);
+	metric_sums_add(&b->batch_sums, row);
 	if (b->batch_sums.rows == b->opts->batch_size)
 		end_batch(b);
 	return 0;

@@ -43,11 +43,11 @@ void batcher_free(struct batcher *b);
 void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
 
-/* Adds one row of PAIRS values (the same count on every call) with weight
- * W.  KEY is its epoch column value (KEY_LEN bytes), or NULL without -e.
- * Returns -1 when out of memory (reported). */
-int batcher_row(struct batcher *b, const double *t, const double *p,
-		size_t pairs, double w, const char *key, size_t key_len);
+/* Adds one row of PAIRS pairs (the same count on every call).  KEY is its
+ * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns -1 when
+ * out of memory (reported). */
+int batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
+		const char *key, size_t key_len);
 
 /* Ends the run: the total line, when there was more than one epoch. */
 void batcher_finish(struct batcher *b);

@@ -1,35 +1,45 @@
-/* csvin.c: the libcsv wrapper.  libcsv knows nothing of lines, so they are
- * counted here from the record terminators it reports (CSV_REPALL_NL makes
- * it report every one, blank lines and the LF of CRLF included) and from
- * the newlines inside quoted fields. */
+/* csvin.c: CSV records with their physical line numbers, two ways.
+ *
+ * Text with no quote character is split where it lies, with nothing copied:
+ * that is most CSV that holds numbers, and it is fast.  libcsv parses the
+ * rest; it knows nothing of lines, so they are counted from the terminators
+ * it reports (CSV_REPALL_NL makes it report every one, blank lines and the
+ * LF of CRLF included) and from the newlines inside quoted fields.  Both
+ * follow the same rules: CR, LF and CRLF end a record, blank lines hold
+ * none, nothing is trimmed. */
 #include "csvin.h"
 
-#include <csv.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "diag.h"
 
-enum { BLOCK_SIZE = 1 << 20 };
+void
+csvin_init(struct csvin *c, const char *name, unsigned char delim,
+	   uint64_t line, csvin_record_fn fn, void *ctx)
+{
+	memset(c, 0, sizeof *c);
+	c->name = name;
+	c->delim = delim;
+	c->line = line;
+	c->fn = fn;
+	c->ctx = ctx;
+}
 
-struct reader {
-	const char *name;
-	const struct csvin_handler *h;
-	uint64_t line; /* physical line of the next byte libcsv hands out */
-	int last_cr;   /* the last terminator was CR: an LF now ends CRLF */
-	int stop;
-
-	/* The record being assembled: libcsv reuses its field buffer. */
-	char *text;
-	size_t text_used, text_cap;
-	size_t nfields, fields_cap;
-	size_t *offset;
-	size_t *len;
-	uint64_t *line_of;
-	const char **field;
-};
+void
+csvin_free(struct csvin *c)
+{
+	if (c->parser_ready)
+		csv_free(&c->parser);
+	free(c->field);
+	free(c->len);
+	free(c->line_of);
+	free(c->offset);
+	free(c->text);
+}
 
 static int
 grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -49,194 +59,256 @@ grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static int
-grow_fields(struct reader *r)
+static bool
+add_field(struct csvin *c, const char *s, size_t len)
 {
-	size_t need = r->nfields + 1, cap = r->fields_cap;
+	if (c->nfields == c->fields_cap) {
+		void **arrays[] = {(void **)&c->field, (void **)&c->len,
+				   (void **)&c->line_of, (void **)&c->offset};
+		const size_t sizes[] = {sizeof *c->field, sizeof *c->len,
+					sizeof *c->line_of, sizeof *c->offset};
+		size_t cap = 0;
 
-	if (need <= cap)
-		return 0;
-	if (grow((void **)&r->offset, &cap, need, sizeof *r->offset) != 0)
-		return -1;
-	cap = r->fields_cap;
-	if (grow((void **)&r->len, &cap, need, sizeof *r->len) != 0)
-		return -1;
-	cap = r->fields_cap;
-	if (grow((void **)&r->line_of, &cap, need, sizeof *r->line_of) != 0)
-		return -1;
-	cap = r->fields_cap;
-	if (grow((void **)&r->field, &cap, need, sizeof *r->field) != 0)
-		return -1;
-	r->fields_cap = cap;
-	return 0;
+		for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+			cap = c->fields_cap;
+			if (grow(arrays[i], &cap, c->nfields + 1, sizes[i])) {
+				diag("%s: out of memory", c->name);
+				c->stop = true;
+				return false;
+			}
+		}
+		c->fields_cap = cap;
+	}
+	c->field[c->nfields] = s;
+	c->len[c->nfields] = len;
+	c->line_of[c->nfields] = c->line;
+	c->nfields++;
+	return true;
+}
+
+/* Hands the record in c->field to the handler; false once reading must
+ * stop. */
+static bool
+emit(struct csvin *c)
+{
+	struct csvin_record rec = {c->nfields, c->field, c->len, c->line_of};
+
+	c->nfields = 0;
+	if (c->fn(c->ctx, &rec) != 0)
+		c->stop = true;
+	return !c->stop;
+}
+
+/* The position of the first byte at or after POS that is the delimiter, a
+ * quote, CR or LF; LEN if none.  Sixteen bytes at a time where SSE2 is
+ * there (every x86-64), since fields of numbers are short and many. */
+static inline size_t
+next_special(const char *text, size_t pos, size_t len, const bool *special,
+	     unsigned char delim)
+{
+#ifdef __SSE2__
+	const __m128i d = _mm_set1_epi8((char)delim), q = _mm_set1_epi8('"'),
+		      cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+
+	for (; pos + 16 <= len; pos += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(text + pos));
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, q)),
+			_mm_or_si128(_mm_cmpeq_epi8(v, cr),
+				     _mm_cmpeq_epi8(v, lf)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+
+		if (mask != 0)
+			return pos + (size_t)__builtin_ctz(mask);
+	}
+#else
+	(void)delim;
+#endif
+	while (pos < len && !special[(unsigned char)text[pos]])
+		pos++;
+	return pos;
+}
+
+enum csvin_split_status
+csvin_split(struct csvin *c, const char *text, size_t len, bool final,
+	    size_t *used)
+{
+	bool special[256] = {false};
+	size_t pos = 0;
+
+	special['\n'] = special['\r'] = special['"'] = true;
+	special[c->delim] = true;
+	*used = 0;
+	while (pos < len) {
+		size_t start = pos, field = pos;
+		unsigned char ch;
+
+		c->nfields = 0;
+		for (;;) {
+			pos = next_special(text, pos, len, special, c->delim);
+			if (pos == len) {
+				if (!final)
+					return CSVIN_SPLIT_DONE;
+				if (!add_field(c, text + field, pos - field) ||
+				    !emit(c))
+					return CSVIN_SPLIT_STOP;
+				*used = len;
+				return CSVIN_SPLIT_DONE;
+			}
+			ch = (unsigned char)text[pos++];
+			if (ch == c->delim) {
+				if (!add_field(c, text + field,
+					       pos - 1 - field))
+					return CSVIN_SPLIT_STOP;
+				field = pos;
+				continue;
+			}
+			break;
+		}
+		if (ch == '"') {
+			c->nfields = 0;
+			return CSVIN_SPLIT_QUOTE;
+		}
+		if (ch == '\n' && c->last_cr && pos - 1 == start) {
+			c->last_cr = false; /* the LF of a CRLF */
+			*used = pos;
+			continue;
+		}
+		c->last_cr = ch == '\r';
+		if (pos - 1 > start || c->nfields > 0) {
+			if (!add_field(c, text + field, pos - 1 - field))
+				return CSVIN_SPLIT_STOP;
+			c->line++;
+			*used = pos;
+			/* The record's fields keep the line it started on. */
+			if (!emit(c))
+				return CSVIN_SPLIT_STOP;
+			continue;
+		}
+		c->line++;
+		*used = pos;
+	}
+	return CSVIN_SPLIT_DONE;
 }
 
 static void
-on_field(void *data, size_t len, void *ctx)
+libcsv_field(void *data, size_t len, void *ctx)
 {
-	struct reader *r = ctx;
+	struct csvin *c = ctx;
 	const char *s = data;
 
-	if (r->stop)
+	if (c->stop)
 		return;
-	r->last_cr = 0;
-	if (grow_fields(r) != 0 || grow((void **)&r->text, &r->text_cap,
-					r->text_used + len + 1, 1) != 0) {
-		diag("%s: out of memory", r->name);
-		r->stop = 1;
+	c->last_cr = false;
+	if (grow((void **)&c->text, &c->text_cap, c->text_used + len + 1, 1)) {
+		diag("%s: out of memory", c->name);
+		c->stop = true;
 		return;
 	}
+	if (!add_field(c, NULL, len))
+		return;
 	if (len > 0)
-		memcpy(r->text + r->text_used, s, len);
-	r->text[r->text_used + len] = '\0';
-	r->offset[r->nfields] = r->text_used;
-	r->len[r->nfields] = len;
-	r->line_of[r->nfields] = r->line;
-	r->nfields++;
-	r->text_used += len + 1;
+		memcpy(c->text + c->text_used, s, len);
+	c->text[c->text_used + len] = '\0';
+	c->offset[c->nfields - 1] = c->text_used;
+	c->text_used += len + 1;
 	for (const char *nl = s;
 	     len > 0 && (nl = memchr(nl, '\n', len - (size_t)(nl - s))) != NULL;
 	     nl++)
-		r->line++;
+		c->line++;
 }
 
 static void
-on_record(int c, void *ctx)
+libcsv_record(int ch, void *ctx)
 {
-	struct reader *r = ctx;
-	struct csvin_record rec;
+	struct csvin *c = ctx;
 
-	if (r->stop)
+	if (c->stop)
 		return;
-	if (c == '\n' && r->last_cr && r->nfields == 0) {
-		r->last_cr = 0;
+	if (ch == '\n' && c->last_cr && c->nfields == 0) {
+		c->last_cr = false;
 		return;
 	}
-	r->last_cr = c == '\r';
-	if (r->nfields > 0) {
-		for (size_t i = 0; i < r->nfields; i++)
-			r->field[i] = r->text + r->offset[i];
-		rec.nfields = r->nfields;
-		rec.field = r->field;
-		rec.len = r->len;
-		rec.line = r->line_of;
-		r->nfields = 0;
-		r->text_used = 0;
-		if (r->h->record(r->h->ctx, &rec) != 0)
-			r->stop = 1;
+	c->last_cr = ch == '\r';
+	if (ch != -1)
+		c->line++;
+	if (c->nfields > 0) {
+		for (size_t i = 0; i < c->nfields; i++)
+			c->field[i] = c->text + c->offset[i];
+		c->text_used = 0;
+		emit(c);
 	}
-	if (c != -1)
-		r->line++;
 }
 
 static int
-no_space(unsigned char c)
+no_space(unsigned char ch)
 {
-	(void)c;
+	(void)ch;
 	return 0; /* libcsv trims blanks by default; a field is what it says */
 }
 
 /* Reports libcsv's strict-mode error at the byte it stopped on. */
 static void
-parse_error(struct reader *r, struct csv_parser *p, unsigned char bad)
+parse_error(struct csvin *c, unsigned char bad)
 {
 	char q[DIAG_QUOTE_SIZE];
-	const char *partial = (const char *)p->entry_buf;
-	size_t plen = p->entry_pos;
-	uint64_t line = r->line;
+	const char *partial = (const char *)c->parser.entry_buf;
+	size_t plen = c->parser.entry_pos;
+	uint64_t line = c->line;
 
 	for (size_t i = 0; i < plen; i++)
 		line += partial[i] == '\n';
-	if (p->quoted)
-		diag_at(r->name, line,
+	if (c->parser.quoted)
+		diag_at(c->name, line,
 			"column %zu: '%s' after the closing quote of a quoted "
 			"field",
-			r->nfields + 1,
+			c->nfields + 1,
 			diag_quote(q, sizeof q, (char *)&bad, 1));
 	else
-		diag_at(r->name, line,
+		diag_at(c->name, line,
 			"column %zu: quote inside an unquoted field '%s\"'",
-			r->nfields + 1, diag_quote(q, sizeof q, partial, plen));
+			c->nfields + 1, diag_quote(q, sizeof q, partial, plen));
 }
 
 int
-csvin_read(int fd, const char *name, unsigned char delim,
-	   const struct csvin_handler *h)
+csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 {
-	static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
-	struct reader r = {.name = name, .h = h, .line = 1};
-	struct csv_parser p;
-	unsigned char *buf;
-	size_t have = 0, bom_checked = 0;
-	int status = -1;
+	size_t done;
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
-		diag("%s: out of memory", name);
+	if (!c->parser_ready) {
+		if (csv_init(&c->parser, CSV_STRICT | CSV_STRICT_FINI |
+						 CSV_REPALL_NL) != 0) {
+			diag("%s: out of memory", c->name);
+			return -1;
+		}
+		csv_set_delim(&c->parser, c->delim);
+		csv_set_space_func(&c->parser, no_space);
+		c->parser_ready = true;
+		c->nfields = 0;
+	}
+	done = csv_parse(&c->parser, text, len, libcsv_field, libcsv_record, c);
+	if (c->stop)
+		return -1;
+	if (done != len) {
+		if (csv_error(&c->parser) == CSV_EPARSE)
+			parse_error(c, (unsigned char)text[done]);
+		else
+			diag_at(c->name, c->line, "%s",
+				csv_strerror(csv_error(&c->parser)));
 		return -1;
 	}
-	csv_set_delim(&p, delim);
-	csv_set_space_func(&p, no_space);
-	buf = malloc(BLOCK_SIZE);
-	if (buf == NULL) {
-		diag("%s: out of memory", name);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + have, BLOCK_SIZE - have);
-		unsigned char *data = buf;
-		size_t len, done;
+	return 0;
+}
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			diag("%s: %s", name, strerror(errno));
-			goto out;
-		}
-		have += (size_t)n;
-		if (!bom_checked) {
-			/* A byte order mark is skipped, even one that arrives
-			 * a byte at a time through a pipe. */
-			size_t k = have < 3 ? have : 3;
-
-			if (n > 0 && k < 3 && memcmp(buf, bom, k) == 0)
-				continue;
-			bom_checked = 1;
-			if (have >= 3 && memcmp(buf, bom, 3) == 0)
-				data += 3;
-		}
-		if (n == 0 && have == (size_t)(data - buf))
-			break;
-		len = have - (size_t)(data - buf);
-		done = csv_parse(&p, data, len, on_field, on_record, &r);
-		have = 0;
-		if (r.stop)
-			goto out;
-		if (done != len) {
-			if (csv_error(&p) == CSV_EPARSE)
-				parse_error(&r, &p, data[done]);
-			else
-				diag_at(name, r.line, "%s",
-					csv_strerror(csv_error(&p)));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (h->idle != NULL && h->idle(h->ctx) != 0)
-			goto out;
+int
+csvin_libcsv_finish(struct csvin *c)
+{
+	if (!c->parser_ready)
+		return 0;
+	if (csv_fini(&c->parser, libcsv_field, libcsv_record, c) != 0) {
+		diag_at(c->name, c->line, "column %zu: unterminated quoted field",
+			c->nfields + 1);
+		return -1;
 	}
-	if (csv_fini(&p, on_field, on_record, &r) != 0) {
-		diag_at(name, r.line, "column %zu: unterminated quoted field",
-			r.nfields + 1);
-		goto out;
-	}
-	status = r.stop ? -1 : 0;
-out:
-	csv_free(&p);
-	free(buf);
-	free(r.text);
-	free(r.offset);
-	free(r.len);
-	free(r.line_of);
-	free(r.field);
-	return status;
+	return c->stop ? -1 : 0;
 }

@@ -1,31 +1,69 @@
-/* csvin.h: reads CSV records with libcsv and says where each one came from
- * (physical line of every field), so that errors can name their place. */
+/* csvin.h: CSV records and the physical line of each of their fields, from
+ * a fast splitter for text without quotes or from libcsv for the rest. */
 #ifndef RMSETAB_CSVIN_H
 #define RMSETAB_CSVIN_H
 
+#include <csv.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct csvin_record {
 	size_t nfields;
-	const char *const *field; /* each followed by a NUL byte */
+	const char *const *field; /* not NUL-terminated: use len */
 	const size_t *len;
 	const uint64_t *line; /* physical line on which each field starts */
 };
 
-struct csvin_handler {
-	/* Called for each record, blank lines aside; nonzero stops reading. */
-	int (*record)(void *ctx, const struct csvin_record *rec);
-	/* Called whenever the input read so far has been handed out, before
-	 * waiting for more: the moment to flush output; nonzero stops. */
-	int (*idle)(void *ctx);
+/* Called for each record, blank lines aside; nonzero stops. */
+typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
+
+/* Where a reader stands, and room for the record it hands out. */
+struct csvin {
+	const char *name; /* for messages */
+	unsigned char delim;
+	uint64_t line;	  /* physical line of the next byte */
+	bool last_cr;	  /* the last terminator was CR: an LF now ends CRLF */
+	bool stop;	  /* a handler, or an error, ended the reading */
+	csvin_record_fn fn;
 	void *ctx;
+
+	size_t nfields, fields_cap;
+	const char **field;
+	size_t *len;
+	uint64_t *line_of;
+	size_t *offset;
+
+	/* libcsv's side: it reuses its field buffer, so fields are copied. */
+	struct csv_parser parser;
+	bool parser_ready;
+	char *text;
+	size_t text_used, text_cap;
 };
 
-/* Reads FD to its end, calling H.  NAME is the file's name in messages.
- * Returns 0, or -1 once an error has been reported (by csvin or, when it
- * stopped, by a handler). */
-int csvin_read(int fd, const char *name, unsigned char delim,
-	       const struct csvin_handler *h);
+/* Starts a reader of the file NAME at physical line LINE. */
+void csvin_init(struct csvin *c, const char *name, unsigned char delim,
+		uint64_t line, csvin_record_fn fn, void *ctx);
+
+void csvin_free(struct csvin *c);
+
+enum csvin_split_status {
+	CSVIN_SPLIT_DONE,  /* every record in the text was handed out */
+	CSVIN_SPLIT_QUOTE, /* stopped before the record that holds a quote */
+	CSVIN_SPLIT_STOP   /* the handler stopped, or memory ran out */
+};
+
+/* The fast path, for text that has no quote: hands out each record that
+ * ends in TEXT[0..LEN), and with FINAL the unterminated last one too.  Sets
+ * *USED to the bytes taken: up to the end of the last record handed out.
+ * Meets a quote only to stop: such text is libcsv's. */
+enum csvin_split_status csvin_split(struct csvin *c, const char *text,
+				    size_t len, bool final, size_t *used);
+
+/* libcsv's path: feed the text in order from a record boundary to the end,
+ * then finish.  Each returns 0, or -1 once an error is reported (or the
+ * handler stopped). */
+int csvin_libcsv_feed(struct csvin *c, const char *text, size_t len);
+int csvin_libcsv_finish(struct csvin *c);
 
 #endif

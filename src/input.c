@@ -1,153 +1,47 @@
-/* input.c: from records to rows.  Every failure here names the file, the
- * physical line and the column, and quotes the text that was wrong. */
+/* input.c: one file from its first byte to the batcher.
+ *
+ * The first record is read here (it fixes the columns), then the text is
+ * cut after the last line end of each read into blocks that the workers
+ * convert; the rows come back in order.  A block that holds a quote cannot
+ * have been cut safely (a quoted field may hold a line end), so from that
+ * block on, libcsv parses the rest of the file on this thread.  The output
+ * is the same either way. */
 #include "input.h"
 
+#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "columns.h"
 #include "csvin.h"
 #include "diag.h"
-#include "number.h"
 #include "report.h"
 
-enum { NO_COLUMN = (size_t)-1 };
+/* Big enough that handing a block to a thread costs little against
+ * converting it, small enough that the blocks in flight stay in cache. */
+enum { BLOCK_SIZE = 1 << 18 };
 
-void
+int
 input_init(struct input *in, const struct options *opts,
-	   struct batcher *batcher)
+	   struct batcher *batcher, size_t nworkers)
 {
 	memset(in, 0, sizeof *in);
 	in->opts = opts;
 	in->batcher = batcher;
-}
-
-static void
-forget_file(struct input *in)
-{
-	if (in->names != NULL)
-		for (size_t i = 0; i < in->nfields; i++)
-			free(in->names[i]);
-	free(in->names);
-	free(in->tcol);
-	free(in->pcol);
-	free(in->t);
-	free(in->p);
-	in->names = NULL;
-	in->tcol = in->pcol = NULL;
-	in->t = in->p = NULL;
-	in->columns_known = false;
-	in->records = 0;
+	return blocks_init(&in->blocks, nworkers);
 }
 
 void
 input_free(struct input *in)
 {
-	forget_file(in);
-}
-
-/* The name of field I as messages show it: its header name, or its 1-based
- * index when there is no header. */
-static const char *
-column_name(const struct input *in, size_t i, char *buf, size_t size)
-{
-	if (in->names != NULL)
-		return diag_quote(buf, size, in->names[i],
-				  strlen(in->names[i]));
-	snprintf(buf, size, "%zu", i + 1);
-	return buf;
-}
-
-static int
-oom(const struct input *in)
-{
-	diag("%s: out of memory", in->name);
-	return -1;
-}
-
-static int
-save_names(struct input *in, const struct csvin_record *rec)
-{
-	in->names = calloc(rec->nfields, sizeof *in->names);
-	if (in->names == NULL)
-		return oom(in);
-	for (size_t i = 0; i < rec->nfields; i++) {
-		in->names[i] = strdup(rec->field[i]);
-		if (in->names[i] == NULL)
-			return oom(in);
-	}
-	return 0;
-}
-
-static int
-choose_columns(struct input *in, uint64_t line)
-{
-	const struct options *o = in->opts;
-	const char *const *names = (const char *const *)in->names;
-	char err[COLUMNS_ERR_SIZE];
-	size_t nt, np;
-
-	if (o->true_cols == NULL) {
-		in->tcol = malloc(sizeof *in->tcol);
-		in->pcol = malloc(sizeof *in->pcol);
-		if (in->tcol == NULL || in->pcol == NULL)
-			return oom(in);
-		if (columns_default(names, in->nfields, in->tcol, in->pcol,
-				    err) != 0)
-			goto fail;
-		nt = np = 1;
-	} else {
-		if (columns_resolve(o->true_cols, names, in->nfields, &in->tcol,
-				    &nt, err) != 0) {
-			diag_at(in->name, line, "-t: %s", err);
-			return -1;
-		}
-		if (columns_resolve(o->pred_cols, names, in->nfields, &in->pcol,
-				    &np, err) != 0) {
-			diag_at(in->name, line, "-p: %s", err);
-			return -1;
-		}
-		if (nt != np) {
-			diag_at(in->name, line,
-				"-t selects %zu columns but -p selects %zu; "
-				"they are paired in order",
-				nt, np);
-			return -1;
-		}
-	}
-	in->wcol = in->ecol = NO_COLUMN;
-	if (o->weight_col != NULL &&
-	    columns_resolve_one(o->weight_col, names, in->nfields, &in->wcol,
-				err) != 0) {
-		diag_at(in->name, line, "-w: %s", err);
-		return -1;
-	}
-	if (o->epoch_col != NULL &&
-	    columns_resolve_one(o->epoch_col, names, in->nfields, &in->ecol,
-				err) != 0) {
-		diag_at(in->name, line, "-e: %s", err);
-		return -1;
-	}
-	if (in->pairs != 0 && nt != in->pairs) {
-		diag_at(in->name, line,
-			"%zu column pairs selected here, but %zu in an earlier "
-			"file",
-			nt, in->pairs);
-		return -1;
-	}
-	in->pairs = in->file_pairs = nt;
-	in->t = malloc(nt * sizeof *in->t);
-	in->p = malloc(nt * sizeof *in->p);
-	if (in->t == NULL || in->p == NULL)
-		return oom(in);
-	in->columns_known = true;
-	return 0;
-fail:
-	diag_at(in->name, line, "%s", err);
-	return -1;
+	blocks_free(&in->blocks);
+	rows_plan_free(&in->plan);
+	free(in->carry);
+	free(in->t);
+	free(in->p);
 }
 
 static void
@@ -158,118 +52,398 @@ note_skip(struct input *in, uint64_t line)
 		in->skipped[in->rows_skipped].line = line;
 	}
 	in->rows_skipped++;
+	in->rows_read++;
 }
 
-/* Parses field I as a value (or, when WEIGHT, as a weight).  Returns 0, 1
- * when the row is to be skipped, or -1 after reporting the error. */
 static int
-field_number(struct input *in, const struct csvin_record *rec, size_t i,
-	     bool weight, double *out)
+make_plan(struct input *in, const struct csvin_record *rec)
 {
-	char name[DIAG_QUOTE_SIZE], text[DIAG_QUOTE_SIZE];
-	enum number_status st = number_parse(rec->field[i], rec->len[i], out);
+	struct rows_error err;
 
-	if (st == NUMBER_OK && (!weight || *out >= 0.0))
-		return 0;
-	if (in->opts->skip_invalid) {
-		note_skip(in, rec->line[i]);
-		return 1;
+	rows_plan_free(&in->plan);
+	if (rows_plan_make(&in->plan, in->opts, rec, in->pairs, &err) != 0) {
+		diag_at(in->name, err.line, "%s", err.text);
+		return -1;
 	}
-	column_name(in, i, name, sizeof name);
-	diag_quote(text, sizeof text, rec->field[i], rec->len[i]);
-	if (st == NUMBER_RANGE)
-		diag_at(in->name, rec->line[i],
-			"column %s: invalid %s '%s' (out of range)", name,
-			weight ? "weight" : "number", text);
-	else if (st == NUMBER_INVALID)
-		diag_at(in->name, rec->line[i], "column %s: invalid %s '%s'",
-			name, weight ? "weight" : "number", text);
-	else
-		diag_at(in->name, rec->line[i],
-			"column %s: invalid weight '%s' (negative)", name,
-			text);
+	in->planned = true;
+	in->pairs = in->plan.pairs;
+	free(in->t);
+	free(in->p);
+	in->t = malloc(in->pairs * sizeof *in->t);
+	in->p = malloc(in->pairs * sizeof *in->p);
+	if (in->t == NULL || in->p == NULL) {
+		diag("%s: out of memory", in->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The handler of the records read on this thread: the first of a file,
+ * and all of them from a quote on. */
+static int
+sequential_record(void *ctx, const struct csvin_record *rec)
+{
+	struct input *in = ctx;
+	const struct rows_plan *plan = &in->plan;
+	struct metric_row row;
+	struct rows_error err;
+	bool key;
+
+	if (!in->planned) {
+		if (make_plan(in, rec) != 0) {
+			in->failed = true;
+			return -1;
+		}
+		if (in->opts->header)
+			return 0;
+	}
+	in->records++;
+	key = plan->ecol != ROWS_NONE;
+	switch (rows_convert(plan, rec, in->t, in->p, &row, &err)) {
+	case ROWS_OK:
+		in->rows_read++;
+		if (batcher_row(in->batcher, &row, plan->pairs,
+				key ? rec->field[plan->ecol] : NULL,
+				key ? rec->len[plan->ecol] : 0) == 0)
+			return 0;
+		break;
+	case ROWS_SKIPPED: note_skip(in, err.line); return 0;
+	case ROWS_ERROR: diag_at(in->name, err.line, "%s", err.text); break;
+	}
+	in->failed = true;
 	return -1;
 }
 
+/* The first record of a file: its header, or its first row. */
 static int
-on_row(struct input *in, const struct csvin_record *rec)
+first_record(void *ctx, const struct csvin_record *rec)
 {
-	double w = 1.0;
-	int r;
+	struct input *in = ctx;
 
-	if (rec->nfields != in->nfields) {
-		diag_at(in->name, rec->line[0],
-			"row has %zu field%s, %s has %zu", rec->nfields,
-			rec->nfields == 1 ? "" : "s",
-			in->names != NULL ? "the header" : "the first row",
-			in->nfields);
+	if (sequential_record(ctx, rec) != 0)
+		return -1;
+	return in->planned ? 1 : 0;
+}
+
+/* Whether a read would return at once.  When it would not, what is done
+ * so far is shown first: that is what makes `tail -f | rmsetab` work. */
+static bool
+readable(int fd)
+{
+	struct pollfd pfd = {fd, POLLIN, 0};
+
+	return poll(&pfd, 1, 0) != 0;
+}
+
+/* read(2) into BUF, retried when interrupted; -1 when reported. */
+static ssize_t
+read_some(struct input *in, char *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = read(in->fd, buf, len);
+
+		if (n > 0)
+			return n;
+		if (n == 0) {
+			in->eof = true;
+			return 0;
+		}
+		if (errno != EINTR) {
+			diag("%s: %s", in->name, strerror(errno));
+			return -1;
+		}
+	}
+}
+
+static int
+reserve(struct input *in, char **buf, size_t *cap, size_t need)
+{
+	size_t cap2 = *cap ? *cap : BLOCK_SIZE;
+	char *p;
+
+	while (cap2 < need)
+		cap2 *= 2;
+	if (cap2 == *cap)
+		return 0;
+	if ((p = realloc(*buf, cap2)) == NULL) {
+		diag("%s: out of memory", in->name);
 		return -1;
 	}
-	in->rows_read++;
-	for (size_t j = 0; j < in->file_pairs; j++) {
-		if ((r = field_number(in, rec, in->tcol[j], false,
-				      &in->t[j])) != 0 ||
-		    (r = field_number(in, rec, in->pcol[j], false,
-				      &in->p[j])) != 0)
-			return r < 0 ? -1 : 0;
-	}
-	if (in->wcol != NO_COLUMN &&
-	    (r = field_number(in, rec, in->wcol, true, &w)) != 0)
-		return r < 0 ? -1 : 0;
-	if (in->ecol == NO_COLUMN)
-		return batcher_row(in->batcher, in->t, in->p, in->file_pairs, w,
-				   NULL, 0);
-	return batcher_row(in->batcher, in->t, in->p, in->file_pairs, w,
-			   rec->field[in->ecol], rec->len[in->ecol]);
+	*buf = p;
+	*cap = cap2;
+	return 0;
 }
 
+/* Sends the rest of the file through libcsv, starting with the block BLK
+ * (collected), then the blocks after it, what was read after them, and
+ * what is still to read. */
 static int
-on_record(void *ctx, const struct csvin_record *rec)
+libcsv_rest(struct input *in, struct blocks_block *blk)
 {
-	struct input *in = ctx;
+	struct blocks *bs = &in->blocks;
+	struct csvin c;
+	int status;
 
-	in->records++;
-	if (!in->columns_known) {
-		in->nfields = rec->nfields;
-		if (in->opts->header) {
-			if (save_names(in, rec) != 0)
-				return -1;
-			return choose_columns(in, rec->line[0]);
+	csvin_init(&c, in->name, in->opts->delim, in->line, sequential_record,
+		   in);
+	status = csvin_libcsv_feed(&c, blk->text, blk->len);
+	blocks_release(bs);
+	while (blocks_in_flight(bs) > 0) {
+		blk = blocks_collect(bs);
+		if (status == 0)
+			status = csvin_libcsv_feed(&c, blk->text, blk->len);
+		blocks_release(bs);
+	}
+	if (status == 0)
+		status = csvin_libcsv_feed(&c, in->carry, in->carry_len);
+	in->carry_len = 0;
+	while (status == 0 && !in->eof) {
+		ssize_t n;
+
+		if (!readable(in->fd) && report_flush(in->batcher->report))
+			status = -1;
+		else if ((n = read_some(in, in->carry, in->carry_cap)) < 0)
+			status = -1;
+		else
+			status = csvin_libcsv_feed(&c, in->carry, (size_t)n);
+	}
+	if (status == 0)
+		status = csvin_libcsv_finish(&c);
+	csvin_free(&c);
+	return status;
+}
+
+/* Hands the rows of a converted block to the batcher, in order. */
+static int
+take_block(struct input *in, struct blocks_block *blk)
+{
+	const struct rows_plan *plan = &in->plan;
+	uint64_t base = in->line - 1;
+
+	for (size_t i = 0; i < blk->nrows; i++) {
+		const char *key = NULL;
+		size_t key_len = 0;
+
+		if (plan->ecol != ROWS_NONE) {
+			key = blk->text + blk->key_off[i];
+			key_len = blk->key_len[i];
 		}
-		if (choose_columns(in, rec->line[0]) != 0)
+		if (batcher_row(in->batcher, &blk->rows[i], plan->pairs, key,
+				key_len) != 0)
 			return -1;
 	}
-	return on_row(in, rec);
+	in->rows_read += blk->nrows;
+	in->records += blk->nrows + blk->skipped;
+	for (uint64_t i = 0; i < blk->skipped; i++)
+		note_skip(in, i < BLOCKS_SKIPS_KEPT ? base + blk->skip_line[i]
+						    : 0);
+	if (blk->failed) {
+		diag_at(in->name, base + blk->error.line, "%s",
+			blk->error.text);
+		return -1;
+	}
+	in->line += blk->lines;
+	return 0;
+}
+
+/* Where to cut LEN bytes of TEXT: after the last record that surely ends
+ * in them.  A CR at the very end may be the first half of a CRLF. */
+static size_t
+cut_point(const char *text, size_t len, bool eof)
+{
+	const char *nl, *cr;
+
+	if (eof)
+		return len;
+	if ((nl = memrchr(text, '\n', len)) != NULL)
+		return (size_t)(nl - text) + 1;
+	if (len > 1 && (cr = memrchr(text, '\r', len - 1)) != NULL)
+		return (size_t)(cr - text) + 1;
+	return 0;
+}
+
+/* Fills BLK with the carried bytes and what can be read now, and cuts it
+ * after its last whole record; what follows is carried to the next. */
+static int
+fill(struct input *in, struct blocks_block *blk)
+{
+	size_t len = in->carry_len, cut;
+
+	/* Room to read as much again as is carried, for long records. */
+	if (reserve(in, &blk->text, &blk->cap, 2 * in->carry_len) != 0)
+		return -1;
+	memcpy(blk->text, in->carry, in->carry_len);
+	while (!in->eof) {
+		ssize_t n = read_some(in, blk->text + len, blk->cap - len);
+
+		if (n < 0)
+			return -1;
+		len += (size_t)n;
+		if (in->pending_cr && len > 0) {
+			/* The LF of a CRLF that ended the first record. */
+			if (blk->text[0] == '\n')
+				memmove(blk->text, blk->text + 1, --len);
+			in->pending_cr = false;
+		}
+		if (len == blk->cap || !readable(in->fd))
+			break;
+	}
+	cut = cut_point(blk->text, len, in->eof);
+	if (reserve(in, &in->carry, &in->carry_cap, len - cut) != 0)
+		return -1;
+	memcpy(in->carry, blk->text + cut, len - cut);
+	in->carry_len = len - cut;
+	blk->len = cut;
+	return 0;
 }
 
 static int
-on_idle(void *ctx)
+run_blocks(struct input *in)
 {
-	struct input *in = ctx;
+	struct blocks *bs = &in->blocks;
 
-	return report_flush(in->batcher->report);
+	blocks_set_plan(bs, &in->plan);
+	for (;;) {
+		struct blocks_block *blk;
+		bool more = !in->eof || in->carry_len > 0;
+
+		if (more && blocks_in_flight(bs) < bs->nslots) {
+			if (!in->eof && !readable(in->fd)) {
+				/* Show everything before waiting for more. */
+				if (blocks_in_flight(bs) > 0)
+					goto collect;
+				if (report_flush(in->batcher->report) != 0)
+					return -1;
+			}
+			blk = blocks_next(bs);
+			if (fill(in, blk) != 0)
+				return -1;
+			if (blk->len > 0)
+				blocks_submit(bs);
+			continue;
+		}
+		if (blocks_in_flight(bs) == 0)
+			return 0;
+collect:
+		blk = blocks_collect(bs);
+		if (blk->quote)
+			return libcsv_rest(in, blk);
+		if (take_block(in, blk) != 0)
+			return -1;
+		blocks_release(bs);
+	}
+}
+
+/* Reads up to the end of the first record, which fixes the columns, with
+ * the fast splitter, or with libcsv when a quote comes first.  What was
+ * read after the record is left in the carry. */
+static int
+read_first(struct input *in, bool *done)
+{
+	struct csvin c;
+	size_t len = 0, used, skip;
+	bool bom_checked = false;
+	int status = 0;
+
+	*done = false;
+	csvin_init(&c, in->name, in->opts->delim, 1, first_record, in);
+	for (;;) {
+		enum csvin_split_status st;
+		ssize_t n;
+
+		if (reserve(in, &in->carry, &in->carry_cap, len + BLOCK_SIZE))
+			goto fail;
+		if ((n = read_some(in, in->carry + len,
+				   in->carry_cap - len)) < 0)
+			goto fail;
+		len += (size_t)n;
+		skip = 0;
+		if (!bom_checked) {
+			/* A byte order mark is skipped, even one that arrives
+			 * a byte at a time through a pipe. */
+			if (!in->eof && len < 3 &&
+			    memcmp(in->carry, "\xef\xbb\xbf", len) == 0)
+				continue;
+			bom_checked = true;
+			if (len >= 3 && memcmp(in->carry, "\xef\xbb\xbf", 3) == 0)
+				skip = 3;
+		}
+		st = csvin_split(&c, in->carry + skip, len - skip, in->eof,
+				 &used);
+		used += skip;
+		if (st == CSVIN_SPLIT_QUOTE) {
+			/* The file is libcsv's from its first record on. */
+			c.fn = sequential_record;
+			in->carry_len = len - used;
+			memmove(in->carry, in->carry + used, in->carry_len);
+			status = csvin_libcsv_feed(&c, in->carry, in->carry_len);
+			in->carry_len = 0;
+			while (status == 0 && !in->eof) {
+				if ((n = read_some(in, in->carry,
+						   in->carry_cap)) < 0)
+					status = -1;
+				else
+					status = csvin_libcsv_feed(
+						&c, in->carry, (size_t)n);
+				if (status == 0 && !readable(in->fd) &&
+				    report_flush(in->batcher->report))
+					status = -1;
+			}
+			if (status == 0)
+				status = csvin_libcsv_finish(&c);
+			*done = true;
+			break;
+		}
+		memmove(in->carry, in->carry + used, len - used);
+		len -= used;
+		if (in->failed)
+			goto fail;
+		if (st == CSVIN_SPLIT_STOP || in->eof) {
+			/* A CRLF may have been cut after its CR. */
+			if (c.last_cr && len > 0 && in->carry[0] == '\n') {
+				memmove(in->carry, in->carry + 1, len - 1);
+				len--;
+			}
+			in->pending_cr = c.last_cr && len == 0;
+			in->carry_len = len;
+			in->line = c.line;
+			*done = in->eof && len == 0;
+			break;
+		}
+	}
+	csvin_free(&c);
+	return status;
+fail:
+	csvin_free(&c);
+	return -1;
 }
 
 int
 input_file(struct input *in, int fd, const char *name)
 {
-	const struct csvin_handler h = {on_record, on_idle, in};
+	bool done;
 	int status;
 
 	in->name = name;
+	in->fd = fd;
+	in->eof = in->planned = in->failed = in->pending_cr = false;
+	in->records = 0;
+	in->carry_len = 0;
+	in->line = 1;
 	batcher_file_begin(in->batcher);
-	status = csvin_read(fd, name, in->opts->delim, &h);
-	if (status == 0 && in->records == 0) {
+	status = read_first(in, &done);
+	if (status == 0 && !done)
+		status = run_blocks(in);
+	if (status == 0 && !in->planned) {
 		diag_at(name, 1, "empty input%s",
 			in->opts->header ? ", expected a header line" : "");
 		status = -1;
-	} else if (status == 0 && in->opts->header && in->records == 1) {
+	} else if (status == 0 && in->opts->header && in->records == 0) {
 		diag_at(name, 2, "no data rows after the header");
 		status = -1;
 	}
 	if (status == 0)
 		batcher_file_end(in->batcher);
-	forget_file(in);
 	return status;
 }
 
@@ -286,8 +460,7 @@ input_report_skips(const struct input *in)
 	     i++)
 		used += (size_t)snprintf(where + used, sizeof where - used,
 					 "%s%s:%" PRIu64, i ? ", " : "",
-					 in->skipped[i].name,
-					 in->skipped[i].line);
+					 in->skipped[i].name, in->skipped[i].line);
 	diag("skipped %" PRIu64 " of %" PRIu64
 	     " rows with invalid numbers (--skip-invalid), at %s%s",
 	     in->rows_skipped, in->rows_read, where,

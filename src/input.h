@@ -1,5 +1,6 @@
-/* input.h: turns CSV records into rows of numbers: reads the header, finds
- * the columns, parses values and weights, and keeps count of skipped rows. */
+/* input.h: reads each input file to its rows and hands them to the batcher
+ * in order: the header first, then blocks converted on worker threads, or
+ * libcsv from the first quote on. */
 #ifndef RMSETAB_INPUT_H
 #define RMSETAB_INPUT_H
 
@@ -8,22 +9,28 @@
 #include <stdint.h>
 
 #include "batcher.h"
+#include "blocks.h"
 #include "options.h"
+#include "rows.h"
 
-enum { INPUT_SKIPS_SHOWN = 5 };
+enum { INPUT_SKIPS_SHOWN = BLOCKS_SKIPS_KEPT };
 
 struct input {
 	const struct options *opts;
 	struct batcher *batcher;
+	struct blocks blocks;
 	size_t pairs; /* as chosen in the first file; later files must agree */
 
 	/* Per file. */
 	const char *name;
-	bool columns_known;
-	size_t nfields;
-	char **names;
-	size_t *tcol, *pcol, file_pairs, wcol, ecol;
-	uint64_t records;
+	int fd;
+	bool eof, planned, failed;
+	bool pending_cr; /* the first record ended in a CR that may be CRLF */
+	struct rows_plan plan;
+	uint64_t line;	  /* physical line at the start of the next block */
+	uint64_t records; /* data records */
+	char *carry;	  /* read and not yet in a block */
+	size_t carry_len, carry_cap;
 	double *t, *p;
 
 	/* Over the whole run. */
@@ -34,8 +41,9 @@ struct input {
 	} skipped[INPUT_SKIPS_SHOWN];
 };
 
-void input_init(struct input *in, const struct options *opts,
-		struct batcher *batcher);
+/* NWORKERS threads convert blocks; with 0, the calling thread does. */
+int input_init(struct input *in, const struct options *opts,
+	       struct batcher *batcher, size_t nworkers);
 
 void input_free(struct input *in);
 

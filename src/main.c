@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +212,22 @@ parse_options(int argc, char **argv, struct options *o)
 				    : "-t needs -p: give both, or neither");
 }
 
+/* Worker threads for converting blocks: one a processor this process may
+ * run on; none on a single one, where a thread would only add switches. */
+static size_t
+workers(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return 0;
+	n = CPU_COUNT(&set);
+	if (n > 8)
+		n = 8;
+	return n > 1 ? (size_t)n : 0;
+}
+
 /* Opens every input before any is read, so that a missing file is found
  * before any output that would be incomplete. */
 static int
@@ -260,7 +277,8 @@ main(int argc, char **argv)
 
 	report_init(&report, stdout, opts.format);
 	batcher_init(&batcher, &opts, &report);
-	input_init(&input, &opts, &batcher);
+	if (input_init(&input, &opts, &batcher, workers()) != 0)
+		return EXIT_TROUBLE;
 	for (i = 0; i < nfiles && status == 0; i++) {
 		const char *name =
 			fds[i] == STDIN_FILENO ? "(stdin)" : files[i];
@@ -287,6 +305,7 @@ main(int argc, char **argv)
 	}
 	input_free(&input);
 	batcher_free(&batcher);
+	report_free(&report);
 	free(fds);
 	if (fclose(stdout) != 0 && status == 0) {
 		diag("standard output: %s", strerror(errno));

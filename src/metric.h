@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An unevaluated sum hi + lo with |lo| <= ulp(hi) / 2. */
+/* An unevaluated sum hi + lo: |lo| <= ulp(hi) / 2 once normalized; sums
+ * being added to are normalized every so often (metric.c). */
 struct metric_dd {
 	double hi, lo;
 };
@@ -29,11 +30,20 @@ struct metric_mean {
 	uint64_t rows;
 };
 
+/* What one row adds to the sums: worked out where the row is parsed,
+ * perhaps on another thread, and added in order later. */
+struct metric_row {
+	struct metric_dd sq; /* w * sum over pairs of (p - t)^2, exactly */
+	double weight;
+};
+
+/* The contribution of a row of PAIRS true and predicted values, weight W. */
+void metric_row_set(struct metric_row *row, const double *t, const double *p,
+		    size_t pairs, double w);
+
 void metric_sums_init(struct metric_sums *s);
 
-/* Adds one row of PAIRS true and predicted values, with weight W. */
-void metric_sums_add(struct metric_sums *s, const double *t, const double *p,
-		     size_t pairs, double w);
+void metric_sums_add(struct metric_sums *s, const struct metric_row *row);
 
 void metric_sums_merge(struct metric_sums *into,
 		       const struct metric_sums *from);

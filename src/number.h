@@ -11,7 +11,7 @@ enum number_status {
 	NUMBER_RANGE	/* a decimal number too large for binary64 */
 };
 
-/* Parses the LEN bytes at TEXT, which must be followed by a NUL byte.
+/* Parses the LEN bytes at TEXT (no NUL byte needed after them).
  * Accepts [+-]digits[.digits][(e|E)[+-]digits] and [+-].digits[...]:
  * no spaces, no hexadecimal, no infinities or NaNs. */
 enum number_status number_parse(const char *text, size_t len, double *out);

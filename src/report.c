@@ -1,180 +1,269 @@
 /* report.c: formatting of result lines.  The machine formats print 17
  * significant digits, enough for every binary64 value to read back exactly;
- * the table prints the shortest text that reads back exactly. */
+ * the table prints the shortest text that reads back exactly.  Each line is
+ * built in memory and written with one call: a run can have millions. */
 #include "report.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "numfmt.h"
 
 static const char *const kind_name[] = {"batch", "epoch", "total"};
 
 void
 report_init(struct report *r, FILE *out, enum out_format format)
 {
+	memset(r, 0, sizeof *r);
 	r->out = out;
 	r->format = format;
-	r->header_done = 0;
 }
 
-/* Shortest of %.15g, %.16g, %.17g that reads back as V: no shorter text
- * can, since 15 digits always suffice to tell two doubles' neighbours. */
-static void
-shortest(char *buf, size_t size, double v)
+void
+report_free(struct report *r)
 {
-	if (isnan(v)) {
-		snprintf(buf, size, "nan");
-		return;
-	}
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
+	free(r->buf);
 }
 
 static void
-put_csv_text(FILE *out, const char *s, unsigned char delim)
+put(struct report *r, const char *s, size_t n)
+{
+	if (r->len + n > r->cap) {
+		size_t cap = r->cap ? r->cap : 256;
+		char *more;
+
+		while (cap < r->len + n)
+			cap *= 2;
+		if ((more = realloc(r->buf, cap)) == NULL) {
+			/* Keep going unbuffered: slower, never wrong. */
+			fwrite(r->buf, 1, r->len, r->out);
+			fwrite(s, 1, n, r->out);
+			r->len = 0;
+			return;
+		}
+		r->buf = more;
+		r->cap = cap;
+	}
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+static void
+put_str(struct report *r, const char *s)
+{
+	put(r, s, strlen(s));
+}
+
+static void
+put_char(struct report *r, char c)
+{
+	put(r, &c, 1);
+}
+
+/* S right-aligned in WIDTH columns, as printf's %*s. */
+static void
+put_padded(struct report *r, const char *s, size_t n, size_t width)
+{
+	static const char spaces[] = "                    ";
+
+	while (n < width) {
+		size_t k = width - n < sizeof spaces - 1 ? width - n
+							 : sizeof spaces - 1;
+
+		put(r, spaces, k);
+		width -= k;
+	}
+	put(r, s, n);
+}
+
+static size_t
+u64_text(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+static void
+put_u64(struct report *r, uint64_t v)
+{
+	char buf[21];
+
+	put(r, buf, u64_text(buf, v));
+}
+
+static void
+put_csv_text(struct report *r, const char *s, char delim)
 {
 	if (strchr(s, delim) == NULL && strpbrk(s, "\"\r\n") == NULL) {
-		fputs(s, out);
+		put_str(r, s);
 		return;
 	}
-	putc('"', out);
+	put_char(r, '"');
 	for (; *s; s++) {
 		if (*s == '"')
-			putc('"', out);
-		putc(*s, out);
+			put_char(r, '"');
+		put_char(r, *s);
 	}
-	putc('"', out);
+	put_char(r, '"');
 }
 
 /* TSV has no quoting: the characters that would break a line are escaped
  * the way PostgreSQL's text format and Miller do it. */
 static void
-put_tsv_text(FILE *out, const char *s)
+put_tsv_text(struct report *r, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '\t': fputs("\\t", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\\': fputs("\\\\", out); break;
-		default: putc(*s, out);
+		case '\t': put_str(r, "\\t"); break;
+		case '\n': put_str(r, "\\n"); break;
+		case '\r': put_str(r, "\\r"); break;
+		case '\\': put_str(r, "\\\\"); break;
+		default: put_char(r, *s);
 		}
 	}
 }
 
 static void
-put_json_text(FILE *out, const char *s)
+put_json_text(struct report *r, const char *s)
 {
-	putc('"', out);
+	static const char hex[] = "0123456789abcdef";
+
+	put_char(r, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			putc(c, out);
+		if (c == '"' || c == '\\') {
+			put_char(r, '\\');
+			put_char(r, (char)c);
+		} else if (c < 0x20) {
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+			put(r, u, sizeof u);
+		} else {
+			put_char(r, (char)c);
+		}
 	}
-	putc('"', out);
+	put_char(r, '"');
 }
 
 static void
-put_number(FILE *out, double v, enum out_format format)
+put_number(struct report *r, double v)
 {
+	char buf[NUMFMT_SIZE];
+
 	if (!isfinite(v))
-		fputs(format == FORMAT_JSONL ? "null" : "nan", out);
+		put_str(r, r->format == FORMAT_JSONL ? "null" : "nan");
 	else
-		fprintf(out, "%.17g", v);
+		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
 
 static void
 line_table(struct report *r, const struct report_line *l)
 {
-	char epoch[32], batch[32], num[3][32];
-	const char *epoch_text = epoch;
+	const double v[3] = {l->rmse, l->mean_batch_rmse, l->running_rmse};
+	char num[21], buf[NUMFMT_SIZE];
 
 	if (!r->header_done)
-		fprintf(r->out, "%5s  %5s  %6s  %18s  %18s  %18s\n", "epoch",
-			"batch", "rows", "batch rmse", "mean batch rmse",
-			"running rmse");
+		put_str(r, "epoch  batch    rows          batch rmse     mean "
+			   "batch rmse        running rmse\n");
 	if (l->kind == REPORT_TOTAL)
-		epoch_text = "total";
+		put_padded(r, "total", 5, 5);
 	else if (l->epoch_key != NULL)
-		epoch_text = l->epoch_key;
+		put_padded(r, l->epoch_key, strlen(l->epoch_key), 5);
 	else
-		snprintf(epoch, sizeof epoch, "%" PRIu64, l->epoch);
+		put_padded(r, num, u64_text(num, l->epoch), 5);
+	put(r, "  ", 2);
 	if (l->kind == REPORT_BATCH)
-		snprintf(batch, sizeof batch, "%" PRIu64, l->batch);
+		put_padded(r, num, u64_text(num, l->batch), 5);
 	else
-		snprintf(batch, sizeof batch, "all");
-	shortest(num[0], sizeof num[0], l->rmse);
-	shortest(num[1], sizeof num[1], l->mean_batch_rmse);
-	shortest(num[2], sizeof num[2], l->running_rmse);
-	fprintf(r->out, "%5s  %5s  %6" PRIu64 "  %18s  %18s  %18s\n",
-		epoch_text, batch, l->rows, num[0], num[1], num[2]);
+		put_padded(r, "all", 3, 5);
+	put(r, "  ", 2);
+	put_padded(r, num, u64_text(num, l->rows), 6);
+	for (int i = 0; i < 3; i++) {
+		size_t n = isnan(v[i]) ? (strcpy(buf, "nan"), 3)
+				       : (size_t)numfmt_shortest(buf, v[i]);
+
+		put(r, "  ", 2);
+		put_padded(r, buf, n, 18);
+	}
+	put_char(r, '\n');
 }
 
 static void
-line_delimited(struct report *r, const struct report_line *l,
-	       unsigned char delim)
+line_delimited(struct report *r, const struct report_line *l, char delim)
 {
 	const double v[3] = {l->rmse, l->mean_batch_rmse, l->running_rmse};
+	static const char *const names[] = {"kind", "epoch", "batch", "rows",
+					    "rmse", "mean_batch_rmse",
+					    "running_rmse"};
 
-	if (!r->header_done)
-		fprintf(r->out,
-			"kind%cepoch%cbatch%crows%crmse%cmean_batch_rmse%c"
-			"running_rmse\n",
-			delim, delim, delim, delim, delim, delim);
-	fprintf(r->out, "%s%c", kind_name[l->kind], delim);
+	if (!r->header_done) {
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			if (i > 0)
+				put_char(r, delim);
+			put_str(r, names[i]);
+		}
+		put_char(r, '\n');
+	}
+	put_str(r, kind_name[l->kind]);
+	put_char(r, delim);
 	if (l->kind == REPORT_TOTAL)
 		;
 	else if (l->epoch_key == NULL)
-		fprintf(r->out, "%" PRIu64, l->epoch);
+		put_u64(r, l->epoch);
 	else if (r->format == FORMAT_CSV)
-		put_csv_text(r->out, l->epoch_key, delim);
+		put_csv_text(r, l->epoch_key, delim);
 	else
-		put_tsv_text(r->out, l->epoch_key);
-	putc(delim, r->out);
+		put_tsv_text(r, l->epoch_key);
+	put_char(r, delim);
 	if (l->kind == REPORT_BATCH)
-		fprintf(r->out, "%" PRIu64, l->batch);
-	fprintf(r->out, "%c%" PRIu64, delim, l->rows);
+		put_u64(r, l->batch);
+	put_char(r, delim);
+	put_u64(r, l->rows);
 	for (int i = 0; i < 3; i++) {
-		putc(delim, r->out);
-		put_number(r->out, v[i], r->format);
+		put_char(r, delim);
+		put_number(r, v[i]);
 	}
-	putc('\n', r->out);
+	put_char(r, '\n');
 }
 
 static void
 line_jsonl(struct report *r, const struct report_line *l)
 {
-	fprintf(r->out, "{\"kind\":\"%s\",\"epoch\":", kind_name[l->kind]);
+	put_str(r, "{\"kind\":\"");
+	put_str(r, kind_name[l->kind]);
+	put_str(r, "\",\"epoch\":");
 	if (l->kind == REPORT_TOTAL)
-		fputs("null", r->out);
+		put_str(r, "null");
 	else if (l->epoch_key == NULL)
-		fprintf(r->out, "%" PRIu64, l->epoch);
+		put_u64(r, l->epoch);
 	else
-		put_json_text(r->out, l->epoch_key);
-	fputs(",\"batch\":", r->out);
+		put_json_text(r, l->epoch_key);
+	put_str(r, ",\"batch\":");
 	if (l->kind == REPORT_BATCH)
-		fprintf(r->out, "%" PRIu64, l->batch);
+		put_u64(r, l->batch);
 	else
-		fputs("null", r->out);
-	fprintf(r->out, ",\"rows\":%" PRIu64 ",\"rmse\":", l->rows);
-	put_number(r->out, l->rmse, r->format);
-	fputs(",\"mean_batch_rmse\":", r->out);
-	put_number(r->out, l->mean_batch_rmse, r->format);
-	fputs(",\"running_rmse\":", r->out);
-	put_number(r->out, l->running_rmse, r->format);
-	fputs("}\n", r->out);
+		put_str(r, "null");
+	put_str(r, ",\"rows\":");
+	put_u64(r, l->rows);
+	put_str(r, ",\"rmse\":");
+	put_number(r, l->rmse);
+	put_str(r, ",\"mean_batch_rmse\":");
+	put_number(r, l->mean_batch_rmse);
+	put_str(r, ",\"running_rmse\":");
+	put_number(r, l->running_rmse);
+	put_str(r, "}\n");
 }
 
 void
@@ -187,6 +276,8 @@ report_line(struct report *r, const struct report_line *line)
 	case FORMAT_JSONL: line_jsonl(r, line); break;
 	}
 	r->header_done = 1;
+	fwrite(r->buf, 1, r->len, r->out);
+	r->len = 0;
 }
 
 int

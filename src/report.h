@@ -22,9 +22,13 @@ struct report {
 	FILE *out;
 	enum out_format format;
 	int header_done;
+	char *buf; /* the line being built */
+	size_t len, cap;
 };
 
 void report_init(struct report *r, FILE *out, enum out_format format);
+
+void report_free(struct report *r);
 
 void report_line(struct report *r, const struct report_line *line);
 

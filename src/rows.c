@@ -1,0 +1,177 @@
+/* rows.c: the column plan of a file, and the conversion of a record into
+ * the numbers of one row.  Every error names the physical line and the
+ * column, and quotes the text that was wrong. */
+#include "rows.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "columns.h"
+#include "diag.h"
+#include "number.h"
+
+static int
+fail(struct rows_error *err, uint64_t line, const char *what,
+     const char *text)
+{
+	err->line = line;
+	if (what != NULL)
+		snprintf(err->text, sizeof err->text, "%s: %s", what, text);
+	else
+		snprintf(err->text, sizeof err->text, "%s", text);
+	return -1;
+}
+
+static int
+oom(struct rows_error *err, uint64_t line)
+{
+	return fail(err, line, NULL, "out of memory");
+}
+
+void
+rows_plan_free(struct rows_plan *plan)
+{
+	if (plan->names != NULL)
+		for (size_t i = 0; i < plan->nfields; i++)
+			free(plan->names[i]);
+	free(plan->names);
+	free(plan->tcol);
+	free(plan->pcol);
+	memset(plan, 0, sizeof *plan);
+}
+
+int
+rows_plan_make(struct rows_plan *plan, const struct options *o,
+	       const struct csvin_record *first, size_t pairs,
+	       struct rows_error *err)
+{
+	uint64_t line = first->line[0];
+	const char *const *names;
+	char msg[COLUMNS_ERR_SIZE];
+	size_t nt, np;
+
+	memset(plan, 0, sizeof *plan);
+	plan->opts = o;
+	plan->nfields = first->nfields;
+	plan->wcol = plan->ecol = ROWS_NONE;
+	if (o->header) {
+		plan->names = calloc(first->nfields, sizeof *plan->names);
+		if (plan->names == NULL)
+			return oom(err, line);
+		for (size_t i = 0; i < first->nfields; i++)
+			if ((plan->names[i] = strndup(first->field[i],
+						      first->len[i])) == NULL)
+				return oom(err, line);
+	}
+	names = (const char *const *)plan->names;
+	if (o->true_cols == NULL) {
+		plan->tcol = malloc(sizeof *plan->tcol);
+		plan->pcol = malloc(sizeof *plan->pcol);
+		if (plan->tcol == NULL || plan->pcol == NULL)
+			return oom(err, line);
+		if (columns_default(names, plan->nfields, plan->tcol,
+				    plan->pcol, msg) != 0)
+			return fail(err, line, NULL, msg);
+		nt = np = 1;
+	} else {
+		if (columns_resolve(o->true_cols, names, plan->nfields,
+				    &plan->tcol, &nt, msg) != 0)
+			return fail(err, line, "-t", msg);
+		if (columns_resolve(o->pred_cols, names, plan->nfields,
+				    &plan->pcol, &np, msg) != 0)
+			return fail(err, line, "-p", msg);
+		if (nt != np) {
+			snprintf(msg, sizeof msg,
+				 "-t selects %zu columns but -p selects %zu; "
+				 "they are paired in order",
+				 nt, np);
+			return fail(err, line, NULL, msg);
+		}
+	}
+	if (o->weight_col != NULL &&
+	    columns_resolve_one(o->weight_col, names, plan->nfields,
+				&plan->wcol, msg) != 0)
+		return fail(err, line, "-w", msg);
+	if (o->epoch_col != NULL &&
+	    columns_resolve_one(o->epoch_col, names, plan->nfields,
+				&plan->ecol, msg) != 0)
+		return fail(err, line, "-e", msg);
+	if (pairs != 0 && nt != pairs) {
+		snprintf(msg, sizeof msg,
+			 "%zu column pairs selected here, but %zu in an "
+			 "earlier file",
+			 nt, pairs);
+		return fail(err, line, NULL, msg);
+	}
+	plan->pairs = nt;
+	return 0;
+}
+
+/* The name of field I as messages show it: its header name, or its 1-based
+ * index when there is no header. */
+static const char *
+column_name(const struct rows_plan *plan, size_t i, char *buf, size_t size)
+{
+	if (plan->names != NULL)
+		return diag_quote(buf, size, plan->names[i],
+				  strlen(plan->names[i]));
+	snprintf(buf, size, "%zu", i + 1);
+	return buf;
+}
+
+/* Parses field I as a value, or with WEIGHT as a weight. */
+static enum rows_result
+field_number(const struct rows_plan *plan, const struct csvin_record *rec,
+	     size_t i, bool weight, double *out, struct rows_error *err)
+{
+	char name[DIAG_QUOTE_SIZE], text[DIAG_QUOTE_SIZE];
+	enum number_status st = number_parse(rec->field[i], rec->len[i], out);
+	const char *what = weight ? "weight" : "number";
+
+	if (st == NUMBER_OK && (!weight || *out >= 0.0))
+		return ROWS_OK;
+	err->line = rec->line[i];
+	if (plan->opts->skip_invalid)
+		return ROWS_SKIPPED;
+	column_name(plan, i, name, sizeof name);
+	diag_quote(text, sizeof text, rec->field[i], rec->len[i]);
+	snprintf(err->text, sizeof err->text, "column %s: invalid %s '%s'%s",
+		 name, what, text,
+		 st == NUMBER_RANGE     ? " (out of range)"
+		 : st == NUMBER_INVALID ? ""
+					: " (negative)");
+	return ROWS_ERROR;
+}
+
+enum rows_result
+rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
+	     double *t, double *p, struct metric_row *row,
+	     struct rows_error *err)
+{
+	enum rows_result r;
+	double w = 1.0;
+
+	if (rec->nfields != plan->nfields) {
+		err->line = rec->line[0];
+		snprintf(err->text, sizeof err->text,
+			 "row has %zu field%s, %s has %zu", rec->nfields,
+			 rec->nfields == 1 ? "" : "s",
+			 plan->names != NULL ? "the header" : "the first row",
+			 plan->nfields);
+		return ROWS_ERROR;
+	}
+	for (size_t j = 0; j < plan->pairs; j++) {
+		if ((r = field_number(plan, rec, plan->tcol[j], false, &t[j],
+				      err)) != ROWS_OK ||
+		    (r = field_number(plan, rec, plan->pcol[j], false, &p[j],
+				      err)) != ROWS_OK)
+			return r;
+	}
+	if (plan->wcol != ROWS_NONE &&
+	    (r = field_number(plan, rec, plan->wcol, true, &w, err)) != ROWS_OK)
+		return r;
+	metric_row_set(row, t, p, plan->pairs, w);
+	return ROWS_OK;
+}

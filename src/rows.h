@@ -1,0 +1,57 @@
+/* rows.h: from CSV records to rows of numbers.  The column plan of a file
+ * is made once from its first record; converting a record only reads it,
+ * so worker threads can share one plan.  Errors come back as text. */
+#ifndef RMSETAB_ROWS_H
+#define RMSETAB_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvin.h"
+#include "metric.h"
+#include "options.h"
+
+/* Which fields hold what, in one file. */
+struct rows_plan {
+	const struct options *opts;
+	size_t nfields; /* every record must have this many */
+	char **names;	/* the header, or NULL with --no-header */
+	size_t *tcol, *pcol, pairs;
+	size_t wcol, ecol; /* ROWS_NONE when not given */
+};
+
+enum { ROWS_NONE = (size_t)-1 };
+
+/* Room for the longest message in a rows_error. */
+enum { ROWS_ERROR_SIZE = 640 };
+
+/* A problem with a record: its physical line and the message after
+ * "FILE:LINE: ". */
+struct rows_error {
+	uint64_t line;
+	char text[ROWS_ERROR_SIZE];
+};
+
+/* Makes the plan from the first record of a file (its header, unless
+ * --no-header).  PAIRS is the number of pairs chosen in earlier files, or
+ * 0.  Returns 0, or -1 with ERR set. */
+int rows_plan_make(struct rows_plan *plan, const struct options *opts,
+		   const struct csvin_record *first, size_t pairs,
+		   struct rows_error *err);
+
+void rows_plan_free(struct rows_plan *plan);
+
+enum rows_result {
+	ROWS_OK,      /* ROW and KEY are set */
+	ROWS_SKIPPED, /* an invalid number, with --skip-invalid: ERR->line */
+	ROWS_ERROR    /* ERR is set */
+};
+
+/* Converts one data record.  T and P are scratch room for PLAN->pairs
+ * values each.  With -e, the epoch is field PLAN->ecol of REC. */
+enum rows_result rows_convert(const struct rows_plan *plan,
+			      const struct csvin_record *rec, double *t,
+			      double *p, struct metric_row *row,
+			      struct rows_error *err);
+
+#endif
