@@ -153,10 +153,29 @@ batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
 			return -1;
 	}
 	b->pairs = pairs;
-	metric_sums_add(&b->batch_sums, row);
+	metric_sums_add(&b->batch_sums, row, 1);
 	if (b->batch_sums.rows == b->opts->batch_size)
 		end_batch(b);
 	return 0;
+}
+
+void
+batcher_rows(struct batcher *b, const struct metric_row *rows, size_t n,
+	     size_t pairs)
+{
+	if (!b->in_epoch)
+		begin_epoch(b);
+	b->pairs = pairs;
+	while (n > 0) {
+		uint64_t room = b->opts->batch_size - b->batch_sums.rows;
+		size_t k = room < n ? (size_t)room : n;
+
+		metric_sums_add(&b->batch_sums, rows, k);
+		rows += k;
+		n -= k;
+		if (b->batch_sums.rows == b->opts->batch_size)
+			end_batch(b);
+	}
 }
 
 void

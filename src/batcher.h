@@ -49,6 +49,10 @@ void batcher_file_end(struct batcher *b);
 int batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
 		const char *key, size_t key_len);
 
+/* Adds N rows, in order, when there is no epoch column. */
+void batcher_rows(struct batcher *b, const struct metric_row *rows, size_t n,
+		  size_t pairs);
+
 /* Ends the run: the total line, when there was more than one epoch. */
 void batcher_finish(struct batcher *b);
 

@@ -220,18 +220,13 @@ take_block(struct input *in, struct blocks_block *blk)
 	const struct rows_plan *plan = &in->plan;
 	uint64_t base = in->line - 1;
 
-	for (size_t i = 0; i < blk->nrows; i++) {
-		const char *key = NULL;
-		size_t key_len = 0;
-
-		if (plan->ecol != ROWS_NONE) {
-			key = blk->text + blk->key_off[i];
-			key_len = blk->key_len[i];
-		}
-		if (batcher_row(in->batcher, &blk->rows[i], plan->pairs, key,
-				key_len) != 0)
+	if (plan->ecol == ROWS_NONE)
+		batcher_rows(in->batcher, blk->rows, blk->nrows, plan->pairs);
+	for (size_t i = 0; plan->ecol != ROWS_NONE && i < blk->nrows; i++)
+		if (batcher_row(in->batcher, &blk->rows[i], plan->pairs,
+				blk->text + blk->key_off[i],
+				blk->key_len[i]) != 0)
 			return -1;
-	}
 	in->rows_read += blk->nrows;
 	in->records += blk->nrows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)

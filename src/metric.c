@@ -1,10 +1,13 @@
-/* metric.c: double-double accumulation of squared errors and weights.
+/* metric.c: exact squared errors, accumulated in double-double.
+ *
  * The error-free transformations are the classic ones (Knuth's TwoSum,
- * TwoProduct with a fused multiply-add); see Shewchuk 1997 or the QD
- * library's notes for the bounds. */
+ * TwoProduct with a fused multiply-add; see Shewchuk 1997 or the QD
+ * library).  Each value carries a binary exponent besides (metric_xdd), 0
+ * in all ordinary cases, so that no square overflows or underflows. */
 #include "metric.h"
 
 #include <math.h>
+#include <string.h>
 
 static inline struct metric_dd
 two_sum(double a, double b)
@@ -102,6 +105,12 @@ dd_sqrt(struct metric_dd a)
 }
 
 static struct metric_dd
+dd_scale(struct metric_dd a, int k)
+{
+	return (struct metric_dd){ldexp(a.hi, k), ldexp(a.lo, k)};
+}
+
+static struct metric_dd
 dd_from_u64(uint64_t n)
 {
 	double hi = (double)n;
@@ -112,19 +121,42 @@ dd_from_u64(uint64_t n)
 	return quick_two_sum(hi, (double)(int64_t)(n - (uint64_t)hi));
 }
 
-void
-metric_sums_init(struct metric_sums *s)
+/* Values whose binary exponent is within this bound square and sum with
+ * room to spare; the others are scaled into it. */
+enum { SAFE_EXP = 400 };
+
+static inline int
+outside_safe_range(double x)
 {
-	*s = (struct metric_sums){{0.0, 0.0}, {0.0, 0.0}, 0};
+	uint64_t bits;
+	unsigned biased;
+
+	memcpy(&bits, &x, sizeof bits);
+	biased = (unsigned)(bits >> 52) & 0x7ff;
+	/* Zero is inside; NaN and infinity are outside. */
+	return biased - (1023 - SAFE_EXP) > 2 * SAFE_EXP && (bits << 1) != 0;
 }
 
-/* Rows are added to the sums with the cascaded summation of Ogita, Rump
- * and Oishi (Sum2): the high parts add in one chain, and their rounding
- * errors collect in the low parts, off the critical path.  That is as
- * accurate as double-double for a few thousand terms, and much faster, so
- * the sums are made proper double-doubles again every so often. */
-enum { RENORMALIZE_ROWS = 1024 };
+/* Brings V's high part back near 1, its exponent into EXP. */
+static struct metric_xdd
+xdd_normal(struct metric_xdd x)
+{
+	int k;
 
+	if (__builtin_expect(!outside_safe_range(x.v.hi), 1) ||
+	    !isfinite(x.v.hi))
+		return x;
+	k = ilogb(x.v.hi);
+	x.v = dd_scale(x.v, -k);
+	x.exp += k;
+	return x;
+}
+
+/* The cascaded summation of Ogita, Rump and Oishi (Sum2): the high parts
+ * add in one chain, and their rounding errors collect in the low part,
+ * off the critical path.  That is as accurate as double-double for a few
+ * thousand terms, and much faster, so sums are renormalized every so
+ * often (RENORMALIZE_ROWS). */
 static inline void
 cascade(struct metric_dd *acc, struct metric_dd x)
 {
@@ -134,11 +166,75 @@ cascade(struct metric_dd *acc, struct metric_dd x)
 	acc->lo += t.lo + x.lo;
 }
 
-static void
-renormalize(struct metric_sums *s)
+enum { RENORMALIZE_ROWS = 1024 };
+
+static struct metric_xdd
+xdd_renormalize(struct metric_xdd x)
 {
-	s->sq = quick_two_sum(s->sq.hi, s->sq.lo);
-	s->weight = quick_two_sum(s->weight.hi, s->weight.lo);
+	x.v = quick_two_sum(x.v.hi, x.v.lo);
+	return xdd_normal(x);
+}
+
+/* xdd_add when the exponents differ, which only extreme values cause:
+ * bring both to the larger exponent; what a shift drops is below 2^-300
+ * of the sum. */
+static void
+xdd_add_rescaled(struct metric_xdd *acc, struct metric_xdd x)
+{
+	if (x.v.hi == 0.0)
+		return;
+	*acc = xdd_renormalize(*acc);
+	if (acc->v.hi == 0.0) {
+		*acc = x;
+		return;
+	}
+	if (x.exp > acc->exp) {
+		acc->v = dd_scale(acc->v, acc->exp - x.exp);
+		acc->exp = x.exp;
+	} else {
+		x.v = dd_scale(x.v, x.exp - acc->exp);
+	}
+	cascade(&acc->v, x.v);
+	*acc = xdd_renormalize(*acc);
+}
+
+/* Adds X, a non-negative value, to ACC. */
+static inline void
+xdd_add(struct metric_xdd *acc, struct metric_xdd x)
+{
+	if (__builtin_expect(x.exp != acc->exp, 0))
+		xdd_add_rescaled(acc, x);
+	else
+		cascade(&acc->v, x.v);
+}
+
+/* The square of P - T, exactly, as a scaled double-double. */
+static inline struct metric_xdd
+square_error(double p, double t)
+{
+	struct metric_xdd e = {{0.0, 0.0}, 0};
+	struct metric_dd d = two_sum(p, -t), sq;
+	int k = 0;
+
+	if (outside_safe_range(d.hi)) {
+		if (!isfinite(d.hi)) {
+			/* p - t overflowed: halve both, exactly, first. */
+			d = two_sum(p / 2, -t / 2);
+			k = 1;
+		}
+		if (outside_safe_range(d.hi)) {
+			int m = ilogb(d.hi);
+
+			d = dd_scale(d, -m);
+			k += m;
+		}
+	}
+	/* (dh + dl)^2: dh^2 exactly by TwoProduct, then 2 dh dl + dl^2. */
+	sq = two_prod(d.hi, d.hi);
+	sq.lo += d.lo * (2.0 * d.hi + d.lo);
+	e.v = quick_two_sum(sq.hi, sq.lo);
+	e.exp = 2 * k;
+	return e;
 }
 
 /* The fused multiply-add that TwoProduct needs is an instruction where the
@@ -152,29 +248,75 @@ void
 metric_row_set(struct metric_row *row, const double *t, const double *p,
 	       size_t pairs, double w)
 {
-	struct metric_dd sum = {0.0, 0.0};
+	struct metric_xdd sum;
+	struct metric_dd d = two_sum(p[0], -t[0]);
 
-	for (size_t j = 0; j < pairs; j++) {
-		/* p - t exactly as dh + dl, then (dh + dl)^2 to double-double:
-		 * dh^2 exactly by TwoProduct, 2 dh dl and dl^2 in the low part. */
-		struct metric_dd d = two_sum(p[j], -t[j]);
-		struct metric_dd e = two_prod(d.hi, d.hi);
+	if (pairs == 1 && !outside_safe_range(d.hi) &&
+	    !outside_safe_range(w)) {
+		/* The usual case, written out: nothing to scale. */
+		struct metric_dd sq = two_prod(d.hi, d.hi);
 
-		e.lo += d.lo * (2.0 * d.hi + d.lo);
-		cascade(&sum, e);
+		sq.lo += d.lo * (2.0 * d.hi + d.lo);
+		sq = quick_two_sum(sq.hi, sq.lo);
+		if (w != 1.0)
+			sq = dd_mul_d(sq, w);
+		row->sq.v = sq;
+		row->sq.exp = 0;
+		row->weight.v.hi = w;
+		row->weight.v.lo = 0.0;
+		row->weight.exp = 0;
+		return;
 	}
-	sum = quick_two_sum(sum.hi, sum.lo);
-	row->sq = w == 1.0 ? sum : dd_mul_d(sum, w);
-	row->weight = w;
+	sum = square_error(p[0], t[0]);
+	if (pairs > 1) {
+		for (size_t j = 1; j < pairs; j++)
+			xdd_add(&sum, square_error(p[j], t[j]));
+		sum = xdd_renormalize(sum);
+	}
+	if (w != 1.0) {
+		struct metric_xdd wx = xdd_normal(
+			(struct metric_xdd){{w, 0.0}, 0});
+
+		sum.v = dd_mul_d(sum.v, wx.v.hi);
+		sum.exp += wx.exp;
+		sum = xdd_normal(sum);
+	}
+	row->sq = sum;
+	row->weight = xdd_normal((struct metric_xdd){{w, 0.0}, 0});
 }
 
 void
-metric_sums_add(struct metric_sums *s, const struct metric_row *row)
+metric_sums_init(struct metric_sums *s)
 {
-	cascade(&s->sq, row->sq);
-	cascade(&s->weight, (struct metric_dd){row->weight, 0.0});
-	if (++s->rows % RENORMALIZE_ROWS == 0)
-		renormalize(s);
+	*s = (struct metric_sums){{{0.0, 0.0}, 0}, {{0.0, 0.0}, 0}, 0};
+}
+
+static void
+renormalize(struct metric_sums *s)
+{
+	s->sq = xdd_renormalize(s->sq);
+	s->weight = xdd_renormalize(s->weight);
+}
+
+void
+metric_sums_add(struct metric_sums *s, const struct metric_row *rows,
+		size_t n)
+{
+	/* Local copies stay in registers through the loop. */
+	struct metric_xdd sq = s->sq, weight = s->weight;
+	uint64_t count = s->rows;
+
+	for (size_t i = 0; i < n; i++) {
+		xdd_add(&sq, rows[i].sq);
+		xdd_add(&weight, rows[i].weight);
+		if (++count % RENORMALIZE_ROWS == 0) {
+			sq = xdd_renormalize(sq);
+			weight = xdd_renormalize(weight);
+		}
+	}
+	s->sq = sq;
+	s->weight = weight;
+	s->rows = count;
 }
 
 void
@@ -182,32 +324,41 @@ metric_sums_merge(struct metric_sums *into, const struct metric_sums *from)
 {
 	struct metric_sums f = *from;
 
-	renormalize(into);
 	renormalize(&f);
-	from = &f;
-	into->sq = dd_add_same_sign(into->sq, from->sq);
-	into->weight = dd_add_same_sign(into->weight, from->weight);
-	into->rows += from->rows;
+	xdd_add(&into->sq, f.sq);
+	xdd_add(&into->weight, f.weight);
+	into->rows += f.rows;
+	renormalize(into);
 }
 
+/* The RMSE as a double-double: sqrt(sq / (pairs * weight)). */
 static struct metric_dd
 rmse_dd(const struct metric_sums *sums, size_t pairs)
 {
-	struct metric_sums copy = *sums, *s = &copy;
-	struct metric_dd den;
-
-	renormalize(s);
-	den = dd_mul(s->weight, dd_from_u64(pairs));
+	struct metric_xdd sq = xdd_renormalize(sums->sq);
+	struct metric_xdd w = xdd_renormalize(sums->weight);
+	struct metric_dd den = dd_mul(w.v, dd_from_u64(pairs)), r;
+	int32_t exp = sq.exp - w.exp;
 
 	if (den.hi == 0.0)
 		return (struct metric_dd){NAN, 0.0};
-	return dd_sqrt(dd_div(s->sq, den));
+	/* The square root halves the exponent, so make it even. */
+	if (exp % 2 != 0) {
+		sq.v = dd_scale(sq.v, 1);
+		exp -= 1;
+	}
+	r = dd_sqrt(dd_div(sq.v, den));
+	return exp == 0 ? r : dd_scale(r, exp / 2);
 }
 
 double
 metric_rmse(const struct metric_sums *s, size_t pairs)
 {
-	return rmse_dd(s, pairs).hi;
+	struct metric_dd r = rmse_dd(s, pairs);
+
+	/* A scaled result is renormalized so that its high part is the
+	 * correctly rounded sum; one too large for a double is infinite. */
+	return isfinite(r.hi) ? quick_two_sum(r.hi, r.lo).hi : r.hi;
 }
 
 void

@@ -16,11 +16,18 @@ struct metric_dd {
 	double hi, lo;
 };
 
+/* (v.hi + v.lo) * 2^exp: a double-double with an exponent of its own, so
+ * that squares of errors beyond 1e154 or below 1e-154 neither overflow nor
+ * underflow.  exp is 0 for everything in between. */
+struct metric_xdd {
+	struct metric_dd v;
+	int32_t exp;
+};
+
 /* What RMSE needs to know about a set of rows. */
 struct metric_sums {
-	struct metric_dd
-		sq; /* sum over rows of w * sum over pairs of (p - t)^2 */
-	struct metric_dd weight; /* sum over rows of w */
+	struct metric_xdd sq;	  /* sum of w * sum over pairs of (p - t)^2 */
+	struct metric_xdd weight; /* sum of w */
 	uint64_t rows;
 };
 
@@ -33,8 +40,8 @@ struct metric_mean {
 /* What one row adds to the sums: worked out where the row is parsed,
  * perhaps on another thread, and added in order later. */
 struct metric_row {
-	struct metric_dd sq; /* w * sum over pairs of (p - t)^2, exactly */
-	double weight;
+	struct metric_xdd sq; /* w * sum over pairs of (p - t)^2, exactly */
+	struct metric_xdd weight;
 };
 
 /* The contribution of a row of PAIRS true and predicted values, weight W. */
@@ -43,7 +50,9 @@ void metric_row_set(struct metric_row *row, const double *t, const double *p,
 
 void metric_sums_init(struct metric_sums *s);
 
-void metric_sums_add(struct metric_sums *s, const struct metric_row *row);
+/* Adds the N rows at ROWS, in order. */
+void metric_sums_add(struct metric_sums *s, const struct metric_row *rows,
+		     size_t n);
 
 void metric_sums_merge(struct metric_sums *into,
 		       const struct metric_sums *from);
