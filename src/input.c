@@ -268,7 +268,9 @@ fill(struct input *in, struct blocks_block *blk)
 	if (reserve(in, &blk->text, &blk->cap, 2 * in->carry_len) != 0)
 		return -1;
 	memcpy(blk->text, in->carry, in->carry_len);
-	while (!in->eof) {
+	/* Wait for input only when no whole record is at hand. */
+	while (!in->eof &&
+	       (cut_point(blk->text, len, false) == 0 || readable(in->fd))) {
 		ssize_t n = read_some(in, blk->text + len, blk->cap - len);
 
 		if (n < 0)

@@ -5,9 +5,11 @@
 #include <getopt.h>
 #include <sched.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batcher.h"
@@ -86,6 +88,17 @@ static const char help_text[] =
 	"Exit status: 0 success, 1 --fail-above exceeded, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
 /* clang-format on */
+
+/* A failed write to standard output is an error like any other. */
+static int
+close_stdout(void)
+{
+	if (fclose(stdout) != 0) {
+		diag("standard output: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 static void
 usage_error(const char *fmt, const char *arg)
@@ -171,6 +184,8 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 
+	/* getopt's own messages start with argv[0]: make it the name. */
+	argv[0] = (char *)"rmsetab";
 	*o = (struct options){.batch_size = 32,
 			      .reset = RESET_EPOCH,
 			      .format = FORMAT_TABLE,
@@ -187,7 +202,7 @@ parse_options(int argc, char **argv, struct options *o)
 			fputs(usage_text, stdout);
 			putchar('\n');
 			fputs(help_text, stdout);
-			exit(fclose(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE);
+			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'n': o->header = false; break;
 		case 'p': o->pred_cols = optarg; break;
 		case 'r': o->reset = parse_reset(optarg); break;
@@ -195,7 +210,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->true_cols = optarg; break;
 		case 'V':
 			puts("rmsetab " RMSETAB_VERSION);
-			exit(fclose(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE);
+			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'w': o->weight_col = optarg; break;
 		case OPT_FAIL_ABOVE:
 			o->has_fail_above = true;
@@ -228,6 +243,14 @@ workers(void)
 	return n > 1 ? (size_t)n : 0;
 }
 
+static bool
+is_directory(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* Opens every input before any is read, so that a missing file is found
  * before any output that would be incomplete. */
 static int
@@ -239,6 +262,11 @@ open_inputs(int nfiles, char **files, int *fds)
 			continue;
 		}
 		fds[i] = open(files[i], O_RDONLY);
+		if (fds[i] >= 0 && is_directory(fds[i])) {
+			close(fds[i]);
+			fds[i] = -1;
+			errno = EISDIR;
+		}
 		if (fds[i] < 0) {
 			diag("%s: %s", files[i], strerror(errno));
 			while (i-- > 0)
@@ -307,10 +335,8 @@ main(int argc, char **argv)
 	batcher_free(&batcher);
 	report_free(&report);
 	free(fds);
-	if (fclose(stdout) != 0 && status == 0) {
-		diag("standard output: %s", strerror(errno));
-		status = -1;
-	}
+	if (status == 0)
+		status = close_stdout();
 	if (status != 0)
 		return EXIT_TROUBLE;
 	return batcher.failed ? EXIT_ABOVE : EXIT_OK;

@@ -12,7 +12,7 @@ enum number_status {
 };
 
 /* Parses the LEN bytes at TEXT (no NUL byte needed after them).
- * Accepts [+-]digits[.digits][(e|E)[+-]digits] and [+-].digits[...]:
+ * Accepts [+-]digits[.[digits]][(e|E)[+-]digits] and [+-].digits[...]:
  * no spaces, no hexadecimal, no infinities or NaNs. */
 enum number_status number_parse(const char *text, size_t len, double *out);
 

@@ -36,11 +36,22 @@ rng_unit(void)
 	return (double)(rng() >> 11) * 0x1p-53;
 }
 
+/* Adds one row of PAIRS pairs with weight W, as the program does. */
+static void
+add_row(struct metric_sums *s, const double *t, const double *p, size_t pairs,
+	double w)
+{
+	struct metric_row row;
+
+	metric_row_set(&row, t, p, pairs, w);
+	metric_sums_add(s, &row, 1);
+}
+
 /* Adds one row of one pair with error P - T. */
 static void
 add1(struct metric_sums *s, double t, double p, double w)
 {
-	metric_sums_add(s, &t, &p, 1, w);
+	add_row(s, &t, &p, 1, w);
 }
 
 /* Sums of N rows, each of error D and weight W, built from one row by
@@ -102,7 +113,7 @@ test_hand_cases(void)
 	add1(&s, 0.0, 1.0, 3.0);
 	add1(&s, 0.0, 5.0, 1.0);
 	CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(7.0));
-	CHECK_DOUBLE(s.weight.hi + s.weight.lo, 4.0);
+	CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, 4.0);
 
 	/* Weights that are not whole: 0.5 and 1.5 on error 2 give 2. */
 	metric_sums_init(&s);
@@ -136,7 +147,7 @@ test_pairs(void)
 		const double t[2] = {0.0, 0.0}, p[2] = {1.0, 7.0};
 
 		metric_sums_init(&s);
-		metric_sums_add(&s, t, p, 2, 1.0);
+		add_row(&s, t, p, 2, 1.0);
 		CHECK_U64(s.rows, 1);
 		CHECK_DOUBLE(metric_rmse(&s, 2), 5.0);
 	}
@@ -149,8 +160,8 @@ test_pairs(void)
 		const double t2[3] = {5.0, 0.0, 0.0}, p2[3] = {5.0, 0.0, -3.0};
 
 		metric_sums_init(&s);
-		metric_sums_add(&s, t1, p1, 3, 3.0);
-		metric_sums_add(&s, t2, p2, 3, 1.0);
+		add_row(&s, t1, p1, 3, 3.0);
+		add_row(&s, t2, p2, 3, 1.0);
 		CHECK_U64(s.rows, 2);
 		CHECK_DOUBLE(metric_rmse(&s, 3), sqrt(3.0));
 	}
@@ -271,8 +282,8 @@ test_exact_error(void)
 		const double zt[2] = {0.0, 0.0};
 
 		metric_sums_init(&s);
-		metric_sums_add(&s, t, p, 2, 1.0);
-		metric_sums_add(&s, zt, zt, 2, 62303.5);
+		add_row(&s, t, p, 2, 1.0);
+		add_row(&s, zt, zt, 2, 62303.5);
 		CHECK_DOUBLE(metric_rmse(&s, 2), 28328611898017.0);
 	}
 
@@ -355,7 +366,7 @@ test_tiny_next_to_huge(void)
 		add1(&s, 0.0, 1.0, 0x1p60);
 		for (long i = 0; i < 1L << 16; i++)
 			add1(&s, 0.0, 0.0, 1.0);
-		CHECK_DOUBLE(s.weight.hi + s.weight.lo, 0x1p60 + 0x1p16);
+		CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, 0x1p60 + 0x1p16);
 		CHECK_DOUBLE(metric_rmse(&s, 1), 1.0 - 0x1p-45);
 	}
 }
@@ -431,7 +442,7 @@ sums_of_rows(const struct row *rows, size_t from, size_t to)
 
 	metric_sums_init(&s);
 	for (size_t i = from; i < to; i++)
-		metric_sums_add(&s, rows[i].t, rows[i].p, 3, rows[i].w);
+		add_row(&s, rows[i].t, rows[i].p, 3, rows[i].w);
 	return s;
 }
 
@@ -521,8 +532,8 @@ test_big_counts(void)
 	for (int k = 1; k <= 62; k++) {
 		metric_sums_merge(&s, &s);
 		if (!CHECK_U64(s.rows, (uint64_t)1 << k) ||
-		    !CHECK_DOUBLE(s.weight.hi, ldexp(1.0, k)) ||
-		    !CHECK_DOUBLE(s.weight.lo, 0.0) ||
+		    !CHECK_DOUBLE(s.weight.v.hi, ldexp(1.0, k)) ||
+		    !CHECK_DOUBLE(s.weight.v.lo, 0.0) ||
 		    !CHECK_DOUBLE(metric_rmse(&s, 1), 5.0))
 			break;
 	}
@@ -533,7 +544,7 @@ test_big_counts(void)
 	for (int k = 0; k < 40; k++)
 		metric_sums_merge(&s, &s);
 	CHECK_U64(s.rows, (uint64_t)1 << 40);
-	CHECK_DOUBLE(s.weight.hi + s.weight.lo, ldexp(0.1, 40));
+	CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, ldexp(0.1, 40));
 	CHECK_DOUBLE(metric_rmse(&s, 1), 2.0);
 
 	/* Counts with low bits set, beyond 2^53: the weight is exact in
@@ -541,13 +552,13 @@ test_big_counts(void)
 	s = sums_of_many(((uint64_t)1 << 62) + ((uint64_t)1 << 33) + 3, 5.0,
 			 1.0);
 	CHECK_U64(s.rows, ((uint64_t)1 << 62) + ((uint64_t)1 << 33) + 3);
-	CHECK_DOUBLE(s.weight.hi, 0x1p62 + 0x1p33);
-	CHECK_DOUBLE(s.weight.lo, 3.0);
+	CHECK_DOUBLE(s.weight.v.hi, 0x1p62 + 0x1p33);
+	CHECK_DOUBLE(s.weight.v.lo, 3.0);
 	CHECK_DOUBLE(metric_rmse(&s, 1), 5.0);
 
 	s = sums_of_many(UINT64_MAX, 1.0, 1.0);
 	CHECK_U64(s.rows, UINT64_MAX);
-	CHECK_DOUBLE(s.weight.hi + s.weight.lo, 0x1p64);
+	CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, 0x1p64);
 	CHECK_DOUBLE(metric_rmse(&s, 1), 1.0);
 
 	/* 3 * 2^40 + 1 rows of error 1 and 2^40 - 1 of error 7: 2^42 rows,
@@ -663,7 +674,7 @@ test_seed_example(const char *argv0)
 		for (int i = 0; i < 32; i++) {
 			const double *row = vals[(b % 2) * 32 + i];
 
-			metric_sums_add(&batch, row, row + 10, 10, 1.0);
+			add_row(&batch, row, row + 10, 10, 1.0);
 		}
 		metric_sums_merge(&running, &batch);
 		check_double_at(__FILE__, __LINE__, metric_rmse(&running, 10),
@@ -672,7 +683,7 @@ test_seed_example(const char *argv0)
 	/* The first batch's own RMSE is the first running value. */
 	metric_sums_init(&batch);
 	for (int i = 0; i < 32; i++)
-		metric_sums_add(&batch, vals[i], vals[i] + 10, 10, 1.0);
+		add_row(&batch, vals[i], vals[i] + 10, 10, 1.0);
 	CHECK_DOUBLE(metric_rmse(&batch, 10), want[0]);
 }
 

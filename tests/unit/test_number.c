@@ -116,11 +116,14 @@ static const struct parse_case cases[] = {
 	BAD("1e+"),
 	BAD("1e-"),
 	BAD("1E"),
-	/* number.h's grammar is digits[.digits]: a point needs digits after
-	 * it, so a trailing point is not a number. */
-	BAD("1."),
-	BAD("-1."),
-	BAD("1.e5"),
+	/* A point may end the digits, as strtod and most CSV readers allow,
+	 * but a point alone is not a number. */
+	OK("1.", 1.0),
+	OK("-1.", -1.0),
+	OK("1.e5", 1e5),
+	BAD("."),
+	BAD("-."),
+	BAD(".e5"),
 	/* Spaces are never trimmed. */
 	BAD(" 1"),
 	BAD("1 "),
@@ -263,7 +266,7 @@ test_table(void)
 }
 
 /* The grammar of number.h, written again independently of number.c:
- * [+-] then digits[.digits] or .digits, then optionally (e|E)[+-]digits,
+ * [+-] then digits[.[digits]] or .digits, then optionally (e|E)[+-]digits,
  * where digits is one or more of 0-9, and nothing else. */
 static int
 grammar_accepts(const char *s, size_t len)
@@ -280,8 +283,6 @@ grammar_accepts(const char *s, size_t len)
 		for (frac = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
 			;
 		frac = i - frac;
-		if (frac == 0)
-			return 0;
 	}
 	if (whole == 0 && frac == 0)
 		return 0;
