@@ -23,7 +23,7 @@ UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns
 
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
-	install uninstall clean lint
+	install uninstall clean lint bench
 
 all: rmsetab
 
@@ -65,6 +65,10 @@ check-reference: rmsetab
 
 check-docs: rmsetab
 	@sh tests/doc-examples.sh ./rmsetab
+
+# Not part of check: timings belong in a benchmark, not in a test.
+bench: rmsetab
+	sh tests/bench/run.sh ./rmsetab
 
 demo: rmsetab
 	./rmsetab -b 32 -r never -t 1-10 -p 11-20 \
