@@ -22,7 +22,8 @@ OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns
 
-.PHONY: all check check-unit check-cases check-reference check-docs demo \
+.PHONY: all check check-unit check-cases check-reference check-docs \
+	check-threads demo \
 	install uninstall clean lint bench
 
 all: rmsetab
@@ -52,7 +53,7 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 tests/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs
+check: check-unit check-cases check-reference check-docs check-threads
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -62,6 +63,9 @@ check-cases: rmsetab
 
 check-reference: rmsetab
 	@sh tests/reference-check.sh ./rmsetab
+
+check-threads: rmsetab
+	@sh tests/threads-check.sh ./rmsetab
 
 check-docs: rmsetab
 	@sh tests/doc-examples.sh ./rmsetab

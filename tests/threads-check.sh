@@ -1,0 +1,72 @@
+#!/bin/sh
+# The same rows must give the same bytes however they are read: by worker
+# threads or by the main thread alone (taskset to one processor), and by
+# the fast splitter or by libcsv (a quote anywhere hands the rest of a file
+# to libcsv).  usage: sh tests/threads-check.sh RMSETAB
+set -u
+rmsetab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+fails=0 checks=0
+
+# About 9 MB: dozens of blocks.  Columns: epoch, true_0-2, pred_0-2, w.
+python3 "$here/gen.py" --seed 5 --rows 60000 --pairs 3 --weights \
+	--epoch-col --epochs 5 >plain.csv || exit 2
+# The whole file through libcsv: its header quoted.
+sed '1s/^epoch,/"epoch",/' plain.csv >quoted-header.csv
+# libcsv from the middle on: one quoted field in row 30000.
+awk -F, 'NR == 30001 {$2 = "\"" $2 "\""} 1' OFS=, plain.csv >quoted-middle.csv
+# CRLF line ends.
+sed 's/$/\r/' plain.csv >crlf.csv
+# An error late in the file, after many blocks.
+awk -F, 'NR == 50001 {$3 = "x" $3} 1' OFS=, plain.csv >bad.csv
+
+ncpu=$(nproc)
+[ "$ncpu" -ge 2 ] ||
+	echo "threads-check: one processor: threads are not exercised here"
+
+check() { # name expected actual
+	checks=$((checks + 1))
+	if cmp -s "$2" "$3"; then
+		echo "ok $1"
+	else
+		fails=$((fails + 1))
+		echo "FAIL $1"
+		diff "$2" "$3" | head -n 5 | sed 's/^/    /'
+	fi
+}
+
+run() { # output-prefix args...
+	out=$1
+	shift
+	"$rmsetab" "$@" >"$out.out" 2>"$out.err"
+	echo "status $?" >>"$out.err"
+	taskset -c 0 "$rmsetab" "$@" >"$out.one.out" 2>"$out.one.err"
+	echo "status $?" >>"$out.one.err"
+}
+
+cols='-t 2-4 -p 5-7'
+for opts in "-b 7 -w 8 -e 1" "-b 32 -w 8 -r never" "-s -b 100 -e epoch -w w" \
+	"-b 1000 -e 1"; do
+	tag=$(echo "$opts" | tr -c 'a-z0-9\n' _)
+	for f in plain quoted-header quoted-middle crlf; do
+		run "$f$tag" $opts $cols -f csv "$f.csv"
+		check "$f $opts: threads = one thread" "$f$tag.one.out" "$f$tag.out"
+		check "$f $opts: same status and messages" "$f$tag.one.err" "$f$tag.err"
+		[ "$f" = plain ] ||
+			check "$f $opts: = plain" "plain$tag.out" "$f$tag.out"
+	done
+done
+run bad -b 7 $cols -f csv bad.csv
+check "error: threads = one thread (stdout)" bad.one.out bad.out
+check "error: threads = one thread (stderr)" bad.one.err bad.err
+grep -q '^rmsetab: bad.csv:50001: column true_1: invalid number' bad.err ||
+	{ fails=$((fails + 1)); echo "FAIL error message: $(head -n 1 bad.err)"; }
+# Through a pipe, read in whatever pieces the pipe gives.
+cat plain.csv | "$rmsetab" -b 7 $cols -f csv >pipe.out
+"$rmsetab" -b 7 $cols -f csv plain.csv >file.out
+check "pipe = file" file.out pipe.out
+echo "$checks checks, $fails failed"
+[ $fails -eq 0 ]
