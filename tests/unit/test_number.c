@@ -598,8 +598,8 @@ int
 main(void)
 {
 	test_table();
-	test_random_like_strtod(300000);
-	test_midpoints(20000);
+	test_random_like_strtod(3000000);
+	test_midpoints(100000);
 	test_fuzz_grammar(200000);
 	return check_finish("test_number");
 }
