@@ -18,7 +18,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
 LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
-	src/input.o src/metric.o src/number.o src/numfmt.o src/report.o src/rows.o
+	src/explain.o src/input.o src/measures.o src/metric.o src/number.o \
+	src/numfmt.o src/report.o src/rows.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns
 

@@ -1,6 +1,6 @@
 /* batcher.c: the bookkeeping of batches and epochs (SPEC.md, Terms).  A
  * batch ends after batch_size rows or at the end of its epoch; the running
- * sums and the mean of batch RMSEs restart at each epoch or never. */
+ * sums and the means of batch values restart at each epoch or never. */
 #include "batcher.h"
 
 #include <math.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "measures.h"
 
 void
 batcher_init(struct batcher *b, const struct options *opts,
@@ -16,14 +17,37 @@ batcher_init(struct batcher *b, const struct options *opts,
 	memset(b, 0, sizeof *b);
 	b->opts = opts;
 	b->report = report;
-	metric_sums_init(&b->running);
-	metric_sums_init(&b->all);
-	metric_mean_init(&b->mean);
+	metric_mean_init(&b->mean_rmse);
+	metric_mean_init(&b->mean_row_loss);
+}
+
+int
+batcher_start(struct batcher *b, size_t pairs, const char *const *names)
+{
+	const struct options *opts = b->opts;
+
+	b->cfg.pairs = pairs;
+	b->cfg.f32 = opts->f32;
+	measures_config(opts->measures, opts->nmeasures, &b->cfg);
+	if (metric_sums_init(&b->batch_sums, &b->cfg) != 0 ||
+	    metric_sums_init(&b->epoch_sums, &b->cfg) != 0 ||
+	    metric_sums_init(&b->running, &b->cfg) != 0 ||
+	    metric_sums_init(&b->all, &b->cfg) != 0 ||
+	    (b->outputs = calloc(pairs, sizeof *b->outputs)) == NULL) {
+		diag("out of memory");
+		return -1;
+	}
+	return report_set_outputs(b->report, names, pairs);
 }
 
 void
 batcher_free(struct batcher *b)
 {
+	metric_sums_free(&b->batch_sums);
+	metric_sums_free(&b->epoch_sums);
+	metric_sums_free(&b->running);
+	metric_sums_free(&b->all);
+	free(b->outputs);
 	free(b->key);
 	free(b->failed_key);
 }
@@ -34,22 +58,53 @@ begin_epoch(struct batcher *b)
 	b->in_epoch = true;
 	b->epoch++;
 	b->batch = 0;
-	metric_sums_init(&b->batch_sums);
-	metric_sums_init(&b->epoch_sums);
+	metric_sums_clear(&b->batch_sums);
+	metric_sums_clear(&b->epoch_sums);
+}
+
+/* The values of a line: those of the line's own rows (UNIT), and the
+ * running ones as they stand. */
+static void
+fill_values(struct batcher *b, const struct metric_sums *unit, double *v,
+	    struct metric_values *own)
+{
+	struct metric_values run = {0};
+
+	own->per_output = b->outputs;
+	metric_values(&b->cfg, unit, own);
+	metric_values(&b->cfg, &b->running, &run);
+	v[M_RMSE] = own->rmse;
+	v[M_ROW_LOSS] = own->row_loss;
+	v[M_MSE] = own->mse;
+	v[M_MAE] = own->mae;
+	v[M_UNIFORM_RMSE] = own->uniform_rmse;
+	v[M_WEIGHT] = own->weight;
+	v[M_PER_OUTPUT] = NAN;
+	v[M_MEAN_BATCH_RMSE] = metric_mean_value(&b->mean_rmse);
+	v[M_MEAN_ROW_LOSS] = metric_mean_value(&b->mean_row_loss);
+	v[M_RUNNING_RMSE] = run.rmse;
+	v[M_RUNNING_MSE] = run.mse;
+	v[M_RUNNING_MAE] = run.mae;
 }
 
 static void
 end_batch(struct batcher *b)
 {
+	struct metric_values own = {0};
 	struct report_line line;
 
 	if (b->batch_sums.rows == 0)
 		return;
 	b->batch++;
-	metric_sums_merge(&b->epoch_sums, &b->batch_sums);
-	metric_sums_merge(&b->running, &b->batch_sums);
-	metric_sums_merge(&b->all, &b->batch_sums);
-	metric_mean_add(&b->mean, &b->batch_sums, b->pairs);
+	metric_sums_merge(&b->cfg, &b->epoch_sums, &b->batch_sums);
+	metric_sums_merge(&b->cfg, &b->running, &b->batch_sums);
+	metric_sums_merge(&b->cfg, &b->all, &b->batch_sums);
+	own.per_output = NULL;
+	metric_values(&b->cfg, &b->batch_sums, &own);
+	metric_mean_add(&b->mean_rmse, own.rmse_dd, b->batch_sums.rows);
+	if (b->cfg.row_loss)
+		metric_mean_add(&b->mean_row_loss, own.row_loss_dd,
+				b->batch_sums.rows);
 	if (!b->opts->summary) {
 		line = (struct report_line){
 			.kind = REPORT_BATCH,
@@ -57,13 +112,12 @@ end_batch(struct batcher *b)
 			.epoch_key = b->opts->epoch_col ? b->key : NULL,
 			.batch = b->batch,
 			.rows = b->batch_sums.rows,
-			.rmse = metric_rmse(&b->batch_sums, b->pairs),
-			.mean_batch_rmse = metric_mean_value(&b->mean),
-			.running_rmse = metric_rmse(&b->running, b->pairs),
+			.per_output = b->outputs,
 		};
+		fill_values(b, &b->batch_sums, line.v, &own);
 		report_line(b->report, &line);
 	}
-	metric_sums_init(&b->batch_sums);
+	metric_sums_clear(&b->batch_sums);
 }
 
 static void
@@ -83,6 +137,7 @@ check_threshold(struct batcher *b, double rmse)
 static void
 end_epoch(struct batcher *b)
 {
+	struct metric_values own = {0};
 	struct report_line line;
 
 	end_batch(b);
@@ -91,19 +146,21 @@ end_epoch(struct batcher *b)
 		.epoch = b->epoch,
 		.epoch_key = b->opts->epoch_col ? b->key : NULL,
 		.rows = b->epoch_sums.rows,
-		.rmse = metric_rmse(&b->epoch_sums, b->pairs),
-		.mean_batch_rmse = metric_mean_value(&b->mean),
-		.running_rmse = metric_rmse(&b->running, b->pairs),
+		.per_output = b->outputs,
+		.reset_never = b->opts->reset == RESET_NEVER,
+		.pairs = b->cfg.pairs,
+		.running_rows = b->running.rows,
 	};
+	fill_values(b, &b->epoch_sums, line.v, &own);
 	report_line(b->report, &line);
-	check_threshold(b, line.rmse);
-	b->last_mean = line.mean_batch_rmse;
-	b->last_running = line.running_rmse;
+	check_threshold(b, line.v[M_RMSE]);
+	memcpy(b->last, line.v, sizeof b->last);
 	b->epochs_done++;
 	b->in_epoch = false;
 	if (b->opts->reset == RESET_EPOCH) {
-		metric_sums_init(&b->running);
-		metric_mean_init(&b->mean);
+		metric_sums_clear(&b->running);
+		metric_mean_init(&b->mean_rmse);
+		metric_mean_init(&b->mean_row_loss);
 	}
 }
 
@@ -141,8 +198,8 @@ set_key(struct batcher *b, const char *key, size_t len)
 }
 
 int
-batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
-	    const char *key, size_t key_len)
+batcher_row(struct batcher *b, const struct metric_row *row,
+	    const struct metric_xdd *out, const char *key, size_t key_len)
 {
 	if (key != NULL && b->in_epoch &&
 	    (key_len != b->key_len || memcmp(key, b->key, key_len) != 0))
@@ -152,26 +209,26 @@ batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
 		if (key != NULL && set_key(b, key, key_len) != 0)
 			return -1;
 	}
-	b->pairs = pairs;
-	metric_sums_add(&b->batch_sums, row, 1);
+	metric_sums_add(&b->cfg, &b->batch_sums, row, out, 1);
 	if (b->batch_sums.rows == b->opts->batch_size)
 		end_batch(b);
 	return 0;
 }
 
 void
-batcher_rows(struct batcher *b, const struct metric_row *rows, size_t n,
-	     size_t pairs)
+batcher_rows(struct batcher *b, const struct metric_row *rows,
+	     const struct metric_xdd *out, size_t n)
 {
 	if (!b->in_epoch)
 		begin_epoch(b);
-	b->pairs = pairs;
 	while (n > 0) {
 		uint64_t room = b->opts->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
 
-		metric_sums_add(&b->batch_sums, rows, k);
+		metric_sums_add(&b->cfg, &b->batch_sums, rows, out, k);
 		rows += k;
+		if (out != NULL)
+			out += k * b->cfg.pairs;
 		n -= k;
 		if (b->batch_sums.rows == b->opts->batch_size)
 			end_batch(b);
@@ -181,17 +238,22 @@ batcher_rows(struct batcher *b, const struct metric_row *rows, size_t n,
 void
 batcher_finish(struct batcher *b)
 {
+	static const enum measure running[] = {
+		M_MEAN_BATCH_RMSE, M_RUNNING_RMSE,  M_MEAN_ROW_LOSS,
+		M_RUNNING_MSE,	   M_RUNNING_MAE};
+	struct metric_values own = {0};
 	struct report_line line;
 
 	if (b->epochs_done < 2)
 		return;
-	/* The running columns keep their meaning: their values at the end. */
 	line = (struct report_line){
 		.kind = REPORT_TOTAL,
 		.rows = b->all.rows,
-		.rmse = metric_rmse(&b->all, b->pairs),
-		.mean_batch_rmse = b->last_mean,
-		.running_rmse = b->last_running,
+		.per_output = b->outputs,
 	};
+	fill_values(b, &b->all, line.v, &own);
+	/* The running columns keep their meaning: their values at the end. */
+	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
+		line.v[running[i]] = b->last[running[i]];
 	report_line(b->report, &line);
 }

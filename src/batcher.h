@@ -14,7 +14,7 @@
 struct batcher {
 	const struct options *opts;
 	struct report *report;
-	size_t pairs;
+	struct metric_config cfg;
 
 	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */
@@ -23,9 +23,10 @@ struct batcher {
 	uint64_t batch; /* batches finished in this epoch */
 
 	struct metric_sums batch_sums, epoch_sums, running, all;
-	struct metric_mean mean; /* batch RMSEs since the last reset */
+	struct metric_mean mean_rmse, mean_row_loss; /* since the last reset */
 	uint64_t epochs_done;
-	double last_mean, last_running; /* at the end of the last epoch */
+	double last[M_COUNT]; /* the running columns at the last epoch's end */
+	double *outputs;      /* room for per-output values */
 
 	/* The first epoch whose RMSE went past --fail-above, if any. */
 	bool failed;
@@ -37,21 +38,25 @@ struct batcher {
 void batcher_init(struct batcher *b, const struct options *opts,
 		  struct report *report);
 
+/* Sets up for rows of PAIRS pairs, named by their true columns NAMES (or
+ * NULL); once, before the first row.  -1 when out of memory (reported). */
+int batcher_start(struct batcher *b, size_t pairs, const char *const *names);
+
 void batcher_free(struct batcher *b);
 
 /* Called at the start and the end of every input file. */
 void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
 
-/* Adds one row of PAIRS pairs (the same count on every call).  KEY is its
+/* Adds one row, with its per-output values OUT (or NULL).  KEY is its
  * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns -1 when
  * out of memory (reported). */
-int batcher_row(struct batcher *b, const struct metric_row *row, size_t pairs,
-		const char *key, size_t key_len);
+int batcher_row(struct batcher *b, const struct metric_row *row,
+		const struct metric_xdd *out, const char *key, size_t key_len);
 
 /* Adds N rows, in order, when there is no epoch column. */
-void batcher_rows(struct batcher *b, const struct metric_row *rows, size_t n,
-		  size_t pairs);
+void batcher_rows(struct batcher *b, const struct metric_row *rows,
+		  const struct metric_xdd *out, size_t n);
 
 /* Ends the run: the total line, when there was more than one epoch. */
 void batcher_finish(struct batcher *b);

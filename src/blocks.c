@@ -19,7 +19,7 @@ struct convert_ctx {
 };
 
 static bool
-room_for_row(struct blocks_block *blk, bool keys)
+room_for_row(struct blocks_block *blk, bool keys, size_t outputs)
 {
 	size_t cap;
 	void *p;
@@ -30,6 +30,12 @@ room_for_row(struct blocks_block *blk, bool keys)
 	if ((p = realloc(blk->rows, cap * sizeof *blk->rows)) == NULL)
 		return false;
 	blk->rows = p;
+	if (outputs > 0) {
+		if ((p = realloc(blk->out, cap * outputs * sizeof *blk->out)) ==
+		    NULL)
+			return false;
+		blk->out = p;
+	}
 	if (keys) {
 		if ((p = realloc(blk->key_off, cap * sizeof *blk->key_off)) ==
 		    NULL)
@@ -51,12 +57,14 @@ convert_record(void *ctx, const struct csvin_record *rec)
 	struct blocks_block *blk = cc->blk;
 	const struct rows_plan *plan = cc->plan;
 	bool keys = plan->ecol != ROWS_NONE;
+	size_t outputs = plan->cfg->per_output ? plan->pairs : 0;
 
-	if (!room_for_row(blk, keys)) {
+	if (!room_for_row(blk, keys, outputs)) {
 		cc->oom = true;
 		return -1;
 	}
 	switch (rows_convert(plan, rec, blk->t, blk->p, &blk->rows[blk->nrows],
+			     outputs ? blk->out + blk->nrows * outputs : NULL,
 			     &blk->error)) {
 	case ROWS_OK:
 		if (keys) {
@@ -178,6 +186,7 @@ blocks_free(struct blocks *b)
 
 		free(blk->text);
 		free(blk->rows);
+		free(blk->out);
 		free(blk->key_off);
 		free(blk->key_len);
 		free(blk->t);

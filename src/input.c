@@ -42,6 +42,7 @@ input_free(struct input *in)
 	free(in->carry);
 	free(in->t);
 	free(in->p);
+	free(in->out);
 }
 
 static void
@@ -66,12 +67,34 @@ make_plan(struct input *in, const struct csvin_record *rec)
 		return -1;
 	}
 	in->planned = true;
+	if (in->pairs == 0) {
+		const char **names = NULL;
+		int status;
+
+		/* The first file names the pairs, by their true columns. */
+		if (in->plan.names != NULL) {
+			names = calloc(in->plan.pairs, sizeof *names);
+			if (names == NULL) {
+				diag("%s: out of memory", in->name);
+				return -1;
+			}
+			for (size_t j = 0; j < in->plan.pairs; j++)
+				names[j] = in->plan.names[in->plan.tcol[j]];
+		}
+		status = batcher_start(in->batcher, in->plan.pairs, names);
+		free(names);
+		if (status != 0)
+			return -1;
+	}
+	in->plan.cfg = &in->batcher->cfg;
 	in->pairs = in->plan.pairs;
 	free(in->t);
 	free(in->p);
+	free(in->out);
 	in->t = malloc(in->pairs * sizeof *in->t);
 	in->p = malloc(in->pairs * sizeof *in->p);
-	if (in->t == NULL || in->p == NULL) {
+	in->out = malloc(in->pairs * sizeof *in->out);
+	if (in->t == NULL || in->p == NULL || in->out == NULL) {
 		diag("%s: out of memory", in->name);
 		return -1;
 	}
@@ -99,10 +122,11 @@ sequential_record(void *ctx, const struct csvin_record *rec)
 	}
 	in->records++;
 	key = plan->ecol != ROWS_NONE;
-	switch (rows_convert(plan, rec, in->t, in->p, &row, &err)) {
+	switch (rows_convert(plan, rec, in->t, in->p, &row, in->out, &err)) {
 	case ROWS_OK:
 		in->rows_read++;
-		if (batcher_row(in->batcher, &row, plan->pairs,
+		if (batcher_row(in->batcher, &row,
+				plan->cfg->per_output ? in->out : NULL,
 				key ? rec->field[plan->ecol] : NULL,
 				key ? rec->len[plan->ecol] : 0) == 0)
 			return 0;
@@ -219,11 +243,14 @@ take_block(struct input *in, struct blocks_block *blk)
 {
 	const struct rows_plan *plan = &in->plan;
 	uint64_t base = in->line - 1;
+	size_t outputs = plan->cfg->per_output ? plan->pairs : 0;
 
 	if (plan->ecol == ROWS_NONE)
-		batcher_rows(in->batcher, blk->rows, blk->nrows, plan->pairs);
+		batcher_rows(in->batcher, blk->rows, outputs ? blk->out : NULL,
+			     blk->nrows);
 	for (size_t i = 0; plan->ecol != ROWS_NONE && i < blk->nrows; i++)
-		if (batcher_row(in->batcher, &blk->rows[i], plan->pairs,
+		if (batcher_row(in->batcher, &blk->rows[i],
+				outputs ? blk->out + i * outputs : NULL,
 				blk->text + blk->key_off[i],
 				blk->key_len[i]) != 0)
 			return -1;

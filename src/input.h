@@ -32,6 +32,7 @@ struct input {
 	char *carry;	  /* read and not yet in a block */
 	size_t carry_len, carry_cap;
 	double *t, *p;
+	struct metric_xdd *out;
 
 	/* Over the whole run. */
 	uint64_t rows_read, rows_skipped;

@@ -25,14 +25,17 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
-enum { OPT_FAIL_ABOVE = 256, OPT_SKIP_INVALID };
+enum { OPT_DTYPE = 256, OPT_EXPLAIN, OPT_FAIL_ABOVE, OPT_SKIP_INVALID };
 
-static const char short_opts[] = "b:d:e:f:hnp:r:st:Vw:";
+static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
 
 static const struct option long_opts[] = {
 	{"batch-size", required_argument, NULL, 'b'},
+	{"columns", required_argument, NULL, 'c'},
 	{"delimiter", required_argument, NULL, 'd'},
+	{"dtype", required_argument, NULL, OPT_DTYPE},
 	{"epoch-col", required_argument, NULL, 'e'},
+	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
@@ -48,9 +51,10 @@ static const struct option long_opts[] = {
 };
 
 static const char usage_text[] =
-	"usage: rmsetab [-hnsV] [-b size] [-d delim] [-e col] [-f format] "
-	"[-p cols]\n"
-	"               [-r epoch|never] [-t cols] [-w col] [--fail-above x]\n"
+	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
+	"[-f format]\n"
+	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
+	"               [--dtype float32|float64] [--explain] [--fail-above x]\n"
 	"               [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
@@ -80,6 +84,14 @@ static const char help_text[] =
 	"                         and say how many on standard error\n"
 	"Output:\n"
 	"  -f, --format FMT       table (default), csv, tsv or jsonl\n"
+	"  -c, --columns LIST     what to print, in order (default\n"
+	"                         rmse,mean_batch_rmse,running_rmse); also\n"
+	"                         row_loss, mean_row_loss, mse, running_mse, mae,\n"
+	"                         running_mae, per_output, uniform_rmse, weight\n"
+	"      --dtype TYPE       float64 (default: exact) or float32 (Keras's\n"
+	"                         float32 arithmetic, emulated)\n"
+	"      --explain          after each epoch, say why its numbers differ\n"
+	"                         (table format)\n"
 	"  -s, --summary          only the epoch and total lines\n"
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
 	"  -h, --help             print this help and exit\n"
@@ -168,6 +180,27 @@ parse_reset(const char *s)
 	return RESET_EPOCH;
 }
 
+static void
+parse_columns(const char *s, struct options *o)
+{
+	char err[MEASURES_ERR_SIZE];
+
+	o->nmeasures = measures_parse(s, o->measures, err);
+	if (o->nmeasures == 0)
+		usage_error("%s", err);
+}
+
+static bool
+parse_dtype(const char *s)
+{
+	if (strcmp(s, "float32") == 0)
+		return true;
+	if (strcmp(s, "float64") != 0)
+		usage_error("unknown dtype '%s': expected float32 or float64",
+			    s);
+	return false;
+}
+
 static double
 parse_threshold(const char *s)
 {
@@ -195,6 +228,7 @@ parse_options(int argc, char **argv, struct options *o)
 	       -1) {
 		switch (c) {
 		case 'b': o->batch_size = parse_batch_size(optarg); break;
+		case 'c': parse_columns(optarg, o); break;
 		case 'd': o->delim = parse_delimiter(optarg); break;
 		case 'e': o->epoch_col = optarg; break;
 		case 'f': o->format = parse_format(optarg); break;
@@ -217,9 +251,15 @@ parse_options(int argc, char **argv, struct options *o)
 			o->fail_above = parse_threshold(optarg);
 			break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
+		case OPT_DTYPE: o->f32 = parse_dtype(optarg); break;
+		case OPT_EXPLAIN: o->explain = true; break;
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
 	}
+	if (o->nmeasures == 0)
+		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
+	if (o->explain && o->format != FORMAT_TABLE)
+		usage_error("%s", "--explain goes with the table format");
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))
 		usage_error("%s",
 			    o->true_cols == NULL
@@ -303,7 +343,7 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 
-	report_init(&report, stdout, opts.format);
+	report_init(&report, stdout, &opts);
 	batcher_init(&batcher, &opts, &report);
 	if (input_init(&input, &opts, &batcher, workers()) != 0)
 		return EXIT_TROUBLE;

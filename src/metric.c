@@ -7,6 +7,8 @@
 #include "metric.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline struct metric_dd
@@ -137,19 +139,27 @@ outside_safe_range(double x)
 	return biased - (1023 - SAFE_EXP) > 2 * SAFE_EXP && (bits << 1) != 0;
 }
 
-/* Brings V's high part back near 1, its exponent into EXP. */
 static struct metric_xdd
-xdd_normal(struct metric_xdd x)
+xdd_rescale(struct metric_xdd x)
 {
 	int k;
 
-	if (__builtin_expect(!outside_safe_range(x.v.hi), 1) ||
-	    !isfinite(x.v.hi))
+	if (!isfinite(x.v.hi))
 		return x;
 	k = ilogb(x.v.hi);
 	x.v = dd_scale(x.v, -k);
 	x.exp += k;
 	return x;
+}
+
+/* Brings V's high part back near 1, its exponent into EXP, when it has
+ * strayed far from 1 (rarely). */
+static inline struct metric_xdd
+xdd_normal(struct metric_xdd x)
+{
+	if (__builtin_expect(!outside_safe_range(x.v.hi), 1))
+		return x;
+	return xdd_rescale(x);
 }
 
 /* The cascaded summation of Ogita, Rump and Oishi (Sum2): the high parts
@@ -168,7 +178,7 @@ cascade(struct metric_dd *acc, struct metric_dd x)
 
 enum { RENORMALIZE_ROWS = 1024 };
 
-static struct metric_xdd
+static inline struct metric_xdd
 xdd_renormalize(struct metric_xdd x)
 {
 	x.v = quick_two_sum(x.v.hi, x.v.lo);
@@ -208,11 +218,12 @@ xdd_add(struct metric_xdd *acc, struct metric_xdd x)
 		cascade(&acc->v, x.v);
 }
 
-/* The square of P - T, exactly, as a scaled double-double. */
+/* The square of P - T, exactly, as a scaled double-double; *ABS gets
+ * |P - T| with the same scaling. */
 static inline struct metric_xdd
-square_error(double p, double t)
+square_error(double p, double t, struct metric_xdd *abs)
 {
-	struct metric_xdd e = {{0.0, 0.0}, 0};
+	struct metric_xdd e;
 	struct metric_dd d = two_sum(p, -t), sq;
 	int k = 0;
 
@@ -234,7 +245,62 @@ square_error(double p, double t)
 	sq.lo += d.lo * (2.0 * d.hi + d.lo);
 	e.v = quick_two_sum(sq.hi, sq.lo);
 	e.exp = 2 * k;
+	if (abs != NULL) {
+		abs->v = d.hi < 0 ? (struct metric_dd){-d.hi, -d.lo} : d;
+		abs->exp = k;
+	}
 	return e;
+}
+
+static struct metric_xdd
+xdd_mul_d(struct metric_xdd x, double w)
+{
+	struct metric_xdd wx = xdd_normal((struct metric_xdd){{w, 0.0}, 0});
+
+	x.v = dd_mul_d(x.v, wx.v.hi);
+	x.exp += wx.exp;
+	return xdd_normal(x);
+}
+
+/* The square root of a scaled double-double, as one. */
+static struct metric_xdd
+xdd_sqrt(struct metric_xdd x)
+{
+	if (x.exp % 2 != 0) {
+		x.v = dd_scale(x.v, 1);
+		x.exp -= 1;
+	}
+	return (struct metric_xdd){dd_sqrt(x.v), x.exp / 2};
+}
+
+static double
+xdd_value(struct metric_xdd x)
+{
+	x = xdd_renormalize(x);
+	return ldexp(x.v.hi, x.exp);
+}
+
+/* Keras's float32 arithmetic, step by step in row order: each value cast
+ * to float32, the difference, square, products and sums rounded to
+ * float32 as they go. */
+static void
+row_set_f32(const struct metric_config *cfg, struct metric_row *row,
+	    const double *t, const double *p, double w)
+{
+	float w32 = (float)w, sq = 0.0f, abs = 0.0f, mean = 0.0f;
+
+	for (size_t j = 0; j < cfg->pairs; j++) {
+		float d = (float)p[j] - (float)t[j];
+		float e = d * d;
+
+		sq += e * w32;
+		abs += fabsf(d) * w32;
+		mean += e;
+	}
+	row->sq32 = sq;
+	row->abs32 = abs;
+	row->count32 = (float)cfg->pairs * w32;
+	row->row_loss32 = sqrtf(mean / (float)cfg->pairs) * w32;
 }
 
 /* The fused multiply-add that TwoProduct needs is an instruction where the
@@ -245,14 +311,17 @@ square_error(double p, double t)
 __attribute__((target_clones("fma", "default")))
 #endif
 void
-metric_row_set(struct metric_row *row, const double *t, const double *p,
-	       size_t pairs, double w)
+metric_row_set(const struct metric_config *cfg, struct metric_row *row,
+	       struct metric_xdd *out, const double *t, const double *p,
+	       double w)
 {
-	struct metric_xdd sum;
+	struct metric_xdd sum, abs_sum, abs;
+	size_t pairs = cfg->pairs;
+	bool extras = cfg->abs || cfg->row_loss;
 	struct metric_dd d = two_sum(p[0], -t[0]);
 
-	if (pairs == 1 && !outside_safe_range(d.hi) &&
-	    !outside_safe_range(w)) {
+	if (pairs == 1 && !extras && out == NULL &&
+	    !outside_safe_range(d.hi) && !outside_safe_range(w)) {
 		/* The usual case, written out: nothing to scale. */
 		struct metric_dd sq = two_prod(d.hi, d.hi);
 
@@ -265,41 +334,75 @@ metric_row_set(struct metric_row *row, const double *t, const double *p,
 		row->weight.v.hi = w;
 		row->weight.v.lo = 0.0;
 		row->weight.exp = 0;
+		if (cfg->f32)
+			row_set_f32(cfg, row, t, p, w);
 		return;
 	}
-	sum = square_error(p[0], t[0]);
-	if (pairs > 1) {
-		for (size_t j = 1; j < pairs; j++)
-			xdd_add(&sum, square_error(p[j], t[j]));
-		sum = xdd_renormalize(sum);
-	}
-	if (w != 1.0) {
-		struct metric_xdd wx = xdd_normal(
-			(struct metric_xdd){{w, 0.0}, 0});
+	sum = square_error(p[0], t[0], &abs_sum);
+	if (out != NULL)
+		out[0] = w == 1.0 ? sum : xdd_mul_d(sum, w);
+	for (size_t j = 1; j < pairs; j++) {
+		struct metric_xdd e = square_error(p[j], t[j], &abs);
 
-		sum.v = dd_mul_d(sum.v, wx.v.hi);
-		sum.exp += wx.exp;
-		sum = xdd_normal(sum);
+		xdd_add(&sum, e);
+		xdd_add(&abs_sum, abs);
+		if (out != NULL)
+			out[j] = w == 1.0 ? e : xdd_mul_d(e, w);
 	}
-	row->sq = sum;
+	sum = xdd_renormalize(sum);
+	if (cfg->row_loss) {
+		/* This row's own RMSE, weighted: w * sqrt(sum / pairs). */
+		struct metric_xdd mean = sum;
+
+		mean.v = dd_div(mean.v, dd_from_u64(pairs));
+		row->row_loss = xdd_mul_d(xdd_sqrt(mean), w);
+	}
+	if (cfg->abs)
+		row->abs = xdd_mul_d(xdd_renormalize(abs_sum), w);
+	row->sq = w == 1.0 ? sum : xdd_mul_d(sum, w);
 	row->weight = xdd_normal((struct metric_xdd){{w, 0.0}, 0});
+	if (cfg->f32)
+		row_set_f32(cfg, row, t, p, w);
+}
+
+static const struct metric_xdd xdd_zero = {{0.0, 0.0}, 0};
+
+int
+metric_sums_init(struct metric_sums *s, const struct metric_config *cfg)
+{
+	*s = (struct metric_sums){.sq = xdd_zero};
+	if (cfg->per_output) {
+		s->outputs = cfg->pairs;
+		s->out = calloc(cfg->pairs, sizeof *s->out);
+		if (s->out == NULL)
+			return -1;
+	}
+	return 0;
 }
 
 void
-metric_sums_init(struct metric_sums *s)
+metric_sums_clear(struct metric_sums *s)
 {
-	*s = (struct metric_sums){{{0.0, 0.0}, 0}, {{0.0, 0.0}, 0}, 0};
-}
+	struct metric_xdd *out = s->out;
+	size_t outputs = s->outputs;
 
-static void
-renormalize(struct metric_sums *s)
-{
-	s->sq = xdd_renormalize(s->sq);
-	s->weight = xdd_renormalize(s->weight);
+	*s = (struct metric_sums){.sq = xdd_zero};
+	s->out = out;
+	s->outputs = outputs;
+	for (size_t j = 0; j < outputs; j++)
+		out[j] = xdd_zero;
 }
 
 void
-metric_sums_add(struct metric_sums *s, const struct metric_row *rows,
+metric_sums_free(struct metric_sums *s)
+{
+	free(s->out);
+	s->out = NULL;
+}
+
+void
+metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
+		const struct metric_row *rows, const struct metric_xdd *out,
 		size_t n)
 {
 	/* Local copies stay in registers through the loop. */
@@ -316,49 +419,135 @@ metric_sums_add(struct metric_sums *s, const struct metric_row *rows,
 	}
 	s->sq = sq;
 	s->weight = weight;
+	for (size_t i = 0; (cfg->abs || cfg->row_loss) && i < n; i++) {
+		xdd_add(&s->abs, rows[i].abs);
+		xdd_add(&s->row_loss, rows[i].row_loss);
+		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0) {
+			s->abs = xdd_renormalize(s->abs);
+			s->row_loss = xdd_renormalize(s->row_loss);
+		}
+	}
+	for (size_t i = 0; out != NULL && i < n; i++) {
+		for (size_t j = 0; j < s->outputs; j++)
+			xdd_add(&s->out[j], out[i * s->outputs + j]);
+		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0)
+			for (size_t j = 0; j < s->outputs; j++)
+				s->out[j] = xdd_renormalize(s->out[j]);
+	}
+	for (size_t i = 0; cfg->f32 && i < n; i++) {
+		s->sq32 += rows[i].sq32;
+		s->count32 += rows[i].count32;
+		s->abs32 += rows[i].abs32;
+		s->row_loss32 += rows[i].row_loss32;
+	}
 	s->rows = count;
 }
 
 void
-metric_sums_merge(struct metric_sums *into, const struct metric_sums *from)
+metric_sums_merge(const struct metric_config *cfg, struct metric_sums *into,
+		  const struct metric_sums *from)
 {
-	struct metric_sums f = *from;
-
-	renormalize(&f);
-	xdd_add(&into->sq, f.sq);
-	xdd_add(&into->weight, f.weight);
-	into->rows += f.rows;
-	renormalize(into);
-}
-
-/* The RMSE as a double-double: sqrt(sq / (pairs * weight)). */
-static struct metric_dd
-rmse_dd(const struct metric_sums *sums, size_t pairs)
-{
-	struct metric_xdd sq = xdd_renormalize(sums->sq);
-	struct metric_xdd w = xdd_renormalize(sums->weight);
-	struct metric_dd den = dd_mul(w.v, dd_from_u64(pairs)), r;
-	int32_t exp = sq.exp - w.exp;
-
-	if (den.hi == 0.0)
-		return (struct metric_dd){NAN, 0.0};
-	/* The square root halves the exponent, so make it even. */
-	if (exp % 2 != 0) {
-		sq.v = dd_scale(sq.v, 1);
-		exp -= 1;
+	/* Both sides are normalized after the addition: a merge comes once a
+	 * batch, far less often than the cascade needs. */
+	xdd_add(&into->sq, xdd_renormalize(from->sq));
+	xdd_add(&into->weight, xdd_renormalize(from->weight));
+	into->sq = xdd_renormalize(into->sq);
+	into->weight = xdd_renormalize(into->weight);
+	if (cfg->abs || cfg->row_loss) {
+		xdd_add(&into->abs, xdd_renormalize(from->abs));
+		xdd_add(&into->row_loss, xdd_renormalize(from->row_loss));
+		into->abs = xdd_renormalize(into->abs);
+		into->row_loss = xdd_renormalize(into->row_loss);
 	}
-	r = dd_sqrt(dd_div(sq.v, den));
-	return exp == 0 ? r : dd_scale(r, exp / 2);
+	for (size_t j = 0; j < into->outputs && j < from->outputs; j++) {
+		xdd_add(&into->out[j], xdd_renormalize(from->out[j]));
+		into->out[j] = xdd_renormalize(into->out[j]);
+	}
+	/* float32 state adds as Keras's assign_add does: one rounding. */
+	into->sq32 += from->sq32;
+	into->count32 += from->count32;
+	into->abs32 += from->abs32;
+	into->row_loss32 += from->row_loss32;
+	into->rows += from->rows;
 }
 
-double
-metric_rmse(const struct metric_sums *s, size_t pairs)
+/* NUM / (PAIRS * DEN) as a scaled double-double; NaN when DEN is 0. */
+static struct metric_xdd
+ratio(struct metric_xdd num, struct metric_xdd den, uint64_t pairs)
 {
-	struct metric_dd r = rmse_dd(s, pairs);
+	struct metric_dd d;
 
-	/* A scaled result is renormalized so that its high part is the
-	 * correctly rounded sum; one too large for a double is infinite. */
+	num = xdd_renormalize(num);
+	den = xdd_renormalize(den);
+	d = dd_mul(den.v, dd_from_u64(pairs));
+	if (d.hi == 0.0)
+		return (struct metric_xdd){{NAN, 0.0}, 0};
+	return (struct metric_xdd){dd_div(num.v, d), num.exp - den.exp};
+}
+
+/* A scaled result as a double: renormalized so that its high part is the
+ * correctly rounded sum; one too large for a double is infinite. */
+static double
+result(struct metric_xdd x)
+{
+	struct metric_dd r;
+
+	if (!isfinite(x.v.hi))
+		return x.v.hi;
+	r = x.exp == 0 ? x.v : dd_scale(x.v, x.exp);
 	return isfinite(r.hi) ? quick_two_sum(r.hi, r.lo).hi : r.hi;
+}
+
+static struct metric_dd
+result_dd(struct metric_xdd x)
+{
+	return x.exp == 0 ? x.v : dd_scale(x.v, x.exp);
+}
+
+void
+metric_values(const struct metric_config *cfg, const struct metric_sums *s,
+	      struct metric_values *v)
+{
+	struct metric_xdd mse = ratio(s->sq, s->weight, cfg->pairs);
+	struct metric_xdd rmse = xdd_sqrt(mse);
+
+	v->rmse_dd = result_dd(rmse);
+	v->rmse = result(rmse);
+	v->mse = result(mse);
+	v->weight = xdd_value(s->weight);
+	v->mae = v->row_loss = NAN;
+	v->row_loss_dd = (struct metric_dd){NAN, 0.0};
+	if (cfg->abs)
+		v->mae = result(ratio(s->abs, s->weight, cfg->pairs));
+	if (cfg->row_loss && s->rows > 0) {
+		/* Divided by rows, as Keras's sum_over_batch_size does. */
+		struct metric_xdd rl = xdd_renormalize(s->row_loss);
+
+		rl.v = dd_div(rl.v, dd_from_u64(s->rows));
+		v->row_loss_dd = result_dd(rl);
+		v->row_loss = result(rl);
+	}
+	if (cfg->f32) {
+		v->rmse = sqrtf(s->sq32 / s->count32);
+		v->mse = s->sq32 / s->count32;
+		v->mae = s->abs32 / s->count32;
+		v->row_loss = s->rows ? s->row_loss32 / (float)s->rows : NAN;
+		v->rmse_dd = (struct metric_dd){v->rmse, 0.0};
+		v->row_loss_dd = (struct metric_dd){v->row_loss, 0.0};
+	}
+	if (cfg->per_output && v->per_output != NULL) {
+		struct metric_dd total = {0.0, 0.0};
+
+		for (size_t j = 0; j < cfg->pairs; j++) {
+			struct metric_xdd r =
+				xdd_sqrt(ratio(s->out[j], s->weight, 1));
+
+			v->per_output[j] = result(r);
+			total = dd_add(total, result_dd(r));
+		}
+		/* scikit-learn's uniform_average: the plain mean. */
+		v->uniform_rmse = dd_div(total, dd_from_u64(cfg->pairs)).hi;
+	}
 }
 
 void
@@ -368,14 +557,10 @@ metric_mean_init(struct metric_mean *m)
 }
 
 void
-metric_mean_add(struct metric_mean *m, const struct metric_sums *batch,
-		size_t pairs)
+metric_mean_add(struct metric_mean *m, struct metric_dd value, uint64_t rows)
 {
-	struct metric_dd r = rmse_dd(batch, pairs);
-
-	m->total = dd_add_same_sign(m->total,
-				    dd_mul(r, dd_from_u64(batch->rows)));
-	m->rows += batch->rows;
+	m->total = dd_add(m->total, dd_mul(value, dd_from_u64(rows)));
+	m->rows += rows;
 }
 
 double

@@ -7,6 +7,7 @@
 #ifndef RMSETAB_METRIC_H
 #define RMSETAB_METRIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,49 +25,80 @@ struct metric_xdd {
 	int32_t exp;
 };
 
-/* What RMSE needs to know about a set of rows. */
-struct metric_sums {
-	struct metric_xdd sq;	  /* sum of w * sum over pairs of (p - t)^2 */
-	struct metric_xdd weight; /* sum of w */
-	uint64_t rows;
-};
-
-/* The row-weighted mean of batch RMSEs: sum of rows_b * rmse_b, and rows. */
-struct metric_mean {
-	struct metric_dd total;
-	uint64_t rows;
+/* What to work out besides the RMSE; each costs time on every row. */
+struct metric_config {
+	size_t pairs;
+	bool abs;	 /* absolute errors, for the MAE */
+	bool row_loss;	 /* each row's own RMSE, for Keras's per-row loss */
+	bool per_output; /* sums for each pair, for per-output RMSEs */
+	bool f32;	 /* Keras's float32 arithmetic, beside the exact sums */
 };
 
 /* What one row adds to the sums: worked out where the row is parsed,
  * perhaps on another thread, and added in order later. */
 struct metric_row {
-	struct metric_xdd sq; /* w * sum over pairs of (p - t)^2, exactly */
-	struct metric_xdd weight;
+	struct metric_xdd sq;	    /* w * sum over pairs of (p - t)^2, exactly */
+	struct metric_xdd weight;   /* w */
+	struct metric_xdd abs;	    /* w * sum over pairs of |p - t| */
+	struct metric_xdd row_loss; /* w * sqrt(mean over pairs of (p - t)^2) */
+	float sq32, count32, abs32, row_loss32; /* the same in float32 */
 };
 
-/* The contribution of a row of PAIRS true and predicted values, weight W. */
-void metric_row_set(struct metric_row *row, const double *t, const double *p,
-		    size_t pairs, double w);
+/* What the quantities need to know about a set of rows. */
+struct metric_sums {
+	struct metric_xdd sq, weight, abs, row_loss;
+	float sq32, count32, abs32, row_loss32;
+	uint64_t rows;
+	size_t outputs;
+	struct metric_xdd *out; /* per pair: sum of w * (p_j - t_j)^2 */
+};
 
-void metric_sums_init(struct metric_sums *s);
+/* The row-weighted mean of batch values: sum of rows_b * value_b, rows. */
+struct metric_mean {
+	struct metric_dd total;
+	uint64_t rows;
+};
 
-/* Adds the N rows at ROWS, in order. */
-void metric_sums_add(struct metric_sums *s, const struct metric_row *rows,
+/* The quantities of a set of rows; NaN where undefined or not asked for. */
+struct metric_values {
+	double rmse, mse, mae, row_loss, weight, uniform_rmse;
+	double *per_output; /* the caller's room for pairs values, or NULL */
+	struct metric_dd rmse_dd, row_loss_dd; /* more precise, for means */
+};
+
+/* The contribution of a row of true values T and predictions P, weight W.
+ * With per_output, OUT gets each pair's weighted squared error. */
+void metric_row_set(const struct metric_config *cfg, struct metric_row *row,
+		    struct metric_xdd *out, const double *t, const double *p,
+		    double w);
+
+/* Empty sums; -1 when out of memory. */
+int metric_sums_init(struct metric_sums *s, const struct metric_config *cfg);
+
+/* Empties sums made by metric_sums_init. */
+void metric_sums_clear(struct metric_sums *s);
+
+void metric_sums_free(struct metric_sums *s);
+
+/* Adds N rows, in order; OUT holds N * pairs per-output values or NULL. */
+void metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
+		     const struct metric_row *rows, const struct metric_xdd *out,
 		     size_t n);
 
-void metric_sums_merge(struct metric_sums *into,
-		       const struct metric_sums *from);
+/* Adds the sums of other rows; the order of merges does not matter. */
+void metric_sums_merge(const struct metric_config *cfg,
+		       struct metric_sums *into, const struct metric_sums *from);
 
-/* sqrt(sq / (pairs * weight)), or NaN when the weight is zero. */
-double metric_rmse(const struct metric_sums *s, size_t pairs);
+void metric_values(const struct metric_config *cfg,
+		   const struct metric_sums *s, struct metric_values *v);
 
 void metric_mean_init(struct metric_mean *m);
 
-/* Adds one batch, weighted by its row count. */
-void metric_mean_add(struct metric_mean *m, const struct metric_sums *batch,
-		     size_t pairs);
+/* Adds one batch's VALUE, weighted by its ROWS. */
+void metric_mean_add(struct metric_mean *m, struct metric_dd value,
+		     uint64_t rows);
 
-/* The mean, or NaN when no batch (or a batch whose RMSE is NaN) was added. */
+/* The mean, or NaN when nothing (or a NaN) was added. */
 double metric_mean_value(const struct metric_mean *m);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "measures.h"
+
 enum reset_mode { RESET_EPOCH, RESET_NEVER };
 
 enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL };
@@ -25,6 +27,10 @@ struct options {
 	bool skip_invalid;
 	bool has_fail_above;
 	double fail_above;
+	enum measure measures[M_COUNT]; /* -c: what to print, in order */
+	size_t nmeasures;
+	bool f32;     /* --dtype float32 */
+	bool explain; /* --explain */
 };
 
 #endif

@@ -10,22 +10,50 @@
 #include <string.h>
 
 #include "diag.h"
+#include "explain.h"
 #include "numfmt.h"
 
 static const char *const kind_name[] = {"batch", "epoch", "total"};
 
 void
-report_init(struct report *r, FILE *out, enum out_format format)
+report_init(struct report *r, FILE *out, const struct options *opts)
 {
 	memset(r, 0, sizeof *r);
 	r->out = out;
-	r->format = format;
+	r->opts = opts;
 }
 
 void
 report_free(struct report *r)
 {
+	for (size_t j = 0; j < r->outputs; j++)
+		free(r->output_names[j]);
+	free(r->output_names);
 	free(r->buf);
+}
+
+int
+report_set_outputs(struct report *r, const char *const *names, size_t pairs)
+{
+	r->output_names = calloc(pairs, sizeof *r->output_names);
+	if (r->output_names == NULL)
+		goto oom;
+	r->outputs = pairs;
+	for (size_t j = 0; j < pairs; j++) {
+		char num[24];
+		const char *name = names != NULL ? names[j] : num;
+		size_t len;
+
+		snprintf(num, sizeof num, "%zu", j + 1);
+		len = strlen(name) + sizeof "rmse[]";
+		if ((r->output_names[j] = malloc(len)) == NULL)
+			goto oom;
+		snprintf(r->output_names[j], len, "rmse[%s]", name);
+	}
+	return 0;
+oom:
+	diag("out of memory");
+	return -1;
 }
 
 static void
@@ -163,20 +191,56 @@ put_number(struct report *r, double v)
 	char buf[NUMFMT_SIZE];
 
 	if (!isfinite(v))
-		put_str(r, r->format == FORMAT_JSONL ? "null" : "nan");
+		put_str(r, r->opts->format == FORMAT_JSONL ? "null" : "nan");
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
+}
+
+/* Loops over the printed columns: I counts the -c list, M is the measure,
+ * and J the pair of a per-output column (0 for the others). */
+#define FOR_EACH_COLUMN(r, i, j, m)                                           \
+	for (size_t i = 0; i < (r)->opts->nmeasures; i++)                     \
+		for (size_t j = 0, m = (r)->opts->measures[i];                \
+		     j < ((m) == M_PER_OUTPUT ? (r)->outputs : 1); j++)
+
+static const char *
+column_name(const struct report *r, size_t m, size_t j, bool label)
+{
+	if (m == M_PER_OUTPUT)
+		return r->output_names[j];
+	return label ? measures_label((enum measure)m)
+		     : measures_name((enum measure)m);
+}
+
+static double
+column_value(const struct report_line *l, size_t m, size_t j)
+{
+	return m == M_PER_OUTPUT ? l->per_output[j] : l->v[m];
+}
+
+static size_t
+table_width(const struct report *r, size_t m, size_t j)
+{
+	size_t w = strlen(column_name(r, m, j, true));
+
+	return w > 18 ? w : 18;
 }
 
 static void
 line_table(struct report *r, const struct report_line *l)
 {
-	const double v[3] = {l->rmse, l->mean_batch_rmse, l->running_rmse};
 	char num[21], buf[NUMFMT_SIZE];
 
-	if (!r->header_done)
-		put_str(r, "epoch  batch    rows          batch rmse     mean "
-			   "batch rmse        running rmse\n");
+	if (!r->header_done) {
+		put_str(r, "epoch  batch    rows");
+		FOR_EACH_COLUMN (r, i, j, m) {
+			const char *label = column_name(r, m, j, true);
+
+			put(r, "  ", 2);
+			put_padded(r, label, strlen(label), table_width(r, m, j));
+		}
+		put_char(r, '\n');
+	}
 	if (l->kind == REPORT_TOTAL)
 		put_padded(r, "total", 5, 5);
 	else if (l->epoch_key != NULL)
@@ -190,29 +254,40 @@ line_table(struct report *r, const struct report_line *l)
 		put_padded(r, "all", 3, 5);
 	put(r, "  ", 2);
 	put_padded(r, num, u64_text(num, l->rows), 6);
-	for (int i = 0; i < 3; i++) {
-		size_t n = isnan(v[i]) ? (strcpy(buf, "nan"), 3)
-				       : (size_t)numfmt_shortest(buf, v[i]);
+	FOR_EACH_COLUMN (r, i, j, m) {
+		double v = column_value(l, m, j);
+		size_t n = isnan(v) ? (strcpy(buf, "nan"), 3)
+				    : (size_t)numfmt_shortest(buf, v);
 
 		put(r, "  ", 2);
-		put_padded(r, buf, n, 18);
+		put_padded(r, buf, n, table_width(r, m, j));
 	}
 	put_char(r, '\n');
+	if (r->opts->explain && l->kind == REPORT_EPOCH) {
+		char text[1024];
+
+		put_str(r, explain_epoch(text, sizeof text, r->opts, l));
+	}
 }
 
 static void
 line_delimited(struct report *r, const struct report_line *l, char delim)
 {
-	const double v[3] = {l->rmse, l->mean_batch_rmse, l->running_rmse};
-	static const char *const names[] = {"kind", "epoch", "batch", "rows",
-					    "rmse", "mean_batch_rmse",
-					    "running_rmse"};
-
 	if (!r->header_done) {
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-			if (i > 0)
-				put_char(r, delim);
-			put_str(r, names[i]);
+		put_str(r, "kind");
+		put_char(r, delim);
+		put_str(r, "epoch");
+		put_char(r, delim);
+		put_str(r, "batch");
+		put_char(r, delim);
+		put_str(r, "rows");
+		FOR_EACH_COLUMN (r, i, j, m) {
+			put_char(r, delim);
+			if (r->opts->format == FORMAT_CSV)
+				put_csv_text(r, column_name(r, m, j, false),
+					     delim);
+			else
+				put_tsv_text(r, column_name(r, m, j, false));
 		}
 		put_char(r, '\n');
 	}
@@ -222,7 +297,7 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		;
 	else if (l->epoch_key == NULL)
 		put_u64(r, l->epoch);
-	else if (r->format == FORMAT_CSV)
+	else if (r->opts->format == FORMAT_CSV)
 		put_csv_text(r, l->epoch_key, delim);
 	else
 		put_tsv_text(r, l->epoch_key);
@@ -231,9 +306,9 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		put_u64(r, l->batch);
 	put_char(r, delim);
 	put_u64(r, l->rows);
-	for (int i = 0; i < 3; i++) {
+	FOR_EACH_COLUMN (r, i, j, m) {
 		put_char(r, delim);
-		put_number(r, v[i]);
+		put_number(r, column_value(l, m, j));
 	}
 	put_char(r, '\n');
 }
@@ -257,19 +332,19 @@ line_jsonl(struct report *r, const struct report_line *l)
 		put_str(r, "null");
 	put_str(r, ",\"rows\":");
 	put_u64(r, l->rows);
-	put_str(r, ",\"rmse\":");
-	put_number(r, l->rmse);
-	put_str(r, ",\"mean_batch_rmse\":");
-	put_number(r, l->mean_batch_rmse);
-	put_str(r, ",\"running_rmse\":");
-	put_number(r, l->running_rmse);
+	FOR_EACH_COLUMN (r, i, j, m) {
+		put_char(r, ',');
+		put_json_text(r, column_name(r, m, j, false));
+		put_char(r, ':');
+		put_number(r, column_value(l, m, j));
+	}
 	put_str(r, "}\n");
 }
 
 void
 report_line(struct report *r, const struct report_line *line)
 {
-	switch (r->format) {
+	switch (r->opts->format) {
 	case FORMAT_TABLE: line_table(r, line); break;
 	case FORMAT_CSV: line_delimited(r, line, ','); break;
 	case FORMAT_TSV: line_delimited(r, line, '\t'); break;

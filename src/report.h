@@ -1,10 +1,14 @@
-/* report.h: writes result lines as an aligned table, CSV, TSV or JSON Lines. */
+/* report.h: writes result lines as an aligned table, CSV, TSV or JSON Lines,
+ * with the columns that -c chose. */
 #ifndef RMSETAB_REPORT_H
 #define RMSETAB_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "measures.h"
 #include "options.h"
 
 enum report_kind { REPORT_BATCH, REPORT_EPOCH, REPORT_TOTAL };
@@ -15,20 +19,33 @@ struct report_line {
 	const char *epoch_key; /* the epoch column's value, or NULL */
 	uint64_t batch;	       /* 1-based within the epoch; batch lines only */
 	uint64_t rows;
-	double rmse, mean_batch_rmse, running_rmse;
+	double v[M_COUNT];	  /* each quantity */
+	const double *per_output; /* one per pair */
+
+	/* What --explain needs to know besides, on epoch lines. */
+	bool reset_never;
+	size_t pairs;
+	uint64_t running_rows;
 };
 
 struct report {
 	FILE *out;
-	enum out_format format;
+	const struct options *opts;
 	int header_done;
+	char **output_names; /* per pair, for rmse[NAME] */
+	size_t outputs;
 	char *buf; /* the line being built */
 	size_t len, cap;
 };
 
-void report_init(struct report *r, FILE *out, enum out_format format);
+void report_init(struct report *r, FILE *out, const struct options *opts);
 
 void report_free(struct report *r);
+
+/* Names the pairs, for the per-output columns: NAMES (the true columns),
+ * or their numbers when NULL.  -1 when out of memory (reported). */
+int report_set_outputs(struct report *r, const char *const *names,
+		       size_t pairs);
 
 void report_line(struct report *r, const struct report_line *line);
 

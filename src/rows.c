@@ -148,7 +148,7 @@ field_number(const struct rows_plan *plan, const struct csvin_record *rec,
 enum rows_result
 rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
 	     double *t, double *p, struct metric_row *row,
-	     struct rows_error *err)
+	     struct metric_xdd *out, struct rows_error *err)
 {
 	enum rows_result r;
 	double w = 1.0;
@@ -172,6 +172,7 @@ rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
 	if (plan->wcol != ROWS_NONE &&
 	    (r = field_number(plan, rec, plan->wcol, true, &w, err)) != ROWS_OK)
 		return r;
-	metric_row_set(row, t, p, plan->pairs, w);
+	metric_row_set(plan->cfg, row, plan->cfg->per_output ? out : NULL, t, p,
+		       w);
 	return ROWS_OK;
 }

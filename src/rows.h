@@ -18,6 +18,7 @@ struct rows_plan {
 	char **names;	/* the header, or NULL with --no-header */
 	size_t *tcol, *pcol, pairs;
 	size_t wcol, ecol; /* ROWS_NONE when not given */
+	const struct metric_config *cfg; /* what to work out of each row */
 };
 
 enum { ROWS_NONE = (size_t)-1 };
@@ -48,10 +49,12 @@ enum rows_result {
 };
 
 /* Converts one data record.  T and P are scratch room for PLAN->pairs
- * values each.  With -e, the epoch is field PLAN->ecol of REC. */
+ * values each; OUT, room for as many per-output values when the plan's
+ * configuration asks for them.  With -e, the epoch is field PLAN->ecol of
+ * REC. */
 enum rows_result rows_convert(const struct rows_plan *plan,
 			      const struct csvin_record *rec, double *t,
 			      double *p, struct metric_row *row,
-			      struct rows_error *err);
+			      struct metric_xdd *out, struct rows_error *err);
 
 #endif

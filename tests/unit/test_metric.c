@@ -36,15 +36,61 @@ rng_unit(void)
 	return (double)(rng() >> 11) * 0x1p-53;
 }
 
+/* The sums of RMSE alone, for PAIRS pairs: what the program keeps by
+ * default. */
+static struct metric_config
+config(size_t pairs)
+{
+	return (struct metric_config){.pairs = pairs};
+}
+
+static void
+sums_init(struct metric_sums *s)
+{
+	struct metric_config cfg = config(1);
+
+	metric_sums_init(s, &cfg);
+}
+
+static double
+rmse_of(const struct metric_sums *s, size_t pairs)
+{
+	struct metric_config cfg = config(pairs);
+	struct metric_values v = {0};
+
+	metric_values(&cfg, s, &v);
+	return v.rmse;
+}
+
+static void
+merge(struct metric_sums *into, const struct metric_sums *from)
+{
+	struct metric_config cfg = config(1);
+
+	metric_sums_merge(&cfg, into, from);
+}
+
+/* Adds a batch's RMSE to a mean, weighted by its rows. */
+static void
+mean_add(struct metric_mean *m, const struct metric_sums *batch, size_t pairs)
+{
+	struct metric_config cfg = config(pairs);
+	struct metric_values v = {0};
+
+	metric_values(&cfg, batch, &v);
+	metric_mean_add(m, v.rmse_dd, batch->rows);
+}
+
 /* Adds one row of PAIRS pairs with weight W, as the program does. */
 static void
 add_row(struct metric_sums *s, const double *t, const double *p, size_t pairs,
 	double w)
 {
+	struct metric_config cfg = config(pairs);
 	struct metric_row row;
 
-	metric_row_set(&row, t, p, pairs, w);
-	metric_sums_add(s, &row, 1);
+	metric_row_set(&cfg, &row, NULL, t, p, w);
+	metric_sums_add(&cfg, s, &row, NULL, 1);
 }
 
 /* Adds one row of one pair with error P - T. */
@@ -62,19 +108,19 @@ sums_of_many(uint64_t n, double d, double w)
 {
 	struct metric_sums acc, unit;
 
-	metric_sums_init(&acc);
-	metric_sums_init(&unit);
+	sums_init(&acc);
+	sums_init(&unit);
 	add1(&unit, 0.0, d, w);
 	for (;;) {
 		struct metric_sums copy;
 
 		if (n & 1)
-			metric_sums_merge(&acc, &unit);
+			merge(&acc, &unit);
 		n >>= 1;
 		if (n == 0)
 			break;
 		copy = unit;
-		metric_sums_merge(&unit, &copy);
+		merge(&unit, &copy);
 	}
 	return acc;
 }
@@ -85,55 +131,55 @@ test_hand_cases(void)
 	struct metric_sums s;
 
 	/* Nothing added: no weight, so no RMSE. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	CHECK_U64(s.rows, 0);
-	CHECK_DOUBLE(metric_rmse(&s, 1), NAN);
+	CHECK_DOUBLE(rmse_of(&s, 1), NAN);
 
 	/* Errors 1 and -7: sqrt((1 + 49) / 2) = 5 exactly. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 0.0, 1.0, 1.0);
 	add1(&s, 10.0, 3.0, 1.0);
 	CHECK_U64(s.rows, 2);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 5.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 5.0);
 
 	/* Negative and fractional values: error 4 exactly. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, -1.5, 2.5, 1.0);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 4.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 4.0);
 
 	/* No error at all is 0, not NaN and not -0. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 3.0, 3.0, 1.0);
 	add1(&s, -0.0, 0.0, 2.0);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 0.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 0.0);
 
 	/* Weight 3 on error 1, weight 1 on error 5: sqrt((3 + 25) / 4) =
 	 * sqrt(7), and sqrt(7.0) is correctly rounded (IEEE 754). */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 0.0, 1.0, 3.0);
 	add1(&s, 0.0, 5.0, 1.0);
-	CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(7.0));
+	CHECK_DOUBLE(rmse_of(&s, 1), sqrt(7.0));
 	CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, 4.0);
 
 	/* Weights that are not whole: 0.5 and 1.5 on error 2 give 2. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 1.0, 3.0, 0.5);
 	add1(&s, 1.0, -1.0, 1.5);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 2.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 2.0);
 
 	/* A weight-0 row counts as a row but not in the RMSE. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 0.0, 100.0, 0.0);
 	add1(&s, 0.0, 3.0, 1.0);
 	CHECK_U64(s.rows, 2);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 3.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 3.0);
 
 	/* Zero total weight: undefined, NaN, never 0 (SPEC.md). */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 0.0, 1.0, 0.0);
 	add1(&s, 0.0, 2.0, 0.0);
 	CHECK_U64(s.rows, 2);
-	CHECK_DOUBLE(metric_rmse(&s, 1), NAN);
+	CHECK_DOUBLE(rmse_of(&s, 1), NAN);
 }
 
 /* D pairs a row pool into one RMSE with denominator D * sum(w). */
@@ -146,10 +192,10 @@ test_pairs(void)
 	{
 		const double t[2] = {0.0, 0.0}, p[2] = {1.0, 7.0};
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		add_row(&s, t, p, 2, 1.0);
 		CHECK_U64(s.rows, 1);
-		CHECK_DOUBLE(metric_rmse(&s, 2), 5.0);
+		CHECK_DOUBLE(rmse_of(&s, 2), 5.0);
 	}
 
 	/* Weight 3 on errors (1, 2, 2), weight 1 on (0, 0, 3): sums 3 * 9 +
@@ -159,11 +205,11 @@ test_pairs(void)
 		const double t1[3] = {1.0, 1.0, -1.0}, p1[3] = {2.0, 3.0, 1.0};
 		const double t2[3] = {5.0, 0.0, 0.0}, p2[3] = {5.0, 0.0, -3.0};
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		add_row(&s, t1, p1, 3, 3.0);
 		add_row(&s, t2, p2, 3, 1.0);
 		CHECK_U64(s.rows, 2);
-		CHECK_DOUBLE(metric_rmse(&s, 3), sqrt(3.0));
+		CHECK_DOUBLE(rmse_of(&s, 3), sqrt(3.0));
 	}
 
 	/* The same pool as single-pair rows, one pair per row and the
@@ -172,12 +218,12 @@ test_pairs(void)
 		struct metric_sums r;
 		const double e1[3] = {1.0, 2.0, 2.0}, e2[3] = {0.0, 0.0, 3.0};
 
-		metric_sums_init(&r);
+		sums_init(&r);
 		for (int j = 0; j < 3; j++) {
 			add1(&r, 0.0, e1[j], 3.0);
 			add1(&r, 0.0, e2[j], 1.0);
 		}
-		CHECK_DOUBLE(metric_rmse(&r, 1), metric_rmse(&s, 3));
+		CHECK_DOUBLE(rmse_of(&r, 1), rmse_of(&s, 3));
 	}
 }
 
@@ -192,38 +238,38 @@ test_mean(void)
 	CHECK_DOUBLE(metric_mean_value(&m), NAN);
 
 	/* Batch a: 2 rows, RMSE 5; batch b: 1 row, RMSE 2. */
-	metric_sums_init(&a);
+	sums_init(&a);
 	add1(&a, 0.0, 1.0, 1.0);
 	add1(&a, 0.0, 7.0, 1.0);
-	metric_sums_init(&b);
+	sums_init(&b);
 	add1(&b, 0.0, 2.0, 1.0);
 
 	/* One batch: its own RMSE. */
-	metric_mean_add(&m, &a, 1);
+	mean_add(&m, &a, 1);
 	CHECK_DOUBLE(metric_mean_value(&m), 5.0);
 
 	/* (2 * 5 + 1 * 2) / 3 = 4. */
-	metric_mean_add(&m, &b, 1);
+	mean_add(&m, &b, 1);
 	CHECK_U64(m.rows, 3);
 	CHECK_DOUBLE(metric_mean_value(&m), 4.0);
 
 	/* Weighted by rows, not by weight: batch c is one row of weight
 	 * 100 and RMSE 3, so a then c is (2 * 5 + 3) / 3 = 13 / 3, and the
 	 * double quotient 13.0 / 3.0 is correctly rounded. */
-	metric_sums_init(&c);
+	sums_init(&c);
 	add1(&c, 0.0, 3.0, 100.0);
 	metric_mean_init(&m);
-	metric_mean_add(&m, &a, 1);
-	metric_mean_add(&m, &c, 1);
+	mean_add(&m, &a, 1);
+	mean_add(&m, &c, 1);
 	CHECK_DOUBLE(metric_mean_value(&m), 13.0 / 3.0);
 
 	/* A batch whose RMSE is NaN (zero weight) makes the mean NaN, and
 	 * later good batches do not hide it (metric.h). */
-	metric_sums_init(&z);
+	sums_init(&z);
 	add1(&z, 0.0, 1.0, 0.0);
-	metric_mean_add(&m, &z, 1);
+	mean_add(&m, &z, 1);
 	CHECK_DOUBLE(metric_mean_value(&m), NAN);
-	metric_mean_add(&m, &a, 1);
+	mean_add(&m, &a, 1);
 	CHECK_DOUBLE(metric_mean_value(&m), NAN);
 	CHECK_U64(m.rows, 6);
 }
@@ -260,19 +306,19 @@ test_exact_error(void)
 		const double w[2] = {1.0, 124608.0};
 
 		CHECK(naive_rmse(t, p, w, 2) != 28328611898017.0);
-		metric_sums_init(&s);
+		sums_init(&s);
 		add1(&s, t[0], p[0], w[0]);
 		add1(&s, t[1], p[1], w[1]);
-		CHECK_DOUBLE(metric_rmse(&s, 1), 28328611898017.0);
+		CHECK_DOUBLE(rmse_of(&s, 1), 28328611898017.0);
 
 		/* The same with 124608 rows of weight 1, in either order,
 		 * and with the sign of the error turned. */
-		metric_sums_init(&s);
+		sums_init(&s);
 		for (int i = 0; i < 124608; i++)
 			add1(&s, 0.0, 0.0, 1.0);
 		add1(&s, p[0], t[0], 1.0);
 		CHECK_U64(s.rows, 124609);
-		CHECK_DOUBLE(metric_rmse(&s, 1), 28328611898017.0);
+		CHECK_DOUBLE(rmse_of(&s, 1), 28328611898017.0);
 	}
 
 	/* Pairs pool too: one row of the error above and a zero error,
@@ -281,10 +327,10 @@ test_exact_error(void)
 		const double t[2] = {1.0, 0.0}, p[2] = {1e16 + 2.0, 0.0};
 		const double zt[2] = {0.0, 0.0};
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		add_row(&s, t, p, 2, 1.0);
 		add_row(&s, zt, zt, 2, 62303.5);
-		CHECK_DOUBLE(metric_rmse(&s, 2), 28328611898017.0);
+		CHECK_DOUBLE(rmse_of(&s, 2), 28328611898017.0);
 	}
 
 	/* p = 2^53 + 2, t = 1: error 2^53 + 1, a multiple of 3.  With
@@ -296,10 +342,10 @@ test_exact_error(void)
 		const double w[2] = {1.0, 8.0};
 
 		CHECK(naive_rmse(t, p, w, 2) != 3002399751580331.0);
-		metric_sums_init(&s);
+		sums_init(&s);
 		add1(&s, t[0], p[0], w[0]);
 		add1(&s, t[1], p[1], w[1]);
-		CHECK_DOUBLE(metric_rmse(&s, 1), 3002399751580331.0);
+		CHECK_DOUBLE(rmse_of(&s, 1), 3002399751580331.0);
 	}
 }
 
@@ -320,7 +366,7 @@ test_tiny_next_to_huge(void)
 		/* The huge one first, after half of the tiny ones, or last. */
 		long huge_at = where == 0 ? 0 : where == 1 ? tiny / 2 : tiny;
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		for (long i = 0; i < tiny + 1; i++) {
 			if (i == huge_at) {
 				add1(&s, -0x1p26, 0x1p26, 1.0);
@@ -335,7 +381,7 @@ test_tiny_next_to_huge(void)
 		CHECK_U64(s.rows, 1u << 21);
 		if (where == 0)
 			CHECK(sqrt(plain / 0x1p21) != sqrt(0x1p33 + 0.5));
-		CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(0x1p33 + 0.5));
+		CHECK_DOUBLE(rmse_of(&s, 1), sqrt(0x1p33 + 0.5));
 	}
 
 	/* 10^6 errors of 1 after one of 2^27, and 48575 zero errors: 2^20
@@ -344,14 +390,14 @@ test_tiny_next_to_huge(void)
 	{
 		struct metric_sums s;
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		add1(&s, 0.0, 0x1p27, 1.0);
 		for (long i = 0; i < 1000000; i++)
 			add1(&s, 0.0, -1.0, 1.0);
 		for (long i = 0; i < 48575; i++)
 			add1(&s, 0.0, 0.0, 1.0);
 		CHECK_U64(s.rows, 1u << 20);
-		CHECK_DOUBLE(metric_rmse(&s, 1),
+		CHECK_DOUBLE(rmse_of(&s, 1),
 			     sqrt(0x1p34 + 1000000.0 / 0x1p20));
 	}
 
@@ -362,12 +408,12 @@ test_tiny_next_to_huge(void)
 	{
 		struct metric_sums s;
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		add1(&s, 0.0, 1.0, 0x1p60);
 		for (long i = 0; i < 1L << 16; i++)
 			add1(&s, 0.0, 0.0, 1.0);
 		CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, 0x1p60 + 0x1p16);
-		CHECK_DOUBLE(metric_rmse(&s, 1), 1.0 - 0x1p-45);
+		CHECK_DOUBLE(rmse_of(&s, 1), 1.0 - 0x1p-45);
 	}
 }
 
@@ -385,9 +431,9 @@ test_single_row_scale(void)
 	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
 		struct metric_sums s;
 
-		metric_sums_init(&s);
+		sums_init(&s);
 		add1(&s, 0.0, errors[i], 1.0);
-		check_double_at(__FILE__, __LINE__, metric_rmse(&s, 1),
+		check_double_at(__FILE__, __LINE__, rmse_of(&s, 1),
 				errors[i],
 				"metric_rmse of one tiny or huge error");
 	}
@@ -408,9 +454,9 @@ test_single_row_scale(void)
 
 		if ((p - (d - bb)) + (-t - bb) != 0.0)
 			continue;
-		metric_sums_init(&s);
+		sums_init(&s);
 		add1(&s, t, p, w);
-		check_double_at(__FILE__, __LINE__, metric_rmse(&s, 1), fabs(d),
+		check_double_at(__FILE__, __LINE__, rmse_of(&s, 1), fabs(d),
 				"metric_rmse of one row");
 	}
 }
@@ -440,7 +486,7 @@ sums_of_rows(const struct row *rows, size_t from, size_t to)
 {
 	struct metric_sums s;
 
-	metric_sums_init(&s);
+	sums_init(&s);
 	for (size_t i = from; i < to; i++)
 		add_row(&s, rows[i].t, rows[i].p, 3, rows[i].w);
 	return s;
@@ -459,20 +505,20 @@ test_merge_orders(void)
 
 	random_rows(rows, N);
 	whole = sums_of_rows(rows, 0, N);
-	want = metric_rmse(&whole, 3);
+	want = rmse_of(&whole, 3);
 	CHECK(isfinite(want) && want > 0.0);
 
 	/* Merging nothing changes nothing. */
 	{
 		struct metric_sums s = whole;
 
-		metric_sums_init(&empty);
-		metric_sums_merge(&s, &empty);
+		sums_init(&empty);
+		merge(&s, &empty);
 		CHECK_U64(s.rows, N);
-		CHECK_DOUBLE(metric_rmse(&s, 3), want);
+		CHECK_DOUBLE(rmse_of(&s, 3), want);
 		s = empty;
-		metric_sums_merge(&s, &whole);
-		CHECK_DOUBLE(metric_rmse(&s, 3), want);
+		merge(&s, &whole);
+		CHECK_DOUBLE(rmse_of(&s, 3), want);
 	}
 
 	for (int trial = 0; trial < 200; trial++) {
@@ -503,18 +549,18 @@ test_merge_orders(void)
 			order[i - 1] = order[j];
 			order[j] = x;
 		}
-		metric_sums_init(&s);
+		sums_init(&s);
 		for (size_t i = 0; i < nparts; i++)
-			metric_sums_merge(&s, &parts[order[i]]);
+			merge(&s, &parts[order[i]]);
 		CHECK_U64(s.rows, N);
-		CHECK_DOUBLE(metric_rmse(&s, 3), want);
+		CHECK_DOUBLE(rmse_of(&s, 3), want);
 
 		/* As a tree: neighbours pairwise, then pairs of pairs. */
 		for (size_t width = 1; width < nparts; width *= 2)
 			for (size_t i = 0; i + width < nparts; i += 2 * width)
-				metric_sums_merge(&parts[i], &parts[i + width]);
+				merge(&parts[i], &parts[i + width]);
 		CHECK_U64(parts[0].rows, N);
-		CHECK_DOUBLE(metric_rmse(&parts[0], 3), want);
+		CHECK_DOUBLE(rmse_of(&parts[0], 3), want);
 	}
 }
 
@@ -527,25 +573,25 @@ test_big_counts(void)
 
 	/* One row of error 5 merged into itself: 2^k rows, weight 2^k,
 	 * RMSE 5, at every step up to 2^62. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 0.0, 5.0, 1.0);
 	for (int k = 1; k <= 62; k++) {
-		metric_sums_merge(&s, &s);
+		merge(&s, &s);
 		if (!CHECK_U64(s.rows, (uint64_t)1 << k) ||
 		    !CHECK_DOUBLE(s.weight.v.hi, ldexp(1.0, k)) ||
 		    !CHECK_DOUBLE(s.weight.v.lo, 0.0) ||
-		    !CHECK_DOUBLE(metric_rmse(&s, 1), 5.0))
+		    !CHECK_DOUBLE(rmse_of(&s, 1), 5.0))
 			break;
 	}
 
 	/* A weight that is not a power of two doubles exactly too. */
-	metric_sums_init(&s);
+	sums_init(&s);
 	add1(&s, 1.0, 3.0, 0.1);
 	for (int k = 0; k < 40; k++)
-		metric_sums_merge(&s, &s);
+		merge(&s, &s);
 	CHECK_U64(s.rows, (uint64_t)1 << 40);
 	CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, ldexp(0.1, 40));
-	CHECK_DOUBLE(metric_rmse(&s, 1), 2.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 2.0);
 
 	/* Counts with low bits set, beyond 2^53: the weight is exact in
 	 * double-double (2^62 + 2^33 as hi, 3 as lo). */
@@ -554,29 +600,29 @@ test_big_counts(void)
 	CHECK_U64(s.rows, ((uint64_t)1 << 62) + ((uint64_t)1 << 33) + 3);
 	CHECK_DOUBLE(s.weight.v.hi, 0x1p62 + 0x1p33);
 	CHECK_DOUBLE(s.weight.v.lo, 3.0);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 5.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 5.0);
 
 	s = sums_of_many(UINT64_MAX, 1.0, 1.0);
 	CHECK_U64(s.rows, UINT64_MAX);
 	CHECK_DOUBLE(s.weight.v.hi + s.weight.v.lo, 0x1p64);
-	CHECK_DOUBLE(metric_rmse(&s, 1), 1.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 1.0);
 
 	/* 3 * 2^40 + 1 rows of error 1 and 2^40 - 1 of error 7: 2^42 rows,
 	 * squares 3 * 2^40 + 1 + 49 * (2^40 - 1) = 13 * 2^42 - 48, so the
 	 * mean square is 13 - 48 / 2^42 = 13 - 3 * 2^-38, a double. */
 	s = sums_of_many(3 * ((uint64_t)1 << 40) + 1, 1.0, 1.0);
 	t = sums_of_many(((uint64_t)1 << 40) - 1, -7.0, 1.0);
-	metric_sums_merge(&s, &t);
+	merge(&s, &t);
 	CHECK_U64(s.rows, (uint64_t)1 << 42);
-	CHECK_DOUBLE(metric_rmse(&s, 1), sqrt(13.0 - 3.0 * 0x1p-38));
+	CHECK_DOUBLE(rmse_of(&s, 1), sqrt(13.0 - 3.0 * 0x1p-38));
 
 	/* The mean over batches of 2^33 rows (RMSE 5) and 2^32 rows (RMSE
 	 * 2): (5 * 2^33 + 2 * 2^32) / (3 * 2^32) = 4. */
 	metric_mean_init(&m);
 	s = sums_of_many((uint64_t)1 << 33, 5.0, 1.0);
-	metric_mean_add(&m, &s, 1);
+	mean_add(&m, &s, 1);
 	s = sums_of_many((uint64_t)1 << 32, 2.0, 1.0);
-	metric_mean_add(&m, &s, 1);
+	mean_add(&m, &s, 1);
 	CHECK_U64(m.rows, 3 * ((uint64_t)1 << 32));
 	CHECK_DOUBLE(metric_mean_value(&m), 4.0);
 
@@ -586,17 +632,17 @@ test_big_counts(void)
 	 * 2^53 / (2^53 + 2), that is 1 - 2^-52. */
 	metric_mean_init(&m);
 	s = sums_of_many(((uint64_t)1 << 53) + 1, 1.0, 1.0);
-	metric_mean_add(&m, &s, 1);
-	metric_sums_init(&t);
+	mean_add(&m, &s, 1);
+	sums_init(&t);
 	add1(&t, 0.0, 0.0, 1.0);
-	metric_mean_add(&m, &t, 1);
+	mean_add(&m, &t, 1);
 	CHECK_U64(m.rows, ((uint64_t)1 << 53) + 2);
 	CHECK_DOUBLE(metric_mean_value(&m), 1.0 - 0x1p-53);
 
 	/* The largest count there is. */
 	metric_mean_init(&m);
 	s = sums_of_many(UINT64_MAX, 3.0, 0.25);
-	metric_mean_add(&m, &s, 1);
+	mean_add(&m, &s, 1);
 	CHECK_U64(m.rows, UINT64_MAX);
 	CHECK_DOUBLE(metric_mean_value(&m), 3.0);
 }
@@ -668,23 +714,23 @@ test_seed_example(const char *argv0)
 	if (nrows != 64 || bad != 0)
 		return;
 
-	metric_sums_init(&running);
+	sums_init(&running);
 	for (int b = 0; b < 4; b++) {
-		metric_sums_init(&batch);
+		sums_init(&batch);
 		for (int i = 0; i < 32; i++) {
 			const double *row = vals[(b % 2) * 32 + i];
 
 			add_row(&batch, row, row + 10, 10, 1.0);
 		}
-		metric_sums_merge(&running, &batch);
-		check_double_at(__FILE__, __LINE__, metric_rmse(&running, 10),
+		merge(&running, &batch);
+		check_double_at(__FILE__, __LINE__, rmse_of(&running, 10),
 				want[b], "running RMSE of the seed example");
 	}
 	/* The first batch's own RMSE is the first running value. */
-	metric_sums_init(&batch);
+	sums_init(&batch);
 	for (int i = 0; i < 32; i++)
 		add_row(&batch, vals[i], vals[i] + 10, 10, 1.0);
-	CHECK_DOUBLE(metric_rmse(&batch, 10), want[0]);
+	CHECK_DOUBLE(rmse_of(&batch, 10), want[0]);
 }
 
 int

@@ -1,0 +1,120 @@
+/* explain.c: plain sentences that name the gap between two numbers on an
+ * epoch's line and where it comes from, with the actual values (SPEC.md,
+ * "The problem it solves"). */
+#include "explain.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "numfmt.h"
+
+struct text {
+	char *buf;
+	size_t size, used;
+};
+
+static void
+say(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->used >= t->size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->used += (size_t)n;
+}
+
+static bool
+printed(const struct options *opts, enum measure m)
+{
+	for (size_t i = 0; i < opts->nmeasures; i++)
+		if (opts->measures[i] == m)
+			return true;
+	return false;
+}
+
+/* A value as the table shows it. */
+static const char *
+num(char *buf, double v)
+{
+	numfmt_shortest(buf, v);
+	return buf;
+}
+
+/* A difference, to four significant digits: enough to see its size. */
+static const char *
+gap(char *buf, double a, double b)
+{
+	snprintf(buf, NUMFMT_SIZE, "%.4g", fabs(a - b));
+	return buf;
+}
+
+char *
+explain_epoch(char *buf, size_t size, const struct options *opts,
+	      const struct report_line *l)
+{
+	struct text t = {buf, size, 0};
+	double rmse = l->v[M_RMSE], mean = l->v[M_MEAN_BATCH_RMSE];
+	double running = l->v[M_RUNNING_RMSE], row = l->v[M_ROW_LOSS];
+	bool has_rmse = printed(opts, M_RMSE) && isfinite(rmse);
+	char a[NUMFMT_SIZE], b[NUMFMT_SIZE], c[NUMFMT_SIZE];
+
+	buf[0] = '\0';
+	if (has_rmse && printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean)) {
+		if (mean < rmse)
+			say(&t,
+			    "  mean batch rmse %s is %s below the epoch's rmse "
+			    "%s: it averages each batch's square root, and a "
+			    "mean of square roots is never larger than the "
+			    "square root of the mean.\n",
+			    num(a, mean), gap(b, mean, rmse), num(c, rmse));
+		else if (mean > rmse)
+			say(&t,
+			    "  mean batch rmse %s is %s above the epoch's rmse "
+			    "%s: batches are averaged by their rows, not by "
+			    "their weights.\n",
+			    num(a, mean), gap(b, mean, rmse), num(c, rmse));
+		else
+			say(&t,
+			    "  mean batch rmse equals the epoch's rmse %s: "
+			    "every batch had the same rmse.\n",
+			    num(a, rmse));
+	}
+	if (has_rmse && printed(opts, M_RUNNING_RMSE) && isfinite(running)) {
+		if (l->reset_never && l->running_rows > l->rows)
+			say(&t,
+			    "  With --reset never, running rmse %s also covers "
+			    "the %" PRIu64
+			    " rows of earlier epochs; this epoch's %" PRIu64
+			    " rows alone give rmse %s.\n",
+			    num(a, running), l->running_rows - l->rows,
+			    l->rows, num(b, rmse));
+		else if (!l->reset_never)
+			say(&t,
+			    "  running rmse equals the epoch's rmse: the metric "
+			    "restarted with the epoch, as model.fit resets "
+			    "it.\n");
+	}
+	if (printed(opts, M_ROW_LOSS) && isfinite(row)) {
+		if (l->pairs == 1)
+			say(&t,
+			    "  With one output, row loss %s is the mean "
+			    "absolute error: the square root of one squared "
+			    "error is its absolute value.\n",
+			    num(a, row));
+		else if (has_rmse && row <= rmse)
+			say(&t,
+			    "  row loss %s is %s below rmse: it takes a square "
+			    "root per row, over its %zu outputs, before "
+			    "averaging the rows.\n",
+			    num(a, row), gap(b, row, rmse), l->pairs);
+	}
+	return buf;
+}

@@ -1,0 +1,41 @@
+/* measures.h: the quantities rmsetab can print, by name: which ones -c
+ * picks, in what order, and what each needs computed. */
+#ifndef RMSETAB_MEASURES_H
+#define RMSETAB_MEASURES_H
+
+#include <stddef.h>
+
+#include "metric.h"
+
+enum measure {
+	M_RMSE,
+	M_MEAN_BATCH_RMSE,
+	M_RUNNING_RMSE,
+	M_ROW_LOSS,
+	M_MEAN_ROW_LOSS,
+	M_MSE,
+	M_RUNNING_MSE,
+	M_MAE,
+	M_RUNNING_MAE,
+	M_PER_OUTPUT, /* one column per pair: rmse[NAME] */
+	M_UNIFORM_RMSE,
+	M_WEIGHT,
+	M_COUNT
+};
+
+/* Room for the message of a failed measures_parse. */
+enum { MEASURES_ERR_SIZE = 512 };
+
+/* Parses a comma list of names into LIST (room for M_COUNT entries).
+ * Returns the count, or 0 with ERR set. */
+size_t measures_parse(const char *spec, enum measure *list, char *err);
+
+/* The name in CSV headers and JSON keys, and the table's heading. */
+const char *measures_name(enum measure m);
+const char *measures_label(enum measure m);
+
+/* Sets the parts of CFG (abs, row_loss, per_output) that LIST needs. */
+void measures_config(const enum measure *list, size_t n,
+		     struct metric_config *cfg);
+
+#endif
