@@ -19,9 +19,9 @@ LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
 	src/explain.o src/input.o src/measures.o src/metric.o src/number.o \
-	src/numfmt.o src/report.o src/rows.o
+	src/numfmt.o src/report.o src/rows.o src/segment.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
-	tests/unit/test_columns
+	tests/unit/test_columns tests/unit/test_segment
 
 .PHONY: all check check-unit check-cases check-reference check-docs \
 	check-threads demo \

@@ -563,6 +563,13 @@ metric_mean_add(struct metric_mean *m, struct metric_dd value, uint64_t rows)
 	m->rows += rows;
 }
 
+void
+metric_mean_merge(struct metric_mean *into, const struct metric_mean *from)
+{
+	into->total = dd_add(into->total, from->total);
+	into->rows += from->rows;
+}
+
 double
 metric_mean_value(const struct metric_mean *m)
 {

@@ -98,6 +98,10 @@ void metric_mean_init(struct metric_mean *m);
 void metric_mean_add(struct metric_mean *m, struct metric_dd value,
 		     uint64_t rows);
 
+/* Adds the batches of FROM: the mean of two runs of batches, in order. */
+void metric_mean_merge(struct metric_mean *into,
+		       const struct metric_mean *from);
+
 /* The mean, or NaN when nothing (or a NaN) was added. */
 double metric_mean_value(const struct metric_mean *m);
 
