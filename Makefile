@@ -19,7 +19,8 @@ LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
 	src/explain.o src/input.o src/measures.o src/metric.o src/number.o \
-	src/numfmt.o src/report.o src/rows.o src/segment.o
+	src/merge.o src/numfmt.o src/report.o src/rows.o src/segment.o \
+	src/state.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns tests/unit/test_segment
 

@@ -17,6 +17,8 @@ batcher_init(struct batcher *b, const struct options *opts,
 	memset(b, 0, sizeof *b);
 	b->opts = opts;
 	b->report = report;
+	b->quiet =
+		opts->save_state != NULL && strcmp(opts->save_state, "-") == 0;
 	metric_mean_init(&b->mean_rmse);
 	metric_mean_init(&b->mean_row_loss);
 }
@@ -50,6 +52,8 @@ batcher_free(struct batcher *b)
 	free(b->outputs);
 	free(b->key);
 	free(b->failed_key);
+	state_header_free(&b->save_header);
+	segment_builder_free(&b->seg);
 }
 
 static void
@@ -60,6 +64,8 @@ begin_epoch(struct batcher *b)
 	b->batch = 0;
 	metric_sums_clear(&b->batch_sums);
 	metric_sums_clear(&b->epoch_sums);
+	if (b->seg.sc != NULL)
+		segment_builder_reset(&b->seg);
 }
 
 /* The values of a line: those of the line's own rows (UNIT), and the
@@ -105,7 +111,7 @@ end_batch(struct batcher *b)
 	if (b->cfg.row_loss)
 		metric_mean_add(&b->mean_row_loss, own.row_loss_dd,
 				b->batch_sums.rows);
-	if (!b->opts->summary) {
+	if (!b->opts->summary && !b->quiet) {
 		line = (struct report_line){
 			.kind = REPORT_BATCH,
 			.epoch = b->epoch,
@@ -134,6 +140,25 @@ check_threshold(struct batcher *b, double rmse)
 		b->failed_key = strdup(b->key);
 }
 
+/* --save-state: the state of the epoch that ends. */
+static void
+save_epoch(struct batcher *b)
+{
+	struct segment seg;
+
+	if (b->saver == NULL || b->save_failed)
+		return;
+	if (segment_builder_take(&b->seg, &seg, &b->epoch_sums) != 0) {
+		diag("out of memory");
+		b->save_failed = true;
+	} else if (state_write_epoch(b->saver,
+				     b->opts->epoch_col ? b->key : NULL,
+				     b->key_len, b->epoch, &seg) != 0) {
+		b->save_failed = true;
+	}
+	segment_free(&seg);
+}
+
 static void
 end_epoch(struct batcher *b)
 {
@@ -152,8 +177,10 @@ end_epoch(struct batcher *b)
 		.running_rows = b->running.rows,
 	};
 	fill_values(b, &b->epoch_sums, line.v, &own);
-	report_line(b->report, &line);
+	if (!b->quiet)
+		report_line(b->report, &line);
 	check_threshold(b, line.v[M_RMSE]);
+	save_epoch(b);
 	memcpy(b->last, line.v, sizeof b->last);
 	b->epochs_done++;
 	b->in_epoch = false;
@@ -209,6 +236,8 @@ batcher_row(struct batcher *b, const struct metric_row *row,
 		if (key != NULL && set_key(b, key, key_len) != 0)
 			return -1;
 	}
+	if (b->saver != NULL)
+		segment_builder_add(&b->seg, row, 1);
 	metric_sums_add(&b->cfg, &b->batch_sums, row, out, 1);
 	if (b->batch_sums.rows == b->opts->batch_size)
 		end_batch(b);
@@ -221,6 +250,8 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 {
 	if (!b->in_epoch)
 		begin_epoch(b);
+	if (b->saver != NULL)
+		segment_builder_add(&b->seg, rows, n);
 	while (n > 0) {
 		uint64_t room = b->opts->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
@@ -244,7 +275,10 @@ batcher_finish(struct batcher *b)
 	struct metric_values own = {0};
 	struct report_line line;
 
-	if (b->epochs_done < 2)
+	if (b->saver != NULL && !b->save_failed &&
+	    state_write_end(b->saver, &b->all) != 0)
+		b->save_failed = true;
+	if (b->epochs_done < 2 || b->quiet)
 		return;
 	line = (struct report_line){
 		.kind = REPORT_TOTAL,
@@ -256,4 +290,53 @@ batcher_finish(struct batcher *b)
 	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
 		line.v[running[i]] = b->last[running[i]];
 	report_line(b->report, &line);
+}
+
+void
+batcher_save_to(struct batcher *b, struct state_writer *w)
+{
+	b->saver = w;
+}
+
+int
+batcher_save_columns(struct batcher *b, struct state_header *h)
+{
+	const struct options *opts = b->opts;
+
+	if (b->saver == NULL)
+		return 0;
+	b->save_header = *h;
+	memset(h, 0, sizeof *h);
+	b->save_header.batch_size = opts->batch_size;
+	b->save_header.reset = opts->reset;
+	memcpy(b->save_header.columns, opts->measures, sizeof opts->measures);
+	b->save_header.ncolumns = opts->nmeasures;
+	b->save_header.pairs = b->cfg.pairs;
+	if (state_write_header(b->saver, &b->save_header) != 0 ||
+	    segment_builder_init(&b->seg, &b->saver->sc) != 0) {
+		diag("out of memory");
+		b->save_failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int
+batcher_epoch(struct batcher *b, const char *key, size_t key_len,
+	      uint64_t number, const struct metric_sums *sums,
+	      const struct metric_mean *rmse,
+	      const struct metric_mean *row_loss)
+{
+	begin_epoch(b);
+	b->epoch = number;
+	if (key != NULL && set_key(b, key, key_len) != 0)
+		return -1;
+	metric_sums_merge(&b->cfg, &b->epoch_sums, sums);
+	metric_sums_merge(&b->cfg, &b->running, sums);
+	metric_sums_merge(&b->cfg, &b->all, sums);
+	metric_mean_merge(&b->mean_rmse, rmse);
+	if (b->cfg.row_loss)
+		metric_mean_merge(&b->mean_row_loss, row_loss);
+	end_epoch(b);
+	return 0;
 }

@@ -10,6 +10,8 @@
 #include "metric.h"
 #include "options.h"
 #include "report.h"
+#include "segment.h"
+#include "state.h"
 
 struct batcher {
 	const struct options *opts;
@@ -33,6 +35,13 @@ struct batcher {
 	uint64_t failed_epoch;
 	char *failed_key;
 	double failed_rmse;
+
+	/* --save-state: each epoch's state goes to SAVER as it ends. */
+	struct state_writer *saver;
+	struct state_header save_header;
+	struct segment_builder seg;
+	bool quiet;	  /* --save-state -: the state is the output */
+	bool save_failed; /* out of memory while saving (reported) */
 };
 
 void batcher_init(struct batcher *b, const struct options *opts,
@@ -58,7 +67,27 @@ int batcher_row(struct batcher *b, const struct metric_row *row,
 void batcher_rows(struct batcher *b, const struct metric_row *rows,
 		  const struct metric_xdd *out, size_t n);
 
-/* Ends the run: the total line, when there was more than one epoch. */
+/* Ends the run: the total line, when there was more than one epoch, and
+ * the end of a saved state. */
 void batcher_finish(struct batcher *b);
+
+/* --save-state: every epoch's state is written to W as it ends; once,
+ * before batcher_start. */
+void batcher_save_to(struct batcher *b, struct state_writer *w);
+
+/* --save-state: names the columns, after batcher_start and before the
+ * first row.  Takes over the names in H (true_names, pred_names, weight,
+ * epoch_col, indices); the rest comes from the options.  -1 when out of
+ * memory (reported). */
+int batcher_save_columns(struct batcher *b, struct state_header *h);
+
+/* --merge: an epoch whose rows were read elsewhere.  KEY (KEY_LEN bytes)
+ * is its epoch column value, or NULL and NUMBER its number; SUMS are the
+ * sums of its rows, RMSE and ROW_LOSS the sums of rows * value of its
+ * batches (segment_means).  -1 when out of memory (reported). */
+int batcher_epoch(struct batcher *b, const char *key, size_t key_len,
+		  uint64_t number, const struct metric_sums *sums,
+		  const struct metric_mean *rmse,
+		  const struct metric_mean *row_loss);
 
 #endif

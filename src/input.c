@@ -56,6 +56,53 @@ note_skip(struct input *in, uint64_t line)
 	in->rows_read++;
 }
 
+/* Column I of the plan as a saved state names it: its header name, or its
+ * 1-based number with --no-header. */
+static char *
+state_name(const struct rows_plan *plan, size_t i)
+{
+	char num[24];
+
+	if (i == ROWS_NONE)
+		return NULL;
+	if (plan->names != NULL)
+		return strdup(plan->names[i]);
+	snprintf(num, sizeof num, "%zu", i + 1);
+	return strdup(num);
+}
+
+/* --save-state: the first file's columns name the state's. */
+static int
+save_columns(struct input *in)
+{
+	const struct rows_plan *plan = &in->plan;
+	struct state_header h = {.pairs = plan->pairs,
+				 .indices = plan->names == NULL};
+	bool oom;
+	int status;
+
+	h.true_names = calloc(plan->pairs, sizeof *h.true_names);
+	h.pred_names = calloc(plan->pairs, sizeof *h.pred_names);
+	oom = h.true_names == NULL || h.pred_names == NULL;
+	for (size_t j = 0; !oom && j < plan->pairs; j++) {
+		h.true_names[j] = state_name(plan, plan->tcol[j]);
+		h.pred_names[j] = state_name(plan, plan->pcol[j]);
+		oom = h.true_names[j] == NULL || h.pred_names[j] == NULL;
+	}
+	h.weight = state_name(plan, plan->wcol);
+	h.epoch_col = state_name(plan, plan->ecol);
+	oom = oom || (plan->wcol != ROWS_NONE && h.weight == NULL) ||
+	      (plan->ecol != ROWS_NONE && h.epoch_col == NULL);
+	if (oom) {
+		state_header_free(&h);
+		diag("%s: out of memory", in->name);
+		return -1;
+	}
+	status = batcher_save_columns(in->batcher, &h);
+	state_header_free(&h);
+	return status;
+}
+
 static int
 make_plan(struct input *in, const struct csvin_record *rec)
 {
@@ -83,7 +130,8 @@ make_plan(struct input *in, const struct csvin_record *rec)
 		}
 		status = batcher_start(in->batcher, in->plan.pairs, names);
 		free(names);
-		if (status != 0)
+		if (status != 0 ||
+		    (in->opts->save_state != NULL && save_columns(in) != 0))
 			return -1;
 	}
 	in->plan.cfg = &in->batcher->cfg;

@@ -15,9 +15,12 @@
 #include "batcher.h"
 #include "diag.h"
 #include "input.h"
+#include "merge.h"
 #include "number.h"
 #include "options.h"
 #include "report.h"
+#include "segment.h"
+#include "state.h"
 
 #ifndef RMSETAB_VERSION
 #define RMSETAB_VERSION "0.1.0"
@@ -25,7 +28,14 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
-enum { OPT_DTYPE = 256, OPT_EXPLAIN, OPT_FAIL_ABOVE, OPT_SKIP_INVALID };
+enum {
+	OPT_DTYPE = 256,
+	OPT_EXPLAIN,
+	OPT_FAIL_ABOVE,
+	OPT_MERGE,
+	OPT_SAVE_STATE,
+	OPT_SKIP_INVALID
+};
 
 static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
 
@@ -39,9 +49,11 @@ static const struct option long_opts[] = {
 	{"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
+	{"merge", no_argument, NULL, OPT_MERGE},
 	{"no-header", no_argument, NULL, 'n'},
 	{"pred", required_argument, NULL, 'p'},
 	{"reset", required_argument, NULL, 'r'},
+	{"save-state", required_argument, NULL, OPT_SAVE_STATE},
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
 	{"summary", no_argument, NULL, 's'},
 	{"true", required_argument, NULL, 't'},
@@ -55,7 +67,8 @@ static const char usage_text[] =
 	"[-f format]\n"
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
 	"               [--dtype float32|float64] [--explain] [--fail-above x]\n"
-	"               [--skip-invalid] [file ...]\n";
+	"               [--merge] [--save-state file] [--skip-invalid] "
+	"[file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -96,6 +109,12 @@ static const char help_text[] =
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
+	"States (one run split across processes or machines):\n"
+	"      --save-state FILE  after reading, save the sums of every epoch to\n"
+	"                         FILE (-: standard output, instead of the table)\n"
+	"      --merge            the files are saved states: print the epoch and\n"
+	"                         total lines of one pass over all their rows\n"
+	"                         (merged in the order given)\n"
 	"\n"
 	"Exit status: 0 success, 1 --fail-above exceeded, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
@@ -212,9 +231,33 @@ parse_threshold(const char *s)
 	return v;
 }
 
+/* What --save-state and --merge cannot go with; READING is the first
+ * option given that says how to read CSV, or NULL. */
+static void
+check_states(const struct options *o, const char *reading)
+{
+	if (o->merge && reading != NULL)
+		usage_error("%s cannot be given with --merge: the states say "
+			    "how their rows were read",
+			    reading);
+	if (o->save_state == NULL || o->merge)
+		return;
+	if (o->f32)
+		usage_error("%s", "--save-state: float32 sums are rounded in "
+				  "row order and cannot be merged exactly; "
+				  "use --dtype float64");
+	if (o->batch_size > SEGMENT_MAX_BATCH &&
+	    state_needs_batches(o->measures, o->nmeasures))
+		usage_error("--save-state keeps the batch values that "
+			    "mean_batch_rmse and mean_row_loss need for batch "
+			    "sizes up to %s only: leave them out of -c",
+			    "4096");
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
+	const char *reading = NULL;
 	int c;
 
 	/* getopt's own messages start with argv[0]: make it the name. */
@@ -226,6 +269,17 @@ parse_options(int argc, char **argv, struct options *o)
 			      .header = true};
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
 	       -1) {
+		static char letter[3] = "-?";
+
+		/* The options that say how to read CSV, for --merge. */
+		if (reading == NULL && c > 0 && c < 128 &&
+		    strchr("bdenprtw", c) != NULL) {
+			letter[1] = (char)c;
+			reading = letter;
+		} else if (reading == NULL &&
+			   (c == OPT_SKIP_INVALID || c == OPT_DTYPE)) {
+			reading = c == OPT_DTYPE ? "--dtype" : "--skip-invalid";
+		}
 		switch (c) {
 		case 'b': o->batch_size = parse_batch_size(optarg); break;
 		case 'c': parse_columns(optarg, o); break;
@@ -253,11 +307,15 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
 		case OPT_DTYPE: o->f32 = parse_dtype(optarg); break;
 		case OPT_EXPLAIN: o->explain = true; break;
+		case OPT_MERGE: o->merge = true; break;
+		case OPT_SAVE_STATE: o->save_state = optarg; break;
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
 	}
-	if (o->nmeasures == 0)
+	/* With --merge and no -c, the states' -c (merge.c). */
+	if (o->nmeasures == 0 && !o->merge)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
+	check_states(o, reading);
 	if (o->explain && o->format != FORMAT_TABLE)
 		usage_error("%s", "--explain goes with the table format");
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))
@@ -318,6 +376,51 @@ open_inputs(int nfiles, char **files, int *fds)
 	return 0;
 }
 
+/* --save-state FILE, opened before any input is read so that a state that
+ * cannot be written is found first; never one of the inputs, which
+ * opening it would empty. */
+static FILE *
+open_save(const char *path, int nfiles, const int *fds)
+{
+	struct stat out, in;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	if (stat(path, &out) == 0) {
+		for (int i = 0; i < nfiles; i++) {
+			if (fstat(fds[i], &in) == 0 &&
+			    in.st_dev == out.st_dev &&
+			    in.st_ino == out.st_ino) {
+				diag("%s: --save-state would overwrite an "
+				     "input",
+				     path);
+				return NULL;
+			}
+		}
+	}
+	if ((f = fopen(path, "w")) == NULL)
+		diag("%s: %s", path, strerror(errno));
+	return f;
+}
+
+static int
+close_save(FILE *f, const char *path)
+{
+	if (f == NULL || f == stdout)
+		return 0;
+	if (fflush(f) != 0 || ferror(f)) {
+		diag("%s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	if (fclose(f) != 0) {
+		diag("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -327,6 +430,8 @@ main(int argc, char **argv)
 	struct report report;
 	struct batcher batcher;
 	struct input input;
+	struct state_writer writer;
+	FILE *save = NULL;
 	char **files;
 	int nfiles, *fds, status = 0, i;
 
@@ -342,12 +447,22 @@ main(int argc, char **argv)
 		free(fds);
 		return EXIT_TROUBLE;
 	}
+	if (opts.save_state != NULL &&
+	    (save = open_save(opts.save_state, nfiles, fds)) == NULL)
+		return EXIT_TROUBLE;
 
 	report_init(&report, stdout, &opts);
 	batcher_init(&batcher, &opts, &report);
-	if (input_init(&input, &opts, &batcher, workers()) != 0)
+	state_writer_init(&writer, save);
+	if (save != NULL && !opts.merge)
+		batcher_save_to(&batcher, &writer);
+	if (input_init(&input, &opts, &batcher, opts.merge ? 0 : workers()) !=
+	    0)
 		return EXIT_TROUBLE;
-	for (i = 0; i < nfiles && status == 0; i++) {
+	i = 0;
+	if (opts.merge)
+		status = merge_run(&opts, nfiles, files, fds, &batcher, save);
+	for (; !opts.merge && i < nfiles && status == 0; i++) {
 		const char *name =
 			fds[i] == STDIN_FILENO ? "(stdin)" : files[i];
 
@@ -360,6 +475,8 @@ main(int argc, char **argv)
 			close(fds[i]);
 	if (status == 0)
 		batcher_finish(&batcher);
+	if (batcher.save_failed)
+		status = -1;
 	if (report_flush(&report) != 0)
 		status = -1;
 	input_report_skips(&input);
@@ -374,6 +491,9 @@ main(int argc, char **argv)
 	input_free(&input);
 	batcher_free(&batcher);
 	report_free(&report);
+	state_writer_free(&writer);
+	if (close_save(save, opts.save_state) != 0)
+		status = -1;
 	free(fds);
 	if (status == 0)
 		status = close_stdout();

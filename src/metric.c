@@ -551,6 +551,21 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 }
 
 void
+metric_batch_values(const struct metric_config *cfg,
+		    const struct metric_sums *s, struct metric_dd *rmse,
+		    struct metric_dd *row_loss)
+{
+	*rmse = result_dd(xdd_sqrt(ratio(s->sq, s->weight, cfg->pairs)));
+	*row_loss = (struct metric_dd){NAN, 0.0};
+	if (cfg->row_loss && s->rows > 0) {
+		struct metric_xdd rl = xdd_renormalize(s->row_loss);
+
+		rl.v = dd_div(rl.v, dd_from_u64(s->rows));
+		*row_loss = result_dd(rl);
+	}
+}
+
+void
 metric_mean_init(struct metric_mean *m)
 {
 	*m = (struct metric_mean){{0.0, 0.0}, 0};

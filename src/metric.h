@@ -92,6 +92,12 @@ void metric_sums_merge(const struct metric_config *cfg,
 void metric_values(const struct metric_config *cfg,
 		   const struct metric_sums *s, struct metric_values *v);
 
+/* Only the values that means of batch values need, as metric_values
+ * works them out: RMSE, and the per-row loss when CFG has it. */
+void metric_batch_values(const struct metric_config *cfg,
+			 const struct metric_sums *s, struct metric_dd *rmse,
+			 struct metric_dd *row_loss);
+
 void metric_mean_init(struct metric_mean *m);
 
 /* Adds one batch's VALUE, weighted by its ROWS. */

@@ -31,6 +31,8 @@ struct options {
 	size_t nmeasures;
 	bool f32;     /* --dtype float32 */
 	bool explain; /* --explain */
+	const char *save_state; /* --save-state FILE ("-": standard output) */
+	bool merge;		/* --merge: the inputs are saved states */
 };
 
 #endif

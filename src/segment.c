@@ -121,12 +121,12 @@ static void
 add_batch(const struct segment_config *sc, const struct metric_sums *sums,
 	  uint64_t rows, struct metric_mean *rmse, struct metric_mean *row_loss)
 {
-	struct metric_values v = {0};
+	struct metric_dd r, l;
 
-	metric_values(&sc->batch, sums, &v);
-	metric_mean_add(rmse, v.rmse_dd, rows);
+	metric_batch_values(&sc->batch, sums, &r, &l);
+	metric_mean_add(rmse, r, rows);
 	if (row_loss != NULL)
-		metric_mean_add(row_loss, v.row_loss_dd, rows);
+		metric_mean_add(row_loss, l, rows);
 }
 
 /* The value of the batch of the K rows ROWS, added in order as one pass

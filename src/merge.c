@@ -1,0 +1,334 @@
+/* merge.c: states in, one run out.
+ *
+ * Epochs join by key: the epoch column's value, or without one the
+ * epoch's number.  They come out in the order their keys first appear,
+ * and the rows of an epoch are those of each state in the order the
+ * states were given: for the means of batch values that order is the
+ * order of the rows (segment.c).  A key seen twice in one state would
+ * stand for two epochs that a join by key cannot keep apart: that is an
+ * error. */
+#include "merge.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "segment.h"
+#include "state.h"
+
+struct entry {
+	char *key; /* NULL without an epoch column */
+	size_t key_len;
+	uint64_t number;
+	uint64_t state; /* the last state (counted from 1) that had it */
+	uint64_t line;	/* where that state had it */
+	struct segment seg;
+};
+
+struct merge {
+	struct options *opts;
+	struct entry *v;
+	size_t n, cap;
+	size_t *slot; /* open addressing: index + 1 into v, or 0 */
+	size_t nslots;
+
+	/* The first state: the others must match it. */
+	const char *file;
+	uint64_t line;
+	char *raw[STATE_HEADER_LINES];
+	struct state_header h;
+	struct segment_config sc;
+	struct metric_sums total;
+	uint64_t states;
+};
+
+static uint64_t
+key_hash(const char *key, size_t len, uint64_t number)
+{
+	uint64_t h = 0xcbf29ce484222325u ^ number;
+
+	for (size_t i = 0; key != NULL && i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 0x100000001b3u;
+	}
+	return h ^ (h >> 29);
+}
+
+static bool
+same_key(const struct entry *e, const struct state_epoch *ep)
+{
+	if (ep->key == NULL)
+		return e->key == NULL && e->number == ep->number;
+	return e->key != NULL && e->key_len == ep->key_len &&
+	       memcmp(e->key, ep->key, ep->key_len) == 0;
+}
+
+static int
+grow(struct merge *m)
+{
+	size_t nslots = m->nslots ? m->nslots * 2 : 64;
+	size_t *slot = calloc(nslots, sizeof *slot);
+
+	if (slot == NULL)
+		return -1;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t s =
+			key_hash(m->v[i].key, m->v[i].key_len, m->v[i].number) &
+			(nslots - 1);
+
+		while (slot[s] != 0)
+			s = (s + 1) & (nslots - 1);
+		slot[s] = i + 1;
+	}
+	free(m->slot);
+	m->slot = slot;
+	m->nslots = nslots;
+	return 0;
+}
+
+/* The entry of EP's key; *SLOT is where a new one would go. */
+static struct entry *
+find(const struct merge *m, const struct state_epoch *ep, size_t *slot)
+{
+	size_t s = key_hash(ep->key, ep->key_len, ep->number) & (m->nslots - 1);
+
+	for (; m->slot[s] != 0; s = (s + 1) & (m->nslots - 1))
+		if (same_key(&m->v[m->slot[s] - 1], ep))
+			break;
+	*slot = s;
+	return m->slot[s] != 0 ? &m->v[m->slot[s] - 1] : NULL;
+}
+
+static void
+key_text(char *buf, size_t size, const char *key, size_t len, uint64_t number)
+{
+	if (key != NULL)
+		diag_quote(buf, size, key, len);
+	else
+		snprintf(buf, size, "%" PRIu64, number);
+}
+
+/* Adds epoch EP of state number STATE, taking over its key and rows. */
+static int
+add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
+{
+	struct entry *e;
+	size_t slot;
+
+	if ((m->n + 1) * 2 > m->nslots && grow(m) != 0)
+		goto oom;
+	if ((e = find(m, ep, &slot)) != NULL) {
+		if (e->state == m->states) {
+			char key[DIAG_QUOTE_SIZE];
+
+			key_text(key, sizeof key, ep->key, ep->key_len,
+				 ep->number);
+			diag_at(r->name, ep->line,
+				"epoch '%s' appears twice in this state "
+				"(first at line %" PRIu64 "); --merge joins "
+				"epochs by key and cannot keep them apart",
+				key, e->line);
+			return -1;
+		}
+		e->state = m->states;
+		e->line = ep->line;
+		if (segment_append(&m->sc, &e->seg, &ep->seg) != 0)
+			goto oom;
+		state_epoch_free(ep);
+		return 0;
+	}
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct entry *v = realloc(m->v, cap * sizeof *v);
+
+		if (v == NULL)
+			goto oom;
+		m->v = v;
+		m->cap = cap;
+	}
+	m->v[m->n] = (struct entry){.key = ep->key,
+				    .key_len = ep->key_len,
+				    .number = ep->number,
+				    .state = m->states,
+				    .line = ep->line,
+				    .seg = ep->seg};
+	m->slot[slot] = ++m->n;
+	memset(ep, 0, sizeof *ep);
+	return 0;
+oom:
+	diag("out of memory");
+	return -1;
+}
+
+/* What a column of -c needs that the states may not keep. */
+static bool
+can_compute(const struct segment_config *sc, enum measure col)
+{
+	switch (col) {
+	case M_MAE:
+	case M_RUNNING_MAE: return sc->sums.abs;
+	case M_ROW_LOSS: return sc->sums.row_loss;
+	case M_MEAN_ROW_LOSS: return sc->sums.row_loss && sc->batches;
+	case M_MEAN_BATCH_RMSE: return sc->batches;
+	case M_PER_OUTPUT:
+	case M_UNIFORM_RMSE: return sc->sums.per_output;
+	default: return true;
+	}
+}
+
+/* The first state sets the options the states decide, and names the
+ * columns of the output. */
+static int
+first_state(struct merge *m, struct state_reader *r, struct batcher *b)
+{
+	struct options *opts = m->opts;
+	const char *const *names;
+
+	m->file = r->name;
+	m->line = r->first_line;
+	m->sc = r->sc;
+	for (int i = 0; i < STATE_HEADER_LINES; i++)
+		if ((m->raw[i] = strdup(r->raw[i])) == NULL)
+			goto oom;
+	if (state_header_copy(&m->h, &r->h) != 0 ||
+	    metric_sums_init(&m->total, &m->sc.sums) != 0)
+		goto oom;
+	if (opts->nmeasures == 0) {
+		memcpy(opts->measures, m->h.columns, sizeof opts->measures);
+		opts->nmeasures = m->h.ncolumns;
+	}
+	for (size_t i = 0; i < opts->nmeasures; i++) {
+		if (!can_compute(&m->sc, opts->measures[i])) {
+			/* Line 5 of a state is its -c list. */
+			diag_at(m->file, m->line + 4,
+				"column %s cannot be computed from these "
+				"states: they were saved with %s",
+				measures_name(opts->measures[i]), m->raw[4]);
+			return -1;
+		}
+	}
+	opts->batch_size = m->h.batch_size;
+	opts->reset = m->h.reset;
+	/* The batcher only asks whether there is an epoch column. */
+	opts->epoch_col = m->h.epoch_col != NULL ? "(the states')" : NULL;
+	opts->summary = true;
+	names = m->h.indices ? NULL : (const char *const *)m->h.true_names;
+	return batcher_start(b, m->h.pairs, names);
+oom:
+	diag("out of memory");
+	return -1;
+}
+
+/* A later state must have been read with the same options. */
+static int
+same_header(const struct merge *m, const struct state_reader *r)
+{
+	for (int i = 1; i < STATE_HEADER_LINES; i++) {
+		char here[DIAG_QUOTE_SIZE], there[DIAG_QUOTE_SIZE];
+
+		if (strcmp(r->raw[i], m->raw[i]) == 0)
+			continue;
+		diag_at(r->name, r->first_line + (uint64_t)i,
+			"this state has '%s', but %s:%" PRIu64
+			" has '%s': only states read with the same options "
+			"merge",
+			diag_quote(here, sizeof here, r->raw[i],
+				   strlen(r->raw[i])),
+			m->file, m->line + (uint64_t)i,
+			diag_quote(there, sizeof there, m->raw[i],
+				   strlen(m->raw[i])));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_file(struct merge *m, int fd, const char *name, struct batcher *b)
+{
+	struct state_reader r;
+	struct state_epoch ep;
+	int st;
+
+	state_reader_init(&r, fd, name);
+	while ((st = state_read_header(&r)) == 1) {
+		m->states++;
+		if (m->states == 1 ? first_state(m, &r, b) != 0
+				   : same_header(m, &r) != 0) {
+			st = -1;
+			break;
+		}
+		while ((st = state_read_epoch(&r, &ep)) == 1)
+			if ((st = add_epoch(m, &r, &ep)) != 0)
+				break;
+		if (st != 0) {
+			state_epoch_free(&ep);
+			st = -1;
+			break;
+		}
+		metric_sums_merge(&m->sc.sums, &m->total, &r.total);
+	}
+	state_reader_free(&r);
+	return st;
+}
+
+static int
+save(struct merge *m, FILE *out)
+{
+	struct state_writer w;
+	struct state_header h = m->h;
+	int status = 0;
+
+	memcpy(h.columns, m->opts->measures, sizeof h.columns);
+	h.ncolumns = m->opts->nmeasures;
+	state_writer_init(&w, out);
+	status = state_write_header(&w, &h);
+	for (size_t i = 0; status == 0 && i < m->n; i++)
+		status = state_write_epoch(&w, m->v[i].key, m->v[i].key_len,
+					   m->v[i].number, &m->v[i].seg);
+	if (status == 0)
+		status = state_write_end(&w, &m->total);
+	state_writer_free(&w);
+	return status;
+}
+
+static void
+merge_free(struct merge *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].key);
+		segment_free(&m->v[i].seg);
+	}
+	free(m->v);
+	free(m->slot);
+	for (int i = 0; i < STATE_HEADER_LINES; i++)
+		free(m->raw[i]);
+	state_header_free(&m->h);
+	metric_sums_free(&m->total);
+}
+
+int
+merge_run(struct options *opts, int nfiles, char **files, const int *fds,
+	  struct batcher *b, FILE *out)
+{
+	struct merge m = {.opts = opts};
+	int status = 0;
+
+	for (int i = 0; i < nfiles && status == 0; i++)
+		status = read_file(
+			&m, fds[i],
+			fds[i] == STDIN_FILENO ? "(stdin)" : files[i], b);
+	if (status == 0 && out != NULL)
+		status = save(&m, out);
+	for (size_t i = 0; status == 0 && i < m.n; i++) {
+		struct entry *e = &m.v[i];
+		struct metric_mean rmse, row_loss;
+
+		segment_means(&m.sc, &e->seg, &rmse, &row_loss);
+		status = batcher_epoch(b, e->key, e->key_len, e->number,
+				       &e->seg.sums, &rmse, &row_loss);
+	}
+	merge_free(&m);
+	return status;
+}
