@@ -204,8 +204,9 @@ first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 			/* Line 5 of a state is its -c list. */
 			diag_at(m->file, m->line + 4,
 				"column %s cannot be computed from these "
-				"states: they were saved with %s",
-				measures_name(opts->measures[i]), m->raw[4]);
+				"states: they were saved with -c %s",
+				measures_name(opts->measures[i]),
+				m->raw[4] + strlen("columns "));
 			return -1;
 		}
 	}
