@@ -63,7 +63,7 @@ segment_free(struct segment *s)
 bool
 segment_is_long(const struct segment_config *sc, const struct segment *s)
 {
-	return s->rows > 2 * (uint64_t)sc->batch_size - 2;
+	return sc->batches && s->rows > 2 * (uint64_t)sc->batch_size - 2;
 }
 
 size_t

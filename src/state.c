@@ -339,8 +339,7 @@ state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 			put_xdd(w, s->known[i].row_loss);
 		put_line(w, true);
 	}
-	for (size_t a = 0;
-	     sc->batches && segment_is_long(sc, s) && a < sc->batch_size; a++) {
+	for (size_t a = 0; segment_is_long(sc, s) && a < sc->batch_size; a++) {
 		put(w, "batch %zu %a %a", a, s->rmse[a].total.hi,
 		    s->rmse[a].total.lo);
 		if (sc->batch.row_loss)
