@@ -25,7 +25,7 @@ UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
 	tests/unit/test_columns tests/unit/test_segment
 
 .PHONY: all check check-unit check-cases check-reference check-docs \
-	check-threads demo \
+	check-threads check-state demo \
 	install uninstall clean lint bench
 
 all: rmsetab
@@ -55,7 +55,8 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 tests/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs check-threads
+check: check-unit check-cases check-reference check-docs check-threads \
+	check-state
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -71,6 +72,11 @@ check-threads: rmsetab
 
 check-docs: rmsetab
 	@sh tests/doc-examples.sh ./rmsetab
+
+# Saved states merged against one pass; GNU parallel and README's recipes
+# when parallel is installed.
+check-state: rmsetab
+	@sh tests/state-check.sh ./rmsetab
 
 # Not part of check: timings belong in a benchmark, not in a test.
 bench: rmsetab

@@ -1,0 +1,178 @@
+#!/bin/sh
+# Saved states merged must print the bytes of one pass over all the rows.
+# A generated file is cut into parts with split (each part given the
+# header), each part's state saved (several at a time, with xargs -P), and
+# the states merged in order, in several groupings (all at once, through
+# standard input, merges of merges), in every output format, with weights,
+# several pairs and an epoch column; then the same through GNU parallel
+# --pipepart, and the recipes of README.md's "Larger than one machine" as
+# written.  usage: sh tests/state-check.sh RMSETAB
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+cd "$tmp" || exit 2
+# The recipes call it as rmsetab.
+mkdir bin && ln -s "$bin" bin/rmsetab || exit 2
+PATH=$tmp/bin:$PATH
+LC_ALL=C
+export PATH LC_ALL
+fails=0 checks=0
+formats="table csv tsv jsonl"
+all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse
+all=$all,running_mse,mae,running_mae,per_output,uniform_rmse,weight
+
+check() { # name expected actual
+	checks=$((checks + 1))
+	if cmp -s "$2" "$3"; then
+		echo "ok $1"
+	else
+		fails=$((fails + 1))
+		echo "FAIL $1"
+		diff "$2" "$3" | head -n 6 | sed 's/^/    /'
+	fi
+}
+
+gen() { python3 "$here/gen.py" "$@"; }
+
+# Columns: epoch, true_0-2, pred_0-2, w; four epochs.
+gen --seed 21 --rows 2400 --pairs 3 --weights --epoch-col --epochs 4 \
+	>ew.csv || exit 2
+# Columns: true_0, pred_0; one epoch.
+gen --seed 22 --rows 3000 --pairs 1 >one.csv || exit 2
+cols3='-t true_0-true_2 -p pred_0-pred_2'
+cols1='-t true_0 -p pred_0'
+
+# parts FILE LINES: parts/NNNN.csv, LINES rows each, in order, each with
+# the header.
+parts() {
+	rm -rf parts && mkdir parts &&
+		tail -n +2 "$1" | (cd parts && split -a 4 -d -l "$2" - p) &&
+		for f in parts/p????; do
+			{ head -n 1 "$1" && cat "$f"; } >"$f.csv" && rm "$f" ||
+				return 1
+		done
+}
+
+# save ARGS...: each part's state, four processes at a time.
+save() {
+	ls parts/*.csv | xargs -P 4 -I{} rmsetab "$@" --save-state {}.state {} \
+		>/dev/null
+}
+
+# compare NAME FILE LINES ARGS...: one pass over FILE with ARGS against
+# its parts of LINES rows merged in several groupings, in every format.
+compare() {
+	name=$1 file=$2 lines=$3
+	shift 3
+	if ! parts "$file" "$lines" || ! save "$@"; then
+		fails=$((fails + 1))
+		echo "FAIL $name: cutting or saving the parts"
+		return
+	fi
+	n=$(ls parts/*.state | wc -l)
+	third=$(((n + 2) / 3))
+	ls parts/*.state | head -n "$third" |
+		xargs rmsetab --merge --save-state g1.mstate >/dev/null
+	ls parts/*.state | sed -n "$((third + 1)),$((2 * third))p" |
+		xargs -r rmsetab --merge --save-state g2.mstate >/dev/null
+	ls parts/*.state | tail -n +"$((2 * third + 1))" |
+		xargs -r rmsetab --merge --save-state g3.mstate >/dev/null
+	first=$(ls parts/*.state | head -n 1)
+	rmsetab --merge --save-state first.mstate "$first" >/dev/null
+	for fmt in $formats; do
+		rmsetab -s -f "$fmt" "$@" "$file" >want
+		ls parts/*.state | xargs rmsetab --merge -f "$fmt" >got
+		check "$name ($n parts, -f $fmt): in order" want got
+		cat parts/*.state | rmsetab --merge -f "$fmt" >got
+		check "$name (-f $fmt): concatenated, from standard input" \
+			want got
+		cat g1.mstate g2.mstate g3.mstate 2>/dev/null |
+			rmsetab --merge -f "$fmt" >got
+		check "$name (-f $fmt): thirds merged, then merged" want got
+		ls parts/*.state | tail -n +2 |
+			xargs rmsetab --merge -f "$fmt" first.mstate >got
+		check "$name (-f $fmt): a merged state, then states" want got
+	done
+}
+
+compare 'epochs, weights, 3 pairs, every column, -b 32' ew.csv 50 \
+	-b 32 -e epoch -w w $cols3 -c "$all"
+compare 'epochs, -r never, -b 7, parts of 333 rows' ew.csv 333 \
+	-b 7 -r never -e epoch -w w $cols3 -c "$all"
+compare 'batches across many parts: -b 100, parts of 9 rows' ew.csv 9 \
+	-b 100 -e epoch -w w $cols3
+compare 'files as epochs: one epoch, -b 1' one.csv 1000 -b 1 $cols1
+compare 'one pair, every column, -b 64, parts of 17 rows' one.csv 17 \
+	-b 64 $cols1 -c "$all"
+
+# The columns that do not depend on where batches fall do not depend on
+# the order of the parts either.
+parts one.csv 250 && save $cols1 -c rmse,running_rmse,mse,mae,weight
+for fmt in $formats; do
+	rmsetab -s -f "$fmt" $cols1 -c rmse,running_rmse,mse,mae,weight \
+		one.csv >want
+	ls parts/*.state | sort -r | xargs rmsetab --merge -f "$fmt" >got
+	check "parts in reverse order, columns without batch means (-f $fmt)" \
+		want got
+done
+
+# GNU parallel --pipepart: parts cut at line ends by byte ranges, the
+# header repeated, the outputs kept in order.
+if command -v parallel >/dev/null 2>&1; then
+	for block in 7k 30k -3; do
+		for args in "-b 32 -e epoch -w w $cols3 -c $all" \
+			"-b 5 -r never -e epoch -w w $cols3"; do
+			# Word splitting of $args is wanted.
+			# shellcheck disable=SC2086
+			parallel --pipepart -a ew.csv --block "$block" \
+				--header : --keep-order \
+				rmsetab --save-state - $args >p.state
+			n=$(grep -c '^rmsetab-state ' p.state)
+			for fmt in $formats; do
+				# shellcheck disable=SC2086
+				rmsetab -s -f "$fmt" $args ew.csv >want
+				rmsetab --merge -f "$fmt" p.state >got
+				check "parallel --pipepart --block $block, $n parts, $args (-f $fmt)" \
+					want got
+			done
+		done
+	done
+
+	# README.md's recipes, as written, on a big.csv with the columns they
+	# name; the hosts recipe with this machine alone as the host.
+	gen --seed 23 --rows 20000 --pairs 3 --weights --epoch-col --epochs 3 \
+		>big.csv || exit 2
+	awk '/^## Larger than one machine/ { on = 1; next }
+	     on && /^## / { exit }
+	     on && /^### / { name = $0; sub(/^### /, "", name); n = 0 }
+	     on && /^```sh$/ { inblock = 1; n++; next }
+	     on && inblock && /^```$/ { inblock = 0; next }
+	     on && inblock { f = "recipe-" name "-" n ".sh"; gsub(/ /, "_", f)
+	                     print > f }' "$root/README.md"
+	opts='-e epoch -w w -t true_0-true_2 -p pred_0-pred_2'
+	# shellcheck disable=SC2086
+	rmsetab -s $opts big.csv >want
+	for recipe in recipe-Across_cores-1.sh recipe-Across_hosts-1.sh \
+		recipe-Parts_already_on_disk-1.sh; do
+		if [ ! -s "$recipe" ]; then
+			fails=$((fails + 1))
+			echo "FAIL README.md: no recipe $recipe"
+			continue
+		fi
+		# The local form of the hosts recipe; parts of 997 rows rather
+		# than a million, so that there are several.
+		sed 's/--sshlogin [^ ]*/--sshlogin :/; s/split -l 1000000/split -l 997/' \
+			"$recipe" >run.sh
+		sh run.sh >got 2>&1
+		check "README.md: $recipe" want got
+	done
+else
+	echo "skip parallel --pipepart and README.md's recipes (GNU parallel is not installed)"
+fi
+
+echo "$checks checks, $fails failed"
+[ "$fails" -eq 0 ]
