@@ -448,8 +448,13 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	if (opts.save_state != NULL &&
-	    (save = open_save(opts.save_state, nfiles, fds)) == NULL)
+	    (save = open_save(opts.save_state, nfiles, fds)) == NULL) {
+		for (i = 0; i < nfiles; i++)
+			if (fds[i] != STDIN_FILENO)
+				close(fds[i]);
+		free(fds);
 		return EXIT_TROUBLE;
+	}
 
 	report_init(&report, stdout, &opts);
 	batcher_init(&batcher, &opts, &report);

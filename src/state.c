@@ -397,7 +397,9 @@ static int
 next_line(struct state_reader *r)
 {
 	for (;;) {
-		char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+		char *nl = r->len > r->start ? memchr(r->buf + r->start, '\n',
+						      r->len - r->start)
+					     : NULL;
 		ssize_t n;
 
 		if (nl != NULL || (r->eof && r->start < r->len)) {

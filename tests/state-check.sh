@@ -109,6 +109,40 @@ compare 'files as epochs: one epoch, -b 1' one.csv 1000 -b 1 $cols1
 compare 'one pair, every column, -b 64, parts of 17 rows' one.csv 17 \
 	-b 64 $cols1 -c "$all"
 
+# Batches of 4096 rows, the most a state keeps batch values for, with
+# parts smaller and larger than two batches.
+gen --seed 24 --rows 20000 --pairs 2 --weights >b4.csv || exit 2
+compare '-b 4096, parts of 1500 rows' b4.csv 1500 -b 4096 -w w \
+	-t true_0-true_1 -p pred_0-pred_1 -c rmse,mean_batch_rmse,mean_row_loss
+compare '-b 4096, parts of 9000 rows' b4.csv 9000 -b 4096 -w w \
+	-t true_0-true_1 -p pred_0-pred_1 -c rmse,mean_batch_rmse,mean_row_loss
+
+# -c at the merge: some of the columns the states keep; saved so, the
+# merged state keeps only those, and merges again.
+parts ew.csv 111 && save -b 9 -e epoch -w w $cols3 -c "$all"
+sub=mean_row_loss,uniform_rmse,running_mae
+rmsetab -s -f csv -b 9 -e epoch -w w $cols3 -c "$sub" ew.csv >want
+ls parts/*.state | xargs rmsetab --merge -f csv -c "$sub" >got
+check "-c $sub at the merge, from states saved with every column" want got
+ls parts/*.state | head -n 10 |
+	xargs rmsetab --merge -c "$sub" --save-state few.mstate >/dev/null
+ls parts/*.state | tail -n +11 | xargs rmsetab --merge -c "$sub" \
+	--save-state more.mstate >/dev/null
+rmsetab --merge -f csv few.mstate more.mstate >got
+check "merged states saved with -c $sub, merged again" want got
+
+# --explain and --fail-above read the same lines.
+rmsetab -s --explain -b 9 -e epoch -w w $cols3 ew.csv >want
+ls parts/*.state | xargs rmsetab --merge --explain -c rmse,mean_batch_rmse,running_rmse >got
+check "--explain" want got
+rmsetab -s --fail-above 300 -b 9 -e epoch -w w $cols3 ew.csv >want 2>&1
+echo "status $?" >>want
+# (Not through xargs, which would turn the status 1 into 123.)
+rmsetab --merge --fail-above 300 -c rmse,mean_batch_rmse,running_rmse \
+	parts/*.state >got 2>&1
+echo "status $?" >>got
+check "--fail-above" want got
+
 # The columns that do not depend on where batches fall do not depend on
 # the order of the parts either.
 parts one.csv 250 && save $cols1 -c rmse,running_rmse,mse,mae,weight
