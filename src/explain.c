@@ -58,7 +58,7 @@ gap(char *buf, double a, double b)
 
 char *
 explain_epoch(char *buf, size_t size, const struct options *opts,
-	      const struct report_line *l)
+	      const struct explain_facts *l)
 {
 	struct text t = {buf, size, 0};
 	double rmse = l->v[M_RMSE], mean = l->v[M_MEAN_BATCH_RMSE];

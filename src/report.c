@@ -264,9 +264,12 @@ line_table(struct report *r, const struct report_line *l)
 	}
 	put_char(r, '\n');
 	if (r->opts->explain && l->kind == REPORT_EPOCH) {
+		const struct explain_facts facts = {l->v, l->rows,
+						    l->running_rows, l->pairs,
+						    l->reset_never};
 		char text[1024];
 
-		put_str(r, explain_epoch(text, sizeof text, r->opts, l));
+		put_str(r, explain_epoch(text, sizeof text, r->opts, &facts));
 	}
 }
 
