@@ -10,24 +10,6 @@
 
 #include "check.h"
 
-static uint64_t rng_state = 0x2545f4914f6cdd1du;
-
-/* splitmix64: seeded, so that a failure is the same on every run. */
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static unsigned
-rng_below(unsigned n)
-{
-	return (unsigned)(rng() % n);
-}
 
 /* Uniform in [0, 1), all 53 bits random. */
 static double
@@ -736,6 +718,7 @@ test_seed_example(const char *argv0)
 int
 main(int argc, char **argv)
 {
+	rng_state = 0x2545f4914f6cdd1du;
 	test_hand_cases();
 	test_pairs();
 	test_mean();
