@@ -238,9 +238,9 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 void
 batcher_finish(struct batcher *b)
 {
-	static const enum measure running[] = {
-		M_MEAN_BATCH_RMSE, M_RUNNING_RMSE,  M_MEAN_ROW_LOSS,
-		M_RUNNING_MSE,	   M_RUNNING_MAE};
+	static const enum measure running[] = {M_MEAN_BATCH_RMSE,
+					       M_RUNNING_RMSE, M_MEAN_ROW_LOSS,
+					       M_RUNNING_MSE, M_RUNNING_MAE};
 	struct metric_values own = {0};
 	struct report_line line;
 

@@ -94,13 +94,13 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "the %" PRIu64
 			    " rows of earlier epochs; this epoch's %" PRIu64
 			    " rows alone give rmse %s.\n",
-			    num(a, running), l->running_rows - l->rows,
-			    l->rows, num(b, rmse));
+			    num(a, running), l->running_rows - l->rows, l->rows,
+			    num(b, rmse));
 		else if (!l->reset_never)
-			say(&t,
-			    "  running rmse equals the epoch's rmse: the metric "
-			    "restarted with the epoch, as model.fit resets "
-			    "it.\n");
+			say(&t, "  running rmse equals the epoch's rmse: the "
+				"metric "
+				"restarted with the epoch, as model.fit resets "
+				"it.\n");
 	}
 	if (printed(opts, M_ROW_LOSS) && isfinite(row)) {
 		if (l->pairs == 1)

@@ -257,8 +257,8 @@ take_block(struct input *in, struct blocks_block *blk)
 	in->rows_read += blk->nrows;
 	in->records += blk->nrows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)
-		note_skip(in, i < BLOCKS_SKIPS_KEPT ? base + blk->skip_line[i]
-						    : 0);
+		note_skip(in,
+			  i < BLOCKS_SKIPS_KEPT ? base + blk->skip_line[i] : 0);
 	if (blk->failed) {
 		diag_at(in->name, base + blk->error.line, "%s",
 			blk->error.text);
@@ -348,7 +348,7 @@ run_blocks(struct input *in)
 		}
 		if (blocks_in_flight(bs) == 0)
 			return 0;
-collect:
+	collect:
 		blk = blocks_collect(bs);
 		if (blk->quote)
 			return libcsv_rest(in, blk);
@@ -377,8 +377,8 @@ read_first(struct input *in, bool *done)
 
 		if (reserve(in, &in->carry, &in->carry_cap, len + BLOCK_SIZE))
 			goto fail;
-		if ((n = read_some(in, in->carry + len,
-				   in->carry_cap - len)) < 0)
+		if ((n = read_some(in, in->carry + len, in->carry_cap - len)) <
+		    0)
 			goto fail;
 		len += (size_t)n;
 		skip = 0;
@@ -389,7 +389,8 @@ read_first(struct input *in, bool *done)
 			    memcmp(in->carry, "\xef\xbb\xbf", len) == 0)
 				continue;
 			bom_checked = true;
-			if (len >= 3 && memcmp(in->carry, "\xef\xbb\xbf", 3) == 0)
+			if (len >= 3 &&
+			    memcmp(in->carry, "\xef\xbb\xbf", 3) == 0)
 				skip = 3;
 		}
 		st = csvin_split(&c, in->carry + skip, len - skip, in->eof,
@@ -400,7 +401,8 @@ read_first(struct input *in, bool *done)
 			c.fn = sequential_record;
 			in->carry_len = len - used;
 			memmove(in->carry, in->carry + used, in->carry_len);
-			status = csvin_libcsv_feed(&c, in->carry, in->carry_len);
+			status =
+				csvin_libcsv_feed(&c, in->carry, in->carry_len);
 			in->carry_len = 0;
 			while (status == 0 && !in->eof) {
 				if ((n = read_some(in, in->carry,
@@ -484,7 +486,8 @@ input_report_skips(const struct input *in)
 	     i++)
 		used += (size_t)snprintf(where + used, sizeof where - used,
 					 "%s%s:%" PRIu64, i ? ", " : "",
-					 in->skipped[i].name, in->skipped[i].line);
+					 in->skipped[i].name,
+					 in->skipped[i].line);
 	diag("skipped %" PRIu64 " of %" PRIu64
 	     " rows with invalid numbers (--skip-invalid), at %s%s",
 	     in->rows_skipped, in->rows_read, where,

@@ -54,7 +54,8 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
 	"[-f format]\n"
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
-	"               [--dtype float32|float64] [--explain] [--fail-above x]\n"
+	"               [--dtype float32|float64] [--explain] [--fail-above "
+	"x]\n"
 	"               [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */

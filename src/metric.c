@@ -306,7 +306,7 @@ row_set_f32(const struct metric_config *cfg, struct metric_row *row,
 /* The fused multiply-add that TwoProduct needs is an instruction where the
  * processor has one; this hot function gets a version for those, chosen
  * when the program starts.  Both give the same bits: TwoProduct is exact. */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__FMA__) &&          \
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__FMA__) &&           \
 	!defined(__clang__)
 __attribute__((target_clones("fma", "default")))
 #endif
@@ -320,8 +320,8 @@ metric_row_set(const struct metric_config *cfg, struct metric_row *row,
 	bool extras = cfg->abs || cfg->row_loss;
 	struct metric_dd d = two_sum(p[0], -t[0]);
 
-	if (pairs == 1 && !extras && out == NULL &&
-	    !outside_safe_range(d.hi) && !outside_safe_range(w)) {
+	if (pairs == 1 && !extras && out == NULL && !outside_safe_range(d.hi) &&
+	    !outside_safe_range(w)) {
 		/* The usual case, written out: nothing to scale. */
 		struct metric_dd sq = two_prod(d.hi, d.hi);
 

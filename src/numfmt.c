@@ -36,35 +36,34 @@ static const uint64_t pow10_u64[] = {1ULL,
 				     10000000000000000ULL,
 				     100000000000000000ULL};
 
-static const uint64_t pow5_u64[28] = {
-	1ULL,
-	5ULL,
-	25ULL,
-	125ULL,
-	625ULL,
-	3125ULL,
-	15625ULL,
-	78125ULL,
-	390625ULL,
-	1953125ULL,
-	9765625ULL,
-	48828125ULL,
-	244140625ULL,
-	1220703125ULL,
-	6103515625ULL,
-	30517578125ULL,
-	152587890625ULL,
-	762939453125ULL,
-	3814697265625ULL,
-	19073486328125ULL,
-	95367431640625ULL,
-	476837158203125ULL,
-	2384185791015625ULL,
-	11920928955078125ULL,
-	59604644775390625ULL,
-	298023223876953125ULL,
-	1490116119384765625ULL,
-	7450580596923828125ULL};
+static const uint64_t pow5_u64[28] = {1ULL,
+				      5ULL,
+				      25ULL,
+				      125ULL,
+				      625ULL,
+				      3125ULL,
+				      15625ULL,
+				      78125ULL,
+				      390625ULL,
+				      1953125ULL,
+				      9765625ULL,
+				      48828125ULL,
+				      244140625ULL,
+				      1220703125ULL,
+				      6103515625ULL,
+				      30517578125ULL,
+				      152587890625ULL,
+				      762939453125ULL,
+				      3814697265625ULL,
+				      19073486328125ULL,
+				      95367431640625ULL,
+				      476837158203125ULL,
+				      2384185791015625ULL,
+				      11920928955078125ULL,
+				      59604644775390625ULL,
+				      298023223876953125ULL,
+				      1490116119384765625ULL,
+				      7450580596923828125ULL};
 
 /* round(M * 5^K * 2^E) with ties to even, for 0 <= K <= 27; false when
  * the shift does not fit. */
@@ -143,7 +142,7 @@ digits(double v, int prec, uint64_t *n, int *x)
 static int
 layout(char *buf, bool neg, uint64_t n, int prec, int x)
 {
-	char d[20];
+	char d[20] = {0};
 	int nd = prec, o = 0;
 
 	for (int i = prec - 1; i >= 0; i--, n /= 10)
@@ -159,7 +158,8 @@ layout(char *buf, bool neg, uint64_t n, int prec, int x)
 			memcpy(buf + o, d + 1, (size_t)nd - 1);
 			o += nd - 1;
 		}
-		o += sprintf(buf + o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+		o += sprintf(buf + o, "e%c%02d", x < 0 ? '-' : '+',
+			     x < 0 ? -x : x);
 		return o;
 	}
 	if (x < 0) {

@@ -175,7 +175,8 @@ put_json_text(struct report *r, const char *s)
 			put_char(r, '\\');
 			put_char(r, (char)c);
 		} else if (c < 0x20) {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			char u[6] = {'\\', 'u',		'0',
+				     '0',  hex[c >> 4], hex[c & 15]};
 
 			put(r, u, sizeof u);
 		} else {
@@ -198,9 +199,9 @@ put_number(struct report *r, double v)
 
 /* Loops over the printed columns: I counts the -c list, M is the measure,
  * and J the pair of a per-output column (0 for the others). */
-#define FOR_EACH_COLUMN(r, i, j, m)                                           \
-	for (size_t i = 0; i < (r)->opts->nmeasures; i++)                     \
-		for (size_t j = 0, m = (r)->opts->measures[i];                \
+#define FOR_EACH_COLUMN(r, i, j, m)                                            \
+	for (size_t i = 0; i < (r)->opts->nmeasures; i++)                      \
+		for (size_t j = 0, m = (r)->opts->measures[i];                 \
 		     j < ((m) == M_PER_OUTPUT ? (r)->outputs : 1); j++)
 
 static const char *
@@ -233,11 +234,13 @@ line_table(struct report *r, const struct report_line *l)
 
 	if (!r->header_done) {
 		put_str(r, "epoch  batch    rows");
-		FOR_EACH_COLUMN (r, i, j, m) {
+		FOR_EACH_COLUMN(r, i, j, m)
+		{
 			const char *label = column_name(r, m, j, true);
 
 			put(r, "  ", 2);
-			put_padded(r, label, strlen(label), table_width(r, m, j));
+			put_padded(r, label, strlen(label),
+				   table_width(r, m, j));
 		}
 		put_char(r, '\n');
 	}
@@ -254,7 +257,8 @@ line_table(struct report *r, const struct report_line *l)
 		put_padded(r, "all", 3, 5);
 	put(r, "  ", 2);
 	put_padded(r, num, u64_text(num, l->rows), 6);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		double v = column_value(l, m, j);
 		size_t n = isnan(v) ? (strcpy(buf, "nan"), 3)
 				    : (size_t)numfmt_shortest(buf, v);
@@ -284,7 +288,8 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		put_str(r, "batch");
 		put_char(r, delim);
 		put_str(r, "rows");
-		FOR_EACH_COLUMN (r, i, j, m) {
+		FOR_EACH_COLUMN(r, i, j, m)
+		{
 			put_char(r, delim);
 			if (r->opts->format == FORMAT_CSV)
 				put_csv_text(r, column_name(r, m, j, false),
@@ -309,7 +314,8 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		put_u64(r, l->batch);
 	put_char(r, delim);
 	put_u64(r, l->rows);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put_char(r, delim);
 		put_number(r, column_value(l, m, j));
 	}
@@ -335,7 +341,8 @@ line_jsonl(struct report *r, const struct report_line *l)
 		put_str(r, "null");
 	put_str(r, ",\"rows\":");
 	put_u64(r, l->rows);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put_char(r, ',');
 		put_json_text(r, column_name(r, m, j, false));
 		put_char(r, ':');

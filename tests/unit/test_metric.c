@@ -10,7 +10,6 @@
 
 #include "check.h"
 
-
 /* Uniform in [0, 1), all 53 bits random. */
 static double
 rng_unit(void)
@@ -379,8 +378,7 @@ test_tiny_next_to_huge(void)
 		for (long i = 0; i < 48575; i++)
 			add1(&s, 0.0, 0.0, 1.0);
 		CHECK_U64(s.rows, 1u << 20);
-		CHECK_DOUBLE(rmse_of(&s, 1),
-			     sqrt(0x1p34 + 1000000.0 / 0x1p20));
+		CHECK_DOUBLE(rmse_of(&s, 1), sqrt(0x1p34 + 1000000.0 / 0x1p20));
 	}
 
 	/* Tiny weights next to a huge one: weight 2^60 on error 1, then
@@ -415,8 +413,7 @@ test_single_row_scale(void)
 
 		sums_init(&s);
 		add1(&s, 0.0, errors[i], 1.0);
-		check_double_at(__FILE__, __LINE__, rmse_of(&s, 1),
-				errors[i],
+		check_double_at(__FILE__, __LINE__, rmse_of(&s, 1), errors[i],
 				"metric_rmse of one tiny or huge error");
 	}
 

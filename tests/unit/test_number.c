@@ -177,7 +177,6 @@ static const struct parse_case cases[] = {
 	BAD("1e\0005"),
 };
 
-
 static uint64_t
 bits_of(double x)
 {
