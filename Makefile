@@ -19,7 +19,7 @@ LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
 	src/input.o src/metric.o src/number.o src/numfmt.o src/report.o src/rows.o
-UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
+UNIT_TESTS = tests/unit/test_number tests/unit/test_metric tests/unit/test_numfmt \
 	tests/unit/test_columns
 
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
