@@ -67,7 +67,7 @@ check-docs: rmsetab
 	@sh tests/doc-examples.sh ./rmsetab
 
 demo: rmsetab
-	./rmsetab -b 32 -r never -t 1-10 -p 11-20 \
+	./rmsetab --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
 		data/keras-seed-example.csv data/keras-seed-example.csv
 
 install: rmsetab

@@ -25,7 +25,7 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
-enum { OPT_FAIL_ABOVE = 256, OPT_SKIP_INVALID };
+enum { OPT_FAIL_ABOVE = 256, OPT_PRECISION, OPT_SKIP_INVALID };
 
 static const char short_opts[] = "b:d:e:f:hnp:r:st:Vw:";
 
@@ -37,6 +37,7 @@ static const struct option long_opts[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
 	{"no-header", no_argument, NULL, 'n'},
+	{"precision", required_argument, NULL, OPT_PRECISION},
 	{"pred", required_argument, NULL, 'p'},
 	{"reset", required_argument, NULL, 'r'},
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
@@ -51,7 +52,7 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-d delim] [-e col] [-f format] "
 	"[-p cols]\n"
 	"               [-r epoch|never] [-t cols] [-w col] [--fail-above x]\n"
-	"               [--skip-invalid] [file ...]\n";
+	"               [--precision n] [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -79,7 +80,9 @@ static const char help_text[] =
 	"      --skip-invalid     skip rows whose values or weight are not numbers,\n"
 	"                         and say how many on standard error\n"
 	"Output:\n"
-	"  -f, --format FMT       table (default), csv, tsv or jsonl\n"
+	"  -f, --format FMT       table (default), csv, tsv, jsonl or markdown\n"
+	"      --precision N      significant digits in the table and markdown,\n"
+	"                         1 to 17 (default 10; csv, tsv, jsonl have 17)\n"
 	"  -s, --summary          only the epoch and total lines\n"
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
 	"  -h, --help             print this help and exit\n"
@@ -145,16 +148,32 @@ parse_delimiter(const char *s)
 static enum out_format
 parse_format(const char *s)
 {
-	static const char *const names[] = {"table", "csv", "tsv", "jsonl"};
+	static const char *const names[] = {"table", "csv", "tsv", "jsonl",
+					    "markdown"};
 	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_TSV, FORMAT_JSONL};
+						  FORMAT_TSV, FORMAT_JSONL,
+						  FORMAT_MARKDOWN};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(s, names[i]) == 0)
 			return formats[i];
-	usage_error("unknown format '%s': expected table, csv, tsv or jsonl",
+	usage_error("unknown format '%s': expected table, csv, tsv, jsonl or "
+		    "markdown",
 		    s);
 	return FORMAT_TABLE;
+}
+
+static int
+parse_precision(const char *s)
+{
+	if (s[0] >= '1' && s[0] <= '9' && s[1] == '\0')
+		return s[0] - '0';
+	if (s[0] == '1' && s[1] >= '0' && s[1] <= '7' && s[2] == '\0')
+		return 10 + s[1] - '0';
+	usage_error("invalid precision '%s': expected a whole number from 1 "
+		    "to 17",
+		    s);
+	return 0;
 }
 
 static enum reset_mode
@@ -179,6 +198,16 @@ parse_threshold(const char *s)
 	return v;
 }
 
+/* Colour only for a person at a terminal, and never against NO_COLOR
+ * (no-color.org: set and not empty). */
+static bool
+wants_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (no == NULL || *no == '\0');
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -189,6 +218,7 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.batch_size = 32,
 			      .reset = RESET_EPOCH,
 			      .format = FORMAT_TABLE,
+			      .precision = 10,
 			      .delim = ',',
 			      .header = true};
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
@@ -216,6 +246,9 @@ parse_options(int argc, char **argv, struct options *o)
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
 			break;
+		case OPT_PRECISION:
+			o->precision = parse_precision(optarg);
+			break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
@@ -225,6 +258,7 @@ parse_options(int argc, char **argv, struct options *o)
 			    o->true_cols == NULL
 				    ? "-p needs -t: give both, or neither"
 				    : "-t needs -p: give both, or neither");
+	o->color = o->format == FORMAT_TABLE && wants_color();
 }
 
 /* Worker threads for converting blocks: one a processor this process may
@@ -303,7 +337,7 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 
-	report_init(&report, stdout, opts.format);
+	report_init(&report, stdout, &opts);
 	batcher_init(&batcher, &opts, &report);
 	if (input_init(&input, &opts, &batcher, workers()) != 0)
 		return EXIT_TROUBLE;

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "number.h"
-
 typedef unsigned __int128 u128;
 
 static const uint64_t pow10_u64[] = {1ULL,
@@ -223,21 +221,4 @@ int
 numfmt_digits(char *buf, double v, int prec)
 {
 	return format(buf, v, prec, true);
-}
-
-int
-numfmt_shortest(char *buf, double v)
-{
-	int len = 0;
-
-	for (int prec = 15; prec <= 17; prec++) {
-		double back;
-
-		len = format(buf, v, prec, false);
-		if (prec == 17 ||
-		    (number_parse(buf, (size_t)len, &back) == NUMBER_OK &&
-		     back == v))
-			break;
-	}
-	return len;
 }

@@ -15,9 +15,4 @@ int numfmt_g17(char *buf, double v);
  * PREC 1, "5.000" at PREC 4).  Returns the length. */
 int numfmt_digits(char *buf, double v, int prec);
 
-/* Writes the first of "%.15g", "%.16g", "%.17g" that reads back as V: the
- * shortest such text, as 15 digits always tell two doubles apart.
- * Returns the length. */
-int numfmt_shortest(char *buf, double v);
-
 #endif

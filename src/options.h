@@ -8,7 +8,13 @@
 
 enum reset_mode { RESET_EPOCH, RESET_NEVER };
 
-enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL };
+enum out_format {
+	FORMAT_TABLE,
+	FORMAT_CSV,
+	FORMAT_TSV,
+	FORMAT_JSONL,
+	FORMAT_MARKDOWN
+};
 
 struct options {
 	const char *
@@ -19,6 +25,8 @@ struct options {
 	size_t batch_size;
 	enum reset_mode reset;
 	enum out_format format;
+	int precision; /* significant digits in the table and Markdown */
+	bool color;    /* the table may use SGR escapes: stdout is a terminal */
 	unsigned char delim;
 	bool header;
 	bool summary;

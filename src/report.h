@@ -1,4 +1,5 @@
-/* report.h: writes result lines as an aligned table, CSV, TSV or JSON Lines. */
+/* report.h: writes result lines as an aligned table, CSV, TSV, JSON Lines
+ * or a Markdown table. */
 #ifndef RMSETAB_REPORT_H
 #define RMSETAB_REPORT_H
 
@@ -20,13 +21,20 @@ struct report_line {
 
 struct report {
 	FILE *out;
+	const struct options *opts;
 	enum out_format format;
 	int header_done;
+	enum report_kind last_kind; /* of the line written last */
+	/* Called before each line is written, when set: the progress
+	 * display clears its line there. */
+	void (*before_write)(void *ctx);
+	void *before_write_ctx;
 	char *buf; /* the line being built */
 	size_t len, cap;
 };
 
-void report_init(struct report *r, FILE *out, enum out_format format);
+/* The format, --precision and colour come from OPTS, which must outlive R. */
+void report_init(struct report *r, FILE *out, const struct options *opts);
 
 void report_free(struct report *r);
 
