@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "plot.h"
 
 void
 batcher_init(struct batcher *b, const struct options *opts,
@@ -50,7 +51,7 @@ end_batch(struct batcher *b)
 	metric_sums_merge(&b->running, &b->batch_sums);
 	metric_sums_merge(&b->all, &b->batch_sums);
 	metric_mean_add(&b->mean, &b->batch_sums, b->pairs);
-	if (!b->opts->summary) {
+	if (!b->opts->summary || b->plot != NULL) {
 		line = (struct report_line){
 			.kind = REPORT_BATCH,
 			.epoch = b->epoch,
@@ -61,7 +62,10 @@ end_batch(struct batcher *b)
 			.mean_batch_rmse = metric_mean_value(&b->mean),
 			.running_rmse = metric_rmse(&b->running, b->pairs),
 		};
-		report_line(b->report, &line);
+		if (b->plot != NULL)
+			plot_batch(b->plot, &line);
+		if (!b->opts->summary)
+			report_line(b->report, &line);
 	}
 	metric_sums_init(&b->batch_sums);
 }

@@ -11,9 +11,12 @@
 #include "options.h"
 #include "report.h"
 
+struct plot;
+
 struct batcher {
 	const struct options *opts;
 	struct report *report;
+	struct plot *plot; /* --plot, or NULL */
 	size_t pairs;
 
 	bool in_epoch;

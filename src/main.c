@@ -17,6 +17,7 @@
 #include "input.h"
 #include "number.h"
 #include "options.h"
+#include "plot.h"
 #include "report.h"
 
 #ifndef RMSETAB_VERSION
@@ -25,7 +26,7 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
-enum { OPT_FAIL_ABOVE = 256, OPT_PRECISION, OPT_SKIP_INVALID };
+enum { OPT_FAIL_ABOVE = 256, OPT_PLOT, OPT_PRECISION, OPT_SKIP_INVALID };
 
 static const char short_opts[] = "b:d:e:f:hnp:r:st:Vw:";
 
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
 	{"no-header", no_argument, NULL, 'n'},
+	{"plot", required_argument, NULL, OPT_PLOT},
 	{"precision", required_argument, NULL, OPT_PRECISION},
 	{"pred", required_argument, NULL, 'p'},
 	{"reset", required_argument, NULL, 'r'},
@@ -52,7 +54,8 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-d delim] [-e col] [-f format] "
 	"[-p cols]\n"
 	"               [-r epoch|never] [-t cols] [-w col] [--fail-above x]\n"
-	"               [--precision n] [--skip-invalid] [file ...]\n";
+	"               [--plot file.svg] [--precision n] [--skip-invalid]\n"
+	"               [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -84,6 +87,8 @@ static const char help_text[] =
 	"      --precision N      significant digits in the table and markdown,\n"
 	"                         1 to 17 (default 10; csv, tsv, jsonl have 17)\n"
 	"  -s, --summary          only the epoch and total lines\n"
+	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
+	"                         SVG chart, with the epochs marked\n"
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
@@ -246,6 +251,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
 			break;
+		case OPT_PLOT: o->plot_path = optarg; break;
 		case OPT_PRECISION:
 			o->precision = parse_precision(optarg);
 			break;
@@ -285,6 +291,14 @@ is_directory(int fd)
 	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static void
+close_inputs(int nfiles, const int *fds)
+{
+	for (int i = 0; i < nfiles; i++)
+		if (fds[i] != STDIN_FILENO)
+			close(fds[i]);
+}
+
 /* Opens every input before any is read, so that a missing file is found
  * before any output that would be incomplete. */
 static int
@@ -321,6 +335,7 @@ main(int argc, char **argv)
 	struct report report;
 	struct batcher batcher;
 	struct input input;
+	struct plot plot;
 	char **files;
 	int nfiles, *fds, status = 0, i;
 
@@ -337,8 +352,15 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 
+	if (opts.plot_path != NULL && plot_open(&plot, opts.plot_path, &opts)) {
+		close_inputs(nfiles, fds);
+		free(fds);
+		return EXIT_TROUBLE;
+	}
 	report_init(&report, stdout, &opts);
 	batcher_init(&batcher, &opts, &report);
+	if (opts.plot_path != NULL)
+		batcher.plot = &plot;
 	if (input_init(&input, &opts, &batcher, workers()) != 0)
 		return EXIT_TROUBLE;
 	for (i = 0; i < nfiles && status == 0; i++) {
@@ -357,6 +379,8 @@ main(int argc, char **argv)
 	if (report_flush(&report) != 0)
 		status = -1;
 	input_report_skips(&input);
+	if (opts.plot_path != NULL && plot_close(&plot) != 0)
+		status = -1;
 	if (status == 0 && batcher.failed) {
 		char label[32];
 

@@ -22,6 +22,7 @@ struct options {
 	const char *pred_cols;	/* -p */
 	const char *weight_col; /* -w; NULL: every row weighs 1 */
 	const char *epoch_col;	/* -e; NULL: each input file is one epoch */
+	const char *plot_path;	/* --plot; NULL: no chart */
 	size_t batch_size;
 	enum reset_mode reset;
 	enum out_format format;
