@@ -18,13 +18,13 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
 LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
-	src/input.o src/metric.o src/number.o src/numfmt.o src/plot.o src/report.o \
-	src/rows.o
+	src/input.o src/metric.o src/number.o src/numfmt.o src/plot.o \
+	src/progress.o src/report.o src/rows.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric tests/unit/test_numfmt \
 	tests/unit/test_columns
 
 .PHONY: all check check-unit check-cases check-reference check-docs \
-	check-plot demo \
+	check-plot check-terminal demo \
 	install uninstall clean lint
 
 all: rmsetab
@@ -54,7 +54,8 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 tests/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs check-plot
+check: check-unit check-cases check-reference check-docs check-plot \
+	check-terminal
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -70,6 +71,9 @@ check-docs: rmsetab
 
 check-plot: rmsetab
 	@sh tests/plot-check.sh ./rmsetab
+
+check-terminal: rmsetab
+	@sh tests/terminal-check.sh ./rmsetab
 
 # The seed example's table, and its chart as the README shows it (the PNG
 # only where rsvg-convert, from librsvg2-bin, is installed).

@@ -18,6 +18,7 @@
 #include "number.h"
 #include "options.h"
 #include "plot.h"
+#include "progress.h"
 #include "report.h"
 
 #ifndef RMSETAB_VERSION
@@ -26,7 +27,14 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
-enum { OPT_FAIL_ABOVE = 256, OPT_PLOT, OPT_PRECISION, OPT_SKIP_INVALID };
+enum {
+	OPT_FAIL_ABOVE = 256,
+	OPT_NO_PROGRESS,
+	OPT_PLOT,
+	OPT_PRECISION,
+	OPT_PROGRESS,
+	OPT_SKIP_INVALID
+};
 
 static const char short_opts[] = "b:d:e:f:hnp:r:st:Vw:";
 
@@ -38,9 +46,11 @@ static const struct option long_opts[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
 	{"no-header", no_argument, NULL, 'n'},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"plot", required_argument, NULL, OPT_PLOT},
 	{"precision", required_argument, NULL, OPT_PRECISION},
 	{"pred", required_argument, NULL, 'p'},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"reset", required_argument, NULL, 'r'},
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
 	{"summary", no_argument, NULL, 's'},
@@ -54,8 +64,9 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-d delim] [-e col] [-f format] "
 	"[-p cols]\n"
 	"               [-r epoch|never] [-t cols] [-w col] [--fail-above x]\n"
-	"               [--plot file.svg] [--precision n] [--skip-invalid]\n"
-	"               [file ...]\n";
+	"               [--plot file.svg] [--precision n] "
+	"[--progress | --no-progress]\n"
+	"               [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -90,6 +101,9 @@ static const char help_text[] =
 	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
 	"                         SVG chart, with the epochs marked\n"
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
+	"      --progress         show progress on standard error even when it is\n"
+	"                         not a terminal (by default, only on one)\n"
+	"      --no-progress      never show progress\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
 	"\n"
@@ -251,10 +265,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
 			break;
+		case OPT_NO_PROGRESS: o->progress = PROGRESS_NEVER; break;
 		case OPT_PLOT: o->plot_path = optarg; break;
 		case OPT_PRECISION:
 			o->precision = parse_precision(optarg);
 			break;
+		case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
@@ -289,6 +305,23 @@ is_directory(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The bytes of every input, for the progress display; 0 when one is not
+ * a regular file (a pipe, a terminal), whose size is not known. */
+static uint64_t
+total_size(int nfiles, const int *fds)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		struct stat st;
+
+		if (fstat(fds[i], &st) != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
 }
 
 static void
@@ -336,6 +369,7 @@ main(int argc, char **argv)
 	struct batcher batcher;
 	struct input input;
 	struct plot plot;
+	struct progress progress;
 	char **files;
 	int nfiles, *fds, status = 0, i;
 
@@ -357,11 +391,18 @@ main(int argc, char **argv)
 		free(fds);
 		return EXIT_TROUBLE;
 	}
+	progress_init(&progress, opts.progress, total_size(nfiles, fds));
+	diag_set_hook(progress_clear, &progress);
 	report_init(&report, stdout, &opts);
+	/* On one screen, the results take the progress line's place. */
+	if (isatty(STDOUT_FILENO)) {
+		report.before_write = progress_clear;
+		report.before_write_ctx = &progress;
+	}
 	batcher_init(&batcher, &opts, &report);
 	if (opts.plot_path != NULL)
 		batcher.plot = &plot;
-	if (input_init(&input, &opts, &batcher, workers()) != 0)
+	if (input_init(&input, &opts, &batcher, &progress, workers()) != 0)
 		return EXIT_TROUBLE;
 	for (i = 0; i < nfiles && status == 0; i++) {
 		const char *name =
@@ -374,6 +415,7 @@ main(int argc, char **argv)
 	for (; i < nfiles; i++)
 		if (fds[i] != STDIN_FILENO)
 			close(fds[i]);
+	progress_end(&progress);
 	if (status == 0)
 		batcher_finish(&batcher);
 	if (report_flush(&report) != 0)

@@ -8,6 +8,9 @@
 
 enum reset_mode { RESET_EPOCH, RESET_NEVER };
 
+/* --progress, --no-progress, or neither: only on a terminal. */
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
 enum out_format {
 	FORMAT_TABLE,
 	FORMAT_CSV,
@@ -28,6 +31,7 @@ struct options {
 	enum out_format format;
 	int precision; /* significant digits in the table and Markdown */
 	bool color;    /* the table may use SGR escapes: stdout is a terminal */
+	enum progress_mode progress;
 	unsigned char delim;
 	bool header;
 	bool summary;
