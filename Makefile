@@ -19,12 +19,12 @@ LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
 	src/explain.o src/input.o src/measures.o src/metric.o src/number.o \
-	src/numfmt.o src/report.o src/rows.o
+	src/numfmt.o src/plot.o src/progress.o src/report.o src/rows.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
-	tests/unit/test_columns
+	tests/unit/test_numfmt tests/unit/test_columns
 
 .PHONY: all check check-unit check-cases check-reference check-docs \
-	check-threads demo \
+	check-threads check-plot check-terminal demo \
 	install uninstall clean lint bench
 
 all: rmsetab
@@ -54,7 +54,8 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 tests/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs check-threads
+check: check-unit check-cases check-reference check-docs check-threads \
+	check-plot check-terminal
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -75,9 +76,23 @@ check-docs: rmsetab
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
+check-plot: rmsetab
+	@sh tests/plot-check.sh ./rmsetab
+
+check-terminal: rmsetab
+	@sh tests/terminal-check.sh ./rmsetab
+
+# The seed example's table, and its chart as the README shows it (the PNG
+# only where rsvg-convert, from librsvg2-bin, is installed).
 demo: rmsetab
-	./rmsetab -b 32 -r never -t 1-10 -p 11-20 \
+	./rmsetab --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
+		--plot data/seed-plot.svg \
 		data/keras-seed-example.csv data/keras-seed-example.csv
+	@if command -v rsvg-convert >/dev/null; then \
+		rsvg-convert data/seed-plot.svg -o data/seed-plot.png; \
+	else \
+		echo "rsvg-convert is not installed: data/seed-plot.png not redrawn"; \
+	fi
 
 install: rmsetab
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

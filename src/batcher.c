@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "measures.h"
+#include "plot.h"
 
 void
 batcher_init(struct batcher *b, const struct options *opts,
@@ -105,7 +106,7 @@ end_batch(struct batcher *b)
 	if (b->cfg.row_loss)
 		metric_mean_add(&b->mean_row_loss, own.row_loss_dd,
 				b->batch_sums.rows);
-	if (!b->opts->summary) {
+	if (!b->opts->summary || b->plot != NULL) {
 		line = (struct report_line){
 			.kind = REPORT_BATCH,
 			.epoch = b->epoch,
@@ -115,7 +116,10 @@ end_batch(struct batcher *b)
 			.per_output = b->outputs,
 		};
 		fill_values(b, &b->batch_sums, line.v, &own);
-		report_line(b->report, &line);
+		if (b->plot != NULL)
+			plot_batch(b->plot, &line);
+		if (!b->opts->summary)
+			report_line(b->report, &line);
 	}
 	metric_sums_clear(&b->batch_sums);
 }

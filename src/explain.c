@@ -42,9 +42,9 @@ printed(const struct options *opts, enum measure m)
 
 /* A value as the table shows it. */
 static const char *
-num(char *buf, double v)
+num(char *buf, double v, const struct options *opts)
 {
-	numfmt_shortest(buf, v);
+	numfmt_digits(buf, v, opts->precision);
 	return buf;
 }
 
@@ -74,18 +74,18 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "%s: it averages each batch's square root, and a "
 			    "mean of square roots is never larger than the "
 			    "square root of the mean.\n",
-			    num(a, mean), gap(b, mean, rmse), num(c, rmse));
+			    num(a, mean, opts), gap(b, mean, rmse), num(c, rmse, opts));
 		else if (mean > rmse)
 			say(&t,
 			    "  mean batch rmse %s is %s above the epoch's rmse "
 			    "%s: batches are averaged by their rows, not by "
 			    "their weights.\n",
-			    num(a, mean), gap(b, mean, rmse), num(c, rmse));
+			    num(a, mean, opts), gap(b, mean, rmse), num(c, rmse, opts));
 		else
 			say(&t,
 			    "  mean batch rmse equals the epoch's rmse %s: "
 			    "every batch had the same rmse.\n",
-			    num(a, rmse));
+			    num(a, rmse, opts));
 	}
 	if (has_rmse && printed(opts, M_RUNNING_RMSE) && isfinite(running)) {
 		if (l->reset_never && l->running_rows > l->rows)
@@ -94,8 +94,8 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "the %" PRIu64
 			    " rows of earlier epochs; this epoch's %" PRIu64
 			    " rows alone give rmse %s.\n",
-			    num(a, running), l->running_rows - l->rows, l->rows,
-			    num(b, rmse));
+			    num(a, running, opts), l->running_rows - l->rows, l->rows,
+			    num(b, rmse, opts));
 		else if (!l->reset_never)
 			say(&t, "  running rmse equals the epoch's rmse: the "
 				"metric "
@@ -108,13 +108,13 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "  With one output, row loss %s is the mean "
 			    "absolute error: the square root of one squared "
 			    "error is its absolute value.\n",
-			    num(a, row));
+			    num(a, row, opts));
 		else if (has_rmse && row <= rmse)
 			say(&t,
 			    "  row loss %s is %s below rmse: it takes a square "
 			    "root per row, over its %zu outputs, before "
 			    "averaging the rows.\n",
-			    num(a, row), gap(b, row, rmse), l->pairs);
+			    num(a, row, opts), gap(b, row, rmse), l->pairs);
 	}
 	return buf;
 }

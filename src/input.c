@@ -26,11 +26,13 @@ enum { BLOCK_SIZE = 1 << 18 };
 
 int
 input_init(struct input *in, const struct options *opts,
-	   struct batcher *batcher, size_t nworkers)
+	   struct batcher *batcher, struct progress *progress,
+	   size_t nworkers)
 {
 	memset(in, 0, sizeof *in);
 	in->opts = opts;
 	in->batcher = batcher;
+	in->progress = progress;
 	return blocks_init(&in->blocks, nworkers);
 }
 
@@ -164,10 +166,18 @@ static ssize_t
 read_some(struct input *in, char *buf, size_t len)
 {
 	for (;;) {
-		ssize_t n = read(in->fd, buf, len);
+		ssize_t n;
 
-		if (n > 0)
+		progress_wait(in->progress, in->fd, in->bytes_read,
+			      in->rows_read);
+		n = read(in->fd, buf, len);
+
+		if (n > 0) {
+			in->bytes_read += (uint64_t)n;
+			progress_update(in->progress, in->bytes_read,
+					in->rows_read);
 			return n;
+		}
 		if (n == 0) {
 			in->eof = true;
 			return 0;

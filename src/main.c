@@ -17,6 +17,8 @@
 #include "input.h"
 #include "number.h"
 #include "options.h"
+#include "plot.h"
+#include "progress.h"
 #include "report.h"
 
 #ifndef RMSETAB_VERSION
@@ -25,7 +27,16 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
-enum { OPT_DTYPE = 256, OPT_EXPLAIN, OPT_FAIL_ABOVE, OPT_SKIP_INVALID };
+enum {
+	OPT_DTYPE = 256,
+	OPT_EXPLAIN,
+	OPT_FAIL_ABOVE,
+	OPT_NO_PROGRESS,
+	OPT_PLOT,
+	OPT_PRECISION,
+	OPT_PROGRESS,
+	OPT_SKIP_INVALID
+};
 
 static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
 
@@ -40,7 +51,11 @@ static const struct option long_opts[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"help", no_argument, NULL, 'h'},
 	{"no-header", no_argument, NULL, 'n'},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"plot", required_argument, NULL, OPT_PLOT},
+	{"precision", required_argument, NULL, OPT_PRECISION},
 	{"pred", required_argument, NULL, 'p'},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"reset", required_argument, NULL, 'r'},
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
 	{"summary", no_argument, NULL, 's'},
@@ -56,6 +71,8 @@ static const char usage_text[] =
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
 	"               [--dtype float32|float64] [--explain] [--fail-above "
 	"x]\n"
+	"               [--plot file.svg] [--precision n] "
+	"[--progress | --no-progress]\n"
 	"               [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
@@ -84,7 +101,9 @@ static const char help_text[] =
 	"      --skip-invalid     skip rows whose values or weight are not numbers,\n"
 	"                         and say how many on standard error\n"
 	"Output:\n"
-	"  -f, --format FMT       table (default), csv, tsv or jsonl\n"
+	"  -f, --format FMT       table (default), csv, tsv, jsonl or markdown\n"
+	"      --precision N      significant digits in the table and markdown,\n"
+	"                         1 to 17 (default 10; csv, tsv, jsonl have 17)\n"
 	"  -c, --columns LIST     what to print, in order (default\n"
 	"                         rmse,mean_batch_rmse,running_rmse); also\n"
 	"                         row_loss, mean_row_loss, mse, running_mse, mae,\n"
@@ -94,7 +113,12 @@ static const char help_text[] =
 	"      --explain          after each epoch, say why its numbers differ\n"
 	"                         (table format)\n"
 	"  -s, --summary          only the epoch and total lines\n"
+	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
+	"                         SVG chart, with the epochs marked\n"
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
+	"      --progress         show progress on standard error even when it is\n"
+	"                         not a terminal (by default, only on one)\n"
+	"      --no-progress      never show progress\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
 	"\n"
@@ -158,16 +182,32 @@ parse_delimiter(const char *s)
 static enum out_format
 parse_format(const char *s)
 {
-	static const char *const names[] = {"table", "csv", "tsv", "jsonl"};
+	static const char *const names[] = {"table", "csv", "tsv", "jsonl",
+					    "markdown"};
 	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_TSV, FORMAT_JSONL};
+						  FORMAT_TSV, FORMAT_JSONL,
+						  FORMAT_MARKDOWN};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(s, names[i]) == 0)
 			return formats[i];
-	usage_error("unknown format '%s': expected table, csv, tsv or jsonl",
+	usage_error("unknown format '%s': expected table, csv, tsv, jsonl or "
+		    "markdown",
 		    s);
 	return FORMAT_TABLE;
+}
+
+static int
+parse_precision(const char *s)
+{
+	if (s[0] >= '1' && s[0] <= '9' && s[1] == '\0')
+		return s[0] - '0';
+	if (s[0] == '1' && s[1] >= '0' && s[1] <= '7' && s[2] == '\0')
+		return 10 + s[1] - '0';
+	usage_error("invalid precision '%s': expected a whole number from 1 "
+		    "to 17",
+		    s);
+	return 0;
 }
 
 static enum reset_mode
@@ -213,6 +253,16 @@ parse_threshold(const char *s)
 	return v;
 }
 
+/* Colour only for a person at a terminal, and never against NO_COLOR
+ * (no-color.org: set and not empty). */
+static bool
+wants_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (no == NULL || *no == '\0');
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -223,6 +273,7 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.batch_size = 32,
 			      .reset = RESET_EPOCH,
 			      .format = FORMAT_TABLE,
+			      .precision = 10,
 			      .delim = ',',
 			      .header = true};
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
@@ -251,6 +302,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
 			break;
+		case OPT_NO_PROGRESS: o->progress = PROGRESS_NEVER; break;
+		case OPT_PLOT: o->plot_path = optarg; break;
+		case OPT_PRECISION:
+			o->precision = parse_precision(optarg);
+			break;
+		case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
 		case OPT_DTYPE: o->f32 = parse_dtype(optarg); break;
 		case OPT_EXPLAIN: o->explain = true; break;
@@ -266,6 +323,7 @@ parse_options(int argc, char **argv, struct options *o)
 			    o->true_cols == NULL
 				    ? "-p needs -t: give both, or neither"
 				    : "-t needs -p: give both, or neither");
+	o->color = o->format == FORMAT_TABLE && wants_color();
 }
 
 /* Worker threads for converting blocks: one a processor this process may
@@ -290,6 +348,31 @@ is_directory(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The bytes of every input, for the progress display; 0 when one is not
+ * a regular file (a pipe, a terminal), whose size is not known. */
+static uint64_t
+total_size(int nfiles, const int *fds)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		struct stat st;
+
+		if (fstat(fds[i], &st) != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
+static void
+close_inputs(int nfiles, const int *fds)
+{
+	for (int i = 0; i < nfiles; i++)
+		if (fds[i] != STDIN_FILENO)
+			close(fds[i]);
 }
 
 /* Opens every input before any is read, so that a missing file is found
@@ -328,6 +411,8 @@ main(int argc, char **argv)
 	struct report report;
 	struct batcher batcher;
 	struct input input;
+	struct plot plot;
+	struct progress progress;
 	char **files;
 	int nfiles, *fds, status = 0, i;
 
@@ -344,9 +429,23 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 
+	if (opts.plot_path != NULL && plot_open(&plot, opts.plot_path, &opts)) {
+		close_inputs(nfiles, fds);
+		free(fds);
+		return EXIT_TROUBLE;
+	}
+	progress_init(&progress, opts.progress, total_size(nfiles, fds));
+	diag_set_hook(progress_clear, &progress);
 	report_init(&report, stdout, &opts);
+	/* On one screen, the results take the progress line's place. */
+	if (isatty(STDOUT_FILENO)) {
+		report.before_write = progress_clear;
+		report.before_write_ctx = &progress;
+	}
 	batcher_init(&batcher, &opts, &report);
-	if (input_init(&input, &opts, &batcher, workers()) != 0)
+	if (opts.plot_path != NULL)
+		batcher.plot = &plot;
+	if (input_init(&input, &opts, &batcher, &progress, workers()) != 0)
 		return EXIT_TROUBLE;
 	for (i = 0; i < nfiles && status == 0; i++) {
 		const char *name =
@@ -359,11 +458,14 @@ main(int argc, char **argv)
 	for (; i < nfiles; i++)
 		if (fds[i] != STDIN_FILENO)
 			close(fds[i]);
+	progress_end(&progress);
 	if (status == 0)
 		batcher_finish(&batcher);
 	if (report_flush(&report) != 0)
 		status = -1;
 	input_report_skips(&input);
+	if (opts.plot_path != NULL && plot_close(&plot) != 0)
+		status = -1;
 	if (status == 0 && batcher.failed) {
 		char label[32];
 

@@ -34,6 +34,26 @@ check() {
     rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
 }
 
+# check_layout NAME FORMAT PRECISION ARGS...: the table or Markdown output, byte
+# for byte, against the reference's numbers laid out by tests/layout.py.
+check_layout() {
+    name=$1 format=$2 precision=$3
+    shift 3
+    if python3 "$here/reference.py" "$@" |
+        python3 "$here/layout.py" --format "$format" --precision "$precision" \
+            >"$tmp/expected" &&
+        "$bin" -f "$format" --precision "$precision" "$@" >"$tmp/actual" \
+            2>"$tmp/stderr" &&
+        diff -u "$tmp/expected" "$tmp/actual" >"$tmp/diff"; then
+        echo "ok $name"
+    else
+        echo "FAIL $name"
+        cat "$tmp/stderr" "$tmp/diff" 2>/dev/null | head -n 20 | sed 's/^/    /'
+        failed=1
+    fi
+    rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
+}
+
 # Generation failing would make every case below fail for the wrong reason: stop early.
 if ! { gen --seed 1 --rows 1000 --pairs 1 >"$tmp/a.csv" &&
     gen --seed 2 --rows 500 --pairs 3 --weights --epoch-col --epochs 4 >"$tmp/b.csv" &&
@@ -69,5 +89,16 @@ check seed-example -b 32 -r never -t "$ten" -p "$twenty" \
     data/keras-seed-example.csv data/keras-seed-example.csv
 check zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 check zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+# Every precision, on numbers of many magnitudes (gen.py's errors span several
+# decades), in both formats for people.
+for p in 1 2 3 6 10 15 16 17; do
+    check_layout "table-precision-$p" table "$p" -b 7 -r never -e 1 \
+        -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+done
+check_layout markdown-precision-10 markdown 10 -b 32 -t 1 -p 2 "$tmp/a.csv"
+check_layout markdown-zero-weights markdown 4 -b 2 -e 1 -t 2 -p 3 -w 4 \
+    "$tmp/zero.csv"
+check_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \
+    data/keras-seed-example.csv data/keras-seed-example.csv
 
 exit $failed
