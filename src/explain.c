@@ -74,13 +74,15 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "%s: it averages each batch's square root, and a "
 			    "mean of square roots is never larger than the "
 			    "square root of the mean.\n",
-			    num(a, mean, opts), gap(b, mean, rmse), num(c, rmse, opts));
+			    num(a, mean, opts), gap(b, mean, rmse),
+			    num(c, rmse, opts));
 		else if (mean > rmse)
 			say(&t,
 			    "  mean batch rmse %s is %s above the epoch's rmse "
 			    "%s: batches are averaged by their rows, not by "
 			    "their weights.\n",
-			    num(a, mean, opts), gap(b, mean, rmse), num(c, rmse, opts));
+			    num(a, mean, opts), gap(b, mean, rmse),
+			    num(c, rmse, opts));
 		else
 			say(&t,
 			    "  mean batch rmse equals the epoch's rmse %s: "
@@ -94,8 +96,8 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "the %" PRIu64
 			    " rows of earlier epochs; this epoch's %" PRIu64
 			    " rows alone give rmse %s.\n",
-			    num(a, running, opts), l->running_rows - l->rows, l->rows,
-			    num(b, rmse, opts));
+			    num(a, running, opts), l->running_rows - l->rows,
+			    l->rows, num(b, rmse, opts));
 		else if (!l->reset_never)
 			say(&t, "  running rmse equals the epoch's rmse: the "
 				"metric "

@@ -26,8 +26,7 @@ enum { BLOCK_SIZE = 1 << 18 };
 
 int
 input_init(struct input *in, const struct options *opts,
-	   struct batcher *batcher, struct progress *progress,
-	   size_t nworkers)
+	   struct batcher *batcher, struct progress *progress, size_t nworkers)
 {
 	memset(in, 0, sizeof *in);
 	in->opts = opts;

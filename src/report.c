@@ -244,8 +244,8 @@ table_width(const struct report *r)
 {
 	size_t w = EPOCH_WIDTH + 2 + BATCH_WIDTH + 2 + ROWS_WIDTH;
 
-	FOR_EACH_COLUMN (r, i, j, m)
-		w += 2 + number_width(r, column_name(r, m, j, true));
+	FOR_EACH_COLUMN(r, i, j, m)
+	w += 2 + number_width(r, column_name(r, m, j, true));
 	return w;
 }
 
@@ -270,7 +270,8 @@ table_header(struct report *r)
 	put_padded(r, "batch", 5, BATCH_WIDTH);
 	put(r, "  ", 2);
 	put_padded(r, "rows", 4, ROWS_WIDTH);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		const char *head = column_name(r, m, j, true);
 
 		put(r, "  ", 2);
@@ -327,7 +328,8 @@ line_table(struct report *r, const struct report_line *l)
 		put_padded(r, "all", 3, BATCH_WIDTH);
 	put(r, "  ", 2);
 	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put(r, "  ", 2);
 		put_padded(r, buf, number_text(r, buf, column_value(l, m, j)),
 			   number_width(r, column_name(r, m, j, true)));
@@ -377,7 +379,8 @@ static void
 markdown_header(struct report *r)
 {
 	put_str(r, "| kind  | epoch |  batch |      rows |");
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		const char *name = column_name(r, m, j, false);
 
 		/* Only the pairs' names come from the input. */
@@ -385,11 +388,13 @@ markdown_header(struct report *r)
 		if (m == M_PER_OUTPUT)
 			put_markdown_text(r, name, number_width(r, name));
 		else
-			put_padded(r, name, strlen(name), number_width(r, name));
+			put_padded(r, name, strlen(name),
+				   number_width(r, name));
 		put_str(r, " |");
 	}
 	put_str(r, "\n|-------|------:|-------:|----------:|");
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		size_t n = number_width(r, column_name(r, m, j, false)) + 1;
 
 		while (n-- > 0)
@@ -421,7 +426,8 @@ line_markdown(struct report *r, const struct report_line *l)
 	put_padded(r, num, n, BATCH_WIDTH);
 	put_str(r, " | ");
 	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put_str(r, " | ");
 		put_padded(r, buf, number_text(r, buf, column_value(l, m, j)),
 			   number_width(r, column_name(r, m, j, false)));
