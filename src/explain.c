@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "numfmt.h"
 
@@ -16,19 +17,43 @@ struct text {
 	size_t size, used;
 };
 
+enum { WIDTH = 78 };
+
+/* Adds one sentence, wrapped at spaces to WIDTH columns: its first line
+ * indented by two spaces, the others by four. */
 static void
 say(struct text *t, const char *fmt, ...)
 {
+	char sentence[512];
+	const char *s = sentence;
+	size_t indent = 2;
 	va_list ap;
-	int n;
 
-	if (t->used >= t->size)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
+	vsnprintf(sentence, sizeof sentence, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		t->used += (size_t)n;
+	while (*s != '\0' && t->used + WIDTH + 2 < t->size) {
+		size_t room = WIDTH - indent, len = strlen(s), cut = len;
+
+		if (len > room) {
+			cut = room;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0) /* a word longer than a line */
+				cut = strcspn(s, " ");
+		}
+		t->used += (size_t)snprintf(t->buf + t->used, t->size - t->used,
+					    "%*s%.*s\n", (int)indent, "",
+					    (int)cut, s);
+		if (t->used >= t->size) {
+			t->used = t->size - 1; /* cut short, still a string */
+			break;
+		}
+		s += cut;
+		while (*s == ' ')
+			s++;
+		indent = 4;
+	}
 }
 
 static bool
@@ -70,52 +95,52 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 	if (has_rmse && printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean)) {
 		if (mean < rmse)
 			say(&t,
-			    "  mean batch rmse %s is %s below the epoch's rmse "
+			    "mean batch rmse %s is %s below the epoch's rmse "
 			    "%s: it averages each batch's square root, and a "
 			    "mean of square roots is never larger than the "
-			    "square root of the mean.\n",
+			    "square root of the mean.",
 			    num(a, mean, opts), gap(b, mean, rmse),
 			    num(c, rmse, opts));
 		else if (mean > rmse)
 			say(&t,
-			    "  mean batch rmse %s is %s above the epoch's rmse "
+			    "mean batch rmse %s is %s above the epoch's rmse "
 			    "%s: batches are averaged by their rows, not by "
-			    "their weights.\n",
+			    "their weights.",
 			    num(a, mean, opts), gap(b, mean, rmse),
 			    num(c, rmse, opts));
 		else
 			say(&t,
-			    "  mean batch rmse equals the epoch's rmse %s: "
-			    "every batch had the same rmse.\n",
+			    "mean batch rmse equals the epoch's rmse %s: "
+			    "every batch had the same rmse.",
 			    num(a, rmse, opts));
 	}
 	if (has_rmse && printed(opts, M_RUNNING_RMSE) && isfinite(running)) {
 		if (l->reset_never && l->running_rows > l->rows)
 			say(&t,
-			    "  With --reset never, running rmse %s also covers "
+			    "With --reset never, running rmse %s also covers "
 			    "the %" PRIu64
 			    " rows of earlier epochs; this epoch's %" PRIu64
-			    " rows alone give rmse %s.\n",
+			    " rows alone give rmse %s.",
 			    num(a, running, opts), l->running_rows - l->rows,
 			    l->rows, num(b, rmse, opts));
 		else if (!l->reset_never)
-			say(&t, "  running rmse equals the epoch's rmse: the "
+			say(&t, "running rmse equals the epoch's rmse: the "
 				"metric "
 				"restarted with the epoch, as model.fit resets "
-				"it.\n");
+				"it.");
 	}
 	if (printed(opts, M_ROW_LOSS) && isfinite(row)) {
 		if (l->pairs == 1)
 			say(&t,
-			    "  With one output, row loss %s is the mean "
+			    "With one output, row loss %s is the mean "
 			    "absolute error: the square root of one squared "
-			    "error is its absolute value.\n",
+			    "error is its absolute value.",
 			    num(a, row, opts));
 		else if (has_rmse && row <= rmse)
 			say(&t,
-			    "  row loss %s is %s below rmse: it takes a square "
+			    "row loss %s is %s below rmse: it takes a square "
 			    "root per row, over its %zu outputs, before "
-			    "averaging the rows.\n",
+			    "averaging the rows.",
 			    num(a, row, opts), gap(b, row, rmse), l->pairs);
 	}
 	return buf;
