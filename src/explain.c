@@ -89,32 +89,42 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 	double rmse = l->v[M_RMSE], mean = l->v[M_MEAN_BATCH_RMSE];
 	double running = l->v[M_RUNNING_RMSE], row = l->v[M_ROW_LOSS];
 	bool has_rmse = printed(opts, M_RMSE) && isfinite(rmse);
+	bool has_running = printed(opts, M_RUNNING_RMSE) && isfinite(running);
+	bool weighted = opts->weight_col != NULL;
 	char a[NUMFMT_SIZE], b[NUMFMT_SIZE], c[NUMFMT_SIZE];
 
 	buf[0] = '\0';
-	if (has_rmse && printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean)) {
-		if (mean < rmse)
+	/* The mean of batch RMSEs against the RMSE of the same rows: the
+	 * running one, or, when the metric restarts with each epoch, the
+	 * epoch's (the same number). */
+	if (printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean) &&
+	    (has_running || (has_rmse && !l->reset_never))) {
+		const char *name = has_running ? "running rmse" : "the rmse";
+		double same = has_running ? running : rmse;
+
+		if (mean < same)
 			say(&t,
-			    "mean batch rmse %s is %s below the epoch's rmse "
-			    "%s: it averages each batch's square root, and a "
+			    "mean batch rmse %s is %s below %s %s over the "
+			    "same "
+			    "rows: it averages each batch's square root, and a "
 			    "mean of square roots is never larger than the "
 			    "square root of the mean.",
-			    num(a, mean, opts), gap(b, mean, rmse),
-			    num(c, rmse, opts));
-		else if (mean > rmse)
+			    num(a, mean, opts), gap(b, mean, same), name,
+			    num(c, same, opts));
+		else if (mean > same && weighted)
 			say(&t,
-			    "mean batch rmse %s is %s above the epoch's rmse "
-			    "%s: batches are averaged by their rows, not by "
-			    "their weights.",
-			    num(a, mean, opts), gap(b, mean, rmse),
-			    num(c, rmse, opts));
-		else
+			    "mean batch rmse %s is %s above %s %s: batches are "
+			    "averaged by their rows, and the rmse weighs each "
+			    "row by its weight.",
+			    num(a, mean, opts), gap(b, mean, same), name,
+			    num(c, same, opts));
+		else if (mean == same)
 			say(&t,
-			    "mean batch rmse equals the epoch's rmse %s: "
-			    "every batch had the same rmse.",
-			    num(a, rmse, opts));
+			    "mean batch rmse equals %s %s: every batch had the "
+			    "same rmse.",
+			    name, num(a, same, opts));
 	}
-	if (has_rmse && printed(opts, M_RUNNING_RMSE) && isfinite(running)) {
+	if (has_rmse && has_running) {
 		if (l->reset_never && l->running_rows > l->rows)
 			say(&t,
 			    "With --reset never, running rmse %s also covers "
@@ -125,23 +135,29 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    l->rows, num(b, rmse, opts));
 		else if (!l->reset_never)
 			say(&t, "running rmse equals the epoch's rmse: the "
-				"metric "
-				"restarted with the epoch, as model.fit resets "
-				"it.");
+				"metric restarted with the epoch, as model.fit "
+				"resets it.");
 	}
-	if (printed(opts, M_ROW_LOSS) && isfinite(row)) {
+	/* Each row's own RMSE, then their mean: Jensen again, row by row.
+	 * With weights the two are not on the same footing: say nothing. */
+	if (printed(opts, M_ROW_LOSS) && isfinite(row) && !weighted) {
 		if (l->pairs == 1)
 			say(&t,
 			    "With one output, row loss %s is the mean "
 			    "absolute error: the square root of one squared "
 			    "error is its absolute value.",
 			    num(a, row, opts));
-		else if (has_rmse && row <= rmse)
+		else if (has_rmse && row < rmse)
 			say(&t,
 			    "row loss %s is %s below rmse: it takes a square "
 			    "root per row, over its %zu outputs, before "
 			    "averaging the rows.",
 			    num(a, row, opts), gap(b, row, rmse), l->pairs);
+		else if (has_rmse && row == rmse)
+			say(&t,
+			    "row loss equals rmse: every row has the same rmse "
+			    "over its %zu outputs.",
+			    l->pairs);
 	}
 	return buf;
 }

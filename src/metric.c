@@ -559,7 +559,11 @@ metric_mean_init(struct metric_mean *m)
 void
 metric_mean_add(struct metric_mean *m, struct metric_dd value, uint64_t rows)
 {
-	m->total = dd_add(m->total, dd_mul(value, dd_from_u64(rows)));
+	if (!isfinite(value.hi) || !isfinite(m->total.hi))
+		/* Infinity and NaN stay: no double-double step for them. */
+		m->total = (struct metric_dd){m->total.hi + value.hi, 0.0};
+	else
+		m->total = dd_add(m->total, dd_mul(value, dd_from_u64(rows)));
 	m->rows += rows;
 }
 
@@ -568,5 +572,7 @@ metric_mean_value(const struct metric_mean *m)
 {
 	if (m->rows == 0)
 		return NAN;
+	if (!isfinite(m->total.hi))
+		return m->total.hi;
 	return dd_div(m->total, dd_from_u64(m->rows)).hi;
 }

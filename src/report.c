@@ -192,8 +192,12 @@ put_number(struct report *r, double v)
 {
 	char buf[NUMFMT_SIZE];
 
-	if (!isfinite(v))
-		put_str(r, r->opts->format == FORMAT_JSONL ? "null" : "nan");
+	if (!isfinite(v) && r->opts->format == FORMAT_JSONL)
+		put_str(r, "null"); /* JSON has no NaN or infinity */
+	else if (isnan(v))
+		put_str(r, "nan");
+	else if (isinf(v))
+		put_str(r, v > 0 ? "inf" : "-inf");
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
