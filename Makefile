@@ -61,6 +61,9 @@ check: check-unit check-cases check-reference check-docs check-threads \
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
+	@$(PYTHON) src/pow5-table.py | cmp - src/pow5.h && \
+		echo "src/pow5.h: as src/pow5-table.py writes it"
+
 
 check-cases: rmsetab
 	@sh tests/run-cases.sh ./rmsetab
