@@ -14,18 +14,20 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
+# float32 emulation rounds every operation: no fused multiply-adds.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -ffp-contract=off $(WARN) \
+	$(CFLAGS)
 LIBS = $(CSV_LIBS) -lm -lpthread
 
 OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
 	src/explain.o src/input.o src/measures.o src/metric.o src/number.o \
-	src/merge.o src/numfmt.o src/report.o src/rows.o src/segment.o \
-	src/state.o
+	src/merge.o src/numfmt.o src/plot.o src/progress.o src/report.o \
+	src/rows.o src/segment.o src/state.o
 UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
-	tests/unit/test_columns tests/unit/test_segment
+	tests/unit/test_numfmt tests/unit/test_columns tests/unit/test_segment
 
 .PHONY: all check check-unit check-cases check-reference check-docs \
-	check-threads check-state demo \
+	check-threads check-plot check-terminal check-state demo \
 	install uninstall clean lint bench
 
 all: rmsetab
@@ -56,10 +58,13 @@ tests/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
 check: check-unit check-cases check-reference check-docs check-threads \
-	check-state
+	check-plot check-terminal check-state
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
+	@$(PYTHON) src/pow5-table.py | cmp - src/pow5.h && \
+		echo "src/pow5.h: as src/pow5-table.py writes it"
+
 
 check-cases: rmsetab
 	@sh tests/run-cases.sh ./rmsetab
@@ -82,9 +87,23 @@ check-state: rmsetab
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
+check-plot: rmsetab
+	@sh tests/plot-check.sh ./rmsetab
+
+check-terminal: rmsetab
+	@sh tests/terminal-check.sh ./rmsetab
+
+# The seed example's table, and its chart as the README shows it (the PNG
+# only where rsvg-convert, from librsvg2-bin, is installed).
 demo: rmsetab
-	./rmsetab -b 32 -r never -t 1-10 -p 11-20 \
+	./rmsetab --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
+		--plot data/seed-plot.svg \
 		data/keras-seed-example.csv data/keras-seed-example.csv
+	@if command -v rsvg-convert >/dev/null; then \
+		rsvg-convert data/seed-plot.svg -o data/seed-plot.png; \
+	else \
+		echo "rsvg-convert is not installed: data/seed-plot.png not redrawn"; \
+	fi
 
 install: rmsetab
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "measures.h"
+#include "plot.h"
 
 void
 batcher_init(struct batcher *b, const struct options *opts,
@@ -111,7 +112,7 @@ end_batch(struct batcher *b)
 	if (b->cfg.row_loss)
 		metric_mean_add(&b->mean_row_loss, own.row_loss_dd,
 				b->batch_sums.rows);
-	if (!b->opts->summary && !b->quiet) {
+	if ((!b->opts->summary && !b->quiet) || b->plot != NULL) {
 		line = (struct report_line){
 			.kind = REPORT_BATCH,
 			.epoch = b->epoch,
@@ -121,7 +122,10 @@ end_batch(struct batcher *b)
 			.per_output = b->outputs,
 		};
 		fill_values(b, &b->batch_sums, line.v, &own);
-		report_line(b->report, &line);
+		if (b->plot != NULL)
+			plot_batch(b->plot, &line);
+		if (!b->opts->summary && !b->quiet)
+			report_line(b->report, &line);
 	}
 	metric_sums_clear(&b->batch_sums);
 }
@@ -269,9 +273,9 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 void
 batcher_finish(struct batcher *b)
 {
-	static const enum measure running[] = {
-		M_MEAN_BATCH_RMSE, M_RUNNING_RMSE,  M_MEAN_ROW_LOSS,
-		M_RUNNING_MSE,	   M_RUNNING_MAE};
+	static const enum measure running[] = {M_MEAN_BATCH_RMSE,
+					       M_RUNNING_RMSE, M_MEAN_ROW_LOSS,
+					       M_RUNNING_MSE, M_RUNNING_MAE};
 	struct metric_values own = {0};
 	struct report_line line;
 

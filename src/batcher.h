@@ -13,10 +13,13 @@
 #include "segment.h"
 #include "state.h"
 
+struct plot;
+
 struct batcher {
 	const struct options *opts;
 	struct report *report;
 	struct metric_config cfg;
+	struct plot *plot; /* --plot, or NULL */
 
 	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */

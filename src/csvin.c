@@ -112,10 +112,10 @@ next_special(const char *text, size_t pos, size_t len, const bool *special,
 
 	for (; pos + 16 <= len; pos += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(text + pos));
-		__m128i hit = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, q)),
-			_mm_or_si128(_mm_cmpeq_epi8(v, cr),
-				     _mm_cmpeq_epi8(v, lf)));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d),
+							_mm_cmpeq_epi8(v, q)),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, cr),
+							_mm_cmpeq_epi8(v, lf)));
 		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
 
 		if (mask != 0)
@@ -306,7 +306,8 @@ csvin_libcsv_finish(struct csvin *c)
 	if (!c->parser_ready)
 		return 0;
 	if (csv_fini(&c->parser, libcsv_field, libcsv_record, c) != 0) {
-		diag_at(c->name, c->line, "column %zu: unterminated quoted field",
+		diag_at(c->name, c->line,
+			"column %zu: unterminated quoted field",
 			c->nfields + 1);
 		return -1;
 	}

@@ -22,9 +22,9 @@ typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
 struct csvin {
 	const char *name; /* for messages */
 	unsigned char delim;
-	uint64_t line;	  /* physical line of the next byte */
-	bool last_cr;	  /* the last terminator was CR: an LF now ends CRLF */
-	bool stop;	  /* a handler, or an error, ended the reading */
+	uint64_t line; /* physical line of the next byte */
+	bool last_cr;  /* the last terminator was CR: an LF now ends CRLF */
+	bool stop;     /* a handler, or an error, ended the reading */
 	csvin_record_fn fn;
 	void *ctx;
 

@@ -6,11 +6,31 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* Set once by main.  Static here rather than passed along, since every
+ * module reports errors and none should have to know of the display. */
+static void (*hook)(void *);
+static void *hook_ctx;
+
+void
+diag_set_hook(void (*fn)(void *ctx), void *ctx)
+{
+	hook = fn;
+	hook_ctx = ctx;
+}
+
+static void
+before_message(void)
+{
+	if (hook != NULL)
+		hook(hook_ctx);
+}
+
 void
 diag(const char *fmt, ...)
 {
 	va_list ap;
 
+	before_message();
 	va_start(ap, fmt);
 	fputs("rmsetab: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -23,6 +43,7 @@ diag_at(const char *file, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 
+	before_message();
 	va_start(ap, fmt);
 	fprintf(stderr, "rmsetab: %s:%" PRIu64 ": ", file, line);
 	vfprintf(stderr, fmt, ap);

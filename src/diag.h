@@ -12,6 +12,10 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_at(const char *file, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* FN(CTX) is called before each message from now on: the progress display
+ * erases its line there.  NULL: nothing is. */
+void diag_set_hook(void (*fn)(void *ctx), void *ctx);
+
 /* Writes TEXT into BUF as something safe to put between quotes on one line:
  * control bytes escaped, long text cut with "...".  Returns BUF. */
 char *diag_quote(char *buf, size_t size, const char *text, size_t len);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "numfmt.h"
 
@@ -16,19 +17,43 @@ struct text {
 	size_t size, used;
 };
 
+enum { WIDTH = 78 };
+
+/* Adds one sentence, wrapped at spaces to WIDTH columns: its first line
+ * indented by two spaces, the others by four. */
 static void
 say(struct text *t, const char *fmt, ...)
 {
+	char sentence[512];
+	const char *s = sentence;
+	size_t indent = 2;
 	va_list ap;
-	int n;
 
-	if (t->used >= t->size)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
+	vsnprintf(sentence, sizeof sentence, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		t->used += (size_t)n;
+	while (*s != '\0' && t->used + WIDTH + 2 < t->size) {
+		size_t room = WIDTH - indent, len = strlen(s), cut = len;
+
+		if (len > room) {
+			cut = room;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0) /* a word longer than a line */
+				cut = strcspn(s, " ");
+		}
+		t->used += (size_t)snprintf(t->buf + t->used, t->size - t->used,
+					    "%*s%.*s\n", (int)indent, "",
+					    (int)cut, s);
+		if (t->used >= t->size) {
+			t->used = t->size - 1; /* cut short, still a string */
+			break;
+		}
+		s += cut;
+		while (*s == ' ')
+			s++;
+		indent = 4;
+	}
 }
 
 static bool
@@ -42,9 +67,9 @@ printed(const struct options *opts, enum measure m)
 
 /* A value as the table shows it. */
 static const char *
-num(char *buf, double v)
+num(char *buf, double v, const struct options *opts)
 {
-	numfmt_shortest(buf, v);
+	numfmt_digits(buf, v, opts->precision);
 	return buf;
 }
 
@@ -58,63 +83,81 @@ gap(char *buf, double a, double b)
 
 char *
 explain_epoch(char *buf, size_t size, const struct options *opts,
-	      const struct report_line *l)
+	      const struct explain_facts *l)
 {
 	struct text t = {buf, size, 0};
 	double rmse = l->v[M_RMSE], mean = l->v[M_MEAN_BATCH_RMSE];
 	double running = l->v[M_RUNNING_RMSE], row = l->v[M_ROW_LOSS];
 	bool has_rmse = printed(opts, M_RMSE) && isfinite(rmse);
+	bool has_running = printed(opts, M_RUNNING_RMSE) && isfinite(running);
+	bool weighted = opts->weight_col != NULL;
 	char a[NUMFMT_SIZE], b[NUMFMT_SIZE], c[NUMFMT_SIZE];
 
 	buf[0] = '\0';
-	if (has_rmse && printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean)) {
-		if (mean < rmse)
+	/* The mean of batch RMSEs against the RMSE of the same rows: the
+	 * running one, or, when the metric restarts with each epoch, the
+	 * epoch's (the same number). */
+	if (printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean) &&
+	    (has_running || (has_rmse && !l->reset_never))) {
+		const char *name = has_running ? "running rmse" : "the rmse";
+		double same = has_running ? running : rmse;
+
+		if (mean < same)
 			say(&t,
-			    "  mean batch rmse %s is %s below the epoch's rmse "
-			    "%s: it averages each batch's square root, and a "
+			    "mean batch rmse %s is %s below %s %s over the "
+			    "same "
+			    "rows: it averages each batch's square root, and a "
 			    "mean of square roots is never larger than the "
-			    "square root of the mean.\n",
-			    num(a, mean), gap(b, mean, rmse), num(c, rmse));
-		else if (mean > rmse)
+			    "square root of the mean.",
+			    num(a, mean, opts), gap(b, mean, same), name,
+			    num(c, same, opts));
+		else if (mean > same && weighted)
 			say(&t,
-			    "  mean batch rmse %s is %s above the epoch's rmse "
-			    "%s: batches are averaged by their rows, not by "
-			    "their weights.\n",
-			    num(a, mean), gap(b, mean, rmse), num(c, rmse));
-		else
+			    "mean batch rmse %s is %s above %s %s: batches are "
+			    "averaged by their rows, and the rmse weighs each "
+			    "row by its weight.",
+			    num(a, mean, opts), gap(b, mean, same), name,
+			    num(c, same, opts));
+		else if (mean == same)
 			say(&t,
-			    "  mean batch rmse equals the epoch's rmse %s: "
-			    "every batch had the same rmse.\n",
-			    num(a, rmse));
+			    "mean batch rmse equals %s %s: every batch had the "
+			    "same rmse.",
+			    name, num(a, same, opts));
 	}
-	if (has_rmse && printed(opts, M_RUNNING_RMSE) && isfinite(running)) {
+	if (has_rmse && has_running) {
 		if (l->reset_never && l->running_rows > l->rows)
 			say(&t,
-			    "  With --reset never, running rmse %s also covers "
+			    "With --reset never, running rmse %s also covers "
 			    "the %" PRIu64
 			    " rows of earlier epochs; this epoch's %" PRIu64
-			    " rows alone give rmse %s.\n",
-			    num(a, running), l->running_rows - l->rows,
-			    l->rows, num(b, rmse));
+			    " rows alone give rmse %s.",
+			    num(a, running, opts), l->running_rows - l->rows,
+			    l->rows, num(b, rmse, opts));
 		else if (!l->reset_never)
-			say(&t,
-			    "  running rmse equals the epoch's rmse: the metric "
-			    "restarted with the epoch, as model.fit resets "
-			    "it.\n");
+			say(&t, "running rmse equals the epoch's rmse: the "
+				"metric restarted with the epoch, as model.fit "
+				"resets it.");
 	}
-	if (printed(opts, M_ROW_LOSS) && isfinite(row)) {
+	/* Each row's own RMSE, then their mean: Jensen again, row by row.
+	 * With weights the two are not on the same footing: say nothing. */
+	if (printed(opts, M_ROW_LOSS) && isfinite(row) && !weighted) {
 		if (l->pairs == 1)
 			say(&t,
-			    "  With one output, row loss %s is the mean "
+			    "With one output, row loss %s is the mean "
 			    "absolute error: the square root of one squared "
-			    "error is its absolute value.\n",
-			    num(a, row));
-		else if (has_rmse && row <= rmse)
+			    "error is its absolute value.",
+			    num(a, row, opts));
+		else if (has_rmse && row < rmse)
 			say(&t,
-			    "  row loss %s is %s below rmse: it takes a square "
+			    "row loss %s is %s below rmse: it takes a square "
 			    "root per row, over its %zu outputs, before "
-			    "averaging the rows.\n",
-			    num(a, row), gap(b, row, rmse), l->pairs);
+			    "averaging the rows.",
+			    num(a, row, opts), gap(b, row, rmse), l->pairs);
+		else if (has_rmse && row == rmse)
+			say(&t,
+			    "row loss equals rmse: every row has the same rmse "
+			    "over its %zu outputs.",
+			    l->pairs);
 	}
 	return buf;
 }

@@ -26,11 +26,12 @@ enum { BLOCK_SIZE = 1 << 18 };
 
 int
 input_init(struct input *in, const struct options *opts,
-	   struct batcher *batcher, size_t nworkers)
+	   struct batcher *batcher, struct progress *progress, size_t nworkers)
 {
 	memset(in, 0, sizeof *in);
 	in->opts = opts;
 	in->batcher = batcher;
+	in->progress = progress;
 	return blocks_init(&in->blocks, nworkers);
 }
 
@@ -212,10 +213,18 @@ static ssize_t
 read_some(struct input *in, char *buf, size_t len)
 {
 	for (;;) {
-		ssize_t n = read(in->fd, buf, len);
+		ssize_t n;
 
-		if (n > 0)
+		progress_wait(in->progress, in->fd, in->bytes_read,
+			      in->rows_read);
+		n = read(in->fd, buf, len);
+
+		if (n > 0) {
+			in->bytes_read += (uint64_t)n;
+			progress_update(in->progress, in->bytes_read,
+					in->rows_read);
 			return n;
+		}
 		if (n == 0) {
 			in->eof = true;
 			return 0;
@@ -305,8 +314,8 @@ take_block(struct input *in, struct blocks_block *blk)
 	in->rows_read += blk->nrows;
 	in->records += blk->nrows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)
-		note_skip(in, i < BLOCKS_SKIPS_KEPT ? base + blk->skip_line[i]
-						    : 0);
+		note_skip(in,
+			  i < BLOCKS_SKIPS_KEPT ? base + blk->skip_line[i] : 0);
 	if (blk->failed) {
 		diag_at(in->name, base + blk->error.line, "%s",
 			blk->error.text);
@@ -396,7 +405,7 @@ run_blocks(struct input *in)
 		}
 		if (blocks_in_flight(bs) == 0)
 			return 0;
-collect:
+	collect:
 		blk = blocks_collect(bs);
 		if (blk->quote)
 			return libcsv_rest(in, blk);
@@ -425,8 +434,8 @@ read_first(struct input *in, bool *done)
 
 		if (reserve(in, &in->carry, &in->carry_cap, len + BLOCK_SIZE))
 			goto fail;
-		if ((n = read_some(in, in->carry + len,
-				   in->carry_cap - len)) < 0)
+		if ((n = read_some(in, in->carry + len, in->carry_cap - len)) <
+		    0)
 			goto fail;
 		len += (size_t)n;
 		skip = 0;
@@ -437,7 +446,8 @@ read_first(struct input *in, bool *done)
 			    memcmp(in->carry, "\xef\xbb\xbf", len) == 0)
 				continue;
 			bom_checked = true;
-			if (len >= 3 && memcmp(in->carry, "\xef\xbb\xbf", 3) == 0)
+			if (len >= 3 &&
+			    memcmp(in->carry, "\xef\xbb\xbf", 3) == 0)
 				skip = 3;
 		}
 		st = csvin_split(&c, in->carry + skip, len - skip, in->eof,
@@ -448,7 +458,8 @@ read_first(struct input *in, bool *done)
 			c.fn = sequential_record;
 			in->carry_len = len - used;
 			memmove(in->carry, in->carry + used, in->carry_len);
-			status = csvin_libcsv_feed(&c, in->carry, in->carry_len);
+			status =
+				csvin_libcsv_feed(&c, in->carry, in->carry_len);
 			in->carry_len = 0;
 			while (status == 0 && !in->eof) {
 				if ((n = read_some(in, in->carry,
@@ -532,7 +543,8 @@ input_report_skips(const struct input *in)
 	     i++)
 		used += (size_t)snprintf(where + used, sizeof where - used,
 					 "%s%s:%" PRIu64, i ? ", " : "",
-					 in->skipped[i].name, in->skipped[i].line);
+					 in->skipped[i].name,
+					 in->skipped[i].line);
 	diag("skipped %" PRIu64 " of %" PRIu64
 	     " rows with invalid numbers (--skip-invalid), at %s%s",
 	     in->rows_skipped, in->rows_read, where,

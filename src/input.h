@@ -11,6 +11,7 @@
 #include "batcher.h"
 #include "blocks.h"
 #include "options.h"
+#include "progress.h"
 #include "rows.h"
 
 enum { INPUT_SKIPS_SHOWN = BLOCKS_SKIPS_KEPT };
@@ -18,6 +19,7 @@ enum { INPUT_SKIPS_SHOWN = BLOCKS_SKIPS_KEPT };
 struct input {
 	const struct options *opts;
 	struct batcher *batcher;
+	struct progress *progress;
 	struct blocks blocks;
 	size_t pairs; /* as chosen in the first file; later files must agree */
 
@@ -35,16 +37,18 @@ struct input {
 	struct metric_xdd *out;
 
 	/* Over the whole run. */
-	uint64_t rows_read, rows_skipped;
+	uint64_t bytes_read, rows_read, rows_skipped;
 	struct {
 		const char *name;
 		uint64_t line;
 	} skipped[INPUT_SKIPS_SHOWN];
 };
 
-/* NWORKERS threads convert blocks; with 0, the calling thread does. */
+/* NWORKERS threads convert blocks; with 0, the calling thread does.  Each
+ * read is told to PROGRESS. */
 int input_init(struct input *in, const struct options *opts,
-	       struct batcher *batcher, size_t nworkers);
+	       struct batcher *batcher, struct progress *progress,
+	       size_t nworkers);
 
 void input_free(struct input *in);
 

@@ -18,6 +18,8 @@
 #include "merge.h"
 #include "number.h"
 #include "options.h"
+#include "plot.h"
+#include "progress.h"
 #include "report.h"
 #include "segment.h"
 #include "state.h"
@@ -33,6 +35,10 @@ enum {
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
 	OPT_MERGE,
+	OPT_NO_PROGRESS,
+	OPT_PLOT,
+	OPT_PRECISION,
+	OPT_PROGRESS,
 	OPT_SAVE_STATE,
 	OPT_SKIP_INVALID
 };
@@ -51,7 +57,11 @@ static const struct option long_opts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"merge", no_argument, NULL, OPT_MERGE},
 	{"no-header", no_argument, NULL, 'n'},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"plot", required_argument, NULL, OPT_PLOT},
+	{"precision", required_argument, NULL, OPT_PRECISION},
 	{"pred", required_argument, NULL, 'p'},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"reset", required_argument, NULL, 'r'},
 	{"save-state", required_argument, NULL, OPT_SAVE_STATE},
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
@@ -66,9 +76,11 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
 	"[-f format]\n"
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
-	"               [--dtype float32|float64] [--explain] [--fail-above x]\n"
-	"               [--merge] [--save-state file] [--skip-invalid] "
-	"[file ...]\n";
+	"               [--dtype float32|float64] [--explain] [--fail-above "
+	"x]\n"
+	"               [--merge] [--plot file.svg] [--precision n]\n"
+	"               [--progress | --no-progress] [--save-state file]\n"
+	"               [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -96,7 +108,9 @@ static const char help_text[] =
 	"      --skip-invalid     skip rows whose values or weight are not numbers,\n"
 	"                         and say how many on standard error\n"
 	"Output:\n"
-	"  -f, --format FMT       table (default), csv, tsv or jsonl\n"
+	"  -f, --format FMT       table (default), csv, tsv, jsonl or markdown\n"
+	"      --precision N      significant digits in the table and markdown,\n"
+	"                         1 to 17 (default 10; csv, tsv, jsonl have 17)\n"
 	"  -c, --columns LIST     what to print, in order (default\n"
 	"                         rmse,mean_batch_rmse,running_rmse); also\n"
 	"                         row_loss, mean_row_loss, mse, running_mse, mae,\n"
@@ -106,7 +120,12 @@ static const char help_text[] =
 	"      --explain          after each epoch, say why its numbers differ\n"
 	"                         (table format)\n"
 	"  -s, --summary          only the epoch and total lines\n"
+	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
+	"                         SVG chart, with the epochs marked\n"
 	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
+	"      --progress         show progress on standard error even when it is\n"
+	"                         not a terminal (by default, only on one)\n"
+	"      --no-progress      never show progress\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
 	"States (one run split across processes or machines):\n"
@@ -176,16 +195,32 @@ parse_delimiter(const char *s)
 static enum out_format
 parse_format(const char *s)
 {
-	static const char *const names[] = {"table", "csv", "tsv", "jsonl"};
+	static const char *const names[] = {"table", "csv", "tsv", "jsonl",
+					    "markdown"};
 	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_TSV, FORMAT_JSONL};
+						  FORMAT_TSV, FORMAT_JSONL,
+						  FORMAT_MARKDOWN};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(s, names[i]) == 0)
 			return formats[i];
-	usage_error("unknown format '%s': expected table, csv, tsv or jsonl",
+	usage_error("unknown format '%s': expected table, csv, tsv, jsonl or "
+		    "markdown",
 		    s);
 	return FORMAT_TABLE;
+}
+
+static int
+parse_precision(const char *s)
+{
+	if (s[0] >= '1' && s[0] <= '9' && s[1] == '\0')
+		return s[0] - '0';
+	if (s[0] == '1' && s[1] >= '0' && s[1] <= '7' && s[2] == '\0')
+		return 10 + s[1] - '0';
+	usage_error("invalid precision '%s': expected a whole number from 1 "
+		    "to 17",
+		    s);
+	return 0;
 }
 
 static enum reset_mode
@@ -240,6 +275,9 @@ check_states(const struct options *o, const char *reading)
 		usage_error("%s cannot be given with --merge: the states say "
 			    "how their rows were read",
 			    reading);
+	if (o->merge && o->plot_path != NULL)
+		usage_error("%s", "--plot cannot be given with --merge: it "
+				  "draws batches, and states keep none");
 	if (o->save_state == NULL || o->merge)
 		return;
 	if (o->f32)
@@ -254,6 +292,16 @@ check_states(const struct options *o, const char *reading)
 			    "4096");
 }
 
+/* Colour only for a person at a terminal, and never against NO_COLOR
+ * (no-color.org: set and not empty). */
+static bool
+wants_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (no == NULL || *no == '\0');
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -265,6 +313,7 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.batch_size = 32,
 			      .reset = RESET_EPOCH,
 			      .format = FORMAT_TABLE,
+			      .precision = 10,
 			      .delim = ',',
 			      .header = true};
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
@@ -304,6 +353,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
 			break;
+		case OPT_NO_PROGRESS: o->progress = PROGRESS_NEVER; break;
+		case OPT_PLOT: o->plot_path = optarg; break;
+		case OPT_PRECISION:
+			o->precision = parse_precision(optarg);
+			break;
+		case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
 		case OPT_DTYPE: o->f32 = parse_dtype(optarg); break;
 		case OPT_EXPLAIN: o->explain = true; break;
@@ -323,6 +378,7 @@ parse_options(int argc, char **argv, struct options *o)
 			    o->true_cols == NULL
 				    ? "-p needs -t: give both, or neither"
 				    : "-t needs -p: give both, or neither");
+	o->color = o->format == FORMAT_TABLE && wants_color();
 }
 
 /* Worker threads for converting blocks: one a processor this process may
@@ -347,6 +403,31 @@ is_directory(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The bytes of every input, for the progress display; 0 when one is not
+ * a regular file (a pipe, a terminal), whose size is not known. */
+static uint64_t
+total_size(int nfiles, const int *fds)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		struct stat st;
+
+		if (fstat(fds[i], &st) != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
+static void
+close_inputs(int nfiles, const int *fds)
+{
+	for (int i = 0; i < nfiles; i++)
+		if (fds[i] != STDIN_FILENO)
+			close(fds[i]);
 }
 
 /* Opens every input before any is read, so that a missing file is found
@@ -430,6 +511,8 @@ main(int argc, char **argv)
 	struct report report;
 	struct batcher batcher;
 	struct input input;
+	struct plot plot;
+	struct progress progress;
 	struct state_writer writer;
 	FILE *save = NULL;
 	char **files;
@@ -449,20 +532,33 @@ main(int argc, char **argv)
 	}
 	if (opts.save_state != NULL &&
 	    (save = open_save(opts.save_state, nfiles, fds)) == NULL) {
-		for (i = 0; i < nfiles; i++)
-			if (fds[i] != STDIN_FILENO)
-				close(fds[i]);
+		close_inputs(nfiles, fds);
 		free(fds);
 		return EXIT_TROUBLE;
 	}
 
+	if (opts.plot_path != NULL && plot_open(&plot, opts.plot_path, &opts)) {
+		close_inputs(nfiles, fds);
+		close_save(save, opts.save_state);
+		free(fds);
+		return EXIT_TROUBLE;
+	}
+	progress_init(&progress, opts.progress, total_size(nfiles, fds));
+	diag_set_hook(progress_clear, &progress);
 	report_init(&report, stdout, &opts);
+	/* On one screen, the results take the progress line's place. */
+	if (isatty(STDOUT_FILENO)) {
+		report.before_write = progress_clear;
+		report.before_write_ctx = &progress;
+	}
 	batcher_init(&batcher, &opts, &report);
+	if (opts.plot_path != NULL)
+		batcher.plot = &plot;
 	state_writer_init(&writer, save);
 	if (save != NULL && !opts.merge)
 		batcher_save_to(&batcher, &writer);
-	if (input_init(&input, &opts, &batcher, opts.merge ? 0 : workers()) !=
-	    0)
+	if (input_init(&input, &opts, &batcher, &progress,
+		       opts.merge ? 0 : workers()) != 0)
 		return EXIT_TROUBLE;
 	i = 0;
 	if (opts.merge)
@@ -478,6 +574,7 @@ main(int argc, char **argv)
 	for (; i < nfiles; i++)
 		if (fds[i] != STDIN_FILENO)
 			close(fds[i]);
+	progress_end(&progress);
 	if (status == 0)
 		batcher_finish(&batcher);
 	if (batcher.save_failed)
@@ -485,6 +582,8 @@ main(int argc, char **argv)
 	if (report_flush(&report) != 0)
 		status = -1;
 	input_report_skips(&input);
+	if (opts.plot_path != NULL && plot_close(&plot) != 0)
+		status = -1;
 	if (status == 0 && batcher.failed) {
 		char label[32];
 

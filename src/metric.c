@@ -306,7 +306,7 @@ row_set_f32(const struct metric_config *cfg, struct metric_row *row,
 /* The fused multiply-add that TwoProduct needs is an instruction where the
  * processor has one; this hot function gets a version for those, chosen
  * when the program starts.  Both give the same bits: TwoProduct is exact. */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__FMA__) &&          \
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__FMA__) &&           \
 	!defined(__clang__)
 __attribute__((target_clones("fma", "default")))
 #endif
@@ -320,8 +320,8 @@ metric_row_set(const struct metric_config *cfg, struct metric_row *row,
 	bool extras = cfg->abs || cfg->row_loss;
 	struct metric_dd d = two_sum(p[0], -t[0]);
 
-	if (pairs == 1 && !extras && out == NULL &&
-	    !outside_safe_range(d.hi) && !outside_safe_range(w)) {
+	if (pairs == 1 && !extras && out == NULL && !outside_safe_range(d.hi) &&
+	    !outside_safe_range(w)) {
 		/* The usual case, written out: nothing to scale. */
 		struct metric_dd sq = two_prod(d.hi, d.hi);
 
@@ -574,7 +574,11 @@ metric_mean_init(struct metric_mean *m)
 void
 metric_mean_add(struct metric_mean *m, struct metric_dd value, uint64_t rows)
 {
-	m->total = dd_add(m->total, dd_mul(value, dd_from_u64(rows)));
+	if (!isfinite(value.hi) || !isfinite(m->total.hi))
+		/* Infinity and NaN stay: no double-double step for them. */
+		m->total = (struct metric_dd){m->total.hi + value.hi, 0.0};
+	else
+		m->total = dd_add(m->total, dd_mul(value, dd_from_u64(rows)));
 	m->rows += rows;
 }
 
@@ -590,5 +594,7 @@ metric_mean_value(const struct metric_mean *m)
 {
 	if (m->rows == 0)
 		return NAN;
+	if (!isfinite(m->total.hi))
+		return m->total.hi;
 	return dd_div(m->total, dd_from_u64(m->rows)).hi;
 }

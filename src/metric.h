@@ -37,9 +37,9 @@ struct metric_config {
 /* What one row adds to the sums: worked out where the row is parsed,
  * perhaps on another thread, and added in order later. */
 struct metric_row {
-	struct metric_xdd sq;	    /* w * sum over pairs of (p - t)^2, exactly */
-	struct metric_xdd weight;   /* w */
-	struct metric_xdd abs;	    /* w * sum over pairs of |p - t| */
+	struct metric_xdd sq;	  /* w * sum over pairs of (p - t)^2, exactly */
+	struct metric_xdd weight; /* w */
+	struct metric_xdd abs;	  /* w * sum over pairs of |p - t| */
 	struct metric_xdd row_loss; /* w * sqrt(mean over pairs of (p - t)^2) */
 	float sq32, count32, abs32, row_loss32; /* the same in float32 */
 };
@@ -82,15 +82,16 @@ void metric_sums_free(struct metric_sums *s);
 
 /* Adds N rows, in order; OUT holds N * pairs per-output values or NULL. */
 void metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
-		     const struct metric_row *rows, const struct metric_xdd *out,
-		     size_t n);
+		     const struct metric_row *rows,
+		     const struct metric_xdd *out, size_t n);
 
 /* Adds the sums of other rows; the order of merges does not matter. */
 void metric_sums_merge(const struct metric_config *cfg,
-		       struct metric_sums *into, const struct metric_sums *from);
+		       struct metric_sums *into,
+		       const struct metric_sums *from);
 
-void metric_values(const struct metric_config *cfg,
-		   const struct metric_sums *s, struct metric_values *v);
+void metric_values(const struct metric_config *cfg, const struct metric_sums *s,
+		   struct metric_values *v);
 
 /* Only the values that means of batch values need, as metric_values
  * works them out: RMSE, and the per-row loss when CFG has it. */

@@ -8,6 +8,7 @@
  * setlocale, so strtod runs in the "C" locale whatever the environment. */
 #include "number.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +21,13 @@ typedef unsigned __int128 u128;
 static const double exact_pow10[] = {
 	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* x / 2^16 rounded down, negative x too, without shifting a negative. */
+static inline int64_t
+floor_div_65536(int64_t x)
+{
+	return x >= 0 ? x / 65536 : -((-x + 65535) / 65536);
+}
 
 /* Rounds W * 10^Q (W != 0, Q within the table) into the bits of a positive
  * double.  Returns false in the one case the 128-bit product cannot
@@ -51,7 +59,7 @@ eisel_lemire(uint64_t w, int64_t q, uint64_t *bits)
 	upper = (int)(hi >> 63);
 	shift = upper + 64 - 52 - 3;
 	mantissa = hi >> shift;
-	power2 = (((152170 + 65536) * q) >> 16) + 63 + upper - lz + 1023;
+	power2 = floor_div_65536((152170 + 65536) * q) + 63 + upper - lz + 1023;
 	if (power2 <= 0) { /* subnormal, or zero */
 		if (-power2 + 1 >= 64) {
 			*bits = 0;
@@ -61,7 +69,8 @@ eisel_lemire(uint64_t w, int64_t q, uint64_t *bits)
 		mantissa += mantissa & 1;
 		mantissa >>= 1;
 		power2 = mantissa < (UINT64_C(1) << 52) ? 0 : 1;
-		*bits = (uint64_t)power2 << 52 | (mantissa & ((UINT64_C(1) << 52) - 1));
+		*bits = (uint64_t)power2 << 52 |
+			(mantissa & ((UINT64_C(1) << 52) - 1));
 		return true;
 	}
 	/* An exact tie rounds to even; only small powers can give one. */
@@ -94,7 +103,7 @@ slow_path(const char *text, size_t len, double *out)
 	v = strtod(buf, NULL);
 	if (buf != small)
 		free(buf);
-	if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
+	if (isinf(v))
 		return NUMBER_RANGE;
 	*out = v;
 	return NUMBER_OK;

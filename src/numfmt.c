@@ -4,16 +4,16 @@
  * are round(v * 10^k) with k = P - 1 - floor(log10 v): that is m * 5^k
  * shifted by e + k bits, exact whenever 5^k fits in 64 bits, which covers
  * every value from about 1e-11 to 1e16.  The rest goes to snprintf, which
- * gives the same bytes, only slower. */
+ * gives the same bytes, only slower.  The table's digits with trailing zeros
+ * kept are %#g's, less a decimal point with no digit after it. */
 #include "numfmt.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include "number.h"
 
 typedef unsigned __int128 u128;
 
@@ -36,35 +36,34 @@ static const uint64_t pow10_u64[] = {1ULL,
 				     10000000000000000ULL,
 				     100000000000000000ULL};
 
-static const uint64_t pow5_u64[28] = {
-	1ULL,
-	5ULL,
-	25ULL,
-	125ULL,
-	625ULL,
-	3125ULL,
-	15625ULL,
-	78125ULL,
-	390625ULL,
-	1953125ULL,
-	9765625ULL,
-	48828125ULL,
-	244140625ULL,
-	1220703125ULL,
-	6103515625ULL,
-	30517578125ULL,
-	152587890625ULL,
-	762939453125ULL,
-	3814697265625ULL,
-	19073486328125ULL,
-	95367431640625ULL,
-	476837158203125ULL,
-	2384185791015625ULL,
-	11920928955078125ULL,
-	59604644775390625ULL,
-	298023223876953125ULL,
-	1490116119384765625ULL,
-	7450580596923828125ULL};
+static const uint64_t pow5_u64[28] = {1ULL,
+				      5ULL,
+				      25ULL,
+				      125ULL,
+				      625ULL,
+				      3125ULL,
+				      15625ULL,
+				      78125ULL,
+				      390625ULL,
+				      1953125ULL,
+				      9765625ULL,
+				      48828125ULL,
+				      244140625ULL,
+				      1220703125ULL,
+				      6103515625ULL,
+				      30517578125ULL,
+				      152587890625ULL,
+				      762939453125ULL,
+				      3814697265625ULL,
+				      19073486328125ULL,
+				      95367431640625ULL,
+				      476837158203125ULL,
+				      2384185791015625ULL,
+				      11920928955078125ULL,
+				      59604644775390625ULL,
+				      298023223876953125ULL,
+				      1490116119384765625ULL,
+				      7450580596923828125ULL};
 
 /* round(M * 5^K * 2^E) with ties to even, for 0 <= K <= 27; false when
  * the shift does not fit. */
@@ -138,17 +137,17 @@ digits(double v, int prec, uint64_t *n, int *x)
 	return false;
 }
 
-/* Lays out N (PREC digits) with exponent X as %g does, trailing zeros
- * dropped. */
+/* Lays out N (PREC digits) with exponent X as %g does: trailing zeros
+ * dropped, or kept with ZEROS as %#g does. */
 static int
-layout(char *buf, bool neg, uint64_t n, int prec, int x)
+layout(char *buf, bool neg, uint64_t n, int prec, int x, bool zeros)
 {
-	char d[20];
+	char d[20] = {0};
 	int nd = prec, o = 0;
 
 	for (int i = prec - 1; i >= 0; i--, n /= 10)
 		d[i] = (char)('0' + n % 10);
-	while (nd > 1 && d[nd - 1] == '0')
+	while (!zeros && nd > 1 && d[nd - 1] == '0')
 		nd--;
 	if (neg)
 		buf[o++] = '-';
@@ -159,7 +158,8 @@ layout(char *buf, bool neg, uint64_t n, int prec, int x)
 			memcpy(buf + o, d + 1, (size_t)nd - 1);
 			o += nd - 1;
 		}
-		o += sprintf(buf + o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+		o += sprintf(buf + o, "e%c%02d", x < 0 ? '-' : '+',
+			     x < 0 ? -x : x);
 		return o;
 	}
 	if (x < 0) {
@@ -184,36 +184,41 @@ layout(char *buf, bool neg, uint64_t n, int prec, int x)
 	return o;
 }
 
+/* "%#.PRECg" as C11 7.21.6.1 defines it, from %e and %f: glibc's own %#g
+ * loses the zeros when rounding carries into a new digit ("%#.2g" of 99.95
+ * prints "1.e+02", not "1.0e+02"). */
 static int
-format(char *buf, double v, int prec)
+fallback_zeros(char *buf, double v, int prec)
+{
+	int len = snprintf(buf, NUMFMT_SIZE, "%.*e", prec - 1, v);
+	int x = atoi(strchr(buf, 'e') + 1);
+
+	if (x >= -4 && x < prec)
+		len = snprintf(buf, NUMFMT_SIZE, "%.*f", prec - 1 - x, v);
+	return len;
+}
+
+static int
+format(char *buf, double v, int prec, bool zeros)
 {
 	uint64_t n;
 	int x;
 
 	if (v != 0.0 && isfinite(v) && digits(fabs(v), prec, &n, &x))
-		return layout(buf, signbit(v), n, prec, x);
+		return layout(buf, signbit(v), n, prec, x, zeros);
+	if (zeros && isfinite(v))
+		return fallback_zeros(buf, v, prec);
 	return snprintf(buf, NUMFMT_SIZE, "%.*g", prec, v);
 }
 
 int
 numfmt_g17(char *buf, double v)
 {
-	return format(buf, v, 17);
+	return format(buf, v, 17, false);
 }
 
 int
-numfmt_shortest(char *buf, double v)
+numfmt_digits(char *buf, double v, int prec)
 {
-	int len = 0;
-
-	for (int prec = 15; prec <= 17; prec++) {
-		double back;
-
-		len = format(buf, v, prec);
-		if (prec == 17 ||
-		    (number_parse(buf, (size_t)len, &back) == NUMBER_OK &&
-		     back == v))
-			break;
-	}
-	return len;
+	return format(buf, v, prec, true);
 }

@@ -9,9 +9,10 @@
  * every double to read back exactly.  Returns the length. */
 int numfmt_g17(char *buf, double v);
 
-/* Writes the first of "%.15g", "%.16g", "%.17g" that reads back as V: the
- * shortest such text, as 15 digits always tell two doubles apart.
- * Returns the length. */
-int numfmt_shortest(char *buf, double v);
+/* Writes V with PREC significant digits, 1 <= PREC <= 17, trailing zeros
+ * kept so that numbers of one magnitude line up: printf's "%#.PRECg",
+ * except that a decimal point with no digit after it is left out ("5" at
+ * PREC 1, "5.000" at PREC 4).  Returns the length. */
+int numfmt_digits(char *buf, double v, int prec);
 
 #endif

@@ -10,7 +10,16 @@
 
 enum reset_mode { RESET_EPOCH, RESET_NEVER };
 
-enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_TSV, FORMAT_JSONL };
+/* --progress, --no-progress, or neither: only on a terminal. */
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+enum out_format {
+	FORMAT_TABLE,
+	FORMAT_CSV,
+	FORMAT_TSV,
+	FORMAT_JSONL,
+	FORMAT_MARKDOWN
+};
 
 struct options {
 	const char *
@@ -18,9 +27,13 @@ struct options {
 	const char *pred_cols;	/* -p */
 	const char *weight_col; /* -w; NULL: every row weighs 1 */
 	const char *epoch_col;	/* -e; NULL: each input file is one epoch */
+	const char *plot_path;	/* --plot; NULL: no chart */
 	size_t batch_size;
 	enum reset_mode reset;
 	enum out_format format;
+	int precision; /* significant digits in the table and Markdown */
+	bool color;    /* the table may use SGR escapes: stdout is a terminal */
+	enum progress_mode progress;
 	unsigned char delim;
 	bool header;
 	bool summary;
@@ -29,8 +42,8 @@ struct options {
 	double fail_above;
 	enum measure measures[M_COUNT]; /* -c: what to print, in order */
 	size_t nmeasures;
-	bool f32;     /* --dtype float32 */
-	bool explain; /* --explain */
+	bool f32;		/* --dtype float32 */
+	bool explain;		/* --explain */
 	const char *save_state; /* --save-state FILE ("-": standard output) */
 	bool merge;		/* --merge: the inputs are saved states */
 };

@@ -1,11 +1,12 @@
 /* report.c: formatting of result lines.  The machine formats print 17
  * significant digits, enough for every binary64 value to read back exactly;
- * the table prints the shortest text that reads back exactly.  Each line is
+ * the table and Markdown print --precision digits, for people.  Each line is
  * built in memory and written with one call: a run can have millions. */
 #include "report.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,7 +176,8 @@ put_json_text(struct report *r, const char *s)
 			put_char(r, '\\');
 			put_char(r, (char)c);
 		} else if (c < 0x20) {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			char u[6] = {'\\', 'u',		'0',
+				     '0',  hex[c >> 4], hex[c & 15]};
 
 			put(r, u, sizeof u);
 		} else {
@@ -190,17 +192,21 @@ put_number(struct report *r, double v)
 {
 	char buf[NUMFMT_SIZE];
 
-	if (!isfinite(v))
-		put_str(r, r->opts->format == FORMAT_JSONL ? "null" : "nan");
+	if (!isfinite(v) && r->opts->format == FORMAT_JSONL)
+		put_str(r, "null"); /* JSON has no NaN or infinity */
+	else if (isnan(v))
+		put_str(r, "nan");
+	else if (isinf(v))
+		put_str(r, v > 0 ? "inf" : "-inf");
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
 
 /* Loops over the printed columns: I counts the -c list, M is the measure,
  * and J the pair of a per-output column (0 for the others). */
-#define FOR_EACH_COLUMN(r, i, j, m)                                           \
-	for (size_t i = 0; i < (r)->opts->nmeasures; i++)                     \
-		for (size_t j = 0, m = (r)->opts->measures[i];                \
+#define FOR_EACH_COLUMN(r, i, j, m)                                            \
+	for (size_t i = 0; i < (r)->opts->nmeasures; i++)                      \
+		for (size_t j = 0, m = (r)->opts->measures[i];                 \
 		     j < ((m) == M_PER_OUTPUT ? (r)->outputs : 1); j++)
 
 static const char *
@@ -218,56 +224,219 @@ column_value(const struct report_line *l, size_t m, size_t j)
 	return m == M_PER_OUTPUT ? l->per_output[j] : l->v[m];
 }
 
-static size_t
-table_width(const struct report *r, size_t m, size_t j)
-{
-	size_t w = strlen(column_name(r, m, j, true));
+enum { EPOCH_WIDTH = 5, BATCH_WIDTH = 6, ROWS_WIDTH = 9 };
 
-	return w > 18 ? w : 18;
+/* SGR escapes, used only when options.color is set. */
+#define SGR_BOLD  "\033[1m"
+#define SGR_FAINT "\033[2m"
+#define SGR_RESET "\033[0m"
+
+/* The table's number columns: right-aligned in at least PRECISION + 5
+ * characters, the longest text %g gives below 1e100 ("0.000" and the
+ * digits, or "1.23e-05"), so that the lines stay aligned; wider when the
+ * heading is. */
+static size_t
+number_width(const struct report *r, const char *head)
+{
+	size_t w = (size_t)r->opts->precision + 5;
+
+	return strlen(head) > w ? strlen(head) : w;
+}
+
+static size_t
+table_width(const struct report *r)
+{
+	size_t w = EPOCH_WIDTH + 2 + BATCH_WIDTH + 2 + ROWS_WIDTH;
+
+	FOR_EACH_COLUMN(r, i, j, m)
+	w += 2 + number_width(r, column_name(r, m, j, true));
+	return w;
+}
+
+/* The text of a number in the table and in Markdown: PRECISION digits. */
+static size_t
+number_text(const struct report *r, char *buf, double v)
+{
+	if (isnan(v)) {
+		strcpy(buf, "nan");
+		return 3;
+	}
+	return (size_t)numfmt_digits(buf, v, r->opts->precision);
+}
+
+static void
+table_header(struct report *r)
+{
+	if (r->opts->color)
+		put_str(r, SGR_BOLD);
+	put_padded(r, "epoch", 5, EPOCH_WIDTH);
+	put(r, "  ", 2);
+	put_padded(r, "batch", 5, BATCH_WIDTH);
+	put(r, "  ", 2);
+	put_padded(r, "rows", 4, ROWS_WIDTH);
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
+		const char *head = column_name(r, m, j, true);
+
+		put(r, "  ", 2);
+		put_padded(r, head, strlen(head), number_width(r, head));
+	}
+	if (r->opts->color)
+		put_str(r, SGR_RESET);
+	put_char(r, '\n');
+}
+
+/* Epoch and total lines stand apart from the batch lines: a rule above an
+ * epoch line that follows batches, a blank line after an epoch's group. */
+static void
+table_separator(struct report *r, enum report_kind kind)
+{
+	if (!r->header_done)
+		return;
+	if (kind == REPORT_EPOCH && r->last_kind == REPORT_BATCH) {
+		size_t n = table_width(r);
+
+		if (r->opts->color)
+			put_str(r, SGR_FAINT);
+		for (size_t i = 0; i < n; i++)
+			put_char(r, '-');
+		if (r->opts->color)
+			put_str(r, SGR_RESET);
+		put_char(r, '\n');
+	} else if (kind != REPORT_EPOCH && r->last_kind == REPORT_EPOCH) {
+		put_char(r, '\n');
+	}
 }
 
 static void
 line_table(struct report *r, const struct report_line *l)
 {
+	bool bold = r->opts->color && l->kind != REPORT_BATCH;
 	char num[21], buf[NUMFMT_SIZE];
 
-	if (!r->header_done) {
-		put_str(r, "epoch  batch    rows");
-		FOR_EACH_COLUMN (r, i, j, m) {
-			const char *label = column_name(r, m, j, true);
-
-			put(r, "  ", 2);
-			put_padded(r, label, strlen(label), table_width(r, m, j));
-		}
-		put_char(r, '\n');
-	}
+	if (!r->header_done)
+		table_header(r);
+	table_separator(r, l->kind);
+	if (bold)
+		put_str(r, SGR_BOLD);
 	if (l->kind == REPORT_TOTAL)
-		put_padded(r, "total", 5, 5);
+		put_padded(r, "total", 5, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
-		put_padded(r, l->epoch_key, strlen(l->epoch_key), 5);
+		put_padded(r, l->epoch_key, strlen(l->epoch_key), EPOCH_WIDTH);
 	else
-		put_padded(r, num, u64_text(num, l->epoch), 5);
+		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put(r, "  ", 2);
 	if (l->kind == REPORT_BATCH)
-		put_padded(r, num, u64_text(num, l->batch), 5);
+		put_padded(r, num, u64_text(num, l->batch), BATCH_WIDTH);
 	else
-		put_padded(r, "all", 3, 5);
+		put_padded(r, "all", 3, BATCH_WIDTH);
 	put(r, "  ", 2);
-	put_padded(r, num, u64_text(num, l->rows), 6);
-	FOR_EACH_COLUMN (r, i, j, m) {
-		double v = column_value(l, m, j);
-		size_t n = isnan(v) ? (strcpy(buf, "nan"), 3)
-				    : (size_t)numfmt_shortest(buf, v);
-
+	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put(r, "  ", 2);
-		put_padded(r, buf, n, table_width(r, m, j));
+		put_padded(r, buf, number_text(r, buf, column_value(l, m, j)),
+			   number_width(r, column_name(r, m, j, true)));
 	}
+	if (bold)
+		put_str(r, SGR_RESET);
 	put_char(r, '\n');
 	if (r->opts->explain && l->kind == REPORT_EPOCH) {
+		const struct explain_facts facts = {l->v, l->rows,
+						    l->running_rows, l->pairs,
+						    l->reset_never};
 		char text[1024];
 
-		put_str(r, explain_epoch(text, sizeof text, r->opts, l));
+		put_str(r, explain_epoch(text, sizeof text, r->opts, &facts));
 	}
+}
+
+/* An epoch label as the text of a GitHub table cell, right-aligned in
+ * WIDTH: a pipe would end the cell and a line end the row; the marks of
+ * emphasis, code, links and HTML are escaped so that the label shows as it
+ * is. */
+static void
+put_markdown_text(struct report *r, const char *s, size_t width)
+{
+	static const char marks[] = "\\|`*_[]<>~&";
+	size_t n = 0;
+
+	for (const char *c = s; *c; c++)
+		n += strchr(marks, *c) != NULL ? 2 : 1;
+	put_padded(r, "", 0, width > n ? width - n : 0);
+	for (; *s; s++) {
+		if (strchr(marks, *s) != NULL) {
+			put_char(r, '\\');
+			put_char(r, *s);
+		} else if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			put_char(r, ' ');
+		} else {
+			put_char(r, *s);
+		}
+	}
+}
+
+/* A GitHub-flavoured Markdown table with the columns of the CSV format and
+ * the numbers of the table format, padded as the table is so that the text
+ * reads well before it is rendered too. */
+static void
+markdown_header(struct report *r)
+{
+	put_str(r, "| kind  | epoch |  batch |      rows |");
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
+		const char *name = column_name(r, m, j, false);
+
+		/* Only the pairs' names come from the input. */
+		put_char(r, ' ');
+		if (m == M_PER_OUTPUT)
+			put_markdown_text(r, name, number_width(r, name));
+		else
+			put_padded(r, name, strlen(name),
+				   number_width(r, name));
+		put_str(r, " |");
+	}
+	put_str(r, "\n|-------|------:|-------:|----------:|");
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
+		size_t n = number_width(r, column_name(r, m, j, false)) + 1;
+
+		while (n-- > 0)
+			put_char(r, '-');
+		put_str(r, ":|");
+	}
+	put_char(r, '\n');
+}
+
+static void
+line_markdown(struct report *r, const struct report_line *l)
+{
+	char num[21], buf[NUMFMT_SIZE];
+	size_t n;
+
+	if (!r->header_done)
+		markdown_header(r);
+	put_str(r, "| ");
+	put_str(r, kind_name[l->kind]);
+	put_str(r, " | ");
+	if (l->kind == REPORT_TOTAL)
+		put_padded(r, "", 0, EPOCH_WIDTH);
+	else if (l->epoch_key != NULL)
+		put_markdown_text(r, l->epoch_key, EPOCH_WIDTH);
+	else
+		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
+	put_str(r, " | ");
+	n = l->kind == REPORT_BATCH ? u64_text(num, l->batch) : 0;
+	put_padded(r, num, n, BATCH_WIDTH);
+	put_str(r, " | ");
+	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
+		put_str(r, " | ");
+		put_padded(r, buf, number_text(r, buf, column_value(l, m, j)),
+			   number_width(r, column_name(r, m, j, false)));
+	}
+	put_str(r, " |\n");
 }
 
 static void
@@ -281,7 +450,8 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		put_str(r, "batch");
 		put_char(r, delim);
 		put_str(r, "rows");
-		FOR_EACH_COLUMN (r, i, j, m) {
+		FOR_EACH_COLUMN(r, i, j, m)
+		{
 			put_char(r, delim);
 			if (r->opts->format == FORMAT_CSV)
 				put_csv_text(r, column_name(r, m, j, false),
@@ -306,7 +476,8 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		put_u64(r, l->batch);
 	put_char(r, delim);
 	put_u64(r, l->rows);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put_char(r, delim);
 		put_number(r, column_value(l, m, j));
 	}
@@ -332,7 +503,8 @@ line_jsonl(struct report *r, const struct report_line *l)
 		put_str(r, "null");
 	put_str(r, ",\"rows\":");
 	put_u64(r, l->rows);
-	FOR_EACH_COLUMN (r, i, j, m) {
+	FOR_EACH_COLUMN(r, i, j, m)
+	{
 		put_char(r, ',');
 		put_json_text(r, column_name(r, m, j, false));
 		put_char(r, ':');
@@ -349,8 +521,12 @@ report_line(struct report *r, const struct report_line *line)
 	case FORMAT_CSV: line_delimited(r, line, ','); break;
 	case FORMAT_TSV: line_delimited(r, line, '\t'); break;
 	case FORMAT_JSONL: line_jsonl(r, line); break;
+	case FORMAT_MARKDOWN: line_markdown(r, line); break;
 	}
 	r->header_done = 1;
+	r->last_kind = line->kind;
+	if (r->before_write != NULL)
+		r->before_write(r->before_write_ctx);
 	fwrite(r->buf, 1, r->len, r->out);
 	r->len = 0;
 }

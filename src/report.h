@@ -1,5 +1,5 @@
-/* report.h: writes result lines as an aligned table, CSV, TSV or JSON Lines,
- * with the columns that -c chose. */
+/* report.h: writes result lines as an aligned table, CSV, TSV, JSON Lines
+ * or a Markdown table, with the columns that -c chose. */
 #ifndef RMSETAB_REPORT_H
 #define RMSETAB_REPORT_H
 
@@ -34,10 +34,16 @@ struct report {
 	int header_done;
 	char **output_names; /* per pair, for rmse[NAME] */
 	size_t outputs;
+	enum report_kind last_kind; /* of the line written last */
+	/* Called before each line is written, when set: the progress
+	 * display clears its line there. */
+	void (*before_write)(void *ctx);
+	void *before_write_ctx;
 	char *buf; /* the line being built */
 	size_t len, cap;
 };
 
+/* The format, --precision and colour come from OPTS, which must outlive R. */
 void report_init(struct report *r, FILE *out, const struct options *opts);
 
 void report_free(struct report *r);

@@ -13,8 +13,7 @@
 #include "number.h"
 
 static int
-fail(struct rows_error *err, uint64_t line, const char *what,
-     const char *text)
+fail(struct rows_error *err, uint64_t line, const char *what, const char *text)
 {
 	err->line = line;
 	if (what != NULL)
@@ -95,8 +94,8 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 				&plan->wcol, msg) != 0)
 		return fail(err, line, "-w", msg);
 	if (o->epoch_col != NULL &&
-	    columns_resolve_one(o->epoch_col, names, plan->nfields,
-				&plan->ecol, msg) != 0)
+	    columns_resolve_one(o->epoch_col, names, plan->nfields, &plan->ecol,
+				msg) != 0)
 		return fail(err, line, "-e", msg);
 	if (pairs != 0 && nt != pairs) {
 		snprintf(msg, sizeof msg,
@@ -139,7 +138,7 @@ field_number(const struct rows_plan *plan, const struct csvin_record *rec,
 	diag_quote(text, sizeof text, rec->field[i], rec->len[i]);
 	snprintf(err->text, sizeof err->text, "column %s: invalid %s '%s'%s",
 		 name, what, text,
-		 st == NUMBER_RANGE     ? " (out of range)"
+		 st == NUMBER_RANGE	? " (out of range)"
 		 : st == NUMBER_INVALID ? ""
 					: " (negative)");
 	return ROWS_ERROR;

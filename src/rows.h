@@ -17,7 +17,7 @@ struct rows_plan {
 	size_t nfields; /* every record must have this many */
 	char **names;	/* the header, or NULL with --no-header */
 	size_t *tcol, *pcol, pairs;
-	size_t wcol, ecol; /* ROWS_NONE when not given */
+	size_t wcol, ecol;		 /* ROWS_NONE when not given */
 	const struct metric_config *cfg; /* what to work out of each row */
 };
 

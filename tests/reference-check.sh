@@ -34,11 +34,32 @@ check() {
     rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
 }
 
+# check_layout NAME FORMAT PRECISION ARGS...: the table or Markdown output, byte
+# for byte, against the reference's numbers laid out by tests/layout.py.
+check_layout() {
+    name=$1 format=$2 precision=$3
+    shift 3
+    if python3 "$here/reference.py" "$@" |
+        python3 "$here/layout.py" --format "$format" --precision "$precision" \
+            >"$tmp/expected" &&
+        "$bin" -f "$format" --precision "$precision" "$@" >"$tmp/actual" \
+            2>"$tmp/stderr" &&
+        diff -u "$tmp/expected" "$tmp/actual" >"$tmp/diff"; then
+        echo "ok $name"
+    else
+        echo "FAIL $name"
+        cat "$tmp/stderr" "$tmp/diff" 2>/dev/null | head -n 20 | sed 's/^/    /'
+        failed=1
+    fi
+    rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
+}
+
 # Generation failing would make every case below fail for the wrong reason: stop early.
 if ! { gen --seed 1 --rows 1000 --pairs 1 >"$tmp/a.csv" &&
     gen --seed 2 --rows 500 --pairs 3 --weights --epoch-col --epochs 4 >"$tmp/b.csv" &&
     gen --seed 3 --rows 300 --pairs 10 >"$tmp/c1.csv" &&
-    gen --seed 4 --rows 257 --pairs 10 >"$tmp/c2.csv"; }; then
+    gen --seed 4 --rows 257 --pairs 10 >"$tmp/c2.csv" &&
+    gen --seed 6 --rows 12000 --pairs 3 --weights --epoch-col --epochs 3 >"$tmp/d.csv"; }; then
     echo "reference-check: gen.py failed" >&2
     exit 2
 fi
@@ -69,5 +90,69 @@ check seed-example -b 32 -r never -t "$ten" -p "$twenty" \
     data/keras-seed-example.csv data/keras-seed-example.csv
 check zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 check zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+# Every precision, on numbers of many magnitudes (gen.py's errors span several
+# decades), in both formats for people.
+for p in 1 2 3 6 10 15 16 17; do
+    check_layout "table-precision-$p" table "$p" -b 7 -r never -e 1 \
+        -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+done
+check_layout markdown-precision-10 markdown 10 -b 32 -t 1 -p 2 "$tmp/a.csv"
+check_layout markdown-zero-weights markdown 4 -b 2 -e 1 -t 2 -p 3 -w 4 \
+    "$tmp/zero.csv"
+check_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \
+    data/keras-seed-example.csv data/keras-seed-example.csv
+
+
+# Every column of -c, in float64 (exact) and in float32 (step by step): several pairs,
+# weights (with zeros), an epoch column, short last batches, both resets, totals.
+all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse,running_mse,mae
+all=$all,running_mae,per_output,uniform_rmse,weight
+for dtype in float64 float32; do
+    c="--dtype $dtype -c $all"
+    check "$dtype columns single-pair" $c -b 32 -t 1 -p 2 "$tmp/a.csv"
+    check "$dtype columns epochs-reset" $c -b 7 -r epoch -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    check "$dtype columns epochs-never" $c -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    check "$dtype columns two-files" $c -b 32 -r never -t "$ten" -p "$twenty" \
+        "$tmp/c1.csv" "$tmp/c2.csv"
+    check "$dtype columns two-files-reset" $c -b 50 -r epoch -t "$ten" -p "$twenty" \
+        "$tmp/c1.csv" "$tmp/c2.csv"
+    check "$dtype columns summary" -s $c -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    check "$dtype columns seed-example" $c -b 32 -r never -t "$ten" -p "$twenty" \
+        data/keras-seed-example.csv data/keras-seed-example.csv
+    check "$dtype columns zero-weights" $c -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+    check "$dtype columns zero-weights-never" $c -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+    # Six blocks of input: rows converted on worker threads must add up in row order.
+    check "$dtype columns many-blocks" $c -b 100 -r never -e 1 -t 2-4 -p 5-7 -w 8 "$tmp/d.csv"
+    # Another order, and a list without the rmse.
+    check "$dtype columns order" --dtype $dtype -c weight,per_output,running_mae,mean_row_loss,rmse \
+        -b 9 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    check "$dtype columns no-rmse" --dtype $dtype -c mae,row_loss -b 3 -e 1 -t 2 -p 3 -w 4 \
+        "$tmp/zero.csv"
+done
+# The default columns in float32: the means of batch values stay float64.
+check "float32 default columns" --dtype float32 -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+# Per-output columns are named by the true columns' header names, quoted as CSV needs.
+printf '"a,b","q""x",p1,p2\n1,2,3,5\n0,0,1,1\n-1,0.5,2,-3\n' >"$tmp/names.csv"
+check "per-output names" -b 2 -t 1,2 -p 3,4 -c per_output,uniform_rmse "$tmp/names.csv"
+
+# With one output and no weights, the per-row loss is the mean absolute error: the same
+# binary64 value on every line, 1000 random rows, in both arithmetics; in float64 the
+# progress bar's mean of it is the running MAE too.  (In float32 that mean is taken in
+# float64 while the running MAE adds up in float32: they differ in the last digits.)
+for dtype in float64 float32; do
+    f32=0
+    [ $dtype = float32 ] && f32=1
+    if "$bin" -f csv --dtype $dtype -c row_loss,mae,mean_row_loss,running_mae -b 32 \
+        -t 1 -p 2 "$tmp/a.csv" >"$tmp/actual" &&
+        awk -F, -v f32=$f32 '
+            NR > 1 && ($5 != $6 || (!f32 && $7 != $8)) { bad = 1; print "    " $0 }
+            END { exit bad || NR < 2 }' "$tmp/actual" >"$tmp/diff"; then
+        echo "ok $dtype row_loss = mae with one output"
+    else
+        echo "FAIL $dtype row_loss = mae with one output"
+        head -n 5 "$tmp/diff"
+        failed=1
+    fi
+done
 
 exit $failed

@@ -1,23 +1,37 @@
 #!/usr/bin/env python3
 """Exact reference for rmsetab's CSV output (see shared/SPEC.md, "The quantities").
 
-reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] FILE...
+reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] [-c LIST] [--dtype float32|float64] FILE...
 
 COLS are 1-based column indices, comma separated (a-b ranges also accepted).  Every file has
 a header line.  Default columns: -t = first half, -p = second half of the non-epoch,
-non-weight columns.
+non-weight columns.  LIST is a comma list of the names below (default
+rmse,mean_batch_rmse,running_rmse); per_output stands for one column rmse[NAME] per pair,
+NAME being the header name of its true column in the first file.
 
-Everything is computed in rational arithmetic from the parsed binary64 values and rounded
-once at the end, so the output is the correctly rounded value rmsetab aims for.  This is
-deliberately slow and simple: it is the yardstick, not a second implementation to tune.
+float64 (the default): everything is computed in rational arithmetic from the parsed
+binary64 values, square roots to 200 bits, and each printed value is rounded once at the
+end, so the output is the correctly rounded value rmsetab aims for.
+
+float32: Keras's float32 arithmetic, step by step (see Float32 below): every operation is
+rounded to float32 as it happens.  The means of batch values, the weight, the per-output
+RMSEs and uniform_rmse stay exact.
+
+This is deliberately slow and simple: it is the yardstick, not a second implementation to
+tune.  It shares no code with rmsetab.
 """
 import argparse
 import csv
 import math
+import struct
 import sys
 from fractions import Fraction
 
 PREC = 200  # bits kept in square roots; far more than binary64 rounding ever needs
+
+NAMES = ["rmse", "mean_batch_rmse", "running_rmse", "row_loss", "mean_row_loss", "mse",
+         "running_mse", "mae", "running_mae", "per_output", "uniform_rmse", "weight"]
+DEFAULT = "rmse,mean_batch_rmse,running_rmse"
 
 
 def sqrt_fraction(q):
@@ -39,43 +53,160 @@ def sqrt_fraction(q):
 
 
 def show(x):
-    """One rounding to binary64, shortest round-trip text; None means undefined."""
-    return "nan" if x is None else repr(float(x))
+    """One rounding to binary64, shortest round-trip text; None (or NaN) means undefined."""
+    if x is None or isinstance(x, float) and math.isnan(x):
+        return "nan"
+    return repr(float(x))
 
 
-class Sums:
-    """Weighted sum of squared errors and sum of weights over a set of rows."""
+class Exact:
+    """The sums of a set of rows, as exact fractions.
 
-    def __init__(self):
-        self.sse = Fraction(0)
-        self.w = Fraction(0)
+    Per row i with weight w_i and errors d_ij = p_ij - t_ij, j = 1..D:
+    sse = sum w_i sum_j d_ij^2, abs = sum w_i sum_j |d_ij|, w = sum w_i,
+    row_loss = sum w_i sqrt(sum_j d_ij^2 / D) (each root to PREC bits: the one inexact
+    step), out[j] = sum w_i d_ij^2.
+    """
+
+    def __init__(self, d):
+        self.d = d
+        self.sse = self.abs = self.w = self.row_loss = Fraction(0)
+        self.out = [Fraction(0)] * d
         self.rows = 0
 
-    def add(self, sse, w, rows=1):
-        self.sse += sse
+    def add_row(self, w, t, p):
+        w = Fraction(w)  # exact: Fraction(float) is the binary64 value itself
+        diff = [Fraction(pj) - Fraction(tj) for tj, pj in zip(t, p)]
+        sq = [x * x for x in diff]
+        self.sse += w * sum(sq)
+        self.abs += w * sum(abs(x) for x in diff)
+        self.row_loss += w * sqrt_fraction(sum(sq) / self.d)
+        self.out = [o + w * s for o, s in zip(self.out, sq)]
         self.w += w
+        self.rows += 1
+
+    def merge(self, other):
+        self.sse += other.sse
+        self.abs += other.abs
+        self.row_loss += other.row_loss
+        self.out = [a + b for a, b in zip(self.out, other.out)]
+        self.w += other.w
+        self.rows += other.rows
+
+    def values(self):
+        d, w = self.d, self.w
+        v = {"weight": w, "rmse": None, "mse": None, "mae": None,
+             "per_output": [None] * d, "uniform_rmse": None,
+             # Divided by rows, not weights, as Keras's sum_over_batch_size does: defined
+             # (0) even when every weight is 0.
+             "row_loss": self.row_loss / self.rows if self.rows else None}
+        if w != 0:
+            v["mse"] = self.sse / (d * w)
+            v["rmse"] = sqrt_fraction(v["mse"])
+            v["mae"] = self.abs / (d * w)
+            v["per_output"] = [sqrt_fraction(o / w) for o in self.out]
+            # scikit-learn's uniform_average: the plain mean of the D values, unrounded.
+            v["uniform_rmse"] = sum(v["per_output"]) / d
+        return v
+
+
+def f32(x):
+    """x rounded to the nearest float32 (ties to even), as a Python float.
+
+    A float32 operation on float32 operands done in binary64 and then rounded to float32
+    gives the float32 result exactly for + - * / and sqrt: 53 >= 2 * 24 + 2 bits, so the
+    double rounding is innocuous.
+    """
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:  # rounds to infinity
+        return math.copysign(math.inf, x)
+
+
+def fdiv(a, b):
+    """a / b in IEEE arithmetic (Python raises on a division by zero), then float32."""
+    if b == 0:
+        if a == 0 or math.isnan(a):
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return f32(a / b)
+
+
+class Float32:
+    """Keras's float32 arithmetic on a set of rows, in the order rmsetab documents.
+
+    Per row, for j in pairs: d = f32(p_j) - f32(t_j); e = d * d; sq += e * w;
+    abs += |d| * w; mean += e; then count = D * w, row_loss = sqrt(mean / D) * w, every
+    operation rounded to float32.  A batch adds its rows' four values in row order; an
+    epoch, the running state and the whole run add whole batches (one rounding an add,
+    as assign_add does).  Weight and per-output values come from the exact sums.
+    """
+
+    def __init__(self, d):
+        self.d = d
+        self.sq = self.count = self.abs = self.row_loss = 0.0
+        self.rows = 0
+        self.exact = Exact(d)
+
+    def add_row(self, w, t, p):
+        self.exact.add_row(w, t, p)
+        w32 = f32(w)
+        sq = ab = mean = 0.0
+        for tj, pj in zip(t, p):
+            d = f32(f32(pj) - f32(tj))
+            e = f32(d * d)
+            sq = f32(sq + f32(e * w32))
+            ab = f32(ab + f32(abs(d) * w32))
+            mean = f32(mean + e)
+        count = f32(f32(self.d) * w32)
+        row_loss = f32(f32(math.sqrt(fdiv(mean, f32(self.d)))) * w32)
+        self._add(sq, count, ab, row_loss, 1)
+
+    def _add(self, sq, count, ab, row_loss, rows):
+        self.sq = f32(self.sq + sq)
+        self.count = f32(self.count + count)
+        self.abs = f32(self.abs + ab)
+        self.row_loss = f32(self.row_loss + row_loss)
         self.rows += rows
 
-    def rmse(self, d):
-        return None if self.w == 0 else sqrt_fraction(self.sse / (d * self.w))
+    def merge(self, other):
+        self.exact.merge(other.exact)
+        self._add(other.sq, other.count, other.abs, other.row_loss, other.rows)
+
+    def values(self):
+        v = self.exact.values()
+        mse = fdiv(self.sq, self.count)
+        v["mse"] = mse
+        v["rmse"] = f32(math.sqrt(mse))  # sqrtf; NaN and infinity go through
+        v["mae"] = fdiv(self.abs, self.count)
+        v["row_loss"] = fdiv(self.row_loss, f32(self.rows)) if self.rows else None
+        return v
 
 
 class MeanOfBatches:
-    """Row-weighted mean of batch RMSEs, kept exact until printed."""
+    """Row-weighted mean of batch values, kept exact until printed; a NaN one sticks."""
 
     def __init__(self):
         self.total = Fraction(0)
         self.rows = 0
         self.undefined = False
+        self.infinite = None
 
-    def add(self, rmse, n):
-        self.undefined |= rmse is None
-        if rmse is not None:
-            self.total += n * rmse
+    def add(self, value, n):
+        if value is None or isinstance(value, float) and math.isnan(value):
+            self.undefined = True
+        elif isinstance(value, float) and math.isinf(value):
+            self.infinite = value
+        else:
+            self.total += n * Fraction(value)
         self.rows += n
 
     def value(self):
-        return None if self.undefined or self.rows == 0 else self.total / self.rows
+        if self.undefined or self.rows == 0:
+            return None
+        if self.infinite is not None:
+            return self.infinite
+        return self.total / self.rows
 
 
 def columns(text):
@@ -86,6 +217,16 @@ def columns(text):
     if not out or min(out) < 1:
         raise ValueError(f"bad column list {text!r}")
     return [c - 1 for c in out]
+
+
+def measures(text):
+    out = text.split(",")
+    for name in out:
+        if name not in NAMES:
+            raise argparse.ArgumentTypeError(f"unknown column {name!r}")
+    if len(set(out)) != len(out):
+        raise argparse.ArgumentTypeError("a column given twice")
+    return out
 
 
 def number(text, where):
@@ -99,8 +240,10 @@ def number(text, where):
 
 
 def read_epochs(files, delim, tcols, pcols, wcol, ecol):
-    """Yield (label, D, rows) per epoch, rows = [(w * sum_j e_j, w)] as exact Fractions."""
+    """Yield (label, names, rows) per epoch: names = the first file's header names of the
+    true columns, rows = [(w, t_values, p_values)] as floats."""
     count = 0
+    names = None
     for name in files:
         with open(name, newline="", encoding="utf-8-sig") as f:
             reader = csv.reader(f, delimiter=delim)
@@ -112,29 +255,29 @@ def read_epochs(files, delim, tcols, pcols, wcol, ecol):
                 t_idx, p_idx = rest[: len(rest) // 2], rest[len(rest) // 2:]
             if not t_idx or len(t_idx) != len(p_idx):
                 sys.exit(f"reference.py: {name}: need equally many (>0) true and pred columns")
+            if names is None:
+                names = [header[i] for i in t_idx]
             label, rows = None, []
             for rec in reader:
                 where = f"{name}:{reader.line_num}"
                 if ecol is not None and rows and rec[ecol] != label:
-                    yield label, len(t_idx), rows
+                    yield label, names, rows
                     rows = []
                 if not rows:
                     count += 1
                     label = rec[ecol] if ecol is not None else str(count)
                 try:
                     w = 1.0 if wcol is None else number(rec[wcol], where)
-                    # Exact: Fraction(float) is the binary64 value itself.
-                    sse = sum((Fraction(number(rec[p], where))
-                               - Fraction(number(rec[t], where))) ** 2
-                              for t, p in zip(t_idx, p_idx))
+                    t = [number(rec[i], where) for i in t_idx]
+                    p = [number(rec[i], where) for i in p_idx]
                 except IndexError:
                     sys.exit(f"reference.py: {where}: too few fields")
                 if w < 0:
                     sys.exit(f"reference.py: {where}: negative weight")
-                rows.append((Fraction(w) * sse, Fraction(w)))
+                rows.append((w, t, p))
             if not rows:
                 sys.exit(f"reference.py: {name}: no data rows")
-            yield label, len(t_idx), rows
+            yield label, names, rows
 
 
 def main():
@@ -147,38 +290,68 @@ def main():
     ap.add_argument("-e", type=columns, metavar="COL")
     ap.add_argument("-d", default=",", metavar="C")
     ap.add_argument("-s", action="store_true")
+    ap.add_argument("-c", type=measures, metavar="LIST", default=DEFAULT.split(","))
+    ap.add_argument("--dtype", choices=["float32", "float64"], default="float64")
     ap.add_argument("files", nargs="+", metavar="FILE")
     a = ap.parse_args()
     if a.b < 1 or (a.t is None) != (a.p is None):
         ap.error("-b must be >= 1; give -t and -p together")
     wcol = a.w[0] if a.w else None
     ecol = a.e[0] if a.e else None
+    sums = Float32 if a.dtype == "float32" else Exact
 
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["kind", "epoch", "batch", "rows", "rmse", "mean_batch_rmse", "running_rmse"])
-    run, everything, means = Sums(), Sums(), MeanOfBatches()
+    header_done = False
+
+    def line(kind, label, batch, rows, own, run, means):
+        """own: the values of the line's own rows; run and means: as they stand."""
+        nonlocal header_done
+        have = {"mean_batch_rmse": means["rmse"].value(),
+                "mean_row_loss": means["row_loss"].value(),
+                "running_rmse": run["rmse"], "running_mse": run["mse"],
+                "running_mae": run["mae"]}
+        head, fields = ["kind", "epoch", "batch", "rows"], [kind, label, batch, rows]
+        for name in a.c:
+            if name == "per_output":
+                head += [f"rmse[{n}]" for n in names]
+                fields += [show(x) for x in own["per_output"]]
+            else:
+                head.append(name)
+                fields.append(show(have[name] if name in have else own[name]))
+        if not header_done:
+            out.writerow(head)
+            header_done = True
+        out.writerow(fields)
+
+    d = None
+    run = everything = means = None
     epochs = 0
-    for label, d, rows in read_epochs(a.files, a.d, a.t, a.p, wcol, ecol):
+    for label, names, rows in read_epochs(a.files, a.d, a.t, a.p, wcol, ecol):
+        if d is None:
+            d = len(names)
+            run, everything = sums(d), sums(d)
+            means = {"rmse": MeanOfBatches(), "row_loss": MeanOfBatches()}
         epochs += 1
         if a.r == "epoch":
-            run, means = Sums(), MeanOfBatches()
-        epoch = Sums()
+            run = sums(d)
+            means = {"rmse": MeanOfBatches(), "row_loss": MeanOfBatches()}
+        epoch = sums(d)
         for start in range(0, len(rows), a.b):
-            batch = Sums()
-            for sse, w in rows[start:start + a.b]:
-                batch.add(sse, w)
+            batch = sums(d)
+            for w, t, p in rows[start:start + a.b]:
+                batch.add_row(w, t, p)
             for acc in (run, epoch, everything):
-                acc.add(batch.sse, batch.w, batch.rows)
-            rmse = batch.rmse(d)
-            means.add(rmse, batch.rows)
+                acc.merge(batch)
+            own = batch.values()
+            means["rmse"].add(own["rmse"], batch.rows)
+            means["row_loss"].add(own["row_loss"], batch.rows)
             if not a.s:
-                out.writerow(["batch", label, start // a.b + 1, batch.rows,
-                              show(rmse), show(means.value()), show(run.rmse(d))])
-        out.writerow(["epoch", label, "", epoch.rows,
-                      show(epoch.rmse(d)), show(means.value()), show(run.rmse(d))])
+                line("batch", label, start // a.b + 1, batch.rows, own, run.values(), means)
+        last = run.values()
+        line("epoch", label, "", epoch.rows, epoch.values(), last, means)
     if epochs > 1:
-        out.writerow(["total", "", "", everything.rows,
-                      show(everything.rmse(d)), show(means.value()), show(run.rmse(d))])
+        # The running columns keep their values at the end of the run.
+        line("total", "", "", everything.rows, everything.values(), last, means)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ run() { # output-prefix args...
 
 cols='-t 2-4 -p 5-7'
 for opts in "-b 7 -w 8 -e 1" "-b 32 -w 8 -r never" "-s -b 100 -e epoch -w w" \
-	"-b 1000 -e 1"; do
+	"-b 1000 -e 1" \
+	"-b 7 -w 8 -e 1 -c rmse,row_loss,mean_row_loss,mae,running_mae,per_output,uniform_rmse" \
+	"-b 32 -w 8 -r never --dtype float32 -c rmse,mean_batch_rmse,running_rmse,row_loss,mse,mae"; do
 	tag=$(echo "$opts" | tr -c 'a-z0-9\n' _)
 	for f in plain quoted-header quoted-middle crlf; do
 		run "$f$tag" $opts $cols -f csv "$f.csv"

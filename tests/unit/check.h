@@ -130,4 +130,24 @@ check_finish(const char *name)
 #define CHECK_STR(g, w)	     check_str_at(__FILE__, __LINE__, (g), (w), #g)
 #define CHECK_CONTAINS(g, w) check_contains_at(__FILE__, __LINE__, (g), (w), #g)
 
+/* A seeded generator (splitmix64), so that a failure is the same on every
+ * run; each test sets rng_state first. */
+static uint64_t rng_state;
+
+static inline uint64_t
+rng(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static inline unsigned
+rng_below(unsigned n)
+{
+	return (unsigned)(rng() % n);
+}
+
 #endif

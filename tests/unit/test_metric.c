@@ -10,25 +10,6 @@
 
 #include "check.h"
 
-static uint64_t rng_state = 0x2545f4914f6cdd1du;
-
-/* splitmix64: seeded, so that a failure is the same on every run. */
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static unsigned
-rng_below(unsigned n)
-{
-	return (unsigned)(rng() % n);
-}
-
 /* Uniform in [0, 1), all 53 bits random. */
 static double
 rng_unit(void)
@@ -397,8 +378,7 @@ test_tiny_next_to_huge(void)
 		for (long i = 0; i < 48575; i++)
 			add1(&s, 0.0, 0.0, 1.0);
 		CHECK_U64(s.rows, 1u << 20);
-		CHECK_DOUBLE(rmse_of(&s, 1),
-			     sqrt(0x1p34 + 1000000.0 / 0x1p20));
+		CHECK_DOUBLE(rmse_of(&s, 1), sqrt(0x1p34 + 1000000.0 / 0x1p20));
 	}
 
 	/* Tiny weights next to a huge one: weight 2^60 on error 1, then
@@ -433,8 +413,7 @@ test_single_row_scale(void)
 
 		sums_init(&s);
 		add1(&s, 0.0, errors[i], 1.0);
-		check_double_at(__FILE__, __LINE__, rmse_of(&s, 1),
-				errors[i],
+		check_double_at(__FILE__, __LINE__, rmse_of(&s, 1), errors[i],
 				"metric_rmse of one tiny or huge error");
 	}
 
@@ -736,6 +715,7 @@ test_seed_example(const char *argv0)
 int
 main(int argc, char **argv)
 {
+	rng_state = 0x2545f4914f6cdd1du;
 	test_hand_cases();
 	test_pairs();
 	test_mean();

@@ -177,25 +177,6 @@ static const struct parse_case cases[] = {
 	BAD("1e\0005"),
 };
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-
-/* splitmix64: seeded, so that a failure is the same on every run. */
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static unsigned
-rng_below(unsigned n)
-{
-	return (unsigned)(rng() % n);
-}
-
 static uint64_t
 bits_of(double x)
 {
@@ -597,6 +578,7 @@ test_fuzz_grammar(long count)
 int
 main(void)
 {
+	rng_state = 0x9e3779b97f4a7c15u;
 	test_table();
 	test_random_like_strtod(3000000);
 	test_midpoints(100000);

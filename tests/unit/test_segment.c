@@ -10,24 +10,6 @@
 
 #include "check.h"
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static size_t
-rng_below(size_t n)
-{
-	return (size_t)(rng() % n);
-}
-
 static double
 rng_value(void)
 {
@@ -223,6 +205,7 @@ without_batches(void)
 int
 main(void)
 {
+	rng_state = 0x9e3779b97f4a7c15u;
 	random_cases();
 	without_batches();
 	return check_finish("test_segment");

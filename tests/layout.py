@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Lays out reference.py's CSV as rmsetab's table or Markdown output.
+
+layout.py [--format table|markdown] [--precision N] < REFERENCE.csv
+
+The numbers come from reference.py (exact, rounded once to binary64); this
+script only writes them the way rmsetab(1) says the table and Markdown show
+them: N significant digits (default 10), trailing zeros kept, no decimal point
+without a digit after it (Python's '%#.*g', a trailing '.' dropped), 'nan'
+when undefined; columns right-aligned in at least 5, 6 and 9 characters, and
+the number columns (those of the CSV's header) in at least N + 5 and their
+heading's width; a rule
+above an epoch line that follows batch lines, a blank line before the line
+that follows an epoch line and is not one.  It is the yardstick for the
+golden cases and tests/reference-check.sh, written apart from src/report.c.
+"""
+import argparse
+import csv
+import sys
+
+# The table's heading of each -c name, as rmsetab(1) gives them; rmse[NAME]
+# columns are headed by their name.
+TABLE_HEADS = {
+    "rmse": "batch rmse", "mean_batch_rmse": "mean batch rmse",
+    "running_rmse": "running rmse", "row_loss": "row loss",
+    "mean_row_loss": "mean row loss", "mse": "mse", "running_mse": "running mse",
+    "mae": "mae", "running_mae": "running mae", "uniform_rmse": "uniform rmse",
+    "weight": "weight",
+}
+
+
+def heads(names, fmt):
+    if fmt == "markdown":
+        return [n if not n.startswith("rmse[") else markdown_escape(n)
+                for n in names]
+    return [TABLE_HEADS.get(n, n) for n in names]
+
+
+def number(text, prec):
+    if text == "nan":
+        return "nan"
+    s = "%#.*g" % (prec, float(text))
+    return s.replace(".e", "e").rstrip(".")
+
+
+def table(names, lines, prec):
+    hs = heads(names, "table")
+    widths = [max(prec + 5, len(h)) for h in hs]
+    rule = "-" * (5 + 2 + 6 + 2 + 9 + sum(2 + w for w in widths))
+    out = ["%5s  %6s  %9s" % ("epoch", "batch", "rows")
+           + "".join("  %*s" % (w, h) for w, h in zip(widths, hs))]
+    last = None
+    for kind, epoch, batch, rows, *nums in lines:
+        if kind == "epoch" and last == "batch":
+            out.append(rule)
+        elif kind != "epoch" and last == "epoch":
+            out.append("")
+        last = kind
+        out.append("%5s  %6s  %9s" % ("total" if kind == "total" else epoch,
+                                      batch if kind == "batch" else "all", rows)
+                   + "".join("  %*s" % (w, number(v, prec))
+                             for w, v in zip(widths, nums)))
+    return out
+
+
+def markdown_escape(text):
+    out = ""
+    for c in text:
+        if c in "\\|`*_[]<>~&":
+            out += "\\" + c
+        elif ord(c) < 0x20 or c == "\x7f":
+            out += " "
+        else:
+            out += c
+    return out
+
+
+def markdown(names, lines, prec):
+    hs = heads(names, "markdown")
+    widths = [max(prec + 5, len(n)) for n in names]
+    out = ["| kind  | epoch |  batch |      rows |"
+           + "".join(" %*s |" % (w, h) for w, h in zip(widths, hs)),
+           "|-------|------:|-------:|----------:|"
+           + "".join("-" * (w + 1) + ":|" for w in widths)]
+    for kind, epoch, batch, rows, *nums in lines:
+        out.append("| %-5s | %5s | %6s | %9s |" % (kind, markdown_escape(epoch), batch, rows)
+                   + "".join(" %*s |" % (w, number(v, prec))
+                             for w, v in zip(widths, nums)))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--format", choices=["table", "markdown"], default="table")
+    ap.add_argument("--precision", type=int, default=10, choices=range(1, 18),
+                    metavar="N")
+    a = ap.parse_args()
+    rows = list(csv.reader(sys.stdin))
+    if len(rows) < 2:
+        sys.exit("layout.py: no lines on standard input")
+    lay = table if a.format == "table" else markdown
+    out = lay(rows[0][4:], rows[1:], a.precision)
+    sys.stdout.write("".join(line + "\n" for line in out))
+
+
+if __name__ == "__main__":
+    main()
