@@ -3,7 +3,8 @@
 # A generated file is cut into parts with split (each part given the
 # header), each part's state saved (several at a time, with xargs -P), and
 # the states merged in order, in several groupings (all at once, through
-# standard input, merges of merges), in every output format, with weights,
+# standard input, merges of merges), in every output format (table, csv,
+# tsv, jsonl, markdown), with weights,
 # several pairs and an epoch column; then the same through GNU parallel
 # --pipepart, and the recipes of README.md's "Larger than one machine" as
 # written.  usage: sh tests/state-check.sh RMSETAB
@@ -21,7 +22,7 @@ PATH=$tmp/bin:$PATH
 LC_ALL=C
 export PATH LC_ALL
 fails=0 checks=0
-formats="table csv tsv jsonl"
+formats="table csv tsv jsonl markdown"
 all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse
 all=$all,running_mse,mae,running_mae,per_output,uniform_rmse,weight
 
@@ -130,6 +131,11 @@ ls parts/*.state | tail -n +11 | xargs rmsetab --merge -c "$sub" \
 	--save-state more.mstate >/dev/null
 rmsetab --merge -f csv few.mstate more.mstate >got
 check "merged states saved with -c $sub, merged again" want got
+
+# The table at full precision.
+rmsetab -s --precision 17 -b 9 -e epoch -w w $cols3 -c "$all" ew.csv >want
+ls parts/*.state | xargs rmsetab --merge --precision 17 >got
+check "--precision 17" want got
 
 # --explain and --fail-above read the same lines.
 rmsetab -s --explain -b 9 -e epoch -w w $cols3 ew.csv >want
