@@ -4,10 +4,10 @@
 # header), each part's state saved (several at a time, with xargs -P), and
 # the states merged in order, in several groupings (all at once, through
 # standard input, merges of merges), in every output format (table, csv,
-# tsv, jsonl, markdown), with weights,
-# several pairs and an epoch column; then the same through GNU parallel
-# --pipepart, and the recipes of README.md's "Larger than one machine" as
-# written.  usage: sh tests/state-check.sh RMSETAB
+# tsv, jsonl, markdown), with weights, several pairs and an epoch column;
+# then the same through GNU parallel --pipepart, and the recipes of
+# README.md's "Larger than one machine" as written.
+# usage: sh tests/state-check.sh RMSETAB
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
