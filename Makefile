@@ -14,25 +14,36 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SAN)
 LIBS = $(CSV_LIBS) -lm -lpthread
 
-OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
-	src/input.o src/metric.o src/number.o src/numfmt.o src/report.o src/rows.o
-UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
-	tests/unit/test_columns
+# Objects and programs go under $(B): empty for the normal build, another
+# directory for the sanitizer build (check-asan), so that one never
+# clobbers the other.  SAN holds the sanitizer flags of such a build.
+B =
+SAN =
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+
+OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
+	input.o metric.o number.o numfmt.o report.o rows.o)
+UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
+	test_columns)
 
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
-	install uninstall clean lint
+	install uninstall clean lint check-asan check-valgrind
 
-all: rmsetab
+all: $(B)rmsetab
 
-rmsetab: src/main.o $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ src/main.o $(OBJS) $(LIBS)
+$(B)rmsetab: $(B)src/main.o $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)src/main.o $(OBJS) $(LIBS)
 
 # Every object needs libcsv's header to be there, so that a missing package
 # is named once, clearly, instead of as a compiler error.
-src/%.o: src/%.c src/*.h .libcsv-ok
+$(B)src/%.o: src/%.c src/*.h .libcsv-ok
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 .libcsv-ok:
@@ -49,7 +60,8 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 		exit 1; \
 	fi
 
-tests/unit/%: tests/unit/%.c $(OBJS)
+$(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
 check: check-unit check-cases check-reference check-docs
@@ -57,14 +69,26 @@ check: check-unit check-cases check-reference check-docs
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
 
-check-cases: rmsetab
-	@sh tests/run-cases.sh ./rmsetab
+check-cases: $(B)rmsetab
+	@sh tests/run-cases.sh ./$(B)rmsetab
 
-check-reference: rmsetab
-	@sh tests/reference-check.sh ./rmsetab
+check-reference: $(B)rmsetab
+	@sh tests/reference-check.sh ./$(B)rmsetab
 
-check-docs: rmsetab
-	@sh tests/doc-examples.sh ./rmsetab
+check-docs: $(B)rmsetab
+	@sh tests/doc-examples.sh ./$(B)rmsetab
+
+# The whole suite again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in build/asan/: any report fails it.
+check-asan:
+	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan/ \
+		SAN="$(SAN_FLAGS)" check
+
+# The golden cases with rmsetab under valgrind's memcheck: any error or
+# leak is a difference on standard error and fails the case.  Slow, so not
+# part of check.
+check-valgrind: rmsetab
+	@sh tests/valgrind-cases.sh ./rmsetab
 
 demo: rmsetab
 	./rmsetab -b 32 -r never -t 1-10 -p 11-20 \
@@ -86,3 +110,4 @@ lint:
 
 clean:
 	rm -f rmsetab src/*.o $(UNIT_TESTS) .libcsv-ok .libcsv-test
+	rm -rf build
