@@ -28,7 +28,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 
 OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
-	input.o metric.o number.o numfmt.o report.o rows.o)
+	input.o metric.o number.o numfmt.o report.o rows.o run.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_columns)
 

@@ -147,6 +147,9 @@ blocks_init(struct blocks *b, size_t nworkers)
 	b->thread = calloc(nworkers ? nworkers : 1, sizeof *b->thread);
 	if (b->slot == NULL || b->thread == NULL) {
 		diag("out of memory");
+		free(b->slot);
+		free(b->thread);
+		b->slot = NULL; /* nothing for blocks_free to do */
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);

@@ -1,10 +1,9 @@
-/* main.c: the command line.  Reads the options, opens the inputs, wires the
- * modules together and turns their status into the exit code. */
+/* main.c: the command line.  Reads the options, opens the inputs, hands
+ * them to run_inputs (run.c) and turns its result into the exit code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batcher.h"
 #include "diag.h"
-#include "input.h"
 #include "number.h"
 #include "options.h"
-#include "report.h"
+#include "run.h"
 
 #ifndef RMSETAB_VERSION
 #define RMSETAB_VERSION "0.1.0"
@@ -284,60 +281,38 @@ main(int argc, char **argv)
 	static char stdin_name[] = "-";
 	char *stdin_only[] = {stdin_name};
 	struct options opts;
-	struct report report;
-	struct batcher batcher;
-	struct input input;
+	const char **names;
 	char **files;
-	int nfiles, *fds, status = 0, i;
+	int nfiles, *fds, i;
+	enum run_result result;
 
 	parse_options(argc, argv, &opts);
 	files = argc > optind ? argv + optind : stdin_only;
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);
-	if (fds == NULL) {
+	names = malloc((size_t)nfiles * sizeof *names);
+	if (fds == NULL || names == NULL) {
 		diag("out of memory");
 		return EXIT_TROUBLE;
 	}
 	if (open_inputs(nfiles, files, fds) != 0) {
 		free(fds);
+		free(names);
 		return EXIT_TROUBLE;
 	}
+	for (i = 0; i < nfiles; i++)
+		names[i] = fds[i] == STDIN_FILENO ? "(stdin)" : files[i];
 
-	report_init(&report, stdout, opts.format);
-	batcher_init(&batcher, &opts, &report);
-	if (input_init(&input, &opts, &batcher, workers()) != 0)
-		return EXIT_TROUBLE;
-	for (i = 0; i < nfiles && status == 0; i++) {
-		const char *name =
-			fds[i] == STDIN_FILENO ? "(stdin)" : files[i];
-
-		status = input_file(&input, fds[i], name);
+	result = run_inputs(&opts, (size_t)nfiles, fds, names, stdout,
+			    workers());
+	for (i = 0; i < nfiles; i++)
 		if (fds[i] != STDIN_FILENO)
 			close(fds[i]);
-	}
-	for (; i < nfiles; i++)
-		if (fds[i] != STDIN_FILENO)
-			close(fds[i]);
-	if (status == 0)
-		batcher_finish(&batcher);
-	if (report_flush(&report) != 0)
-		status = -1;
-	input_report_skips(&input);
-	if (status == 0 && batcher.failed) {
-		char label[32];
-
-		snprintf(label, sizeof label, "%" PRIu64, batcher.failed_epoch);
-		diag("epoch %s: rmse %.17g is above %.17g (--fail-above)",
-		     batcher.failed_key != NULL ? batcher.failed_key : label,
-		     batcher.failed_rmse, opts.fail_above);
-	}
-	input_free(&input);
-	batcher_free(&batcher);
-	report_free(&report);
 	free(fds);
-	if (status == 0)
-		status = close_stdout();
-	if (status != 0)
-		return EXIT_TROUBLE;
-	return batcher.failed ? EXIT_ABOVE : EXIT_OK;
+	free(names);
+	if (result != RUN_ERROR && close_stdout() != 0)
+		result = RUN_ERROR;
+	return result == RUN_OK	     ? EXIT_OK
+	       : result == RUN_ABOVE ? EXIT_ABOVE
+				     : EXIT_TROUBLE;
 }
