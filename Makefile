@@ -33,7 +33,8 @@ UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_columns)
 
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
-	install uninstall clean lint check-asan check-valgrind
+	install uninstall clean lint check-asan check-valgrind check-corpus \
+	fuzz fuzz-build check-fuzz
 
 all: $(B)rmsetab
 
@@ -64,7 +65,7 @@ $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs
+check: check-unit check-cases check-reference check-docs check-corpus
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -78,11 +79,52 @@ check-reference: $(B)rmsetab
 check-docs: $(B)rmsetab
 	@sh tests/doc-examples.sh ./$(B)rmsetab
 
+# The fuzzing harness without libFuzzer, over the seed corpus and every
+# input that once made it fail.
+$(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+
+check-corpus: $(B)tests/fuzz/replay
+	@./$(B)tests/fuzz/replay $(wildcard tests/fuzz/corpus/* \
+		tests/fuzz/regressions/*)
+
 # The whole suite again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in build/asan/: any report fails it.
 check-asan:
 	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan/ \
 		SAN="$(SAN_FLAGS)" check
+
+# Fuzzing with libFuzzer: clang builds everything in build/fuzz/ with the
+# fuzzer's coverage and the sanitizers.  `make fuzz FUZZ_SECONDS=N` runs
+# for N seconds; new inputs go to build/fuzz/corpus, a failing one to
+# build/fuzz/crash-* (make it a regression: tests/fuzz/README).
+FUZZ_CC = clang
+FUZZ_SECONDS = 600
+FUZZ_FLAGS = -max_len=8192 -timeout=20 -print_final_stats=1
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)tests/fuzz/fuzz_input: tests/fuzz/fuzz_input.c $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc $(LDFLAGS) -o $@ \
+		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=build/fuzz/ CC=$(FUZZ_CC) \
+		SAN="$(FUZZ_SAN)" build/fuzz/tests/fuzz/fuzz_input
+
+fuzz: fuzz-build
+	@mkdir -p build/fuzz/corpus
+	$(SAN_ENV) build/fuzz/tests/fuzz/fuzz_input $(FUZZ_FLAGS) \
+		-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ \
+		-dict=tests/fuzz/csv.dict \
+		build/fuzz/corpus tests/fuzz/corpus tests/fuzz/regressions
+
+# A short run for CI.
+check-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
 # The golden cases with rmsetab under valgrind's memcheck: any error or
 # leak is a difference on standard error and fails the case.  Slow, so not
