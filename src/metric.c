@@ -6,6 +6,7 @@
  * in all ordinary cases, so that no square overflows or underflows. */
 #include "metric.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -331,50 +332,75 @@ metric_sums_merge(struct metric_sums *into, const struct metric_sums *from)
 	renormalize(into);
 }
 
-/* The RMSE as a double-double: sqrt(sq / (pairs * weight)). */
-static struct metric_dd
-rmse_dd(const struct metric_sums *sums, size_t pairs)
+/* The RMSE as a scaled double-double: sqrt(sq / (pairs * weight)). */
+static struct metric_xdd
+rmse_xdd(const struct metric_sums *sums, size_t pairs)
 {
 	struct metric_xdd sq = xdd_renormalize(sums->sq);
 	struct metric_xdd w = xdd_renormalize(sums->weight);
-	struct metric_dd den = dd_mul(w.v, dd_from_u64(pairs)), r;
+	struct metric_dd den = dd_mul(w.v, dd_from_u64(pairs));
 	int32_t exp = sq.exp - w.exp;
 
 	if (den.hi == 0.0)
-		return (struct metric_dd){NAN, 0.0};
+		return (struct metric_xdd){{NAN, 0.0}, 0};
 	/* The square root halves the exponent, so make it even. */
 	if (exp % 2 != 0) {
 		sq.v = dd_scale(sq.v, 1);
 		exp -= 1;
 	}
-	r = dd_sqrt(dd_div(sq.v, den));
-	return exp == 0 ? r : dd_scale(r, exp / 2);
+	return (struct metric_xdd){dd_sqrt(dd_div(sq.v, den)), exp / 2};
+}
+
+/* X (not negative) rounded once to a double; one too large for a double
+ * is infinite, as IEEE 754 rounds it.  Where the result is subnormal, the
+ * scaling rounds the high part alone: when that was a tie, the low part
+ * says which way it should have gone. */
+static double
+xdd_value(struct metric_xdd x)
+{
+	struct metric_dd r = quick_two_sum(x.v.hi, x.v.lo);
+	double s, d;
+
+	if (x.exp == 0 || !isfinite(r.hi))
+		return r.hi;
+	s = ldexp(r.hi, x.exp);
+	if (s > DBL_MIN || r.lo == 0.0)
+		return s;
+	/* What the scaling dropped, exactly; half the subnormal spacing,
+	 * 2^-1075, is a tie. */
+	d = r.hi - ldexp(s, -x.exp);
+	if (fabs(d) == ldexp(1.0, -1075 - x.exp) && (d > 0.0) == (r.lo > 0.0))
+		s = nextafter(s, d > 0.0 ? INFINITY : 0.0);
+	return s;
 }
 
 double
 metric_rmse(const struct metric_sums *s, size_t pairs)
 {
-	struct metric_dd r = rmse_dd(s, pairs);
-
-	/* A scaled result is renormalized so that its high part is the
-	 * correctly rounded sum; one too large for a double is infinite. */
-	return isfinite(r.hi) ? quick_two_sum(r.hi, r.lo).hi : r.hi;
+	return xdd_value(rmse_xdd(s, pairs));
 }
 
 void
 metric_mean_init(struct metric_mean *m)
 {
-	*m = (struct metric_mean){{0.0, 0.0}, 0};
+	*m = (struct metric_mean){{{0.0, 0.0}, 0}, 0};
 }
 
 void
 metric_mean_add(struct metric_mean *m, const struct metric_sums *batch,
 		size_t pairs)
 {
-	struct metric_dd r = rmse_dd(batch, pairs);
+	struct metric_xdd r = rmse_xdd(batch, pairs);
 
-	m->total = dd_add_same_sign(m->total,
-				    dd_mul(r, dd_from_u64(batch->rows)));
+	/* Scaled, so that rows times an RMSE near the largest double does
+	 * not overflow; the total of ordinary RMSEs keeps exponent 0. */
+	r.v = dd_mul(r.v, dd_from_u64(batch->rows));
+	r = xdd_normal(r);
+	if (r.exp == m->total.exp)
+		m->total.v = dd_add_same_sign(m->total.v, r.v);
+	else
+		xdd_add_rescaled(&m->total, r);
+	m->total = xdd_normal(m->total);
 	m->rows += batch->rows;
 }
 
@@ -383,5 +409,6 @@ metric_mean_value(const struct metric_mean *m)
 {
 	if (m->rows == 0)
 		return NAN;
-	return dd_div(m->total, dd_from_u64(m->rows)).hi;
+	return xdd_value((struct metric_xdd){
+		dd_div(m->total.v, dd_from_u64(m->rows)), m->total.exp});
 }

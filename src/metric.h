@@ -33,7 +33,7 @@ struct metric_sums {
 
 /* The row-weighted mean of batch RMSEs: sum of rows_b * rmse_b, and rows. */
 struct metric_mean {
-	struct metric_dd total;
+	struct metric_xdd total;
 	uint64_t rows;
 };
 
@@ -57,7 +57,8 @@ void metric_sums_add(struct metric_sums *s, const struct metric_row *rows,
 void metric_sums_merge(struct metric_sums *into,
 		       const struct metric_sums *from);
 
-/* sqrt(sq / (pairs * weight)), or NaN when the weight is zero. */
+/* sqrt(sq / (pairs * weight)), or NaN when the weight is zero; infinity
+ * when the RMSE is beyond the largest double (an error beyond it). */
 double metric_rmse(const struct metric_sums *s, size_t pairs);
 
 void metric_mean_init(struct metric_mean *m);

@@ -162,8 +162,13 @@ put_number(struct report *r, double v)
 {
 	char buf[NUMFMT_SIZE];
 
-	if (!isfinite(v))
+	/* JSON has no NaN and no infinity: an undefined RMSE is null, and
+	 * one beyond the largest double is a number that JSON readers take
+	 * as infinite. */
+	if (isnan(v))
 		put_str(r, r->format == FORMAT_JSONL ? "null" : "nan");
+	else if (isinf(v))
+		put_str(r, r->format == FORMAT_JSONL ? "1e999" : "inf");
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }

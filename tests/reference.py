@@ -39,8 +39,15 @@ def sqrt_fraction(q):
 
 
 def show(x):
-    """One rounding to binary64, shortest round-trip text; None means undefined."""
-    return "nan" if x is None else repr(float(x))
+    """One rounding to binary64, shortest round-trip text; None means undefined.
+
+    A value that rounds beyond the largest double is infinite, as IEEE 754 rounds it."""
+    if x is None:
+        return "nan"
+    try:
+        return repr(float(x))
+    except OverflowError:
+        return "inf"
 
 
 class Sums:
