@@ -4,6 +4,7 @@
  * batcher exactly as one pass would hand them over. */
 #include "blocks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,8 +99,16 @@ convert(const struct rows_plan *plan, struct blocks_block *blk)
 		cc.oom = true;
 	} else {
 		csvin_init(&c, "", plan->opts->delim, 1, convert_record, &cc);
-		blk->quote = csvin_split(&c, blk->text, blk->len, true,
-					 &used) == CSVIN_SPLIT_QUOTE;
+		switch (csvin_split(&c, blk->text, blk->len, true, &used)) {
+		case CSVIN_SPLIT_QUOTE: blk->quote = true; break;
+		case CSVIN_SPLIT_ERROR:
+			blk->failed = true;
+			blk->error.line = c.error_line;
+			snprintf(blk->error.text, sizeof blk->error.text, "%s",
+				 c.error);
+			break;
+		default: break;
+		}
 		blk->lines = c.line - 1;
 		csvin_free(&c);
 	}
