@@ -457,7 +457,9 @@ read_first(struct input *in, bool *done)
 			if (c.last_cr && len > 0 && in->carry[0] == '\n') {
 				memmove(in->carry, in->carry + 1, len - 1);
 				len--;
+				c.last_cr = false;
 			}
+			/* Or its LF is still to come. */
 			in->pending_cr = c.last_cr && len == 0;
 			in->carry_len = len;
 			in->line = c.line;
