@@ -134,15 +134,19 @@ put_tsv_text(struct report *r, const char *s)
 	}
 }
 
+/* JSON text is UTF-8 (RFC 8259): a byte that is not part of a UTF-8
+ * character becomes U+FFFD, the replacement character. */
 static void
 put_json_text(struct report *r, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s), n;
 
 	put_char(r, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < len; i += n) {
+		unsigned char c = (unsigned char)s[i];
 
+		n = 1;
 		if (c == '"' || c == '\\') {
 			put_char(r, '\\');
 			put_char(r, (char)c);
@@ -150,8 +154,13 @@ put_json_text(struct report *r, const char *s)
 			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 
 			put(r, u, sizeof u);
-		} else {
+		} else if (c < 0x80) {
 			put_char(r, (char)c);
+		} else if ((n = diag_utf8_len(s + i, len - i)) > 0) {
+			put(r, s + i, n);
+		} else {
+			put_str(r, "\\ufffd");
+			n = 1;
 		}
 	}
 	put_char(r, '"');
