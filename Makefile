@@ -30,7 +30,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
 	input.o metric.o number.o numfmt.o report.o rows.o run.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
-	test_columns test_counts)
+	test_columns test_counts test_eintr)
 
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
 	install uninstall clean lint check-asan check-valgrind check-corpus \

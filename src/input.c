@@ -200,7 +200,9 @@ libcsv_rest(struct input *in, struct blocks_block *blk)
 	while (status == 0 && !in->eof) {
 		ssize_t n;
 
-		if (!readable(in->fd) && report_flush(in->batcher->report))
+		if (report_check(in->batcher->report) != 0)
+			status = -1;
+		else if (!readable(in->fd) && report_flush(in->batcher->report))
 			status = -1;
 		else if ((n = read_some(in, in->carry, in->carry_cap)) < 0)
 			status = -1;
@@ -362,6 +364,9 @@ collect:
 		if (take_block(in, blk) != 0)
 			return -1;
 		blocks_release(bs);
+		/* Output that cannot be written ends the reading. */
+		if (report_check(in->batcher->report) != 0)
+			return -1;
 	}
 }
 
@@ -370,7 +375,8 @@ static bool
 ends_or_quotes(const char *text, size_t len)
 {
 	return memchr(text, '\n', len) != NULL ||
-	       memchr(text, '\r', len) != NULL || memchr(text, '"', len) != NULL;
+	       memchr(text, '\r', len) != NULL ||
+	       memchr(text, '"', len) != NULL;
 }
 
 /* Reads up to the end of the first record, which fixes the columns, with
@@ -414,7 +420,8 @@ read_first(struct input *in, bool *done)
 		/* Until a line end or a quote comes, the record goes on:
 		 * split only then, so that a long one is not searched again
 		 * at every read. */
-		if (!in->eof && !ends_or_quotes(in->carry + len - fresh, fresh)) {
+		if (!in->eof &&
+		    !ends_or_quotes(in->carry + len - fresh, fresh)) {
 			if (len <= CSVIN_RECORD_MAX)
 				continue;
 			diag_at(in->name, c.line, "%s", CSVIN_LONG);
@@ -439,8 +446,10 @@ read_first(struct input *in, bool *done)
 				else
 					status = csvin_libcsv_feed(
 						&c, in->carry, (size_t)n);
-				if (status == 0 && !readable(in->fd) &&
-				    report_flush(in->batcher->report))
+				if (status == 0 &&
+				    (report_check(in->batcher->report) ||
+				     (!readable(in->fd) &&
+				      report_flush(in->batcher->report))))
 					status = -1;
 			}
 			if (status == 0)

@@ -290,16 +290,28 @@ report_line(struct report *r, const struct report_line *line)
 	case FORMAT_JSONL: line_jsonl(r, line); break;
 	}
 	r->header_done = 1;
-	fwrite(r->buf, 1, r->len, r->out);
+	if (fwrite(r->buf, 1, r->len, r->out) != r->len && r->error == 0)
+		r->error = errno != 0 ? errno : EIO;
 	r->len = 0;
+}
+
+int
+report_check(struct report *r)
+{
+	if (r->error == 0 && ferror(r->out))
+		r->error = EIO; /* a write failed out of sight */
+	if (r->error == 0)
+		return 0;
+	if (!r->reported)
+		diag("standard output: %s", strerror(r->error));
+	r->reported = true;
+	return -1;
 }
 
 int
 report_flush(struct report *r)
 {
-	if (fflush(r->out) != 0 || ferror(r->out)) {
-		diag("standard output: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (fflush(r->out) != 0 && r->error == 0)
+		r->error = errno != 0 ? errno : EIO;
+	return report_check(r);
 }

@@ -2,6 +2,7 @@
 #ifndef RMSETAB_REPORT_H
 #define RMSETAB_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,6 +25,8 @@ struct report {
 	int header_done;
 	char *buf; /* the line being built */
 	size_t len, cap;
+	int error;     /* errno of the first failed write, or 0 */
+	bool reported; /* that failure has been reported */
 };
 
 void report_init(struct report *r, FILE *out, enum out_format format);
@@ -32,7 +35,12 @@ void report_free(struct report *r);
 
 void report_line(struct report *r, const struct report_line *line);
 
-/* Pushes what is buffered to the output; -1 (reported) if writing failed. */
+/* Pushes what is buffered to the output; -1 (reported, once) if writing
+ * failed, now or before. */
 int report_flush(struct report *r);
+
+/* -1 (reported, once) if writing has failed so far, without waiting to
+ * flush: a reader stops there instead of reading the rest for nothing. */
+int report_check(struct report *r);
 
 #endif
