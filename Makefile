@@ -34,7 +34,7 @@ UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
 	install uninstall clean lint check-asan check-valgrind check-corpus \
-	fuzz fuzz-build check-fuzz
+	fuzz fuzz-build check-fuzz check-stress
 
 all: $(B)rmsetab
 
@@ -78,6 +78,10 @@ check-reference: $(B)rmsetab
 
 check-docs: $(B)rmsetab
 	@sh tests/doc-examples.sh ./$(B)rmsetab
+
+# Millions of generated rows against an exact reference (about 20 s).
+check-stress: $(B)rmsetab
+	@$(PYTHON) tests/stress.py ./$(B)rmsetab
 
 # The fuzzing harness without libFuzzer, over the seed corpus and every
 # input that once made it fail.
