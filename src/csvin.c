@@ -334,7 +334,13 @@ csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 	 * a record when it is found too long. */
 	while (len > 0) {
 		size_t piece = len < FEED_PIECE ? len : FEED_PIECE;
+		size_t held = c->parser.entry_size;
 
+		/* libcsv grows its field buffer by a fixed step (128 bytes):
+		 * where realloc copies, a long field took time quadratic in its
+		 * length.  Doubling keeps it linear. */
+		csv_set_blk_size(&c->parser,
+				 held > FEED_PIECE ? held : FEED_PIECE);
 		done = csv_parse(&c->parser, text, piece, libcsv_field,
 				 libcsv_record, c);
 		/* The record read so far, its last field unfinished. */
