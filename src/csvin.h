@@ -34,8 +34,12 @@ struct csvin {
 	uint64_t line;	  /* physical line of the next byte */
 	bool last_cr;	  /* the last terminator was CR: an LF now ends CRLF */
 	bool stop;	  /* a handler, or an error, ended the reading */
-	const char *error;   /* the reader's own error (CSVIN_LONG, CSVIN_WIDE, */
-	uint64_t error_line; /* out of memory) and where its record starts */
+
+	/* The reader's own error (CSVIN_LONG, CSVIN_WIDE, out of memory) and
+	 * the line where its record starts. */
+	const char *error;
+	uint64_t error_line;
+
 	csvin_record_fn fn;
 	void *ctx;
 

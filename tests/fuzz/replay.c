@@ -15,7 +15,7 @@ main(int argc, char **argv)
 	LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++) {
 		FILE *f = fopen(argv[i], "rb");
-		uint8_t *buf = NULL;
+		uint8_t *buf = NULL, *more;
 		size_t len = 0, cap = 0, n;
 
 		if (f == NULL) {
@@ -25,10 +25,11 @@ main(int argc, char **argv)
 		do {
 			if (len == cap) {
 				cap = cap ? 2 * cap : 4096;
-				if ((buf = realloc(buf, cap)) == NULL) {
+				if ((more = realloc(buf, cap)) == NULL) {
 					perror("replay");
 					return 2;
 				}
+				buf = more;
 			}
 			n = fread(buf + len, 1, cap - len, f);
 			len += n;
