@@ -155,5 +155,5 @@ lint:
 	mandoc -Tlint -W warning man/rmsetab.1
 
 clean:
-	rm -f rmsetab src/*.o $(UNIT_TESTS) .libcsv-ok .libcsv-test
+	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay .libcsv-ok .libcsv-test
 	rm -rf build
