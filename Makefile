@@ -1,5 +1,6 @@
-# rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs every test,
-# `make demo` shows the seed example.  A user's CFLAGS and LDFLAGS are kept;
+# rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs the tests
+# (README.md, Testing, for the slower ones), `make demo` shows the seed
+# example.  A user's CFLAGS and LDFLAGS are kept;
 # the warnings are added separately.  WERROR=1 makes warnings errors (CI).
 
 PREFIX ?= /usr/local
@@ -149,9 +150,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rmsetab $(DESTDIR)$(MANDIR)/man1/rmsetab.1
 
 lint:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c \
+		tests/fuzz/*.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--std=c11 --suppress=missingIncludeSystem src tests/unit
+		--std=c11 --suppress=missingIncludeSystem src tests/unit tests/fuzz
 	mandoc -Tlint -W warning man/rmsetab.1
 
 clean:
