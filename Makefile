@@ -1,7 +1,7 @@
 # rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs the tests
 # (README.md, Testing, for the slower ones), `make demo` shows the seed
-# example.  A user's CFLAGS and LDFLAGS are kept;
-# the warnings are added separately.  WERROR=1 makes warnings errors (CI).
+# example.  A user's CFLAGS and LDFLAGS are kept; the warnings are added
+# separately.  WERROR=1 makes warnings errors (CI).
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
