@@ -1,6 +1,7 @@
-# rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs every test,
-# `make demo` shows the seed example.  A user's CFLAGS and LDFLAGS are kept;
-# the warnings are added separately.  WERROR=1 makes warnings errors (CI).
+# rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs the tests
+# (README.md, Testing, for the slower ones), `make demo` shows the seed
+# example.  A user's CFLAGS and LDFLAGS are kept; the warnings are added
+# separately.  WERROR=1 makes warnings errors (CI).
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -16,28 +17,39 @@ WARN += -Werror
 endif
 # float32 emulation rounds every operation: no fused multiply-adds.
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -ffp-contract=off $(WARN) \
-	$(CFLAGS)
+	$(CFLAGS) $(SAN)
 LIBS = $(CSV_LIBS) -lm -lpthread
 
-OBJS = src/batcher.o src/blocks.o src/columns.o src/csvin.o src/diag.o \
-	src/explain.o src/input.o src/measures.o src/metric.o src/number.o \
-	src/merge.o src/numfmt.o src/plot.o src/progress.o src/report.o \
-	src/rows.o src/segment.o src/state.o
-UNIT_TESTS = tests/unit/test_number tests/unit/test_metric \
-	tests/unit/test_numfmt tests/unit/test_columns tests/unit/test_segment
+# Objects and programs go under $(B): empty for the normal build, another
+# directory for the sanitizer build (check-asan), so that one never
+# clobbers the other.  SAN holds the sanitizer flags of such a build.
+B =
+SAN =
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 
-.PHONY: all check check-unit check-cases check-reference check-docs \
-	check-threads check-plot check-terminal check-state demo \
-	install uninstall clean lint bench
+OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
+	explain.o input.o measures.o merge.o metric.o number.o numfmt.o \
+	plot.o progress.o report.o rows.o run.o segment.o state.o)
+UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
+	test_numfmt test_columns test_segment test_counts test_eintr)
 
-all: rmsetab
+.PHONY: all check check-unit check-cases check-reference check-docs demo \
+	check-threads check-plot check-terminal check-state install uninstall \
+	clean lint bench check-asan check-valgrind check-corpus fuzz \
+	fuzz-build check-fuzz check-stress
 
-rmsetab: src/main.o $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ src/main.o $(OBJS) $(LIBS)
+all: $(B)rmsetab
+
+$(B)rmsetab: $(B)src/main.o $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)src/main.o $(OBJS) $(LIBS)
 
 # Every object needs libcsv's header to be there, so that a missing package
 # is named once, clearly, instead of as a compiler error.
-src/%.o: src/%.c src/*.h .libcsv-ok
+$(B)src/%.o: src/%.c src/*.h .libcsv-ok
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 .libcsv-ok:
@@ -54,11 +66,12 @@ src/%.o: src/%.c src/*.h .libcsv-ok
 		exit 1; \
 	fi
 
-tests/unit/%: tests/unit/%.c $(OBJS)
+$(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
 check: check-unit check-cases check-reference check-docs check-threads \
-	check-plot check-terminal check-state
+	check-plot check-terminal check-state check-corpus
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -66,32 +79,89 @@ check-unit: $(UNIT_TESTS)
 		echo "src/pow5.h: as src/pow5-table.py writes it"
 
 
-check-cases: rmsetab
-	@sh tests/run-cases.sh ./rmsetab
+check-cases: $(B)rmsetab
+	@sh tests/run-cases.sh ./$(B)rmsetab
 
-check-reference: rmsetab
-	@sh tests/reference-check.sh ./rmsetab
+check-reference: $(B)rmsetab
+	@sh tests/reference-check.sh ./$(B)rmsetab
 
-check-threads: rmsetab
-	@sh tests/threads-check.sh ./rmsetab
+check-threads: $(B)rmsetab
+	@sh tests/threads-check.sh ./$(B)rmsetab
 
-check-docs: rmsetab
-	@sh tests/doc-examples.sh ./rmsetab
+check-docs: $(B)rmsetab
+	@sh tests/doc-examples.sh ./$(B)rmsetab
+
+# Millions of generated rows against an exact reference (about 20 s).
+check-stress: $(B)rmsetab
+	@$(PYTHON) tests/stress.py ./$(B)rmsetab
+
+# The fuzzing harness without libFuzzer, over the seed corpus and every
+# input that once made it fail.
+$(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+
+check-corpus: $(B)tests/fuzz/replay
+	@./$(B)tests/fuzz/replay $(wildcard tests/fuzz/corpus/* \
+		tests/fuzz/regressions/*)
+
+# The whole suite again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in build/asan/: any report fails it.
+check-asan:
+	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan/ \
+		SAN="$(SAN_FLAGS)" check
+
+# Fuzzing with libFuzzer: clang builds everything in build/fuzz/ with the
+# fuzzer's coverage and the sanitizers.  `make fuzz FUZZ_SECONDS=N` runs
+# for N seconds; new inputs go to build/fuzz/corpus, a failing one to
+# build/fuzz/crash-* (make it a regression: tests/fuzz/README).
+FUZZ_CC = clang
+FUZZ_SECONDS = 600
+FUZZ_FLAGS = -max_len=8192 -timeout=20 -print_final_stats=1
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)tests/fuzz/fuzz_input: tests/fuzz/fuzz_input.c $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc $(LDFLAGS) -o $@ \
+		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=build/fuzz/ CC=$(FUZZ_CC) \
+		SAN="$(FUZZ_SAN)" build/fuzz/tests/fuzz/fuzz_input
+
+fuzz: fuzz-build
+	@mkdir -p build/fuzz/corpus
+	$(SAN_ENV) build/fuzz/tests/fuzz/fuzz_input $(FUZZ_FLAGS) \
+		-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ \
+		-dict=tests/fuzz/csv.dict \
+		build/fuzz/corpus tests/fuzz/corpus tests/fuzz/regressions
+
+# A short run for CI.
+check-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+
+# The golden cases with rmsetab under valgrind's memcheck: any error or
+# leak is a difference on standard error and fails the case.  Slow, so not
+# part of check.
+check-valgrind: rmsetab
+	@sh tests/valgrind-cases.sh ./rmsetab
 
 # Saved states merged against one pass; GNU parallel and README's recipes
 # when parallel is installed.
-check-state: rmsetab
-	@sh tests/state-check.sh ./rmsetab
+check-state: $(B)rmsetab
+	@sh tests/state-check.sh ./$(B)rmsetab
 
 # Not part of check: timings belong in a benchmark, not in a test.
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
-check-plot: rmsetab
-	@sh tests/plot-check.sh ./rmsetab
+check-plot: $(B)rmsetab
+	@sh tests/plot-check.sh ./$(B)rmsetab
 
-check-terminal: rmsetab
-	@sh tests/terminal-check.sh ./rmsetab
+check-terminal: $(B)rmsetab
+	@sh tests/terminal-check.sh ./$(B)rmsetab
 
 # The seed example's table, and its chart as the README shows it (the PNG
 # only where rsvg-convert, from librsvg2-bin, is installed).
@@ -114,10 +184,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rmsetab $(DESTDIR)$(MANDIR)/man1/rmsetab.1
 
 lint:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c \
+		tests/fuzz/*.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--std=c11 --suppress=missingIncludeSystem src tests/unit
+		--std=c11 --suppress=missingIncludeSystem src tests/unit tests/fuzz
 	mandoc -Tlint -W warning man/rmsetab.1
 
 clean:
-	rm -f rmsetab src/*.o $(UNIT_TESTS) .libcsv-ok .libcsv-test
+	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay .libcsv-ok .libcsv-test
+	rm -rf build

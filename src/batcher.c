@@ -108,9 +108,9 @@ end_batch(struct batcher *b)
 	metric_sums_merge(&b->cfg, &b->all, &b->batch_sums);
 	own.per_output = NULL;
 	metric_values(&b->cfg, &b->batch_sums, &own);
-	metric_mean_add(&b->mean_rmse, own.rmse_dd, b->batch_sums.rows);
+	metric_mean_add(&b->mean_rmse, own.rmse_x, b->batch_sums.rows);
 	if (b->cfg.row_loss)
-		metric_mean_add(&b->mean_row_loss, own.row_loss_dd,
+		metric_mean_add(&b->mean_row_loss, own.row_loss_x,
 				b->batch_sums.rows);
 	if ((!b->opts->summary && !b->quiet) || b->plot != NULL) {
 		line = (struct report_line){

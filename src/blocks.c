@@ -4,6 +4,7 @@
  * batcher exactly as one pass would hand them over. */
 #include "blocks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,8 +107,16 @@ convert(const struct rows_plan *plan, struct blocks_block *blk)
 		cc.oom = true;
 	} else {
 		csvin_init(&c, "", plan->opts->delim, 1, convert_record, &cc);
-		blk->quote = csvin_split(&c, blk->text, blk->len, true,
-					 &used) == CSVIN_SPLIT_QUOTE;
+		switch (csvin_split(&c, blk->text, blk->len, true, &used)) {
+		case CSVIN_SPLIT_QUOTE: blk->quote = true; break;
+		case CSVIN_SPLIT_ERROR:
+			blk->failed = true;
+			blk->error.line = c.error_line;
+			snprintf(blk->error.text, sizeof blk->error.text, "%s",
+				 c.error);
+			break;
+		default: break;
+		}
 		blk->lines = c.line - 1;
 		csvin_free(&c);
 	}
@@ -155,6 +164,9 @@ blocks_init(struct blocks *b, size_t nworkers)
 	b->thread = calloc(nworkers ? nworkers : 1, sizeof *b->thread);
 	if (b->slot == NULL || b->thread == NULL) {
 		diag("out of memory");
+		free(b->slot);
+		free(b->thread);
+		b->slot = NULL; /* nothing for blocks_free to do */
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);

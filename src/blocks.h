@@ -14,7 +14,8 @@
 enum { BLOCKS_SKIPS_KEPT = 5 };
 
 struct blocks_block {
-	/* Set by the reader: whole records, physical line 1 at the start. */
+	/* Set by the reader: whole records, physical line 1 at the start; or
+	 * the start of one longer than CSVIN_RECORD_MAX, for the error. */
 	char *text;
 	size_t len, cap;
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+
 enum { NOT_FOUND = -1, AMBIGUOUS = -2 };
 
 /* Appends a short list of the header to ERR, so that a user who mistyped a
@@ -22,9 +24,16 @@ list_header(char *err, const char *const *names, size_t n)
 	}
 	used += (size_t)snprintf(err + used, COLUMNS_ERR_SIZE - used,
 				 "; the header has:");
-	for (size_t i = 0; i < n && used < COLUMNS_ERR_SIZE - 1; i++)
+	for (size_t i = 0; i < n && used < COLUMNS_ERR_SIZE - 1; i++) {
+		char name[DIAG_QUOTE_SIZE];
+
+		/* Control bytes and bytes that are not UTF-8 escaped: the
+		 * message stays one line of text. */
 		used += (size_t)snprintf(err + used, COLUMNS_ERR_SIZE - used,
-					 "%s %s", i ? "," : "", names[i]);
+					 "%s %s", i ? "," : "",
+					 diag_quote(name, sizeof name, names[i],
+						    strlen(names[i])));
+	}
 	if (used >= COLUMNS_ERR_SIZE - 1)
 		strcpy(err + COLUMNS_ERR_SIZE - 5, "...");
 }

@@ -17,6 +17,8 @@
 
 #include "diag.h"
 
+enum { FEED_PIECE = 1 << 20 };
+
 void
 csvin_init(struct csvin *c, const char *name, unsigned char delim,
 	   uint64_t line, csvin_record_fn fn, void *ctx)
@@ -59,9 +61,29 @@ grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+/* The line on which the record being read starts. */
+static uint64_t
+record_line(const struct csvin *c)
+{
+	return c->nfields > 0 ? c->line_of[0] : c->line;
+}
+
+/* Ends the reading with the reader's own error MSG. */
+static void
+fail(struct csvin *c, const char *msg)
+{
+	c->error = msg;
+	c->error_line = record_line(c);
+	c->stop = true;
+}
+
 static bool
 add_field(struct csvin *c, const char *s, size_t len)
 {
+	if (c->nfields == CSVIN_FIELDS_MAX) {
+		fail(c, CSVIN_WIDE);
+		return false;
+	}
 	if (c->nfields == c->fields_cap) {
 		void **arrays[] = {(void **)&c->field, (void **)&c->len,
 				   (void **)&c->line_of, (void **)&c->offset};
@@ -72,8 +94,7 @@ add_field(struct csvin *c, const char *s, size_t len)
 		for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 			cap = c->fields_cap;
 			if (grow(arrays[i], &cap, c->nfields + 1, sizes[i])) {
-				diag("%s: out of memory", c->name);
-				c->stop = true;
+				fail(c, "out of memory");
 				return false;
 			}
 		}
@@ -147,10 +168,15 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 		for (;;) {
 			pos = next_special(text, pos, len, special, c->delim);
 			if (pos == len) {
+				if (len - start > CSVIN_RECORD_MAX) {
+					fail(c, CSVIN_LONG);
+					return CSVIN_SPLIT_ERROR;
+				}
 				if (!final)
 					return CSVIN_SPLIT_DONE;
-				if (!add_field(c, text + field, pos - field) ||
-				    !emit(c))
+				if (!add_field(c, text + field, pos - field))
+					return CSVIN_SPLIT_ERROR;
+				if (!emit(c))
 					return CSVIN_SPLIT_STOP;
 				*used = len;
 				return CSVIN_SPLIT_DONE;
@@ -159,7 +185,7 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 			if (ch == c->delim) {
 				if (!add_field(c, text + field,
 					       pos - 1 - field))
-					return CSVIN_SPLIT_STOP;
+					return CSVIN_SPLIT_ERROR;
 				field = pos;
 				continue;
 			}
@@ -169,6 +195,10 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 			c->nfields = 0;
 			return CSVIN_SPLIT_QUOTE;
 		}
+		if (pos - 1 - start > CSVIN_RECORD_MAX) {
+			fail(c, CSVIN_LONG);
+			return CSVIN_SPLIT_ERROR;
+		}
 		if (ch == '\n' && c->last_cr && pos - 1 == start) {
 			c->last_cr = false; /* the LF of a CRLF */
 			*used = pos;
@@ -177,7 +207,7 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 		c->last_cr = ch == '\r';
 		if (pos - 1 > start || c->nfields > 0) {
 			if (!add_field(c, text + field, pos - 1 - field))
-				return CSVIN_SPLIT_STOP;
+				return CSVIN_SPLIT_ERROR;
 			c->line++;
 			*used = pos;
 			/* The record's fields keep the line it started on. */
@@ -199,10 +229,14 @@ libcsv_field(void *data, size_t len, void *ctx)
 
 	if (c->stop)
 		return;
+	/* text_used holds the fields so far and a byte a delimiter. */
+	if (c->text_used + len > CSVIN_RECORD_MAX) {
+		fail(c, CSVIN_LONG);
+		return;
+	}
 	c->last_cr = false;
 	if (grow((void **)&c->text, &c->text_cap, c->text_used + len + 1, 1)) {
-		diag("%s: out of memory", c->name);
-		c->stop = true;
+		fail(c, "out of memory");
 		return;
 	}
 	if (!add_field(c, NULL, len))
@@ -270,6 +304,16 @@ parse_error(struct csvin *c, unsigned char bad)
 			c->nfields + 1, diag_quote(q, sizeof q, partial, plen));
 }
 
+/* -1, after reporting the reader's own error; a handler that stopped the
+ * reading has reported its own. */
+static int
+stopped(const struct csvin *c)
+{
+	if (c->error != NULL)
+		diag_at(c->name, c->error_line, "%s", c->error);
+	return -1;
+}
+
 int
 csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 {
@@ -286,16 +330,35 @@ csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 		c->parser_ready = true;
 		c->nfields = 0;
 	}
-	done = csv_parse(&c->parser, text, len, libcsv_field, libcsv_record, c);
-	if (c->stop)
-		return -1;
-	if (done != len) {
-		if (csv_error(&c->parser) == CSV_EPARSE)
-			parse_error(c, (unsigned char)text[done]);
-		else
-			diag_at(c->name, c->line, "%s",
-				csv_strerror(csv_error(&c->parser)));
-		return -1;
+	/* In pieces, so that libcsv holds little more than CSVIN_RECORD_MAX of
+	 * a record when it is found too long. */
+	while (len > 0) {
+		size_t piece = len < FEED_PIECE ? len : FEED_PIECE;
+		size_t held = c->parser.entry_size;
+
+		/* libcsv grows its field buffer by a fixed step (128 bytes):
+		 * where realloc copies, a long field took time quadratic in its
+		 * length.  Doubling keeps it linear. */
+		csv_set_blk_size(&c->parser,
+				 held > FEED_PIECE ? held : FEED_PIECE);
+		done = csv_parse(&c->parser, text, piece, libcsv_field,
+				 libcsv_record, c);
+		/* The record read so far, its last field unfinished. */
+		if (!c->stop &&
+		    c->text_used + c->parser.entry_pos > CSVIN_RECORD_MAX)
+			fail(c, CSVIN_LONG);
+		if (c->stop)
+			return stopped(c);
+		if (done != piece) {
+			if (csv_error(&c->parser) == CSV_EPARSE)
+				parse_error(c, (unsigned char)text[done]);
+			else
+				diag_at(c->name, c->line, "%s",
+					csv_strerror(csv_error(&c->parser)));
+			return -1;
+		}
+		text += piece;
+		len -= piece;
 	}
 	return 0;
 }
@@ -311,5 +374,5 @@ csvin_libcsv_finish(struct csvin *c)
 			c->nfields + 1);
 		return -1;
 	}
-	return c->stop ? -1 : 0;
+	return c->stop ? stopped(c) : 0;
 }

@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest record read, its fields and delimiters without the line end
+ * or the quotes of quoted fields, and the most fields a record may have:
+ * bounds on the memory one record takes, since a file without line ends
+ * would otherwise be read whole, and a line of commas costs more memory as
+ * fields than as text.  A record beyond either is an error. */
+enum { CSVIN_RECORD_MAX = 64 << 20, CSVIN_FIELDS_MAX = 1 << 20 };
+#define CSVIN_LONG "record longer than 64 MiB"
+#define CSVIN_WIDE "record with more than 1048576 fields"
+
 struct csvin_record {
 	size_t nfields;
 	const char *const *field; /* not NUL-terminated: use len */
@@ -25,6 +34,12 @@ struct csvin {
 	uint64_t line; /* physical line of the next byte */
 	bool last_cr;  /* the last terminator was CR: an LF now ends CRLF */
 	bool stop;     /* a handler, or an error, ended the reading */
+
+	/* The reader's own error (CSVIN_LONG, CSVIN_WIDE, out of memory) and
+	 * the line where its record starts. */
+	const char *error;
+	uint64_t error_line;
+
 	csvin_record_fn fn;
 	void *ctx;
 
@@ -50,19 +65,21 @@ void csvin_free(struct csvin *c);
 enum csvin_split_status {
 	CSVIN_SPLIT_DONE,  /* every record in the text was handed out */
 	CSVIN_SPLIT_QUOTE, /* stopped before the record that holds a quote */
-	CSVIN_SPLIT_STOP   /* the handler stopped, or memory ran out */
+	CSVIN_SPLIT_STOP,  /* the handler stopped */
+	CSVIN_SPLIT_ERROR  /* c->error, not yet reported */
 };
 
 /* The fast path, for text that has no quote: hands out each record that
  * ends in TEXT[0..LEN), and with FINAL the unterminated last one too.  Sets
  * *USED to the bytes taken: up to the end of the last record handed out.
- * Meets a quote only to stop: such text is libcsv's. */
+ * Meets a quote only to stop: such text is libcsv's.  A record too long
+ * (even an unterminated one) or too wide is an error. */
 enum csvin_split_status csvin_split(struct csvin *c, const char *text,
 				    size_t len, bool final, size_t *used);
 
 /* libcsv's path: feed the text in order from a record boundary to the end,
  * then finish.  Each returns 0, or -1 once an error is reported (or the
- * handler stopped). */
+ * handler stopped); a record too long or too wide is one. */
 int csvin_libcsv_feed(struct csvin *c, const char *text, size_t len);
 int csvin_libcsv_finish(struct csvin *c);
 

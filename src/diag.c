@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Set once by main.  Static here rather than passed along, since every
  * module reports errors and none should have to know of the display. */
@@ -51,6 +52,38 @@ diag_at(const char *file, uint64_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t
+diag_utf8_len(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	/* The second byte's range rules out overlong forms, surrogates and
+	 * code points beyond U+10FFFF (RFC 3629, section 4). */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
 char *
 diag_quote(char *buf, size_t size, const char *text, size_t len)
 {
@@ -79,13 +112,27 @@ diag_quote(char *buf, size_t size, const char *text, size_t len)
 		} else if (c == '\\') {
 			buf[o++] = '\\';
 			buf[o++] = '\\';
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (c < 0x20 || c == 0x7f ||
+			   (c >= 0x80 &&
+			    diag_utf8_len(text + i, len - i) == 0)) {
 			buf[o++] = '\\';
 			buf[o++] = 'x';
 			buf[o++] = hex[c >> 4];
 			buf[o++] = hex[c & 15];
 		} else {
-			buf[o++] = (char)c;
+			/* A whole UTF-8 character, or none of it. */
+			size_t n =
+				c < 0x80 ? 1 : diag_utf8_len(text + i, len - i);
+
+			if (o + n > room) {
+				buf[o++] = '.';
+				buf[o++] = '.';
+				buf[o++] = '.';
+				break;
+			}
+			memcpy(buf + o, text + i, n);
+			o += n;
+			i += n - 1;
 		}
 	}
 	buf[o] = '\0';

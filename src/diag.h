@@ -17,8 +17,13 @@ void diag_at(const char *file, uint64_t line, const char *fmt, ...)
 void diag_set_hook(void (*fn)(void *ctx), void *ctx);
 
 /* Writes TEXT into BUF as something safe to put between quotes on one line:
- * control bytes escaped, long text cut with "...".  Returns BUF. */
+ * control bytes and bytes that are not UTF-8 escaped (\x00), long text cut
+ * with "...".  Returns BUF. */
 char *diag_quote(char *buf, size_t size, const char *text, size_t len);
+
+/* The length of the UTF-8 character that TEXT (LEN bytes) starts with,
+ * 1 to 4, or 0 when it does not start with one. */
+size_t diag_utf8_len(const char *text, size_t len);
 
 /* Room diag_quote needs for its longest result. */
 #define DIAG_QUOTE_SIZE 96

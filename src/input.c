@@ -281,7 +281,9 @@ libcsv_rest(struct input *in, struct blocks_block *blk)
 	while (status == 0 && !in->eof) {
 		ssize_t n;
 
-		if (!readable(in->fd) && report_flush(in->batcher->report))
+		if (report_check(in->batcher->report) != 0)
+			status = -1;
+		else if (!readable(in->fd) && report_flush(in->batcher->report))
 			status = -1;
 		else if ((n = read_some(in, in->carry, in->carry_cap)) < 0)
 			status = -1;
@@ -342,34 +344,68 @@ cut_point(const char *text, size_t len, bool eof)
 }
 
 /* Fills BLK with the carried bytes and what can be read now, and cuts it
- * after its last whole record; what follows is carried to the next. */
+ * after its last whole record; what follows is carried to the next.  The
+ * carry's buffer becomes the block's, and back when no record ends in it,
+ * and only what was read is searched for line ends: a record longer than
+ * many reads costs no copy and no search per read. */
 static int
 fill(struct input *in, struct blocks_block *blk)
 {
-	size_t len = in->carry_len, cut;
+	size_t len = in->carry_len, cut = 0, from = 0, c;
+	char *swap = blk->text;
 
+	blk->text = in->carry;
+	in->carry = swap;
+	c = blk->cap;
+	blk->cap = in->carry_cap;
+	in->carry_cap = c;
 	/* Room to read as much again as is carried, for long records. */
-	if (reserve(in, &blk->text, &blk->cap, 2 * in->carry_len) != 0)
+	if (reserve(in, &blk->text, &blk->cap, 2 * len) != 0)
 		return -1;
-	memcpy(blk->text, in->carry, in->carry_len);
+	if (in->carry_open && len > 0)
+		from = len - 1; /* all but a final CR is known to end nothing */
+	if ((c = cut_point(blk->text + from, len - from, false)) != 0)
+		cut = from + c;
 	/* Wait for input only when no whole record is at hand. */
-	while (!in->eof &&
-	       (cut_point(blk->text, len, false) == 0 || readable(in->fd))) {
+	while (!in->eof && (cut == 0 || readable(in->fd))) {
 		ssize_t n = read_some(in, blk->text + len, blk->cap - len);
 
 		if (n < 0)
 			return -1;
+		from = len > 0 ? len - 1 : 0;
 		len += (size_t)n;
 		if (in->pending_cr && len > 0) {
 			/* The LF of a CRLF that ended the first record. */
 			if (blk->text[0] == '\n')
 				memmove(blk->text, blk->text + 1, --len);
 			in->pending_cr = false;
+			from = 0;
+		}
+		if ((c = cut_point(blk->text + from, len - from, false)) != 0)
+			cut = from + c;
+		if (cut == 0 && len > CSVIN_RECORD_MAX + 1) {
+			/* No record ends in more than the longest record and a
+			 * CR: convert what there is, for the error. */
+			cut = len;
+			break;
 		}
 		if (len == blk->cap || !readable(in->fd))
 			break;
 	}
-	cut = cut_point(blk->text, len, in->eof);
+	if (in->eof)
+		cut = len;
+	in->carry_open = cut == 0;
+	if (cut == 0) {
+		swap = in->carry;
+		in->carry = blk->text;
+		blk->text = swap;
+		c = in->carry_cap;
+		in->carry_cap = blk->cap;
+		blk->cap = c;
+		in->carry_len = len;
+		blk->len = 0;
+		return 0;
+	}
 	if (reserve(in, &in->carry, &in->carry_cap, len - cut) != 0)
 		return -1;
 	memcpy(in->carry, blk->text + cut, len - cut);
@@ -412,7 +448,19 @@ run_blocks(struct input *in)
 		if (take_block(in, blk) != 0)
 			return -1;
 		blocks_release(bs);
+		/* Output that cannot be written ends the reading. */
+		if (report_check(in->batcher->report) != 0)
+			return -1;
 	}
+}
+
+/* Whether the LEN bytes at TEXT hold a line end or a quote. */
+static bool
+ends_or_quotes(const char *text, size_t len)
+{
+	return memchr(text, '\n', len) != NULL ||
+	       memchr(text, '\r', len) != NULL ||
+	       memchr(text, '"', len) != NULL;
 }
 
 /* Reads up to the end of the first record, which fixes the columns, with
@@ -422,7 +470,7 @@ static int
 read_first(struct input *in, bool *done)
 {
 	struct csvin c;
-	size_t len = 0, used, skip;
+	size_t len = 0, used, fresh;
 	bool bom_checked = false;
 	int status = 0;
 
@@ -438,7 +486,7 @@ read_first(struct input *in, bool *done)
 		    0)
 			goto fail;
 		len += (size_t)n;
-		skip = 0;
+		fresh = (size_t)n; /* bytes the splitter has not seen */
 		if (!bom_checked) {
 			/* A byte order mark is skipped, even one that arrives
 			 * a byte at a time through a pipe. */
@@ -447,12 +495,27 @@ read_first(struct input *in, bool *done)
 				continue;
 			bom_checked = true;
 			if (len >= 3 &&
-			    memcmp(in->carry, "\xef\xbb\xbf", 3) == 0)
-				skip = 3;
+			    memcmp(in->carry, "\xef\xbb\xbf", 3) == 0) {
+				memmove(in->carry, in->carry + 3, len - 3);
+				len -= 3;
+			}
+			fresh = len;
 		}
-		st = csvin_split(&c, in->carry + skip, len - skip, in->eof,
-				 &used);
-		used += skip;
+		/* Until a line end or a quote comes, the record goes on:
+		 * split only then, so that a long one is not searched again
+		 * at every read. */
+		if (!in->eof &&
+		    !ends_or_quotes(in->carry + len - fresh, fresh)) {
+			if (len <= CSVIN_RECORD_MAX)
+				continue;
+			diag_at(in->name, c.line, "%s", CSVIN_LONG);
+			goto fail;
+		}
+		st = csvin_split(&c, in->carry, len, in->eof, &used);
+		if (st == CSVIN_SPLIT_ERROR) {
+			diag_at(in->name, c.error_line, "%s", c.error);
+			goto fail;
+		}
 		if (st == CSVIN_SPLIT_QUOTE) {
 			/* The file is libcsv's from its first record on. */
 			c.fn = sequential_record;
@@ -468,8 +531,10 @@ read_first(struct input *in, bool *done)
 				else
 					status = csvin_libcsv_feed(
 						&c, in->carry, (size_t)n);
-				if (status == 0 && !readable(in->fd) &&
-				    report_flush(in->batcher->report))
+				if (status == 0 &&
+				    (report_check(in->batcher->report) ||
+				     (!readable(in->fd) &&
+				      report_flush(in->batcher->report))))
 					status = -1;
 			}
 			if (status == 0)
@@ -486,7 +551,9 @@ read_first(struct input *in, bool *done)
 			if (c.last_cr && len > 0 && in->carry[0] == '\n') {
 				memmove(in->carry, in->carry + 1, len - 1);
 				len--;
+				c.last_cr = false;
 			}
+			/* Or its LF is still to come. */
 			in->pending_cr = c.last_cr && len == 0;
 			in->carry_len = len;
 			in->line = c.line;
@@ -510,6 +577,7 @@ input_file(struct input *in, int fd, const char *name)
 	in->name = name;
 	in->fd = fd;
 	in->eof = in->planned = in->failed = in->pending_cr = false;
+	in->carry_open = false;
 	in->records = 0;
 	in->carry_len = 0;
 	in->line = 1;

@@ -33,6 +33,7 @@ struct input {
 	uint64_t records; /* data records */
 	char *carry;	  /* read and not yet in a block */
 	size_t carry_len, carry_cap;
+	bool carry_open; /* no record ends in the carry, but for a final CR */
 	double *t, *p;
 	struct metric_xdd *out;
 

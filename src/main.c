@@ -21,6 +21,7 @@
 #include "plot.h"
 #include "progress.h"
 #include "report.h"
+#include "run.h"
 #include "segment.h"
 #include "state.h"
 
@@ -505,103 +506,58 @@ close_save(FILE *f, const char *path)
 int
 main(int argc, char **argv)
 {
-	static char stdin_name[] = "-";
+	static char stdin_name[] = "-", stdin_label[] = "(stdin)";
 	char *stdin_only[] = {stdin_name};
 	struct options opts;
-	struct report report;
-	struct batcher batcher;
-	struct input input;
 	struct plot plot;
-	struct progress progress;
-	struct state_writer writer;
+	struct run_extras extras;
+	enum run_result result;
 	FILE *save = NULL;
-	char **files;
-	int nfiles, *fds, status = 0, i;
+	char **files, **names;
+	int nfiles, *fds, i;
 
 	parse_options(argc, argv, &opts);
 	files = argc > optind ? argv + optind : stdin_only;
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);
-	if (fds == NULL) {
+	names = malloc((size_t)nfiles * sizeof *names);
+	if (fds == NULL || names == NULL) {
 		diag("out of memory");
 		return EXIT_TROUBLE;
 	}
 	if (open_inputs(nfiles, files, fds) != 0) {
 		free(fds);
+		free(names);
 		return EXIT_TROUBLE;
 	}
 	if (opts.save_state != NULL &&
 	    (save = open_save(opts.save_state, nfiles, fds)) == NULL) {
 		close_inputs(nfiles, fds);
 		free(fds);
+		free(names);
 		return EXIT_TROUBLE;
 	}
-
 	if (opts.plot_path != NULL && plot_open(&plot, opts.plot_path, &opts)) {
 		close_inputs(nfiles, fds);
 		close_save(save, opts.save_state);
 		free(fds);
+		free(names);
 		return EXIT_TROUBLE;
 	}
-	progress_init(&progress, opts.progress, total_size(nfiles, fds));
-	diag_set_hook(progress_clear, &progress);
-	report_init(&report, stdout, &opts);
-	/* On one screen, the results take the progress line's place. */
-	if (isatty(STDOUT_FILENO)) {
-		report.before_write = progress_clear;
-		report.before_write_ctx = &progress;
-	}
-	batcher_init(&batcher, &opts, &report);
-	if (opts.plot_path != NULL)
-		batcher.plot = &plot;
-	state_writer_init(&writer, save);
-	if (save != NULL && !opts.merge)
-		batcher_save_to(&batcher, &writer);
-	if (input_init(&input, &opts, &batcher, &progress,
-		       opts.merge ? 0 : workers()) != 0)
-		return EXIT_TROUBLE;
-	i = 0;
-	if (opts.merge)
-		status = merge_run(&opts, nfiles, files, fds, &batcher, save);
-	for (; !opts.merge && i < nfiles && status == 0; i++) {
-		const char *name =
-			fds[i] == STDIN_FILENO ? "(stdin)" : files[i];
-
-		status = input_file(&input, fds[i], name);
-		if (fds[i] != STDIN_FILENO)
-			close(fds[i]);
-	}
-	for (; i < nfiles; i++)
-		if (fds[i] != STDIN_FILENO)
-			close(fds[i]);
-	progress_end(&progress);
-	if (status == 0)
-		batcher_finish(&batcher);
-	if (batcher.save_failed)
-		status = -1;
-	if (report_flush(&report) != 0)
-		status = -1;
-	input_report_skips(&input);
-	if (opts.plot_path != NULL && plot_close(&plot) != 0)
-		status = -1;
-	if (status == 0 && batcher.failed) {
-		char label[32];
-
-		snprintf(label, sizeof label, "%" PRIu64, batcher.failed_epoch);
-		diag("epoch %s: rmse %.17g is above %.17g (--fail-above)",
-		     batcher.failed_key != NULL ? batcher.failed_key : label,
-		     batcher.failed_rmse, opts.fail_above);
-	}
-	input_free(&input);
-	batcher_free(&batcher);
-	report_free(&report);
-	state_writer_free(&writer);
+	for (i = 0; i < nfiles; i++)
+		names[i] = fds[i] == STDIN_FILENO ? stdin_label : files[i];
+	extras = (struct run_extras){save, opts.plot_path ? &plot : NULL,
+				     total_size(nfiles, fds)};
+	result = run_inputs(&opts, (size_t)nfiles, fds, names, stdout, &extras,
+			    opts.merge ? 0 : workers());
+	close_inputs(nfiles, fds);
+	free(names);
 	if (close_save(save, opts.save_state) != 0)
-		status = -1;
+		result = RUN_ERROR;
 	free(fds);
-	if (status == 0)
-		status = close_stdout();
-	if (status != 0)
-		return EXIT_TROUBLE;
-	return batcher.failed ? EXIT_ABOVE : EXIT_OK;
+	if (result != RUN_ERROR && close_stdout() != 0)
+		result = RUN_ERROR;
+	return result == RUN_OK	     ? EXIT_OK
+	       : result == RUN_ABOVE ? EXIT_ABOVE
+				     : EXIT_TROUBLE;
 }

@@ -6,6 +6,7 @@
  * in all ordinary cases, so that no square overflows or underflows. */
 #include "metric.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -273,11 +274,30 @@ xdd_sqrt(struct metric_xdd x)
 	return (struct metric_xdd){dd_sqrt(x.v), x.exp / 2};
 }
 
+/* X (not negative) rounded once to a double; one too large for a double
+ * is infinite, as IEEE 754 rounds it.  Where the result is subnormal, the
+ * scaling rounds the high part alone: when that was a tie, the low part
+ * says which way it should have gone. */
 static double
 xdd_value(struct metric_xdd x)
 {
-	x = xdd_renormalize(x);
-	return ldexp(x.v.hi, x.exp);
+	struct metric_dd r;
+	double s, d;
+
+	if (!isfinite(x.v.hi))
+		return x.v.hi;
+	r = quick_two_sum(x.v.hi, x.v.lo);
+	if (x.exp == 0 || !isfinite(r.hi))
+		return r.hi;
+	s = ldexp(r.hi, x.exp);
+	if (s > DBL_MIN || r.lo == 0.0)
+		return s;
+	/* What the scaling dropped, exactly; half the subnormal spacing,
+	 * 2^-1075, is a tie. */
+	d = r.hi - ldexp(s, -x.exp);
+	if (fabs(d) == ldexp(1.0, -1075 - x.exp) && (d > 0.0) == (r.lo > 0.0))
+		s = nextafter(s, d > 0.0 ? INFINITY : 0.0);
+	return s;
 }
 
 /* Keras's float32 arithmetic, step by step in row order: each value cast
@@ -485,17 +505,11 @@ ratio(struct metric_xdd num, struct metric_xdd den, uint64_t pairs)
 	return (struct metric_xdd){dd_div(num.v, d), num.exp - den.exp};
 }
 
-/* A scaled result as a double: renormalized so that its high part is the
- * correctly rounded sum; one too large for a double is infinite. */
+/* A scaled result as a double, rounded once. */
 static double
 result(struct metric_xdd x)
 {
-	struct metric_dd r;
-
-	if (!isfinite(x.v.hi))
-		return x.v.hi;
-	r = x.exp == 0 ? x.v : dd_scale(x.v, x.exp);
-	return isfinite(r.hi) ? quick_two_sum(r.hi, r.lo).hi : r.hi;
+	return xdd_value(x);
 }
 
 static struct metric_dd
@@ -511,12 +525,12 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 	struct metric_xdd mse = ratio(s->sq, s->weight, cfg->pairs);
 	struct metric_xdd rmse = xdd_sqrt(mse);
 
-	v->rmse_dd = result_dd(rmse);
+	v->rmse_x = rmse;
 	v->rmse = result(rmse);
 	v->mse = result(mse);
 	v->weight = xdd_value(s->weight);
 	v->mae = v->row_loss = NAN;
-	v->row_loss_dd = (struct metric_dd){NAN, 0.0};
+	v->row_loss_x = (struct metric_xdd){{NAN, 0.0}, 0};
 	if (cfg->abs)
 		v->mae = result(ratio(s->abs, s->weight, cfg->pairs));
 	if (cfg->row_loss && s->rows > 0) {
@@ -524,7 +538,7 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		struct metric_xdd rl = xdd_renormalize(s->row_loss);
 
 		rl.v = dd_div(rl.v, dd_from_u64(s->rows));
-		v->row_loss_dd = result_dd(rl);
+		v->row_loss_x = rl;
 		v->row_loss = result(rl);
 	}
 	if (cfg->f32) {
@@ -532,8 +546,8 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		v->mse = s->sq32 / s->count32;
 		v->mae = s->abs32 / s->count32;
 		v->row_loss = s->rows ? s->row_loss32 / (float)s->rows : NAN;
-		v->rmse_dd = (struct metric_dd){v->rmse, 0.0};
-		v->row_loss_dd = (struct metric_dd){v->row_loss, 0.0};
+		v->rmse_x = (struct metric_xdd){{v->rmse, 0.0}, 0};
+		v->row_loss_x = (struct metric_xdd){{v->row_loss, 0.0}, 0};
 	}
 	if (cfg->per_output && v->per_output != NULL) {
 		struct metric_dd total = {0.0, 0.0};
@@ -552,40 +566,57 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 
 void
 metric_batch_values(const struct metric_config *cfg,
-		    const struct metric_sums *s, struct metric_dd *rmse,
-		    struct metric_dd *row_loss)
+		    const struct metric_sums *s, struct metric_xdd *rmse,
+		    struct metric_xdd *row_loss)
 {
-	*rmse = result_dd(xdd_sqrt(ratio(s->sq, s->weight, cfg->pairs)));
-	*row_loss = (struct metric_dd){NAN, 0.0};
+	*rmse = xdd_sqrt(ratio(s->sq, s->weight, cfg->pairs));
+	*row_loss = (struct metric_xdd){{NAN, 0.0}, 0};
 	if (cfg->row_loss && s->rows > 0) {
 		struct metric_xdd rl = xdd_renormalize(s->row_loss);
 
 		rl.v = dd_div(rl.v, dd_from_u64(s->rows));
-		*row_loss = result_dd(rl);
+		*row_loss = rl;
 	}
 }
 
 void
 metric_mean_init(struct metric_mean *m)
 {
-	*m = (struct metric_mean){{0.0, 0.0}, 0};
+	*m = (struct metric_mean){{{0.0, 0.0}, 0}, 0};
+}
+
+/* Adds X, the sum of other batches' values, to the mean's total. */
+static void
+mean_total_add(struct metric_mean *m, struct metric_xdd x)
+{
+	if (!isfinite(x.v.hi) || !isfinite(m->total.v.hi)) {
+		/* NaN stays NaN: an undefined batch makes the mean so. */
+		m->total.v = (struct metric_dd){m->total.v.hi + x.v.hi, 0.0};
+		return;
+	}
+	x = xdd_normal(x);
+	if (x.exp == m->total.exp)
+		m->total.v = dd_add_same_sign(m->total.v, x.v);
+	else
+		xdd_add_rescaled(&m->total, x);
+	m->total = xdd_normal(m->total);
 }
 
 void
-metric_mean_add(struct metric_mean *m, struct metric_dd value, uint64_t rows)
+metric_mean_add(struct metric_mean *m, struct metric_xdd value, uint64_t rows)
 {
-	if (!isfinite(value.hi) || !isfinite(m->total.hi))
-		/* Infinity and NaN stay: no double-double step for them. */
-		m->total = (struct metric_dd){m->total.hi + value.hi, 0.0};
-	else
-		m->total = dd_add(m->total, dd_mul(value, dd_from_u64(rows)));
+	/* Scaled, so that rows times a value near the largest double does
+	 * not overflow; the total of ordinary values keeps exponent 0. */
+	if (isfinite(value.v.hi))
+		value.v = dd_mul(value.v, dd_from_u64(rows));
+	mean_total_add(m, value);
 	m->rows += rows;
 }
 
 void
 metric_mean_merge(struct metric_mean *into, const struct metric_mean *from)
 {
-	into->total = dd_add(into->total, from->total);
+	mean_total_add(into, from->total);
 	into->rows += from->rows;
 }
 
@@ -594,7 +625,8 @@ metric_mean_value(const struct metric_mean *m)
 {
 	if (m->rows == 0)
 		return NAN;
-	if (!isfinite(m->total.hi))
-		return m->total.hi;
-	return dd_div(m->total, dd_from_u64(m->rows)).hi;
+	if (!isfinite(m->total.v.hi))
+		return m->total.v.hi;
+	return xdd_value((struct metric_xdd){
+		dd_div(m->total.v, dd_from_u64(m->rows)), m->total.exp});
 }

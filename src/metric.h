@@ -55,7 +55,7 @@ struct metric_sums {
 
 /* The row-weighted mean of batch values: sum of rows_b * value_b, rows. */
 struct metric_mean {
-	struct metric_dd total;
+	struct metric_xdd total;
 	uint64_t rows;
 };
 
@@ -63,7 +63,7 @@ struct metric_mean {
 struct metric_values {
 	double rmse, mse, mae, row_loss, weight, uniform_rmse;
 	double *per_output; /* the caller's room for pairs values, or NULL */
-	struct metric_dd rmse_dd, row_loss_dd; /* more precise, for means */
+	struct metric_xdd rmse_x, row_loss_x; /* more precise, for means */
 };
 
 /* The contribution of a row of true values T and predictions P, weight W.
@@ -96,13 +96,13 @@ void metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 /* Only the values that means of batch values need, as metric_values
  * works them out: RMSE, and the per-row loss when CFG has it. */
 void metric_batch_values(const struct metric_config *cfg,
-			 const struct metric_sums *s, struct metric_dd *rmse,
-			 struct metric_dd *row_loss);
+			 const struct metric_sums *s, struct metric_xdd *rmse,
+			 struct metric_xdd *row_loss);
 
 void metric_mean_init(struct metric_mean *m);
 
 /* Adds one batch's VALUE, weighted by its ROWS. */
-void metric_mean_add(struct metric_mean *m, struct metric_dd value,
+void metric_mean_add(struct metric_mean *m, struct metric_xdd value,
 		     uint64_t rows);
 
 /* Adds the batches of FROM: the mean of two runs of batches, in order. */

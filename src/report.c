@@ -163,15 +163,19 @@ put_tsv_text(struct report *r, const char *s)
 	}
 }
 
+/* JSON text is UTF-8 (RFC 8259): a byte that is not part of a UTF-8
+ * character becomes U+FFFD, the replacement character. */
 static void
 put_json_text(struct report *r, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s), n;
 
 	put_char(r, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < len; i += n) {
+		unsigned char c = (unsigned char)s[i];
 
+		n = 1;
 		if (c == '"' || c == '\\') {
 			put_char(r, '\\');
 			put_char(r, (char)c);
@@ -180,8 +184,13 @@ put_json_text(struct report *r, const char *s)
 				     '0',  hex[c >> 4], hex[c & 15]};
 
 			put(r, u, sizeof u);
-		} else {
+		} else if (c < 0x80) {
 			put_char(r, (char)c);
+		} else if ((n = diag_utf8_len(s + i, len - i)) > 0) {
+			put(r, s + i, n);
+		} else {
+			put_str(r, "\\ufffd");
+			n = 1;
 		}
 	}
 	put_char(r, '"');
@@ -192,12 +201,13 @@ put_number(struct report *r, double v)
 {
 	char buf[NUMFMT_SIZE];
 
-	if (!isfinite(v) && r->opts->format == FORMAT_JSONL)
-		put_str(r, "null"); /* JSON has no NaN or infinity */
-	else if (isnan(v))
-		put_str(r, "nan");
+	/* JSON has no NaN and no infinity: an undefined RMSE is null, and
+	 * one beyond the largest double is a number that JSON readers take
+	 * as infinite. */
+	if (isnan(v))
+		put_str(r, r->opts->format == FORMAT_JSONL ? "null" : "nan");
 	else if (isinf(v))
-		put_str(r, v > 0 ? "inf" : "-inf");
+		put_str(r, r->opts->format == FORMAT_JSONL ? "1e999" : "inf");
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
@@ -527,16 +537,28 @@ report_line(struct report *r, const struct report_line *line)
 	r->last_kind = line->kind;
 	if (r->before_write != NULL)
 		r->before_write(r->before_write_ctx);
-	fwrite(r->buf, 1, r->len, r->out);
+	if (fwrite(r->buf, 1, r->len, r->out) != r->len && r->error == 0)
+		r->error = errno != 0 ? errno : EIO;
 	r->len = 0;
+}
+
+int
+report_check(struct report *r)
+{
+	if (r->error == 0 && ferror(r->out))
+		r->error = EIO; /* a write failed out of sight */
+	if (r->error == 0)
+		return 0;
+	if (!r->reported)
+		diag("standard output: %s", strerror(r->error));
+	r->reported = true;
+	return -1;
 }
 
 int
 report_flush(struct report *r)
 {
-	if (fflush(r->out) != 0 || ferror(r->out)) {
-		diag("standard output: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	if (fflush(r->out) != 0 && r->error == 0)
+		r->error = errno != 0 ? errno : EIO;
+	return report_check(r);
 }

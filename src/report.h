@@ -41,6 +41,8 @@ struct report {
 	void *before_write_ctx;
 	char *buf; /* the line being built */
 	size_t len, cap;
+	int error;     /* errno of the first failed write, or 0 */
+	bool reported; /* that failure has been reported */
 };
 
 /* The format, --precision and colour come from OPTS, which must outlive R. */
@@ -55,7 +57,12 @@ int report_set_outputs(struct report *r, const char *const *names,
 
 void report_line(struct report *r, const struct report_line *line);
 
-/* Pushes what is buffered to the output; -1 (reported) if writing failed. */
+/* Pushes what is buffered to the output; -1 (reported, once) if writing
+ * failed, now or before. */
 int report_flush(struct report *r);
+
+/* -1 (reported, once) if writing has failed so far, without waiting to
+ * flush: a reader stops there instead of reading the rest for nothing. */
+int report_check(struct report *r);
 
 #endif

@@ -29,6 +29,20 @@ oom(struct rows_error *err, uint64_t line)
 	return fail(err, line, NULL, "out of memory");
 }
 
+/* Field I of REC, a name or an epoch label (WHAT), holds a NUL byte. */
+static int
+nul_byte(struct rows_error *err, const struct csvin_record *rec, size_t i,
+	 const char *what)
+{
+	char text[DIAG_QUOTE_SIZE];
+
+	err->line = rec->line[i];
+	snprintf(err->text, sizeof err->text,
+		 "column %zu: NUL byte in the %s '%s'", i + 1, what,
+		 diag_quote(text, sizeof text, rec->field[i], rec->len[i]));
+	return -1;
+}
+
 void
 rows_plan_free(struct rows_plan *plan)
 {
@@ -59,10 +73,16 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 		plan->names = calloc(first->nfields, sizeof *plan->names);
 		if (plan->names == NULL)
 			return oom(err, line);
-		for (size_t i = 0; i < first->nfields; i++)
+		for (size_t i = 0; i < first->nfields; i++) {
+			/* A name is a C string, and no name given on the
+			 * command line can hold a NUL.  (A UTF-16 file is full
+			 * of them.) */
+			if (memchr(first->field[i], '\0', first->len[i]))
+				return nul_byte(err, first, i, "name");
 			if ((plan->names[i] = strndup(first->field[i],
 						      first->len[i])) == NULL)
 				return oom(err, line);
+		}
 	}
 	names = (const char *const *)plan->names;
 	if (o->true_cols == NULL) {
@@ -171,6 +191,13 @@ rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
 	if (plan->wcol != ROWS_NONE &&
 	    (r = field_number(plan, rec, plan->wcol, true, &w, err)) != ROWS_OK)
 		return r;
+	/* Labels are printed as C strings: "a\0x" and "a\0y" would look
+	 * the same. */
+	if (plan->ecol != ROWS_NONE && memchr(rec->field[plan->ecol], '\0',
+					      rec->len[plan->ecol]) != NULL) {
+		nul_byte(err, rec, plan->ecol, "epoch label");
+		return ROWS_ERROR;
+	}
 	metric_row_set(plan->cfg, row, plan->cfg->per_output ? out : NULL, t, p,
 		       w);
 	return ROWS_OK;

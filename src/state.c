@@ -33,7 +33,7 @@
  *                                     t_J)^2               (per_output)
  *   row SQ WEIGHT ROW-LOSS            one row's terms (each HI LO EXP)
  *   batch A RMSE ROW-LOSS             A = 0..B-1: sum of rows * value (HI
- *                                     LO) of the whole batches at A
+ *                                     LO EXP) of the whole batches at A
  *
  * and at the end the sums of every row, then a checksum:
  *
@@ -340,11 +340,10 @@ state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 		put_line(w, true);
 	}
 	for (size_t a = 0; segment_is_long(sc, s) && a < sc->batch_size; a++) {
-		put(w, "batch %zu %a %a", a, s->rmse[a].total.hi,
-		    s->rmse[a].total.lo);
+		put(w, "batch %zu", a);
+		put_xdd(w, s->rmse[a].total);
 		if (sc->batch.row_loss)
-			put(w, " %a %a", s->row_loss[a].total.hi,
-			    s->row_loss[a].total.lo);
+			put_xdd(w, s->row_loss[a].total);
 		put_line(w, true);
 	}
 	w->rows += s->rows;
@@ -964,11 +963,9 @@ read_batches(struct state_reader *r, struct segment *s)
 			return -1;
 		c = fields(r);
 		if (!keyword(&c, "batch") || !field_u64(&c, &got) || got != a ||
-		    !field_double(&c, &s->rmse[a].total.hi) ||
-		    !field_double(&c, &s->rmse[a].total.lo) ||
+		    !field_xdd(&c, &s->rmse[a].total) ||
 		    (sc->batch.row_loss &&
-		     (!field_double(&c, &s->row_loss[a].total.hi) ||
-		      !field_double(&c, &s->row_loss[a].total.lo))) ||
+		     !field_xdd(&c, &s->row_loss[a].total)) ||
 		    !at_end(&c))
 			return corrupted(r, expected);
 		s->rmse[a].rows = whole * sc->batch_size;

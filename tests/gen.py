@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic CSV test data for rmsetab.
 
-gen.py --seed N --rows R --pairs D [--weights] [--epoch-col] [--epochs K] [--delim C]
+gen.py --seed N --rows R --pairs D [--weights] [--epoch-col] [--epochs K] [--delim C] [--extreme]
 
 Output depends only on the arguments (one random.Random(seed), no global state), so a
 failing case can be regenerated exactly.  Values are printed with repr() so the file holds
@@ -9,6 +9,7 @@ exactly the binary64 numbers the reference saw.
 """
 import argparse
 import csv
+import math
 import random
 import sys
 
@@ -17,6 +18,21 @@ def value(rng):
     # Magnitudes from 1e-3 to 1e3 mixed in one column make naive float sums lose bits,
     # which is what the exact reference is meant to catch.
     return rng.gauss(0.0, 1.0) * 10.0 ** rng.randint(-3, 3)
+
+
+# Binary exponent ranges: subnormals, tiny, ordinary, huge, and near the largest double.
+REGIMES = [(-1075, -1040), (-700, -600), (-20, 20), (600, 700), (1021, 1023)]
+
+
+def extreme(rng, regime):
+    # Either sign, and some zeros of either sign: squares and sums that binary64
+    # cannot hold unscaled, and errors p - t beyond the largest double.
+    if rng.random() < 0.05:
+        return rng.choice([0.0, -0.0])
+    lo, hi = REGIMES[regime]
+    # (uniform may round up to 2.0, which at 2^1023 would not be a double.)
+    m = min(rng.uniform(1.0, 2.0), 2.0 - 2.0 ** -52)
+    return math.ldexp(m, rng.randint(lo, hi)) * rng.choice([1, -1])
 
 
 def weight(rng):
@@ -33,6 +49,8 @@ def main():
     ap.add_argument("--epoch-col", action="store_true")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--delim", default=",")
+    ap.add_argument("--extreme", action="store_true",
+                    help="values and weights of any magnitude, independent of each other")
     a = ap.parse_args()
     if a.rows < 0 or a.pairs < 1 or a.epochs < 1 or len(a.delim) != 1:
         ap.error("need --rows >= 0, --pairs >= 1, --epochs >= 1, one-character --delim")
@@ -44,14 +62,22 @@ def main():
                  + [f"pred_{j}" for j in range(a.pairs)]
                  + (["w"] if a.weights else []))
     for i in range(a.rows):
-        t = [value(rng) for _ in range(a.pairs)]
-        # Predictions near the truth, with an error of independent magnitude: the
-        # differences p - t then range from exact cancellation to dominated by one side.
-        p = [x + value(rng) for x in t]
+        # Runs of 7 rows share a range, so that some batches hold only subnormals
+        # and some only values near the largest double.
+        regime = i // 7 % len(REGIMES)
+        if a.extreme:
+            t = [extreme(rng, regime) for _ in range(a.pairs)]
+            p = [extreme(rng, regime) for _ in range(a.pairs)]
+        else:
+            t = [value(rng) for _ in range(a.pairs)]
+            # Predictions near the truth, with an error of independent magnitude: the
+            # differences p - t then range from exact cancellation to dominated by one side.
+            p = [x + value(rng) for x in t]
         row = [f"e{i * a.epochs // a.rows + 1}"] if a.epoch_col else []
         row += [repr(x) for x in t + p]
         if a.weights:
-            row.append(repr(weight(rng)))
+            row.append(repr(abs(extreme(rng, rng.randrange(len(REGIMES))))
+                            if a.extreme else weight(rng)))
         out.writerow(row)
 
 

@@ -59,7 +59,9 @@ if ! { gen --seed 1 --rows 1000 --pairs 1 >"$tmp/a.csv" &&
     gen --seed 2 --rows 500 --pairs 3 --weights --epoch-col --epochs 4 >"$tmp/b.csv" &&
     gen --seed 3 --rows 300 --pairs 10 >"$tmp/c1.csv" &&
     gen --seed 4 --rows 257 --pairs 10 >"$tmp/c2.csv" &&
-    gen --seed 6 --rows 12000 --pairs 3 --weights --epoch-col --epochs 3 >"$tmp/d.csv"; }; then
+    gen --seed 6 --rows 12000 --pairs 3 --weights --epoch-col --epochs 3 >"$tmp/d.csv" &&
+    gen --seed 5 --rows 400 --pairs 2 --weights --extreme >"$tmp/x.csv" &&
+    gen --seed 6 --rows 300 --pairs 1 --extreme >"$tmp/x1.csv"; }; then
     echo "reference-check: gen.py failed" >&2
     exit 2
 fi
@@ -88,6 +90,11 @@ check two-files -b 32 -r never -t "$ten" -p "$twenty" "$tmp/c1.csv" "$tmp/c2.csv
 check summary -s -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
 check seed-example -b 32 -r never -t "$ten" -p "$twenty" \
     data/keras-seed-example.csv data/keras-seed-example.csv
+# Values and weights of every magnitude from 2^-1074 to 2^1023: squares and
+# sums beyond binary64, subnormal RMSEs, and now and then an RMSE beyond the
+# largest double (inf).
+check extremes -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
+check extremes-never -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
 check zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 check zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 # Every precision, on numbers of many magnitudes (gen.py's errors span several

@@ -53,10 +53,15 @@ def sqrt_fraction(q):
 
 
 def show(x):
-    """One rounding to binary64, shortest round-trip text; None (or NaN) means undefined."""
+    """One rounding to binary64, shortest round-trip text; None (or NaN) means undefined.
+
+    A value that rounds beyond the largest double is infinite, as IEEE 754 rounds it."""
     if x is None or isinstance(x, float) and math.isnan(x):
         return "nan"
-    return repr(float(x))
+    try:
+        return repr(float(x))
+    except OverflowError:
+        return "inf"
 
 
 class Exact:

@@ -59,7 +59,7 @@ mean_add(struct metric_mean *m, const struct metric_sums *batch, size_t pairs)
 	struct metric_values v = {0};
 
 	metric_values(&cfg, batch, &v);
-	metric_mean_add(m, v.rmse_dd, batch->rows);
+	metric_mean_add(m, v.rmse_x, batch->rows);
 }
 
 /* Adds one row of PAIRS pairs with weight W, as the program does. */
@@ -626,6 +626,130 @@ test_big_counts(void)
 	CHECK_DOUBLE(metric_mean_value(&m), 3.0);
 }
 
+/* Values whose squares, sums or RMSEs leave the range of binary64: the
+ * sums are scaled, so each result is still the correctly rounded one, and
+ * an RMSE beyond the largest double is infinite, never NaN. */
+static void
+test_extremes(void)
+{
+	const double v = 1.7e308;
+	struct metric_sums s, z;
+	struct metric_mean m;
+
+	/* Squares overflow: errors 3 * 2^700 and 4 * 2^700, mean square
+	 * 12.5 * 2^1400, RMSE sqrt(12.5) * 2^700 (sqrt is correctly rounded,
+	 * the scaling exact).  The same at 2^-700, where squares underflow. */
+	for (int k = -700; k <= 700; k += 1400) {
+		sums_init(&s);
+		add1(&s, 0.0, ldexp(3.0, k), 1.0);
+		add1(&s, ldexp(4.0, k), 0.0, 1.0);
+		CHECK_DOUBLE(rmse_of(&s, 1), ldexp(sqrt(12.5), k));
+	}
+
+	/* p = 1e200, t = -1e200: error 2e200 (twice the double 1e200,
+	 * exactly), and three rows of error 0: RMSE 2e200 / 2 = 1e200. */
+	sums_init(&s);
+	add1(&s, -1e200, 1e200, 1.0);
+	for (int i = 0; i < 3; i++)
+		add1(&s, 5.0, 5.0, 1.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 1e200);
+
+	/* Subnormal RMSEs, rounded once: 2^-1074 over 2 rows is 2^-1074 /
+	 * sqrt(2), nearer 2^-1074 than 0; over 4 rows 2^-1075, a tie that
+	 * rounds to the even 0. */
+	sums_init(&s);
+	add1(&s, 0.0, 0x1p-1074, 1.0);
+	add1(&s, 0.0, 0.0, 1.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 0x1p-1074);
+	add1(&s, -0.0, 0.0, 1.0);
+	add1(&s, 0.0, -0.0, 1.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 0.0);
+
+	/* Subnormal RMSEs at a tie broken far below it.  Errors 2 and 3
+	 * units of 2^-1074, weights 11 and 9: mean square (44 + 81) / 20 =
+	 * 6.25 units^2, RMSE 2.5 units, a tie: the even 2.  With the weight 9
+	 * a unit in the last place above (9 + 2^-49) the RMSE is a little
+	 * above 2.5 units: 3.  Errors 3 and 4 units with weights 15 and 13
+	 * give 3.5 units, a tie: the even 4; with 13 - 2^-49, a little less
+	 * weight on the larger error, a little below 3.5: 3.  Rounding the
+	 * scaled high part alone gets the second and the fourth wrong. */
+	{
+		static const struct {
+			double e1, w1, e2, w2, want;
+		} ties[] = {
+			{2, 11, 3, 9, 2},
+			{2, 11, 3, 9 + 0x1p-49, 3},
+			{3, 15, 4, 13, 4},
+			{3, 15, 4, 13 - 0x1p-49, 3},
+		};
+
+		for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++) {
+			sums_init(&s);
+			add1(&s, 0.0, ldexp(ties[i].e1, -1074), ties[i].w1);
+			add1(&s, ldexp(ties[i].e2, -1074), 0.0, ties[i].w2);
+			check_double_at(__FILE__, __LINE__, rmse_of(&s, 1),
+					ldexp(ties[i].want, -1074),
+					"subnormal RMSE at a tie");
+		}
+	}
+
+	/* Weights whose sum overflows: 1.7e308 on errors 1 and 3 give
+	 * sqrt((1 + 9) / 2) = sqrt(5). */
+	sums_init(&s);
+	add1(&s, 0.0, 1.0, v);
+	add1(&s, 0.0, 3.0, v);
+	CHECK_DOUBLE(rmse_of(&s, 1), sqrt(5.0));
+
+	/* A huge weight on a tiny error and the other way round: one row's
+	 * RMSE is its error, whatever its weight. */
+	sums_init(&s);
+	add1(&s, 0.0, ldexp(3.0, -1000), 0x1p1000);
+	CHECK_DOUBLE(rmse_of(&s, 1), ldexp(3.0, -1000));
+	sums_init(&s);
+	add1(&s, 0.0, ldexp(3.0, 1000), 0x1p-1000);
+	CHECK_DOUBLE(rmse_of(&s, 1), ldexp(3.0, 1000));
+
+	/* p = 1.7e308, t = -1.7e308: the error 2v is beyond the largest
+	 * double, and so is the RMSE of that row alone: infinite.  With
+	 * three rows of error 0 the RMSE is 2v / 2 = v again. */
+	sums_init(&s);
+	add1(&s, -v, v, 1.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), INFINITY);
+	sums_init(&z);
+	for (int i = 0; i < 3; i++)
+		add1(&z, v, v, 1.0);
+	CHECK_DOUBLE(rmse_of(&z, 1), 0.0);
+
+	/* The mean of batch RMSEs after that infinite one (1 row) and the
+	 * zero one (3 rows) is not NaN: the mean of the batch RMSEs, (1 *
+	 * 2v + 3 * 0) / 4 = v / 2, is a double. */
+	metric_mean_init(&m);
+	mean_add(&m, &s, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), INFINITY);
+	mean_add(&m, &z, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), v / 2);
+	merge(&s, &z);
+	CHECK_DOUBLE(rmse_of(&s, 1), v);
+
+	/* Batch RMSEs near the largest double, two rows each: the mean's
+	 * total 2v would overflow unscaled. */
+	sums_init(&s);
+	add1(&s, 0.0, v, 1.0);
+	add1(&s, 0.0, -v, 1.0);
+	metric_mean_init(&m);
+	mean_add(&m, &s, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), v);
+	mean_add(&m, &s, 1);
+	CHECK_DOUBLE(metric_mean_value(&m), v);
+	CHECK_DOUBLE(rmse_of(&s, 1), v);
+
+	/* -0 is 0: its error and its RMSE are +0. */
+	sums_init(&s);
+	add1(&s, -0.0, 0.0, 1.0);
+	add1(&s, 0.0, -0.0, 1.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 0.0);
+}
+
 /* SPEC.md's reference: the seed example read twice in batches of 32 with
  * no reset; the correctly rounded running RMSE after each batch, computed
  * in rational arithmetic.  TensorFlow's own sums are off by one unit in
@@ -724,6 +848,7 @@ main(int argc, char **argv)
 	test_single_row_scale();
 	test_merge_orders();
 	test_big_counts();
+	test_extremes();
 	test_seed_example(argc > 0 ? argv[0] : "");
 	return check_finish("test_metric");
 }

@@ -56,8 +56,8 @@ one_pass(const struct metric_config *cfg, const struct metric_row *rows,
 		metric_sums_init(&s, cfg);
 		metric_sums_add(cfg, &s, rows + i, NULL, k);
 		metric_values(cfg, &s, &v);
-		metric_mean_add(&mr, v.rmse_dd, k);
-		metric_mean_add(&ml, v.row_loss_dd, k);
+		metric_mean_add(&mr, v.rmse_x, k);
+		metric_mean_add(&ml, v.row_loss_x, k);
 		metric_sums_free(&s);
 	}
 	*rmse = metric_mean_value(&mr);

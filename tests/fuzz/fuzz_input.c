@@ -1,0 +1,270 @@
+/* fuzz_input.c: a libFuzzer harness over the whole input path: bytes to
+ * CSV records to numbers to metric sums to output lines, through
+ * run_inputs() exactly as main() calls it.  The first bytes of an input
+ * choose the options and how the bytes reach the reader, so that the
+ * fuzzer explores those too:
+ *
+ *   byte 0  bit 0 -n, 1 --skip-invalid, 2 -s, 3 -r never, 4 --fail-above,
+ *           5 worker threads, 6 column specs follow
+ *   byte 1  batch size: 1 + the byte, or an extreme (2^31, 2^32 + 1,
+ *           SIZE_MAX) for the last few values
+ *   byte 2  bits 0-1 the format, 2-4 the delimiter, 5-7 how many files
+ *   byte 3  bits 0-5 where the data is cut into files, 6-7 the threshold
+ *   byte 4  bits 0-1 how each file is read: a memory file, a pipe, or a
+ *           packet socket that hands out a few bytes per read(2); bits
+ *           2-7 how many bytes a pipe or socket write holds
+ *   then, with bit 6 of byte 0, four lines: the -t, -p, -w and -e specs
+ *   (an empty line for none); then the CSV data.
+ *
+ * Each input runs twice: as chosen, and again from memory files without
+ * threads.  Both runs must print the same lines and the same messages and
+ * end the same way, or the harness aborts: a crash is not the only bug.
+ * With FUZZ_SHOW set in the environment, it prints what the runs print. */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "run.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { MAX_FILES = 3, SPEC_MAX = 64, OPTION_BYTES = 5 };
+
+enum feed { FEED_MEMORY, FEED_PIPE, FEED_PACKETS };
+
+struct writer {
+	pthread_t thread;
+	int fd;
+	const uint8_t *data;
+	size_t len, chunk;
+	bool socket, started;
+};
+
+struct output {
+	char *out, *err;
+	size_t out_len, err_len;
+	enum run_result result;
+};
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* A reader that stops early must not kill the writer. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void *
+write_all(void *arg)
+{
+	struct writer *w = arg;
+
+	for (size_t done = 0; done < w->len;) {
+		size_t n = w->len - done < w->chunk ? w->len - done : w->chunk;
+		ssize_t k =
+			w->socket ? send(w->fd, w->data + done, n, MSG_NOSIGNAL)
+				  : write(w->fd, w->data + done, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break; /* the reader is gone */
+		done += (size_t)k;
+	}
+	close(w->fd);
+	return NULL;
+}
+
+/* A descriptor that reads as the LEN bytes at DATA, fed as FEED says. */
+static int
+open_feed(enum feed feed, const uint8_t *data, size_t len, size_t chunk,
+	  struct writer *w)
+{
+	int fds[2];
+
+	w->started = false;
+	if (feed == FEED_MEMORY) {
+		int fd = memfd_create("fuzz", MFD_CLOEXEC);
+
+		if (fd < 0)
+			abort();
+		for (size_t done = 0; done < len;) {
+			ssize_t k = write(fd, data + done, len - done);
+
+			if (k <= 0)
+				abort();
+			done += (size_t)k;
+		}
+		if (lseek(fd, 0, SEEK_SET) != 0)
+			abort();
+		return fd;
+	}
+	if (feed == FEED_PIPE
+		    ? pipe(fds) != 0
+		    : socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds) != 0)
+		abort();
+	*w = (struct writer){.fd = fds[1],
+			     .data = data,
+			     .len = len,
+			     .chunk = chunk,
+			     .socket = feed == FEED_PACKETS};
+	if (pthread_create(&w->thread, NULL, write_all, w) != 0)
+		abort();
+	w->started = true;
+	return fds[0];
+}
+
+/* One line of at most SPEC_MAX bytes from *DATA, as a C string in BUF, or
+ * NULL when it is empty.  Text after a NUL byte is dropped, as it would
+ * be from a command line. */
+static const char *
+take_line(const uint8_t **data, size_t *size, char *buf)
+{
+	size_t n = 0;
+
+	while (*size > 0 && **data != '\n') {
+		if (n < SPEC_MAX)
+			buf[n++] = (char)**data;
+		(*data)++;
+		(*size)--;
+	}
+	if (*size > 0) {
+		(*data)++;
+		(*size)--;
+	}
+	buf[n] = '\0';
+	return buf[0] != '\0' ? buf : NULL;
+}
+
+static void
+run_once(const struct options *o, const uint8_t *data, const size_t *cut,
+	 size_t nfiles, enum feed feed, size_t chunk, size_t nworkers,
+	 struct output *res)
+{
+	static char a[] = "a.csv", b[] = "b.csv", c[] = "c.csv";
+	char *names[MAX_FILES] = {a, b, c};
+	struct options copy = *o;
+	struct writer w[MAX_FILES];
+	int fds[MAX_FILES];
+	FILE *out, *saved_err = stderr;
+
+	for (size_t i = 0; i < nfiles; i++)
+		fds[i] = open_feed(feed, data + cut[i], cut[i + 1] - cut[i],
+				   chunk, &w[i]);
+	out = open_memstream(&res->out, &res->out_len);
+	stderr = open_memstream(&res->err, &res->err_len);
+	if (out == NULL || stderr == NULL)
+		abort();
+	res->result =
+		run_inputs(&copy, nfiles, fds, names, out, NULL, nworkers);
+	fclose(out);
+	fclose(stderr);
+	stderr = saved_err;
+	for (size_t i = 0; i < nfiles; i++) {
+		/* Closing the reading end first ends a writer still blocked. */
+		close(fds[i]);
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const size_t big_batches[] = {
+		(size_t)1 << 31, ((size_t)1 << 32) + 1, SIZE_MAX, 2, 32, 1000};
+	static const unsigned char delims[] = {',', ';', '\t', '|',
+					       ' ', '.', '0',  0xff};
+	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
+						  FORMAT_TSV, FORMAT_JSONL};
+	static const double thresholds[] = {0.0, 0.5, 4.0, 1e300};
+	uint8_t opt[OPTION_BYTES] = {0};
+	char specs[4][SPEC_MAX + 1];
+	size_t cut[MAX_FILES + 1], nfiles, chunk;
+	struct options o;
+	struct output a, b;
+	enum feed feed;
+
+	for (size_t i = 0; i < OPTION_BYTES && size > 0; i++, size--)
+		opt[i] = *data++;
+	o = (struct options){
+		.batch_size = opt[1] < 250 ? (size_t)opt[1] + 1
+					   : big_batches[opt[1] - 250],
+		.reset = opt[0] & 8 ? RESET_NEVER : RESET_EPOCH,
+		.format = formats[opt[2] & 3],
+		.delim = delims[(opt[2] >> 2) & 7],
+		.header = !(opt[0] & 1),
+		.summary = opt[0] & 4,
+		.skip_invalid = opt[0] & 2,
+		.has_fail_above = opt[0] & 16,
+		.fail_above = thresholds[opt[3] >> 6],
+		.precision = 1 + opt[1] % 17,
+	};
+	/* The default columns, or (top bit) every column, with float32 and
+	 * --explain drawn from the same byte. */
+	if (opt[0] & 128) {
+		for (int m = 0; m < M_COUNT; m++)
+			o.measures[m] = (enum measure)m;
+		o.nmeasures = M_COUNT;
+		o.f32 = opt[1] & 1;
+		o.explain = o.format == FORMAT_TABLE;
+	} else {
+		o.measures[0] = M_RMSE;
+		o.measures[1] = M_MEAN_BATCH_RMSE;
+		o.measures[2] = M_RUNNING_RMSE;
+		o.nmeasures = 3;
+	}
+	if (opt[0] & 64) {
+		o.true_cols = take_line(&data, &size, specs[0]);
+		o.pred_cols = take_line(&data, &size, specs[1]);
+		o.weight_col = take_line(&data, &size, specs[2]);
+		o.epoch_col = take_line(&data, &size, specs[3]);
+		/* main refuses one without the other. */
+		if ((o.true_cols == NULL) != (o.pred_cols == NULL))
+			o.true_cols = o.pred_cols = NULL;
+	}
+	nfiles = 1 + (opt[2] >> 5) % MAX_FILES;
+	cut[0] = 0;
+	cut[1] = nfiles == 1 ? size : size * (opt[3] & 7) / 8;
+	cut[2] = nfiles == 2
+			 ? size
+			 : cut[1] + (size - cut[1]) * ((opt[3] >> 3) & 7) / 8;
+	cut[nfiles] = size;
+	feed = (opt[4] & 3) == 3 ? FEED_PACKETS : (enum feed)(opt[4] & 3);
+	chunk = (opt[4] >> 2) == 63 ? 65536 : 1 + (size_t)(opt[4] >> 2);
+
+	run_once(&o, data, cut, nfiles, feed, chunk, opt[0] & 32 ? 2 : 0, &a);
+	run_once(&o, data, cut, nfiles, FEED_MEMORY, 0, 0, &b);
+	if (a.result != b.result || a.out_len != b.out_len ||
+	    memcmp(a.out, b.out, a.out_len) != 0 || a.err_len != b.err_len ||
+	    memcmp(a.err, b.err, a.err_len) != 0) {
+		fprintf(stderr,
+			"fuzz_input: the runs differ\n--- as chosen (result "
+			"%d):\n%s%s--- from memory (result %d):\n%s%s",
+			(int)a.result, a.out, a.err, (int)b.result, b.out,
+			b.err);
+		abort();
+	}
+	/* For looking at what an input does: FUZZ_SHOW=1 replay FILE. */
+	if (getenv("FUZZ_SHOW") != NULL)
+		fprintf(stderr, "--- result %d:\n%s%s", (int)a.result, a.out,
+			a.err);
+	free(a.out);
+	free(a.err);
+	free(b.out);
+	free(b.err);
+	return 0;
+}
