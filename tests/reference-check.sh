@@ -17,6 +17,19 @@ failed=0
 
 gen() { python3 "$here/gen.py" "$@"; }
 
+# verdict NAME STATUS: says ok or FAIL (with rmsetab's messages and the start
+# of the difference), then clears the files of one check.
+verdict() {
+    if [ "$2" = 0 ]; then
+        echo "ok $1"
+    else
+        echo "FAIL $1"
+        cat "$tmp/stderr" "$tmp/diff" 2>/dev/null | head -n 20 | sed 's/^/    /'
+        failed=1
+    fi
+    rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
+}
+
 # check NAME ARGS...: the reference and rmsetab get the very same options and files,
 # so a failure can only come from how the numbers are computed or printed.
 check() {
@@ -25,13 +38,10 @@ check() {
     if python3 "$here/reference.py" "$@" >"$tmp/expected" &&
         "$bin" -f csv "$@" >"$tmp/actual" 2>"$tmp/stderr" &&
         python3 "$here/compare.py" "$tmp/expected" "$tmp/actual" >"$tmp/diff" 2>&1; then
-        echo "ok $name"
+        verdict "$name" 0
     else
-        echo "FAIL $name"
-        cat "$tmp/stderr" "$tmp/diff" 2>/dev/null | head -n 20 | sed 's/^/    /'
-        failed=1
+        verdict "$name" 1
     fi
-    rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
 }
 
 # check_layout NAME FORMAT PRECISION ARGS...: the table or Markdown output, byte
@@ -45,13 +55,10 @@ check_layout() {
         "$bin" -f "$format" --precision "$precision" "$@" >"$tmp/actual" \
             2>"$tmp/stderr" &&
         diff -u "$tmp/expected" "$tmp/actual" >"$tmp/diff"; then
-        echo "ok $name"
+        verdict "$name" 0
     else
-        echo "FAIL $name"
-        cat "$tmp/stderr" "$tmp/diff" 2>/dev/null | head -n 20 | sed 's/^/    /'
-        failed=1
+        verdict "$name" 1
     fi
-    rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
 }
 
 # Generation failing would make every case below fail for the wrong reason: stop early.

@@ -26,16 +26,7 @@ formats="table csv tsv jsonl markdown"
 all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse
 all=$all,running_mse,mae,running_mae,per_output,uniform_rmse,weight
 
-check() { # name expected actual
-	checks=$((checks + 1))
-	if cmp -s "$2" "$3"; then
-		echo "ok $1"
-	else
-		fails=$((fails + 1))
-		echo "FAIL $1"
-		diff "$2" "$3" | head -n 6 | sed 's/^/    /'
-	fi
-}
+. "$here/check-lib.sh"
 
 gen() { python3 "$here/gen.py" "$@"; }
 

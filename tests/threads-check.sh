@@ -27,16 +27,7 @@ ncpu=$(nproc)
 [ "$ncpu" -ge 2 ] ||
 	echo "threads-check: one processor: threads are not exercised here"
 
-check() { # name expected actual
-	checks=$((checks + 1))
-	if cmp -s "$2" "$3"; then
-		echo "ok $1"
-	else
-		fails=$((fails + 1))
-		echo "FAIL $1"
-		diff "$2" "$3" | head -n 5 | sed 's/^/    /'
-	fi
-}
+. "$here/check-lib.sh"
 
 run() { # output-prefix args...
 	out=$1
