@@ -176,9 +176,12 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 					return CSVIN_SPLIT_DONE;
 				if (!add_field(c, text + field, pos - field))
 					return CSVIN_SPLIT_ERROR;
+				/* Taken before it is handed out, as every
+				 * record is: a handler that stops here must
+				 * not leave it to be read again. */
+				*used = len;
 				if (!emit(c))
 					return CSVIN_SPLIT_STOP;
-				*used = len;
 				return CSVIN_SPLIT_DONE;
 			}
 			ch = (unsigned char)text[pos++];
