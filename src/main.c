@@ -35,6 +35,7 @@ enum {
 	OPT_DTYPE = 256,
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
+	OPT_HEADER,
 	OPT_MERGE,
 	OPT_NO_PROGRESS,
 	OPT_PLOT,
@@ -55,6 +56,7 @@ static const struct option long_opts[] = {
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
 	{"format", required_argument, NULL, 'f'},
+	{"header", no_argument, NULL, OPT_HEADER},
 	{"help", no_argument, NULL, 'h'},
 	{"merge", no_argument, NULL, OPT_MERGE},
 	{"no-header", no_argument, NULL, 'n'},
@@ -79,7 +81,8 @@ static const char usage_text[] =
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
 	"               [--dtype float32|float64] [--explain] [--fail-above "
 	"x]\n"
-	"               [--merge] [--plot file.svg] [--precision n]\n"
+	"               [--header] [--merge] [--plot file.svg] [--precision "
+	"n]\n"
 	"               [--progress | --no-progress] [--save-state file]\n"
 	"               [--skip-invalid] [file ...]\n";
 
@@ -106,6 +109,9 @@ static const char help_text[] =
 	"Input:\n"
 	"  -d, --delimiter C      field delimiter, one byte, or 'tab' (default ,)\n"
 	"  -n, --no-header        the first row is data; columns by index only\n"
+	"      --header           the first row is the header even if it looks\n"
+	"                         like data; without -n or --header, a first row\n"
+	"                         of numbers (or nan, inf, empty) is an error\n"
 	"      --skip-invalid     skip rows whose values or weight are not numbers,\n"
 	"                         and say how many on standard error\n"
 	"Output:\n"
@@ -327,8 +333,11 @@ parse_options(int argc, char **argv, struct options *o)
 			letter[1] = (char)c;
 			reading = letter;
 		} else if (reading == NULL &&
-			   (c == OPT_SKIP_INVALID || c == OPT_DTYPE)) {
-			reading = c == OPT_DTYPE ? "--dtype" : "--skip-invalid";
+			   (c == OPT_SKIP_INVALID || c == OPT_DTYPE ||
+			    c == OPT_HEADER)) {
+			reading = c == OPT_DTYPE    ? "--dtype"
+				  : c == OPT_HEADER ? "--header"
+						    : "--skip-invalid";
 		}
 		switch (c) {
 		case 'b': o->batch_size = parse_batch_size(optarg); break;
@@ -350,6 +359,7 @@ parse_options(int argc, char **argv, struct options *o)
 			puts("rmsetab " RMSETAB_VERSION);
 			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'w': o->weight_col = optarg; break;
+		case OPT_HEADER: o->header_forced = true; break;
 		case OPT_FAIL_ABOVE:
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
@@ -372,6 +382,9 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->nmeasures == 0 && !o->merge)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
 	check_states(o, reading);
+	if (o->header_forced && !o->header)
+		usage_error("%s", "-n and --header cannot be given together: "
+				  "the first row is either data or the header");
 	if (o->explain && o->format != FORMAT_TABLE)
 		usage_error("%s", "--explain goes with the table format");
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))

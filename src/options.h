@@ -35,7 +35,9 @@ struct options {
 	bool color;    /* the table may use SGR escapes: stdout is a terminal */
 	enum progress_mode progress;
 	unsigned char delim;
-	bool header;
+	bool header;	    /* -n clears it: the first line is data */
+	bool header_forced; /* --header: the first line is the header even
+			       when it looks like data */
 	bool summary;
 	bool skip_invalid;
 	bool has_fail_above;

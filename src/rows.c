@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "columns.h"
 #include "diag.h"
@@ -43,6 +44,70 @@ nul_byte(struct rows_error *err, const struct csvin_record *rec, size_t i,
 	return -1;
 }
 
+/* Whether the LEN bytes at S spell infinity or NaN as numpy, R and pandas
+ * write them: inf, infinity or nan in any case, with an optional sign. */
+static bool
+is_nonfinite(const char *s, size_t len)
+{
+	if (len > 0 && (*s == '+' || *s == '-')) {
+		s++;
+		len--;
+	}
+	return (len == 3 && (strncasecmp(s, "inf", 3) == 0 ||
+			     strncasecmp(s, "nan", 3) == 0)) ||
+	       (len == 8 && strncasecmp(s, "infinity", 8) == 0);
+}
+
+/* Whether a first record looks like a row of data rather than names:
+ * every field a number (of any size, or infinity or NaN) or empty (a
+ * missing value), and at least one a decimal number.  Taking such a line
+ * for the header would drop a row without a word. */
+static bool
+looks_like_data(const struct csvin_record *rec)
+{
+	bool number = false;
+
+	for (size_t i = 0; i < rec->nfields; i++) {
+		double v;
+
+		if (rec->len[i] == 0 ||
+		    is_nonfinite(rec->field[i], rec->len[i]))
+			continue;
+		if (number_parse(rec->field[i], rec->len[i], &v) ==
+		    NUMBER_INVALID)
+			return false;
+		number = true;
+	}
+	return number;
+}
+
+/* The error for a first line that looks like data: it quotes the line (its
+ * fields, as far as the message shows them) and says what to type. */
+static int
+data_not_header(struct rows_error *err, const struct csvin_record *rec,
+		unsigned char delim)
+{
+	char line[DIAG_QUOTE_SIZE], text[DIAG_QUOTE_SIZE];
+	size_t used = 0;
+
+	for (size_t i = 0; i < rec->nfields && used < sizeof line; i++) {
+		size_t n = rec->len[i];
+
+		if (i > 0)
+			line[used++] = (char)delim;
+		if (n > sizeof line - used)
+			n = sizeof line - used;
+		memcpy(line + used, rec->field[i], n);
+		used += n;
+	}
+	err->line = rec->line[0];
+	snprintf(err->text, sizeof err->text,
+		 "the first line looks like data, not a header: '%s'; type -n "
+		 "if it is data, or --header if it is the header",
+		 diag_quote(text, sizeof text, line, used));
+	return -1;
+}
+
 void
 rows_plan_free(struct rows_plan *plan)
 {
@@ -70,6 +135,8 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 	plan->nfields = first->nfields;
 	plan->wcol = plan->ecol = ROWS_NONE;
 	if (o->header) {
+		if (!o->header_forced && looks_like_data(first))
+			return data_not_header(err, first, o->delim);
 		plan->names = calloc(first->nfields, sizeof *plan->names);
 		if (plan->names == NULL)
 			return oom(err, line);
