@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Exact reference for rmsetab's CSV output (see shared/SPEC.md, "The quantities").
 
-reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] [-c LIST] [--dtype float32|float64] FILE...
+reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] [-c LIST] [--dtype float32|float64] [-n | --header] FILE...
 
-COLS are 1-based column indices, comma separated (a-b ranges also accepted).  Every file has
-a header line.  Default columns: -t = first half, -p = second half of the non-epoch,
-non-weight columns.  LIST is a comma list of the names below (default
-rmse,mean_batch_rmse,running_rmse); per_output stands for one column rmse[NAME] per pair,
-NAME being the header name of its true column in the first file.
+COLS are 1-based column indices, comma separated (a-b ranges also accepted).  Default
+columns: -t = first half, -p = second half of the non-epoch, non-weight columns.  LIST is a
+comma list of the names below (default rmse,mean_batch_rmse,running_rmse); per_output stands
+for one column per pair, named by per_output_names().
+
+Files are read as RFC 4180 says (Python's csv module, strict), a UTF-8 byte order mark
+skipped, blank lines ignored.  The first line of each file is its header, unless -n; a first
+line that looks like data (every field a decimal number, inf or nan, or empty, and at
+least one a number) is an error unless --header.  An error exits with
+"reference.py: FILE:LINE: message" (rmsetab's FILE:LINE for the same error).
 
 float64 (the default): everything is computed in rational arithmetic from the parsed
 binary64 values, square roots to 200 bits, and each printed value is rounded once at the
@@ -22,7 +27,9 @@ tune.  It shares no code with rmsetab.
 """
 import argparse
 import csv
+import itertools
 import math
+import re
 import struct
 import sys
 from fractions import Fraction
@@ -234,6 +241,27 @@ def measures(text):
     return out
 
 
+def per_output_names(true_names, d):
+    """The per_output columns of D pairs: rmse[NAME], NAME the header name of the pair's true
+    column in the first file, or with -n (TRUE_NAMES None) the pair's number."""
+    if true_names is None:
+        return [f"rmse[{j + 1}]" for j in range(d)]
+    return [f"rmse[{n}]" for n in true_names]
+
+
+# The grammar of a value in rmsetab(1), Input, and infinities and NaNs as numpy, R and
+# pandas write them.
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+NONFINITE = re.compile(r"[+-]?(inf|infinity|nan)", re.IGNORECASE)
+
+
+def looks_like_data(fields):
+    """Whether a first line is to be refused as a header: rmsetab(1), Input."""
+    if not all(DECIMAL.fullmatch(x) or NONFINITE.fullmatch(x) or x == "" for x in fields):
+        return False
+    return any(DECIMAL.fullmatch(x) for x in fields)
+
+
 def number(text, where):
     try:
         x = float(text)
@@ -244,27 +272,40 @@ def number(text, where):
     return x
 
 
-def read_epochs(files, delim, tcols, pcols, wcol, ecol):
+def read_epochs(files, delim, tcols, pcols, wcol, ecol, header=True, force_header=False,
+                shown=None):
     """Yield (label, names, rows) per epoch: names = the first file's header names of the
-    true columns, rows = [(w, t_values, p_values)] as floats."""
+    true columns (None without a header), rows = [(w, t_values, p_values)] as floats.
+    SHOWN, if given, maps a file's name to the name messages give it."""
     count = 0
     names = None
     for name in files:
+        shown_name = shown.get(name, name) if shown else name
         with open(name, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f, delimiter=delim)
-            header = next(reader, None)
+            reader = csv.reader(f, delimiter=delim, strict=True)
+            # Blank lines hold no record; line_num is the line a record ends on.
+            records = ((reader.line_num, rec) for rec in reader if rec)
+            line, first = next(records, (1, None))
+            if first is None:
+                sys.exit(f"reference.py: {shown_name}:1: empty input")
+            if header and not force_header and looks_like_data(first):
+                sys.exit(f"reference.py: {shown_name}:{line}: the first line looks like data")
+            if not header:
+                records = itertools.chain([(line, first)], records)
             t_idx, p_idx = tcols, pcols
-            if header is not None and t_idx is None:
+            if t_idx is None:
                 # Default pairing: first half true, second half predicted.
-                rest = [i for i in range(len(header)) if i not in (wcol, ecol)]
+                rest = [i for i in range(len(first)) if i not in (wcol, ecol)]
                 t_idx, p_idx = rest[: len(rest) // 2], rest[len(rest) // 2:]
             if not t_idx or len(t_idx) != len(p_idx):
                 sys.exit(f"reference.py: {name}: need equally many (>0) true and pred columns")
-            if names is None:
-                names = [header[i] for i in t_idx]
+            if names is None and header:
+                names = [first[i] for i in t_idx]
             label, rows = None, []
-            for rec in reader:
-                where = f"{name}:{reader.line_num}"
+            for line, rec in records:
+                where = f"{shown_name}:{line}"
+                if len(rec) != len(first):
+                    sys.exit(f"reference.py: {where}: {len(rec)} fields, {len(first)} expected")
                 if ecol is not None and rows and rec[ecol] != label:
                     yield label, names, rows
                     rows = []
@@ -281,11 +322,13 @@ def read_epochs(files, delim, tcols, pcols, wcol, ecol):
                     sys.exit(f"reference.py: {where}: negative weight")
                 rows.append((w, t, p))
             if not rows:
-                sys.exit(f"reference.py: {name}: no data rows")
+                # rmsetab says line 2, whatever line the header is on.
+                sys.exit(f"reference.py: {shown_name}:2: no data rows after the header")
             yield label, names, rows
 
 
-def main():
+def main(argv=None, shown=None):
+    """The command line (ARGV, sys.argv's by default); SHOWN as read_epochs takes it."""
     ap = argparse.ArgumentParser(usage=__doc__.splitlines()[2].strip())
     ap.add_argument("-b", type=int, metavar="N", default=32)
     ap.add_argument("-r", choices=["epoch", "never"], default="epoch")
@@ -297,10 +340,12 @@ def main():
     ap.add_argument("-s", action="store_true")
     ap.add_argument("-c", type=measures, metavar="LIST", default=DEFAULT.split(","))
     ap.add_argument("--dtype", choices=["float32", "float64"], default="float64")
+    ap.add_argument("-n", action="store_true")
+    ap.add_argument("--header", action="store_true")
     ap.add_argument("files", nargs="+", metavar="FILE")
-    a = ap.parse_args()
-    if a.b < 1 or (a.t is None) != (a.p is None):
-        ap.error("-b must be >= 1; give -t and -p together")
+    a = ap.parse_args(argv)
+    if a.b < 1 or (a.t is None) != (a.p is None) or a.n and a.header:
+        ap.error("-b must be >= 1; give -t and -p together; -n or --header, not both")
     wcol = a.w[0] if a.w else None
     ecol = a.e[0] if a.e else None
     sums = Float32 if a.dtype == "float32" else Exact
@@ -318,7 +363,7 @@ def main():
         head, fields = ["kind", "epoch", "batch", "rows"], [kind, label, batch, rows]
         for name in a.c:
             if name == "per_output":
-                head += [f"rmse[{n}]" for n in names]
+                head += per_output_names(names, d)
                 fields += [show(x) for x in own["per_output"]]
             else:
                 head.append(name)
@@ -331,9 +376,10 @@ def main():
     d = None
     run = everything = means = None
     epochs = 0
-    for label, names, rows in read_epochs(a.files, a.d, a.t, a.p, wcol, ecol):
+    for label, names, rows in read_epochs(a.files, a.d, a.t, a.p, wcol, ecol, not a.n,
+                                          a.header, shown):
         if d is None:
-            d = len(names)
+            d = len(rows[0][1])
             run, everything = sums(d), sums(d)
             means = {"rmse": MeanOfBatches(), "row_loss": MeanOfBatches()}
         epochs += 1
