@@ -39,7 +39,7 @@ UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 .PHONY: all check check-unit check-cases check-reference check-docs demo \
 	check-threads check-plot check-terminal check-state install uninstall \
 	clean lint bench check-asan check-valgrind check-corpus fuzz \
-	fuzz-build check-fuzz check-stress
+	fuzz-build check-fuzz check-stress check-differential
 
 all: $(B)rmsetab
 
@@ -71,7 +71,7 @@ $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
 check: check-unit check-cases check-reference check-docs check-threads \
-	check-plot check-terminal check-state check-corpus
+	check-plot check-terminal check-state check-corpus check-differential
 
 check-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
@@ -90,6 +90,15 @@ check-threads: $(B)rmsetab
 
 check-docs: $(B)rmsetab
 	@sh tests/doc-examples.sh ./$(B)rmsetab
+
+# Small random inputs, read from files and through pipes, against the exact
+# reference (tests/check-differential.py), a few seconds.  SEED=N COUNT=M
+# replays a run or makes a longer one.
+SEED = 1
+COUNT = 150
+check-differential: $(B)rmsetab
+	@$(PYTHON) tests/check-differential.py --seed $(SEED) --count $(COUNT) \
+		./$(B)rmsetab
 
 # Millions of generated rows against an exact reference (about 20 s).
 check-stress: $(B)rmsetab
