@@ -439,13 +439,17 @@ metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
 	}
 	s->sq = sq;
 	s->weight = weight;
-	for (size_t i = 0; (cfg->abs || cfg->row_loss) && i < n; i++) {
+	/* Each only when its column is wanted: metric_row_set sets no other,
+	 * and adding an unset one is undefined. */
+	for (size_t i = 0; cfg->abs && i < n; i++) {
 		xdd_add(&s->abs, rows[i].abs);
-		xdd_add(&s->row_loss, rows[i].row_loss);
-		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0) {
+		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0)
 			s->abs = xdd_renormalize(s->abs);
+	}
+	for (size_t i = 0; cfg->row_loss && i < n; i++) {
+		xdd_add(&s->row_loss, rows[i].row_loss);
+		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0)
 			s->row_loss = xdd_renormalize(s->row_loss);
-		}
 	}
 	for (size_t i = 0; out != NULL && i < n; i++) {
 		for (size_t j = 0; j < s->outputs; j++)
