@@ -95,10 +95,10 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 			return fail(err, line, NULL, msg);
 		nt = np = 1;
 	} else {
-		if (columns_resolve(o->true_cols, names, plan->nfields,
+		if (columns_resolve("-t", o->true_cols, names, plan->nfields,
 				    &plan->tcol, &nt, msg) != 0)
 			return fail(err, line, "-t", msg);
-		if (columns_resolve(o->pred_cols, names, plan->nfields,
+		if (columns_resolve("-p", o->pred_cols, names, plan->nfields,
 				    &plan->pcol, &np, msg) != 0)
 			return fail(err, line, "-p", msg);
 		if (nt != np) {
@@ -110,12 +110,12 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 		}
 	}
 	if (o->weight_col != NULL &&
-	    columns_resolve_one(o->weight_col, names, plan->nfields,
+	    columns_resolve_one("-w", o->weight_col, names, plan->nfields,
 				&plan->wcol, msg) != 0)
 		return fail(err, line, "-w", msg);
 	if (o->epoch_col != NULL &&
-	    columns_resolve_one(o->epoch_col, names, plan->nfields, &plan->ecol,
-				msg) != 0)
+	    columns_resolve_one("-e", o->epoch_col, names, plan->nfields,
+				&plan->ecol, msg) != 0)
 		return fail(err, line, "-e", msg);
 	if (pairs != 0 && nt != pairs) {
 		snprintf(msg, sizeof msg,
