@@ -100,6 +100,7 @@ static const char help_text[] =
 	"  -w, --weight COL       sample weight of each row (finite, >= 0)\n"
 	"  -e, --epoch-col COL    a new epoch wherever this column's value changes\n"
 	"                         (default: each file is one epoch)\n"
+	"  Each column serves one of these roles only.\n"
 	"Batches:\n"
 	"  -b, --batch-size N     rows per batch (default 32)\n"
 	"  -r, --reset WHEN       clear the running values every 'epoch' (default)\n"
