@@ -25,7 +25,8 @@ batcher_init(struct batcher *b, const struct options *opts,
 }
 
 int
-batcher_start(struct batcher *b, size_t pairs, const char *const *names)
+batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
+	      const char *const *pnames, char *err)
 {
 	const struct options *opts = b->opts;
 
@@ -40,7 +41,7 @@ batcher_start(struct batcher *b, size_t pairs, const char *const *names)
 		diag("out of memory");
 		return -1;
 	}
-	return report_set_outputs(b->report, names, pairs);
+	return report_set_outputs(b->report, tnames, pnames, pairs, err);
 }
 
 void

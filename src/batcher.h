@@ -50,9 +50,13 @@ struct batcher {
 void batcher_init(struct batcher *b, const struct options *opts,
 		  struct report *report);
 
-/* Sets up for rows of PAIRS pairs, named by their true columns NAMES (or
- * NULL); once, before the first row.  -1 when out of memory (reported). */
-int batcher_start(struct batcher *b, size_t pairs, const char *const *names);
+/* Sets up for rows of PAIRS pairs, whose true and predicted columns are
+ * named TNAMES and PNAMES (or both NULL); once, before the first row.
+ * Returns 0; 1 with ERR (REPORT_ERR_SIZE) set when the pairs' printed
+ * names would not be unique (report_set_outputs); -1 when out of memory
+ * (reported). */
+int batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
+		  const char *const *pnames, char *err);
 
 void batcher_free(struct batcher *b);
 

@@ -117,20 +117,29 @@ make_plan(struct input *in, const struct csvin_record *rec)
 	in->planned = true;
 	if (in->pairs == 0) {
 		const char **names = NULL;
+		size_t pairs = in->plan.pairs;
+		char msg[REPORT_ERR_SIZE];
 		int status;
 
-		/* The first file names the pairs, by their true columns. */
+		/* The first file names the pairs, by their columns. */
 		if (in->plan.names != NULL) {
-			names = calloc(in->plan.pairs, sizeof *names);
+			names = calloc(2 * pairs, sizeof *names);
 			if (names == NULL) {
 				diag("%s: out of memory", in->name);
 				return -1;
 			}
-			for (size_t j = 0; j < in->plan.pairs; j++)
+			for (size_t j = 0; j < pairs; j++) {
 				names[j] = in->plan.names[in->plan.tcol[j]];
+				names[pairs + j] =
+					in->plan.names[in->plan.pcol[j]];
+			}
 		}
-		status = batcher_start(in->batcher, in->plan.pairs, names);
+		status = batcher_start(in->batcher, pairs, names,
+				       names != NULL ? names + pairs : NULL,
+				       msg);
 		free(names);
+		if (status > 0)
+			diag_at(in->name, rec->line[0], "%s", msg);
 		if (status != 0 ||
 		    (in->opts->save_state != NULL && save_columns(in) != 0))
 			return -1;

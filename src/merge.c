@@ -184,7 +184,9 @@ static int
 first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 {
 	struct options *opts = m->opts;
-	const char *const *names;
+	char err[REPORT_ERR_SIZE];
+	bool indices;
+	int st;
 
 	m->file = r->name;
 	m->line = r->first_line;
@@ -215,8 +217,15 @@ first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 	/* The batcher only asks whether there is an epoch column. */
 	opts->epoch_col = m->h.epoch_col != NULL ? "(the states')" : NULL;
 	opts->summary = true;
-	names = m->h.indices ? NULL : (const char *const *)m->h.true_names;
-	return batcher_start(b, m->h.pairs, names);
+	indices = m->h.indices;
+	st = batcher_start(
+		b, m->h.pairs,
+		indices ? NULL : (const char *const *)m->h.true_names,
+		indices ? NULL : (const char *const *)m->h.pred_names, err);
+	/* Line 7 of a state names the true columns. */
+	if (st > 0)
+		diag_at(m->file, m->line + 6, "%s", err);
+	return st != 0 ? -1 : 0;
 oom:
 	diag("out of memory");
 	return -1;
