@@ -65,8 +65,9 @@ void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
 
 /* Adds one row, with its per-output values OUT (or NULL).  KEY is its
- * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns -1 when
- * out of memory (reported). */
+ * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns 0; 1
+ * when the row starts an epoch of its KEY; -1 when out of memory
+ * (reported). */
 int batcher_row(struct batcher *b, const struct metric_row *row,
 		const struct metric_xdd *out, const char *key, size_t key_len);
 
