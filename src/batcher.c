@@ -25,7 +25,8 @@ batcher_init(struct batcher *b, const struct options *opts,
 }
 
 int
-batcher_start(struct batcher *b, size_t pairs, const char *const *names)
+batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
+	      const char *const *pnames, char *err)
 {
 	const struct options *opts = b->opts;
 
@@ -40,7 +41,7 @@ batcher_start(struct batcher *b, size_t pairs, const char *const *names)
 		diag("out of memory");
 		return -1;
 	}
-	return report_set_outputs(b->report, names, pairs);
+	return report_set_outputs(b->report, tnames, pnames, pairs, err);
 }
 
 void
@@ -232,6 +233,8 @@ int
 batcher_row(struct batcher *b, const struct metric_row *row,
 	    const struct metric_xdd *out, const char *key, size_t key_len)
 {
+	int began = 0;
+
 	if (key != NULL && b->in_epoch &&
 	    (key_len != b->key_len || memcmp(key, b->key, key_len) != 0))
 		end_epoch(b);
@@ -239,13 +242,14 @@ batcher_row(struct batcher *b, const struct metric_row *row,
 		begin_epoch(b);
 		if (key != NULL && set_key(b, key, key_len) != 0)
 			return -1;
+		began = key != NULL;
 	}
 	if (b->saver != NULL)
 		segment_builder_add(&b->seg, row, 1);
 	metric_sums_add(&b->cfg, &b->batch_sums, row, out, 1);
 	if (b->batch_sums.rows == b->opts->batch_size)
 		end_batch(b);
-	return 0;
+	return began;
 }
 
 void

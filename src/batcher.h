@@ -50,9 +50,13 @@ struct batcher {
 void batcher_init(struct batcher *b, const struct options *opts,
 		  struct report *report);
 
-/* Sets up for rows of PAIRS pairs, named by their true columns NAMES (or
- * NULL); once, before the first row.  -1 when out of memory (reported). */
-int batcher_start(struct batcher *b, size_t pairs, const char *const *names);
+/* Sets up for rows of PAIRS pairs, whose true and predicted columns are
+ * named TNAMES and PNAMES (or both NULL); once, before the first row.
+ * Returns 0; 1 with ERR (REPORT_ERR_SIZE) set when the pairs' printed
+ * names would not be unique (report_set_outputs); -1 when out of memory
+ * (reported). */
+int batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
+		  const char *const *pnames, char *err);
 
 void batcher_free(struct batcher *b);
 
@@ -61,8 +65,9 @@ void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
 
 /* Adds one row, with its per-output values OUT (or NULL).  KEY is its
- * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns -1 when
- * out of memory (reported). */
+ * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns 0; 1
+ * when the row starts an epoch of its KEY; -1 when out of memory
+ * (reported). */
 int batcher_row(struct batcher *b, const struct metric_row *row,
 		const struct metric_xdd *out, const char *key, size_t key_len);
 

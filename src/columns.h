@@ -1,5 +1,5 @@
-/* columns.h: column lists given by name or 1-based index, resolved against
- * a header into 0-based field numbers. */
+/* columns.h: column lists given by name or 1-based position, resolved
+ * against a header into 0-based field numbers. */
 #ifndef RMSETAB_COLUMNS_H
 #define RMSETAB_COLUMNS_H
 
@@ -8,17 +8,22 @@
 /* Room for the longest message the functions below write. */
 #define COLUMNS_ERR_SIZE 512
 
-/* Resolves SPEC, a comma list of names, 1-based indices and ranges of
- * either ("1-10", "true_0-true_9"), against the N column NAMES (NULL when
- * the input has no header: indices only).  On success stores a malloc'd
- * array in *OUT and its length in *COUNT and returns 0; otherwise writes a
- * message to ERR and returns -1. */
-int columns_resolve(const char *spec, const char *const *names, size_t n,
-		    size_t **out, size_t *count, char *err);
+/* Resolves SPEC, the list given to option OPT ("-t"): a comma list of
+ * items, each a column or a range FIRST-LAST of them ("1-10",
+ * "true_0-true_9").  Bare digits are a 1-based position; text in double
+ * quotes ("3", a doubled quote for one) or any other text is a name.  A
+ * bare number that is also the name of another column is an error.  NAMES
+ * are the N columns of the header (NULL when the input has none: positions
+ * only).  On success stores a malloc'd array in *OUT and its length in
+ * *COUNT and returns 0; otherwise writes a message to ERR and returns
+ * -1. */
+int columns_resolve(const char *opt, const char *spec, const char *const *names,
+		    size_t n, size_t **out, size_t *count, char *err);
 
 /* Like columns_resolve, for a spec that must name exactly one column. */
-int columns_resolve_one(const char *spec, const char *const *names, size_t n,
-			size_t *out, char *err);
+int columns_resolve_one(const char *opt, const char *spec,
+			const char *const *names, size_t n, size_t *out,
+			char *err);
 
 /* Picks the true and predicted columns when none were given: a pair of
  * names y_true/y_pred, true/pred or target/prediction, else the only two

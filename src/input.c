@@ -32,6 +32,7 @@ input_init(struct input *in, const struct options *opts,
 	in->opts = opts;
 	in->batcher = batcher;
 	in->progress = progress;
+	epochkeys_init(&in->keys, opts->epoch_col != NULL);
 	return blocks_init(&in->blocks, nworkers);
 }
 
@@ -39,6 +40,7 @@ void
 input_free(struct input *in)
 {
 	blocks_free(&in->blocks);
+	epochkeys_free(&in->keys);
 	rows_plan_free(&in->plan);
 	free(in->carry);
 	free(in->t);
@@ -117,26 +119,48 @@ make_plan(struct input *in, const struct csvin_record *rec)
 	in->planned = true;
 	if (in->pairs == 0) {
 		const char **names = NULL;
+		size_t pairs = in->plan.pairs;
+		char msg[REPORT_ERR_SIZE];
 		int status;
 
-		/* The first file names the pairs, by their true columns. */
+		/* The first file names the pairs, by their columns. */
 		if (in->plan.names != NULL) {
-			names = calloc(in->plan.pairs, sizeof *names);
+			names = calloc(2 * pairs, sizeof *names);
 			if (names == NULL) {
 				diag("%s: out of memory", in->name);
 				return -1;
 			}
-			for (size_t j = 0; j < in->plan.pairs; j++)
+			for (size_t j = 0; j < pairs; j++) {
 				names[j] = in->plan.names[in->plan.tcol[j]];
+				names[pairs + j] =
+					in->plan.names[in->plan.pcol[j]];
+			}
 		}
-		status = batcher_start(in->batcher, in->plan.pairs, names);
+		status = batcher_start(in->batcher, pairs, names,
+				       names != NULL ? names + pairs : NULL,
+				       msg);
 		free(names);
+		if (status > 0)
+			diag_at(in->name, rec->line[0], "%s", msg);
 		if (status != 0 ||
 		    (in->opts->save_state != NULL && save_columns(in) != 0))
 			return -1;
 	}
 	in->plan.cfg = &in->batcher->cfg;
 	in->pairs = in->plan.pairs;
+	if (in->plan.ecol != ROWS_NONE) {
+		char column[DIAG_QUOTE_SIZE + 2], name[DIAG_QUOTE_SIZE];
+		const char *n =
+			in->plan.names ? in->plan.names[in->plan.ecol] : NULL;
+
+		if (n != NULL)
+			snprintf(column, sizeof column, "'%s'",
+				 diag_quote(name, sizeof name, n, strlen(n)));
+		else
+			snprintf(column, sizeof column, "%zu",
+				 in->plan.ecol + 1);
+		epochkeys_file_begin(&in->keys, column);
+	}
 	free(in->t);
 	free(in->p);
 	free(in->out);
@@ -160,6 +184,7 @@ sequential_record(void *ctx, const struct csvin_record *rec)
 	struct metric_row row;
 	struct rows_error err;
 	bool key;
+	int st;
 
 	if (!in->planned) {
 		if (make_plan(in, rec) != 0) {
@@ -174,10 +199,18 @@ sequential_record(void *ctx, const struct csvin_record *rec)
 	switch (rows_convert(plan, rec, in->t, in->p, &row, in->out, &err)) {
 	case ROWS_OK:
 		in->rows_read++;
-		if (batcher_row(in->batcher, &row,
-				plan->cfg->per_output ? in->out : NULL,
-				key ? rec->field[plan->ecol] : NULL,
-				key ? rec->len[plan->ecol] : 0) == 0)
+		st = batcher_row(in->batcher, &row,
+				 plan->cfg->per_output ? in->out : NULL,
+				 key ? rec->field[plan->ecol] : NULL,
+				 key ? rec->len[plan->ecol] : 0);
+		if (st > 0 &&
+		    epochkeys_begin(&in->keys, in->name, rec->field[plan->ecol],
+				    rec->len[plan->ecol], rec->line[plan->ecol],
+				    in->last_row_line) != 0)
+			st = -1;
+		if (key)
+			in->last_row_line = rec->line[plan->ecol];
+		if (st >= 0)
 			return 0;
 		break;
 	case ROWS_SKIPPED: note_skip(in, err.line); return 0;
@@ -296,6 +329,57 @@ libcsv_rest(struct input *in, struct blocks_block *blk)
 	return status;
 }
 
+/* The line ends in TEXT from byte FROM to TO, as csvin counts them: a
+ * CR, an LF, or a CRLF is one.  A block holds no quote, so every one is
+ * the end of a physical line. */
+static uint64_t
+line_ends(const char *text, size_t from, size_t to)
+{
+	const char *end = text + to;
+	uint64_t n = 0;
+
+	for (const char *q = text + from;
+	     (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		n += q == text || q[-1] != '\r';
+	for (const char *q = text + from;
+	     (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++)
+		n++;
+	return n;
+}
+
+/* The line of byte OFF of BLK, at or after the last one asked for. */
+static uint64_t
+line_in_block(struct input *in, const struct blocks_block *blk, size_t off)
+{
+	in->line_at += line_ends(blk->text, in->line_off, off);
+	in->line_off = off;
+	return in->line_at;
+}
+
+/* The line of the last row of BLK, counted back from its end. */
+static uint64_t
+last_row_line(const struct input *in, const struct blocks_block *blk)
+{
+	return in->line + blk->lines -
+	       line_ends(blk->text, blk->key_off[blk->nrows - 1], blk->len);
+}
+
+/* Row I of BLK starts an epoch: where it is, and where the row before it
+ * was, for the epoch values watch. */
+static int
+epoch_begins(struct input *in, const struct blocks_block *blk, size_t i)
+{
+	uint64_t prev, line;
+
+	if (!in->keys.on)
+		return 0;
+	prev = i > 0 ? line_in_block(in, blk, blk->key_off[i - 1])
+		     : in->last_row_line;
+	line = line_in_block(in, blk, blk->key_off[i]);
+	return epochkeys_begin(&in->keys, in->name, blk->text + blk->key_off[i],
+			       blk->key_len[i], line, prev);
+}
+
 /* Hands the rows of a converted block to the batcher, in order. */
 static int
 take_block(struct input *in, struct blocks_block *blk)
@@ -307,12 +391,19 @@ take_block(struct input *in, struct blocks_block *blk)
 	if (plan->ecol == ROWS_NONE)
 		batcher_rows(in->batcher, blk->rows, outputs ? blk->out : NULL,
 			     blk->nrows);
-	for (size_t i = 0; plan->ecol != ROWS_NONE && i < blk->nrows; i++)
-		if (batcher_row(in->batcher, &blk->rows[i],
-				outputs ? blk->out + i * outputs : NULL,
-				blk->text + blk->key_off[i],
-				blk->key_len[i]) != 0)
+	in->line_off = 0;
+	in->line_at = in->line;
+	for (size_t i = 0; plan->ecol != ROWS_NONE && i < blk->nrows; i++) {
+		int st = batcher_row(in->batcher, &blk->rows[i],
+				     outputs ? blk->out + i * outputs : NULL,
+				     blk->text + blk->key_off[i],
+				     blk->key_len[i]);
+
+		if (st != 0 && (st < 0 || epoch_begins(in, blk, i) != 0))
 			return -1;
+	}
+	if (in->keys.on && blk->nrows > 0)
+		in->last_row_line = last_row_line(in, blk);
 	in->rows_read += blk->nrows;
 	in->records += blk->nrows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)

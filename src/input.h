@@ -10,6 +10,7 @@
 
 #include "batcher.h"
 #include "blocks.h"
+#include "epochkeys.h"
 #include "options.h"
 #include "progress.h"
 #include "rows.h"
@@ -36,6 +37,12 @@ struct input {
 	bool carry_open; /* no record ends in the carry, but for a final CR */
 	double *t, *p;
 	struct metric_xdd *out;
+	/* With -e: the epoch values seen, and where rows are, worked out
+	 * only where an epoch starts: the line of the last row, and in the
+	 * block being taken, the line at byte LINE_OFF. */
+	struct epochkeys keys;
+	uint64_t last_row_line, line_at;
+	size_t line_off;
 
 	/* Over the whole run. */
 	uint64_t bytes_read, rows_read, rows_skipped;

@@ -1,12 +1,20 @@
 /* merge.c: states in, one run out.
  *
- * Epochs join by key: the epoch column's value, or without one the
- * epoch's number.  They come out in the order their keys first appear,
- * and the rows of an epoch are those of each state in the order the
+ * Without an epoch column, epochs join by number: epoch N of each state
+ * is the N-th file's rows, cut into pieces.  They come out in the order
+ * their numbers first appear, and a number twice in one state is damage.
+ *
+ * With -e, the states are pieces of one input, one after the other, and
+ * an epoch is a run of equal values: only the last epoch of one state and
+ * the first of the next can be one run cut in two, and they join when
+ * their values are the same.  Every other epoch stays as it is, in order,
+ * as one pass printed it: a value that comes back after another (an
+ * unsorted column), or after a file boundary inside a state, is an epoch
+ * of its own.
+ *
+ * The rows of a joined epoch are those of each state in the order the
  * states were given: for the means of batch values that order is the
- * order of the rows (segment.c).  A key seen twice in one state would
- * stand for two epochs that a join by key cannot keep apart: that is an
- * error. */
+ * order of the rows (segment.c). */
 #include "merge.h"
 
 #include <inttypes.h>
@@ -31,7 +39,7 @@ struct merge {
 	struct options *opts;
 	struct entry *v;
 	size_t n, cap;
-	size_t *slot; /* open addressing: index + 1 into v, or 0 */
+	size_t *slot; /* by number: index + 1 into v, or 0 (open addressing) */
 	size_t nslots;
 
 	/* The first state: the others must match it. */
@@ -43,6 +51,13 @@ struct merge {
 	struct metric_sums total;
 	uint64_t states;
 };
+
+static int
+oom(void)
+{
+	diag("out of memory");
+	return -1;
+}
 
 static uint64_t
 key_hash(const char *key, size_t len, uint64_t number)
@@ -101,50 +116,17 @@ find(const struct merge *m, const struct state_epoch *ep, size_t *slot)
 	return m->slot[s] != 0 ? &m->v[m->slot[s] - 1] : NULL;
 }
 
-static void
-key_text(char *buf, size_t size, const char *key, size_t len, uint64_t number)
-{
-	if (key != NULL)
-		diag_quote(buf, size, key, len);
-	else
-		snprintf(buf, size, "%" PRIu64, number);
-}
-
-/* Adds epoch EP of state number STATE, taking over its key and rows. */
+/* Appends a new entry for EP, taking over its key and rows; SLOT is its
+ * place in the table of numbers (unused with keys). */
 static int
-add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
+push(struct merge *m, struct state_epoch *ep, size_t slot)
 {
-	struct entry *e;
-	size_t slot;
-
-	if ((m->n + 1) * 2 > m->nslots && grow(m) != 0)
-		goto oom;
-	if ((e = find(m, ep, &slot)) != NULL) {
-		if (e->state == m->states) {
-			char key[DIAG_QUOTE_SIZE];
-
-			key_text(key, sizeof key, ep->key, ep->key_len,
-				 ep->number);
-			diag_at(r->name, ep->line,
-				"epoch '%s' appears twice in this state "
-				"(first at line %" PRIu64 "); --merge joins "
-				"epochs by key and cannot keep them apart",
-				key, e->line);
-			return -1;
-		}
-		e->state = m->states;
-		e->line = ep->line;
-		if (segment_append(&m->sc, &e->seg, &ep->seg) != 0)
-			goto oom;
-		state_epoch_free(ep);
-		return 0;
-	}
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 16;
 		struct entry *v = realloc(m->v, cap * sizeof *v);
 
 		if (v == NULL)
-			goto oom;
+			return -1;
 		m->v = v;
 		m->cap = cap;
 	}
@@ -154,12 +136,53 @@ add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
 				    .state = m->states,
 				    .line = ep->line,
 				    .seg = ep->seg};
-	m->slot[slot] = ++m->n;
+	m->n++;
+	if (ep->key == NULL)
+		m->slot[slot] = m->n;
 	memset(ep, 0, sizeof *ep);
 	return 0;
-oom:
-	diag("out of memory");
-	return -1;
+}
+
+/* Joins the rows of EP after those of entry E. */
+static int
+join(struct merge *m, struct entry *e, struct state_epoch *ep)
+{
+	e->state = m->states;
+	e->line = ep->line;
+	if (segment_append(&m->sc, &e->seg, &ep->seg) != 0)
+		return -1;
+	state_epoch_free(ep);
+	return 0;
+}
+
+/* Adds epoch EP of the state being read (R), taking over its key and
+ * rows. */
+static int
+add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
+{
+	struct entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
+	size_t slot = 0;
+
+	if (ep->key != NULL) {
+		/* The first epoch of a state may go on with the last of the
+		 * state before. */
+		if (last != NULL && last->state != m->states &&
+		    same_key(last, ep))
+			return join(m, last, ep) == 0 ? 0 : oom();
+		return push(m, ep, 0) == 0 ? 0 : oom();
+	}
+	if ((m->n + 1) * 2 > m->nslots && grow(m) != 0)
+		return oom();
+	if ((e = find(m, ep, &slot)) == NULL)
+		return push(m, ep, slot) == 0 ? 0 : oom();
+	if (e->state == m->states) {
+		diag_at(r->name, ep->line,
+			"corrupted state: epoch %" PRIu64
+			" appears twice (first at line %" PRIu64 ")",
+			ep->number, e->line);
+		return -1;
+	}
+	return join(m, e, ep) == 0 ? 0 : oom();
 }
 
 /* What a column of -c needs that the states may not keep. */
@@ -184,7 +207,9 @@ static int
 first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 {
 	struct options *opts = m->opts;
-	const char *const *names;
+	char err[REPORT_ERR_SIZE];
+	bool indices;
+	int st;
 
 	m->file = r->name;
 	m->line = r->first_line;
@@ -215,8 +240,15 @@ first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 	/* The batcher only asks whether there is an epoch column. */
 	opts->epoch_col = m->h.epoch_col != NULL ? "(the states')" : NULL;
 	opts->summary = true;
-	names = m->h.indices ? NULL : (const char *const *)m->h.true_names;
-	return batcher_start(b, m->h.pairs, names);
+	indices = m->h.indices;
+	st = batcher_start(
+		b, m->h.pairs,
+		indices ? NULL : (const char *const *)m->h.true_names,
+		indices ? NULL : (const char *const *)m->h.pred_names, err);
+	/* Line 7 of a state names the true columns. */
+	if (st > 0)
+		diag_at(m->file, m->line + 6, "%s", err);
+	return st != 0 ? -1 : 0;
 oom:
 	diag("out of memory");
 	return -1;

@@ -1,6 +1,6 @@
-/* merge.h: --merge: reads saved states, joins their epochs by key, and
- * hands the epochs to the batcher as one pass over all their rows would,
- * or writes them as one state. */
+/* merge.h: --merge: reads saved states, joins the epochs that go on from
+ * one state into the next, and hands the epochs to the batcher as one
+ * pass over all their rows would, or writes them as one state. */
 #ifndef RMSETAB_MERGE_H
 #define RMSETAB_MERGE_H
 

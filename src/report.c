@@ -33,28 +33,146 @@ report_free(struct report *r)
 	free(r->buf);
 }
 
-int
-report_set_outputs(struct report *r, const char *const *names, size_t pairs)
-{
-	r->output_names = calloc(pairs, sizeof *r->output_names);
-	if (r->output_names == NULL)
-		goto oom;
-	r->outputs = pairs;
-	for (size_t j = 0; j < pairs; j++) {
-		char num[24];
-		const char *name = names != NULL ? names[j] : num;
-		size_t len;
+/* One name of a list, with its place, for sorting. */
+struct named {
+	const char *name;
+	size_t j;
+};
 
-		snprintf(num, sizeof num, "%zu", j + 1);
-		len = strlen(name) + sizeof "rmse[]";
-		if ((r->output_names[j] = malloc(len)) == NULL)
-			goto oom;
-		snprintf(r->output_names[j], len, "rmse[%s]", name);
+static int
+by_name(const void *x, const void *y)
+{
+	const struct named *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	return c != 0 ? c : (a->j > b->j) - (a->j < b->j);
+}
+
+/* Whether the N NAMES are all different: 1, or 0 with two that are the
+ * same in *A < *B; -1 when out of memory. */
+static int
+all_different(const char *const *names, size_t n, size_t *a, size_t *b)
+{
+	struct named *v = malloc((n ? n : 1) * sizeof *v);
+	int status = 1;
+
+	if (v == NULL)
+		return -1;
+	for (size_t j = 0; j < n; j++)
+		v[j] = (struct named){names[j], j};
+	qsort(v, n, sizeof *v, by_name);
+	for (size_t i = 0; i + 1 < n && status == 1; i++) {
+		if (strcmp(v[i].name, v[i + 1].name) != 0)
+			continue;
+		*a = v[i].j;
+		*b = v[i + 1].j;
+		status = 0;
+	}
+	free(v);
+	return status;
+}
+
+static bool
+prints_per_output(const struct options *opts)
+{
+	for (size_t i = 0; i < opts->nmeasures; i++)
+		if (opts->measures[i] == M_PER_OUTPUT)
+			return true;
+	return false;
+}
+
+/* The names between the brackets of rmse[NAME], into NAMES (malloc'd):
+ * the true columns' when they are all different, else the predicted
+ * columns', else both as TRUE:PRED.  Returns 1 with ERR set when even
+ * those repeat, -1 when out of memory. */
+static int
+pair_names(char **names, const char *const *tnames, const char *const *pnames,
+	   size_t pairs, char *err)
+{
+	const char *const *from = tnames;
+	size_t a, b;
+	bool both = false;
+	int st = all_different(tnames, pairs, &a, &b);
+
+	if (st == 0 && (st = all_different(pnames, pairs, &a, &b)) >= 0) {
+		from = pnames;
+		both = st == 0;
+	}
+	if (st < 0)
+		return -1;
+	for (size_t j = 0; j < pairs; j++) {
+		size_t len = strlen(tnames[j]) + strlen(pnames[j]) + 2;
+
+		if (!both)
+			names[j] = strdup(from[j]);
+		else if ((names[j] = malloc(len)) != NULL)
+			snprintf(names[j], len, "%s:%s", tnames[j], pnames[j]);
+		if (names[j] == NULL)
+			return -1;
+	}
+	if (!both)
+		return 0;
+	if ((st = all_different((const char *const *)names, pairs, &a, &b)) < 0)
+		return -1;
+	if (st == 0) {
+		char q[DIAG_QUOTE_SIZE];
+
+		snprintf(err, REPORT_ERR_SIZE,
+			 "-c per_output would name pairs %zu and %zu both "
+			 "'rmse[%s]': select each pair once, or give their "
+			 "columns names that tell them apart",
+			 a + 1, b + 1,
+			 diag_quote(q, sizeof q, names[a], strlen(names[a])));
+		return 1;
 	}
 	return 0;
-oom:
-	diag("out of memory");
-	return -1;
+}
+
+/* The names of the pairs when none must be told apart: the true columns',
+ * or without a header the pairs' numbers. */
+static int
+plain_names(char **names, const char *const *tnames, size_t pairs)
+{
+	for (size_t j = 0; j < pairs; j++) {
+		char num[24];
+
+		snprintf(num, sizeof num, "%zu", j + 1);
+		if ((names[j] = strdup(tnames != NULL ? tnames[j] : num)) ==
+		    NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+report_set_outputs(struct report *r, const char *const *tnames,
+		   const char *const *pnames, size_t pairs, char *err)
+{
+	char **names = calloc(pairs, sizeof *names);
+	int st;
+
+	r->output_names = calloc(pairs, sizeof *r->output_names);
+	r->outputs = r->output_names != NULL ? pairs : 0;
+	if (names == NULL || r->output_names == NULL)
+		st = -1;
+	else if (tnames != NULL && prints_per_output(r->opts))
+		st = pair_names(names, tnames, pnames, pairs, err);
+	else
+		st = plain_names(names, tnames, pairs);
+	for (size_t j = 0; st == 0 && j < pairs; j++) {
+		size_t len = strlen(names[j]) + sizeof "rmse[]";
+
+		if ((r->output_names[j] = malloc(len)) == NULL)
+			st = -1;
+		else
+			snprintf(r->output_names[j], len, "rmse[%s]", names[j]);
+	}
+	for (size_t j = 0; names != NULL && j < pairs; j++)
+		free(names[j]);
+	free(names);
+	if (st < 0)
+		diag("out of memory");
+	return st;
 }
 
 static void

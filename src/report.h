@@ -50,10 +50,18 @@ void report_init(struct report *r, FILE *out, const struct options *opts);
 
 void report_free(struct report *r);
 
-/* Names the pairs, for the per-output columns: NAMES (the true columns),
- * or their numbers when NULL.  -1 when out of memory (reported). */
-int report_set_outputs(struct report *r, const char *const *names,
-		       size_t pairs);
+/* Room for the message of a failed report_set_outputs. */
+enum { REPORT_ERR_SIZE = 512 };
+
+/* Names the per-output columns rmse[NAME] of the PAIRS pairs whose true
+ * and predicted columns are named TNAMES and PNAMES (both NULL without a
+ * header): by the true column when those names are all different, else by
+ * the predicted one when those are, else by both, TRUE:PRED; without a
+ * header, by the pair's number.  Returns 0; 1 with ERR set when -c prints
+ * per_output and two pairs would still share a name; -1 when out of
+ * memory (reported). */
+int report_set_outputs(struct report *r, const char *const *tnames,
+		       const char *const *pnames, size_t pairs, char *err);
 
 void report_line(struct report *r, const struct report_line *line);
 

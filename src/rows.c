@@ -120,6 +120,77 @@ rows_plan_free(struct rows_plan *plan)
 	memset(plan, 0, sizeof *plan);
 }
 
+/* What a column can be selected for: each column serves one role only
+ * (the same column twice in one role is allowed: two models against one
+ * truth).  A new role is a line in one_role's table. */
+struct role {
+	const char *what; /* as a message names it */
+	const size_t *cols;
+	size_t n;
+};
+
+/* The name of field I as messages show it: its header name, or its 1-based
+ * position when there is no header. */
+static const char *
+column_name(const struct rows_plan *plan, size_t i, char *buf, size_t size)
+{
+	if (plan->names != NULL)
+		return diag_quote(buf, size, plan->names[i],
+				  strlen(plan->names[i]));
+	snprintf(buf, size, "%zu", i + 1);
+	return buf;
+}
+
+/* Refuses a column selected for two roles; the plan has PAIRS pairs. */
+static int
+one_role(const struct rows_plan *plan, size_t pairs, uint64_t line,
+	 struct rows_error *err)
+{
+	bool by_default = plan->opts->true_cols == NULL;
+	const struct role roles[] = {
+		{by_default ? "the true values (-t, by default)"
+			    : "the true values (-t)",
+		 plan->tcol, pairs},
+		{by_default ? "the predictions (-p, by default)"
+			    : "the predictions (-p)",
+		 plan->pcol, pairs},
+		{"the weight (-w)", &plan->wcol, plan->wcol != ROWS_NONE},
+		{"the epoch (-e)", &plan->ecol, plan->ecol != ROWS_NONE},
+	};
+	unsigned char *role_of = calloc(plan->nfields, 1); /* role + 1 */
+
+	if (role_of == NULL)
+		return oom(err, line);
+	for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+		for (size_t i = 0; i < roles[r].n; i++) {
+			size_t c = roles[r].cols[i], was = role_of[c];
+			char name[DIAG_QUOTE_SIZE], label[DIAG_QUOTE_SIZE + 32];
+
+			if (was == 0 || was == r + 1) {
+				role_of[c] = (unsigned char)(r + 1);
+				continue;
+			}
+			free(role_of);
+			if (plan->names != NULL)
+				snprintf(
+					label, sizeof label,
+					"'%s' (column %zu)",
+					column_name(plan, c, name, sizeof name),
+					c + 1);
+			else
+				snprintf(label, sizeof label, "%zu", c + 1);
+			err->line = line;
+			snprintf(err->text, sizeof err->text,
+				 "column %s is selected for both %s and %s; a "
+				 "column can serve one role only",
+				 label, roles[was - 1].what, roles[r].what);
+			return -1;
+		}
+	}
+	free(role_of);
+	return 0;
+}
+
 int
 rows_plan_make(struct rows_plan *plan, const struct options *o,
 	       const struct csvin_record *first, size_t pairs,
@@ -162,10 +233,10 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 			return fail(err, line, NULL, msg);
 		nt = np = 1;
 	} else {
-		if (columns_resolve(o->true_cols, names, plan->nfields,
+		if (columns_resolve("-t", o->true_cols, names, plan->nfields,
 				    &plan->tcol, &nt, msg) != 0)
 			return fail(err, line, "-t", msg);
-		if (columns_resolve(o->pred_cols, names, plan->nfields,
+		if (columns_resolve("-p", o->pred_cols, names, plan->nfields,
 				    &plan->pcol, &np, msg) != 0)
 			return fail(err, line, "-p", msg);
 		if (nt != np) {
@@ -177,13 +248,15 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 		}
 	}
 	if (o->weight_col != NULL &&
-	    columns_resolve_one(o->weight_col, names, plan->nfields,
+	    columns_resolve_one("-w", o->weight_col, names, plan->nfields,
 				&plan->wcol, msg) != 0)
 		return fail(err, line, "-w", msg);
 	if (o->epoch_col != NULL &&
-	    columns_resolve_one(o->epoch_col, names, plan->nfields, &plan->ecol,
-				msg) != 0)
+	    columns_resolve_one("-e", o->epoch_col, names, plan->nfields,
+				&plan->ecol, msg) != 0)
 		return fail(err, line, "-e", msg);
+	if (one_role(plan, nt, line, err) != 0)
+		return -1;
 	if (pairs != 0 && nt != pairs) {
 		snprintf(msg, sizeof msg,
 			 "%zu column pairs selected here, but %zu in an "
@@ -193,18 +266,6 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 	}
 	plan->pairs = nt;
 	return 0;
-}
-
-/* The name of field I as messages show it: its header name, or its 1-based
- * index when there is no header. */
-static const char *
-column_name(const struct rows_plan *plan, size_t i, char *buf, size_t size)
-{
-	if (plan->names != NULL)
-		return diag_quote(buf, size, plan->names[i],
-				  strlen(plan->names[i]));
-	snprintf(buf, size, "%zu", i + 1);
-	return buf;
 }
 
 /* Parses field I as a value, or with WEIGHT as a weight. */

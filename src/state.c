@@ -20,7 +20,8 @@
  *   weight-column "w"                 (or -)
  *   epoch-column "epoch"              (or -)
  *
- * then each epoch, in the order read:
+ * then each epoch, in the order read (a value of the epoch column comes
+ * as often as one pass made an epoch of it):
  *
  *   epoch "e1"                        (its number without an epoch column)
  *   rows 1000

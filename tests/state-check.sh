@@ -101,6 +101,18 @@ compare 'files as epochs: one epoch, -b 1' one.csv 1000 -b 1 $cols1
 compare 'one pair, every column, -b 64, parts of 17 rows' one.csv 17 \
 	-b 64 $cols1 -c "$all"
 
+# An epoch column that is not sorted: runs of 1 to 4 rows of values that
+# come back, so that the cuts fall inside runs and between them, and a
+# value comes back in one part, across parts, and after a cut.  (One pass
+# and each part warn that values come back; that is not what is checked.)
+awk -F, -v OFS=, 'NR == 1 { print; next }
+	left-- <= 0 { k = (k + 1 + NR % 2) % 3; left = NR % 4 }
+	{ $1 = "k" k; print }' ew.csv >unsorted.csv || exit 2
+compare 'an unsorted epoch column, -b 3, parts of 5 rows' unsorted.csv 5 \
+	-b 3 -e epoch -w w $cols3 -c "$all" 2>/dev/null
+compare 'an unsorted epoch column, -r never, parts of 41 rows' unsorted.csv 41 \
+	-b 4 -r never -e epoch -w w $cols3 2>/dev/null
+
 # Batches of 4096 rows, the most a state keeps batch values for, with
 # parts smaller and larger than two batches.
 gen --seed 24 --rows 20000 --pairs 2 --weights >b4.csv || exit 2

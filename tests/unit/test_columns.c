@@ -29,6 +29,11 @@ static const char *const twoways[] = {"a", "a-b", "b-c", "c"};
 static const char *const dup[] = {"a", "b", "a"};
 static const char *const dup4[] = {"a", "b", "a", "c"};
 static const char *const numeric[] = {"2", "1", "x"};
+static const char *const selfnamed[] = {"1", "2", "3"};
+static const char *const pandas[] = {"0", "1", "2", "3", "4", "5"};
+static const char *const odd[] = {"a,b", "q\"", ""};
+static const char *const rangename[] = {"a", "b", "1-2"};
+static const char *const quote1[] = {"it's", "1"};
 
 #define H(names)    names, sizeof names / sizeof names[0]
 #define NOHEADER(n) NULL, n
@@ -38,7 +43,7 @@ static const char *const numeric[] = {"2", "1", "x"};
 	"; the header has: true_0, true_1, true_2, pred_0, pred_1, pred_2, w"
 
 static const struct resolve_case cases[] = {
-	/* Single names and 1-based indices. */
+	/* Single names and 1-based positions. */
 	{__LINE__, "true_0", H(seed), {0, END}, NULL, NULL},
 	{__LINE__, "w", H(seed), {6, END}, NULL, NULL},
 	{__LINE__, "1", H(seed), {0, END}, NULL, NULL},
@@ -99,29 +104,117 @@ static const struct resolve_case cases[] = {
 	 H(dup),
 	 {END},
 	 "column name 'a' is ambiguous: columns 1 and 3 share it; select by "
-	 "index instead",
+	 "position instead",
 	 NULL},
 	{__LINE__,
 	 "b,a",
 	 H(dup),
 	 {END},
 	 "column name 'a' is ambiguous: columns 1 and 3 share it; select by "
-	 "index instead",
+	 "position instead",
 	 NULL},
 	{__LINE__,
 	 "a-c",
 	 H(dup4),
 	 {END},
 	 "column name 'a' is ambiguous: columns 1 and 3 share it; select by "
-	 "index instead",
+	 "position instead",
 	 NULL},
 	{__LINE__, "b", H(dup), {1, END}, NULL, NULL},
 	{__LINE__, "3", H(dup), {2, END}, NULL, NULL},
 	{__LINE__, "b-c", H(dup4), {1, 2, 3, END}, NULL, NULL},
-	/* A header name is looked up before an index. */
-	{__LINE__, "1", H(numeric), {1, END}, NULL, NULL},
-	{__LINE__, "2", H(numeric), {0, END}, NULL, NULL},
+	/* Bare digits are a position, whatever the header holds; one that
+	 * is also the name of another column is refused, with the two
+	 * spellings that are clear. */
+	{__LINE__,
+	 "1",
+	 H(numeric),
+	 {END},
+	 "'1' is position 1 (named '2') and also the name of column 2: type "
+	 "-t '\"2\"' for column 1, or -t '\"1\"' for column 2",
+	 NULL},
+	{__LINE__, "2", H(numeric), {END}, NULL, "name of column 1"},
 	{__LINE__, "3", H(numeric), {2, END}, NULL, NULL},
+	{__LINE__, "x,3", H(numeric), {2, 2, END}, NULL, NULL},
+	/* The name of the column at that position is no clash. */
+	{__LINE__, "1", H(selfnamed), {0, END}, NULL, NULL},
+	{__LINE__, "1-3", H(selfnamed), {0, 1, 2, END}, NULL, NULL},
+	/* pandas' header 0,1,2,...: "1,2,3" is refused, not read as
+	 * names 1 and 2 and position 3. */
+	{__LINE__, "1,2,3", H(pandas), {END}, NULL, "'1' is position 1"},
+	{__LINE__, "1-3", H(pandas), {END}, NULL, "'1' is position 1"},
+	{__LINE__, "6", H(pandas), {5, END}, NULL, NULL},
+	{__LINE__,
+	 "0",
+	 H(pandas),
+	 {END},
+	 "no column at position '0' (the header has 6); for the column named "
+	 "'0' (column 1), type -t '\"0\"'",
+	 NULL},
+	{__LINE__,
+	 "7",
+	 H(pandas),
+	 {END},
+	 "no column '7'; the header has: 0, "
+	 "1, 2, 3, 4, 5",
+	 NULL},
+	/* Names in double quotes, whatever they look like. */
+	{__LINE__, "\"1\",\"2\",\"3\"", H(pandas), {1, 2, 3, END}, NULL, NULL},
+	{__LINE__, "\"0\"-\"2\"", H(pandas), {0, 1, 2, END}, NULL, NULL},
+	{__LINE__, "\"3\"-6", H(pandas), {3, 4, 5, END}, NULL, NULL},
+	{__LINE__, "6-\"5\"", H(pandas), {5, END}, NULL, NULL},
+	{__LINE__, "\"1\"", H(numeric), {1, END}, NULL, NULL},
+	{__LINE__, "\"2\"", H(numeric), {0, END}, NULL, NULL},
+	{__LINE__, "\"x\"", H(numeric), {2, END}, NULL, NULL},
+	{__LINE__, "\"a-b\"", H(dashed3), {2, END}, NULL, NULL},
+	{__LINE__, "\"a\"-\"b\"", H(dashed3), {0, 1, END}, NULL, NULL},
+	{__LINE__, "\"a\"-b", H(dashed3), {0, 1, END}, NULL, NULL},
+	{__LINE__, "a-\"a-b\"", H(dashed3), {0, 1, 2, END}, NULL, NULL},
+	{__LINE__, "\"a-b\"-c", H(dashed), {0, 1, END}, NULL, NULL},
+	{__LINE__,
+	 "\"a,b\",\"q\"\"\",\"\"",
+	 H(odd),
+	 {0, 1, 2, END},
+	 NULL,
+	 NULL},
+	{__LINE__,
+	 "\"3\"",
+	 H(numeric),
+	 {END},
+	 "no column named '3'; the header has: 2, 1, x",
+	 NULL},
+	{__LINE__,
+	 "x,\"ab",
+	 H(numeric),
+	 {END},
+	 "unterminated quote in 'x,\"ab'; a name in double quotes ends with "
+	 "one",
+	 NULL},
+	{__LINE__,
+	 "\"x\"y",
+	 H(numeric),
+	 {END},
+	 "text after the closing quote in '\"x\"y'; a quote inside a quoted "
+	 "name is written twice",
+	 NULL},
+	{__LINE__,
+	 "\"x\"-\"y\"z",
+	 H(numeric),
+	 {END},
+	 NULL,
+	 "after the closing"},
+	{__LINE__, "\"x\"-", H(numeric), {END}, NULL, "empty column name"},
+	/* A range of positions that is also a name. */
+	{__LINE__,
+	 "1-2",
+	 H(rangename),
+	 {END},
+	 "'1-2' is the positions 1 to 2 and also the name of column 3: type -t "
+	 "'\"1-2\"' for that column, or list the positions one by one",
+	 NULL},
+	{__LINE__, "\"1-2\"", H(rangename), {2, END}, NULL, NULL},
+	/* A name's single quote, for the shell. */
+	{__LINE__, "1", H(quote1), {END}, NULL, "-t '\"it'\\''s\"'"},
 	/* Indices out of range. */
 	{__LINE__, "0", H(seed), {END}, "no column '0'" SEED_LIST, NULL},
 	{__LINE__, "8", H(seed), {END}, "no column '8'" SEED_LIST, NULL},
@@ -141,7 +234,7 @@ static const struct resolve_case cases[] = {
 	 {END},
 	 "no column '18446744073709551617'" SEED_LIST,
 	 NULL},
-	/* No header: indices only, and the message gives the count. */
+	/* No header: positions only, and the message gives the count. */
 	{__LINE__, "1", NOHEADER(10), {0, END}, NULL, NULL},
 	{__LINE__, "10", NOHEADER(10), {9, END}, NULL, NULL},
 	{__LINE__, "1-3,10", NOHEADER(10), {0, 1, 2, 9, END}, NULL, NULL},
@@ -163,6 +256,14 @@ static const struct resolve_case cases[] = {
 	 {END},
 	 "no column '9-11'; the input has 10 columns",
 	 NULL},
+	/* Without a header a name, quoted or not, is no column. */
+	{__LINE__,
+	 "\"1\"",
+	 NOHEADER(10),
+	 {END},
+	 "'\"1\"' is a name, but with -n there is no header: select by "
+	 "position; the input has 10 columns",
+	 NULL},
 	/* Empty items. */
 	{__LINE__, "a,,b", H(dashed3), {END}, NULL, "'a,,b'"},
 	{__LINE__, "1,,2", H(seed), {END}, NULL, "'1,,2'"},
@@ -180,7 +281,7 @@ check_resolve(const struct resolve_case *c)
 	int r;
 
 	strcpy(err, "(untouched)");
-	r = columns_resolve(c->spec, c->names, c->n, &cols, &count, err);
+	r = columns_resolve("-t", c->spec, c->names, c->n, &cols, &count, err);
 	while (nwant < MAXCOLS && c->want[nwant] != END)
 		nwant++;
 	if (c->err == NULL && c->err_has == NULL) {
@@ -240,26 +341,26 @@ test_resolve_one(void)
 	char err[COLUMNS_ERR_SIZE];
 	size_t col = 99;
 
-	CHECK_INT(columns_resolve_one("b", H(abc), &col, err), 0);
+	CHECK_INT(columns_resolve_one("-w", "b", H(abc), &col, err), 0);
 	CHECK_U64(col, 1);
-	CHECK_INT(columns_resolve_one("3", H(abc), &col, err), 0);
+	CHECK_INT(columns_resolve_one("-w", "3", H(abc), &col, err), 0);
 	CHECK_U64(col, 2);
 	/* A range of one column is one column. */
-	CHECK_INT(columns_resolve_one("c-c", H(abc), &col, err), 0);
+	CHECK_INT(columns_resolve_one("-w", "c-c", H(abc), &col, err), 0);
 	CHECK_U64(col, 2);
 
 	/* design.md: "-w: 'a-c' names 3 columns, expected one". */
 	col = 99;
-	CHECK_INT(columns_resolve_one("a-c", H(abc), &col, err), -1);
+	CHECK_INT(columns_resolve_one("-w", "a-c", H(abc), &col, err), -1);
 	CHECK_STR(err, "'a-c' names 3 columns, expected one");
-	CHECK_INT(columns_resolve_one("1,2", H(abc), &col, err), -1);
+	CHECK_INT(columns_resolve_one("-w", "1,2", H(abc), &col, err), -1);
 	CHECK_STR(err, "'1,2' names 2 columns, expected one");
 	CHECK_U64(col, 99);
 
 	/* Errors of the list itself come through unchanged. */
-	CHECK_INT(columns_resolve_one("x", H(abc), &col, err), -1);
+	CHECK_INT(columns_resolve_one("-w", "x", H(abc), &col, err), -1);
 	CHECK_STR(err, "no column 'x'; the header has: a, b, c");
-	CHECK_INT(columns_resolve_one("4", NOHEADER(3), &col, err), -1);
+	CHECK_INT(columns_resolve_one("-w", "4", NOHEADER(3), &col, err), -1);
 	CHECK_STR(err, "no column '4'; the input has 3 columns");
 }
 
@@ -318,7 +419,7 @@ static const struct default_case dcases[] = {
 	/* A conventional name that is not unique is no answer either. */
 	{__LINE__, H(d_dup), 0, 0,
 	 "column name 'true' is ambiguous: columns 1 and 3 share it; select "
-	 "by index instead"},
+	 "by position instead"},
 };
 
 static void
@@ -370,7 +471,8 @@ test_long_messages(void)
 	}
 
 	memset(buf, 'G', sizeof buf);
-	CHECK_INT(columns_resolve("x", names, NCOLS, &cols, &count, buf), -1);
+	CHECK_INT(columns_resolve("-t", "x", names, NCOLS, &cols, &count, buf),
+		  -1);
 	CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
 	CHECK(strncmp(buf,
 		      "no column 'x'; the header has: "
@@ -402,8 +504,8 @@ test_long_messages(void)
 		if (kind == 2)
 			spec[1000] = '-';
 		memset(buf, 'G', sizeof buf);
-		CHECK_INT(columns_resolve(spec, kind == 3 ? NULL : names, NCOLS,
-					  &cols, &count, buf),
+		CHECK_INT(columns_resolve("-t", spec, kind == 3 ? NULL : names,
+					  NCOLS, &cols, &count, buf),
 			  -1);
 		CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
 		guard_ok = 1;

@@ -73,7 +73,7 @@ test_batcher(void)
 	default_columns(&o);
 	report_init(&rep, out, &o);
 	batcher_init(&b, &o, &rep);
-	if (!CHECK_INT(batcher_start(&b, 1, NULL), 0))
+	if (!CHECK_INT(batcher_start(&b, 1, NULL, NULL, NULL), 0))
 		return;
 	/* As if 2^32 - 1 epochs had gone by, the last with 2^32 - 1
 	 * batches. */
