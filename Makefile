@@ -1,7 +1,7 @@
 # rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs the tests
-# (README.md, Testing, for the slower ones), `make demo` shows the seed
-# example.  A user's CFLAGS and LDFLAGS are kept; the warnings are added
-# separately.  WERROR=1 makes warnings errors (CI).
+# (tests/README, for the slower ones), `make demo` shows the seed example.
+# A user's CFLAGS and LDFLAGS are kept; the warnings are added separately.
+# WERROR=1 makes warnings errors (CI).
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -36,10 +36,8 @@ OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_numfmt test_columns test_segment test_counts test_eintr)
 
-.PHONY: all check check-unit check-cases check-reference check-docs demo \
-	check-threads check-plot check-terminal check-state install uninstall \
-	clean lint bench check-asan check-valgrind check-corpus fuzz \
-	fuzz-build check-fuzz check-stress
+.PHONY: all check demo install uninstall clean lint bench check-asan fuzz \
+	fuzz-build check-fuzz check-stress FORCE
 
 all: $(B)rmsetab
 
@@ -70,26 +68,33 @@ $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs check-threads \
-	check-plot check-terminal check-state check-corpus
+# The test suites (tests/README): `make check-NAME` runs tests/check-NAME.sh
+# with the binary under test, by the one rule below.  `make check` runs
+# every suite but the slow ones, all of them whatever fails, and ends with
+# one line, "N passed, N failed", the checks of every suite added up; its
+# status is 1 if any failed.
+SUITES = $(sort $(patsubst tests/check-%.sh,%,$(wildcard tests/check-*.sh)))
+SLOW_SUITES = valgrind
+CHECKS = $(addprefix check-,$(filter-out $(SLOW_SUITES),$(SUITES)))
 
+check: $(B)rmsetab $(UNIT_TESTS) $(B)tests/fuzz/replay
+	@tally=$$(mktemp) || exit 2; \
+	CHECK_TALLY=$$tally $(MAKE) --no-print-directory -k $(CHECKS); \
+	status=$$?; \
+	sh tests/lib/total.sh "$$tally" $(CHECKS) || status=1; \
+	rm -f "$$tally"; \
+	exit $$status
+
+# FORCE: a suite runs whenever it is asked for.  (Pattern rules do not
+# apply to .PHONY targets.)
+check-%: tests/check-%.sh $(B)rmsetab FORCE
+	@sh tests/check-$*.sh ./$(B)rmsetab
+
+FORCE:
+
+# What suites need besides the binary: they find it beside the binary.
 check-unit: $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
-	@$(PYTHON) src/pow5-table.py | cmp - src/pow5.h && \
-		echo "src/pow5.h: as src/pow5-table.py writes it"
-
-
-check-cases: $(B)rmsetab
-	@sh tests/run-cases.sh ./$(B)rmsetab
-
-check-reference: $(B)rmsetab
-	@sh tests/reference-check.sh ./$(B)rmsetab
-
-check-threads: $(B)rmsetab
-	@sh tests/threads-check.sh ./$(B)rmsetab
-
-check-docs: $(B)rmsetab
-	@sh tests/doc-examples.sh ./$(B)rmsetab
+check-corpus: $(B)tests/fuzz/replay
 
 # Millions of generated rows against an exact reference (about 20 s).
 check-stress: $(B)rmsetab
@@ -101,10 +106,6 @@ $(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
 		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
-
-check-corpus: $(B)tests/fuzz/replay
-	@./$(B)tests/fuzz/replay $(wildcard tests/fuzz/corpus/* \
-		tests/fuzz/regressions/*)
 
 # The whole suite again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in build/asan/: any report fails it.
@@ -142,26 +143,9 @@ fuzz: fuzz-build
 check-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
-# The golden cases with rmsetab under valgrind's memcheck: any error or
-# leak is a difference on standard error and fails the case.  Slow, so not
-# part of check.
-check-valgrind: rmsetab
-	@sh tests/valgrind-cases.sh ./rmsetab
-
-# Saved states merged against one pass; GNU parallel and README's recipes
-# when parallel is installed.
-check-state: $(B)rmsetab
-	@sh tests/state-check.sh ./$(B)rmsetab
-
 # Not part of check: timings belong in a benchmark, not in a test.
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
-
-check-plot: $(B)rmsetab
-	@sh tests/plot-check.sh ./$(B)rmsetab
-
-check-terminal: $(B)rmsetab
-	@sh tests/terminal-check.sh ./$(B)rmsetab
 
 # The seed example's table, and its chart as the README shows it (the PNG
 # only where rsvg-convert, from librsvg2-bin, is installed).

@@ -1,20 +1,12 @@
 #!/bin/sh
-# Checks --plot: the SVG is well-formed XML (xmllint), holds one point per
-# batch and curve for a small input, marks each epoch boundary, leaves a
-# gap where an RMSE is undefined, and stays small for a million batches.
-# Usage (from the repo root): sh tests/plot-check.sh PATH-TO-RMSETAB
-# Prints "ok NAME" or "FAIL NAME" per check; exits 1 if any failed, 2 on a
-# usage error.
+# Checks --plot (make check-plot): the SVG is well-formed XML (xmllint),
+# holds one point per batch and curve for a small input, marks each epoch
+# boundary, leaves a gap where an RMSE is undefined, and stays small for a
+# million batches.
+# usage: sh tests/check-plot.sh PATH-TO-RMSETAB
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: sh tests/plot-check.sh PATH-TO-RMSETAB" >&2
-    exit 2
-fi
-bin=$1
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-failed=0
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 
 # points SVG: "ID POINTS" for each curve and "epoch-boundaries N", sorted
 # by name: the points of a curve are those of its polylines plus its lone
@@ -46,29 +38,26 @@ check() {
     shift 2
     rm -f "$tmp/p.svg"
     if ! "$bin" --plot "$tmp/p.svg" "$@" >/dev/null 2>"$tmp/stderr"; then
-        echo "FAIL $name: rmsetab failed"
+        fail "$name: rmsetab failed"
         sed 's/^/    /' "$tmp/stderr"
-        failed=1
         return
     fi
     if [ -n "$xmllint" ] && ! xmllint --noout "$tmp/p.svg" 2>"$tmp/xml"; then
-        echo "FAIL $name: not well-formed XML"
+        fail "$name: not well-formed XML"
         sed -n '1,5s/^/    /p' "$tmp/xml"
-        failed=1
         return
     fi
     got=$(points "$tmp/p.svg" | tr '\n' ' ')
     if [ "$got" = "$want " ]; then
-        echo "ok $name"
+        pass "$name"
     else
-        echo "FAIL $name: expected '$want', got '$got'"
-        failed=1
+        fail "$name: expected '$want', got '$got'"
     fi
 }
 
 xmllint=$(command -v xmllint)
 [ -n "$xmllint" ] ||
-    echo "skip well-formedness checks (xmllint is not installed: apt-get install libxml2-utils)"
+    skip "well-formedness checks (xmllint is not installed: apt-get install libxml2-utils)"
 
 # data/preds.csv has 10 rows: 10 batches of 1, or 3 of 4 (4, 4, 2).
 check one-point-a-batch \
@@ -124,14 +113,11 @@ EOF
 )
     if [ "$size" -lt 200000 ] && [ "$most" -le 2000 ] && [ "$most" -ge 1000 ] &&
         [ "$spike" = yes ]; then
-        echo "ok million-batches ($size bytes, $most points a curve)"
+        pass "million-batches ($size bytes, $most points a curve)"
     else
-        echo "FAIL million-batches: $size bytes, $most points a curve, spike shown: $spike"
-        failed=1
+        fail "million-batches: $size bytes, $most points a curve, spike shown: $spike"
     fi
 else
-    echo "FAIL million-batches: rmsetab or xmllint failed"
-    failed=1
+    fail "million-batches: rmsetab or xmllint failed"
 fi
-
-exit $failed
+harness_end
