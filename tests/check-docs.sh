@@ -1,9 +1,9 @@
 #!/bin/sh
-# Runs the examples of README.md and man/rmsetab.1 as tests (make
-# check-docs), so that the documentation cannot drift from what rmsetab
-# does.
+# Runs the examples of README.md, HACKING.md, doc/*.md and man/rmsetab.1 as
+# tests (make check-docs), so that the documentation cannot drift from what
+# rmsetab does.
 #
-# README.md: every ```console block holds lines "$ COMMAND" each followed by
+# Markdown: every ```console block holds lines "$ COMMAND" each followed by
 # the standard output it prints.  man/rmsetab.1: every .Bd -literal block of
 # the EXAMPLES section does the same, written in roff (\- \e \& \(aq ... are
 # undone).  A command whose line ends in "\", "|", "&&" or "||" goes on on
@@ -13,7 +13,10 @@
 # shown; with no lines shown it is only run.  Its exit status must be 0, or
 # N when the command ends in the comment "# exit N".
 # Also checks that every long option in --help appears in the man page, and,
-# where mandoc is installed, that the SYNOPSIS says what the usage text says.
+# where mandoc is installed, that the SYNOPSIS says what the usage text says;
+# that the README stays a front door of at most 200 lines; that the links
+# of the Markdown files lead to files that are there; and that the chart
+# the README shows is what rmsetab draws.
 # usage: sh tests/check-docs.sh PATH-TO-RMSETAB
 
 . "$(dirname "$0")/lib/harness.sh"
@@ -127,13 +130,19 @@ extract() {
     }' "$2"
 }
 
-if ! total=$(extract md README.md 0) ||
-    ! total=$(extract man man/rmsetab.1 "$total"); then
+# The Markdown files whose examples run.
+markdown="README.md HACKING.md $(echo doc/*.md)"
+total=0 broken=
+for f in $markdown; do
+    total=$(extract md "$f" "$total") || broken=1
+done
+total=$(extract man man/rmsetab.1 "$total") || broken=1
+if [ -n "$broken" ]; then
     fail "extracting the examples (see above)"
     harness_end
 fi
 if [ "$total" -eq 0 ]; then
-    fail "no examples found in README.md or man/rmsetab.1"
+    fail "no examples found in $markdown or man/rmsetab.1"
     harness_end
 fi
 
@@ -193,5 +202,47 @@ if command -v mandoc >/dev/null 2>&1; then
     fi
 else
     skip "man/rmsetab.1: SYNOPSIS check (mandoc is not installed)"
+fi
+
+# The README is a front door; the rest of the documentation is in doc/ and
+# the man page.
+n=$(wc -l <README.md)
+if [ "$n" -le 200 ]; then
+    pass "README.md: $n lines, at most 200"
+else
+    fail "README.md: $n lines, more than 200: move the detail to doc/ or the man page"
+fi
+
+# Every relative link of a Markdown file, outside code blocks, names a file
+# or folder that is there (from the linking file's folder; #anchors aside).
+for f in $markdown; do
+    dir=$(dirname "$f")
+    bad=
+    for target in $(awk '/^```/ { code = !code; next }
+        !code { s = $0
+            while (match(s, /\]\([^)]*\)/)) {
+                print substr(s, RSTART + 2, RLENGTH - 3)
+                s = substr(s, RSTART + RLENGTH)
+            } }' "$f"); do
+        case $target in
+        http:* | https:* | mailto:* | "#"*) continue ;;
+        esac
+        [ -e "$dir/${target%%#*}" ] || bad="$bad $target"
+    done
+    if [ -z "$bad" ]; then
+        pass "$f: every link leads to a file"
+    else
+        fail "$f: links to nothing:$bad"
+    fi
+done
+
+# The chart the README shows, as `make seed-plot` draws it.
+"$bin" --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
+    --plot "$tmp/seed-plot.svg" data/keras-seed-example.csv \
+    data/keras-seed-example.csv >/dev/null
+if cmp -s data/seed-plot.svg "$tmp/seed-plot.svg"; then
+    pass "data/seed-plot.svg: what rmsetab draws"
+else
+    fail "data/seed-plot.svg: not what rmsetab draws now (make seed-plot draws it again)"
 fi
 harness_end

@@ -6,7 +6,7 @@
 # once, through standard input, merges of merges), in every output format
 # (table, csv, tsv, jsonl, markdown), with weights, several pairs and an
 # epoch column; then the same through GNU parallel --pipepart, and the
-# recipes of README.md as written.
+# recipes of doc/scaling.md as written.
 # usage: sh tests/check-state.sh PATH-TO-RMSETAB
 set -u
 . "$(dirname "$0")/lib/harness.sh"
@@ -160,24 +160,22 @@ if command -v parallel >/dev/null 2>&1; then
 		done
 	done
 
-	# README.md's recipes, as written, on a big.csv with the columns they
-	# name; the hosts recipe with this machine alone as the host.
+	# doc/scaling.md's recipes, as written, on a big.csv with the columns
+	# they name; the hosts recipe with this machine alone as the host.
 	gen --seed 23 --rows 20000 --pairs 3 --weights --epoch-col --epochs 3 \
 		>big.csv || exit 2
-	awk '/^## Larger than one machine/ { on = 1; next }
-	     on && /^## / { exit }
-	     on && /^### / { name = $0; sub(/^### /, "", name); n = 0 }
-	     on && /^```sh$/ { inblock = 1; n++; next }
-	     on && inblock && /^```$/ { inblock = 0; next }
-	     on && inblock { f = "recipe-" name "-" n ".sh"; gsub(/ /, "_", f)
-	                     print > f }' "$root/README.md"
+	awk '/^## / { name = $0; sub(/^## /, "", name); n = 0 }
+	     /^```sh$/ { inblock = 1; n++; next }
+	     inblock && /^```$/ { inblock = 0; next }
+	     inblock { f = "recipe-" name "-" n ".sh"; gsub(/ /, "_", f)
+	               print > f }' "$root/doc/scaling.md"
 	opts='-e epoch -w w -t true_0-true_2 -p pred_0-pred_2'
 	# shellcheck disable=SC2086
 	rmsetab -s $opts big.csv >want
 	for recipe in recipe-Across_cores-1.sh recipe-Across_hosts-1.sh \
 		recipe-Parts_already_on_disk-1.sh; do
 		if [ ! -s "$recipe" ]; then
-			fail "README.md: no recipe $recipe"
+			fail "doc/scaling.md: no recipe $recipe"
 			continue
 		fi
 		# The local form of the hosts recipe; parts of 997 rows rather
@@ -185,10 +183,10 @@ if command -v parallel >/dev/null 2>&1; then
 		sed 's/--sshlogin [^ ]*/--sshlogin :/; s/split -l 1000000/split -l 997/' \
 			"$recipe" >run.sh
 		sh run.sh >got 2>&1
-		check "README.md: $recipe" want got
+		check "doc/scaling.md: $recipe" want got
 	done
 else
-	skip "parallel --pipepart and README.md's recipes (GNU parallel is not installed)"
+	skip "parallel --pipepart and doc/scaling.md's recipes (GNU parallel is not installed)"
 fi
 
 harness_end
