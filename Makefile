@@ -71,8 +71,8 @@ $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 # The test suites (tests/README): `make check-NAME` runs tests/check-NAME.sh
 # with the binary under test, by the one rule below.  `make check` runs
 # every suite but the slow ones, all of them whatever fails, and ends with
-# one line, "N passed, N failed", the checks of every suite added up; its
-# status is 1 if any failed.
+# one line, "N passed, N failed", the checks of every suite added up; it
+# fails if any check failed.
 SUITES = $(sort $(patsubst tests/check-%.sh,%,$(wildcard tests/check-*.sh)))
 SLOW_SUITES = valgrind
 CHECKS = $(addprefix check-,$(filter-out $(SLOW_SUITES),$(SUITES)))

@@ -31,9 +31,9 @@ for gid, n in sorted(out):
 EOF
 }
 
-# check NAME EXPECTED-POINTS ARGS...: runs rmsetab --plot with ARGS, checks
-# the file with xmllint and compares points() with EXPECTED-POINTS.
-check() {
+# check_points NAME EXPECTED-POINTS ARGS...: runs rmsetab --plot with ARGS,
+# checks the file with xmllint and compares points() with EXPECTED-POINTS.
+check_points() {
     name=$1 want=$2
     shift 2
     rm -f "$tmp/p.svg"
@@ -60,32 +60,32 @@ xmllint=$(command -v xmllint)
     skip "well-formedness checks (xmllint is not installed: apt-get install libxml2-utils)"
 
 # data/preds.csv has 10 rows: 10 batches of 1, or 3 of 4 (4, 4, 2).
-check one-point-a-batch \
+check_points one-point-a-batch \
     "batch-rmse 10 epoch-boundaries 0 mean-batch-rmse 10 running-rmse 10" \
     -b 1 data/preds.csv
 # -s prints no batch line, but the chart still has every batch.
-check summary-still-plots \
+check_points summary-still-plots \
     "batch-rmse 3 epoch-boundaries 0 mean-batch-rmse 3 running-rmse 3" \
     -s -b 4 data/preds.csv
 # Two files of 8 rows, -b 4: 2 + 2 batches, one boundary between them.
-check two-epochs \
+check_points two-epochs \
     "batch-rmse 4 epoch-boundaries 1 mean-batch-rmse 4 running-rmse 4" \
     -b 4 data/epoch1.csv data/epoch2.csv
 # 3 epochs of 5 rows from the epoch column, -b 2: 3 + 3 + 3 batches.
-check epoch-column \
+check_points epoch-column \
     "batch-rmse 9 epoch-boundaries 2 mean-batch-rmse 9 running-rmse 9" \
     -b 2 -e epoch data/epochs.csv
 # Batches of one row; batch 2's weight is 0: its RMSE is undefined, and so
 # is the mean of batch RMSEs from there to the end of the epoch; the
 # running RMSE is defined throughout.
 printf 'y_true,y_pred,w\n0,1,1\n0,2,0\n0,3,1\n0,4,1\n' >"$tmp/zero.csv"
-check undefined-values-leave-gaps \
+check_points undefined-values-leave-gaps \
     "batch-rmse 3 epoch-boundaries 0 mean-batch-rmse 1 running-rmse 4" \
     -b 1 -w w "$tmp/zero.csv"
 # Labels that are not XML-safe text: markup, a quote, a control byte and
 # a byte that is not UTF-8 must still give well-formed XML.
 printf 'e,y_true,y_pred\n"<a&b>""",0,1\n"x\001\377y",0,2\n' >"$tmp/labels.csv"
-check labels-escaped \
+check_points labels-escaped \
     "batch-rmse 2 epoch-boundaries 1 mean-batch-rmse 2 running-rmse 2" \
     -e e "$tmp/labels.csv"
 

@@ -98,5 +98,5 @@ harness_exit() {
 		fail "$harness_suite: stopped before its end (status $harness_status)"
 		harness_tally
 	fi
-	cd / && rm -rf "$tmp"
+	rm -rf "$tmp"
 }
