@@ -1,7 +1,7 @@
 # rmsetab: plain make.  `make` builds ./rmsetab, `make check` runs the tests
-# (README.md, Testing, for the slower ones), `make demo` shows the seed
-# example.  A user's CFLAGS and LDFLAGS are kept; the warnings are added
-# separately.  WERROR=1 makes warnings errors (CI).
+# (tests/README, for the slower ones), `make demo` shows the seed example.
+# A user's CFLAGS and LDFLAGS are kept; the warnings are added separately.
+# WERROR=1 makes warnings errors (CI).
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -31,15 +31,13 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 
 OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
-	epochkeys.o explain.o input.o measures.o merge.o metric.o number.o \
-	numfmt.o plot.o progress.o report.o rows.o run.o segment.o state.o)
+	explain.o input.o measures.o merge.o metric.o number.o numfmt.o \
+	plot.o progress.o report.o rows.o run.o segment.o state.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_numfmt test_columns test_segment test_counts test_eintr)
 
-.PHONY: all check check-unit check-cases check-reference check-docs demo \
-	check-threads check-plot check-terminal check-state install uninstall \
-	clean lint bench check-asan check-valgrind check-corpus fuzz \
-	fuzz-build check-fuzz check-stress check-differential
+.PHONY: all check demo seed-plot install uninstall clean lint bench \
+	check-asan fuzz fuzz-build check-fuzz check-stress FORCE
 
 all: $(B)rmsetab
 
@@ -70,35 +68,33 @@ $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
 
-check: check-unit check-cases check-reference check-docs check-threads \
-	check-plot check-terminal check-state check-corpus check-differential
+# The test suites (tests/README): `make check-NAME` runs tests/check-NAME.sh
+# with the binary under test, by the one rule below.  `make check` runs
+# every suite but the slow ones, all of them whatever fails, and ends with
+# one line, "N passed, N failed", the checks of every suite added up; it
+# fails if any check failed.
+SUITES = $(sort $(patsubst tests/check-%.sh,%,$(wildcard tests/check-*.sh)))
+SLOW_SUITES = valgrind
+CHECKS = $(addprefix check-,$(filter-out $(SLOW_SUITES),$(SUITES)))
 
+check: $(B)rmsetab $(UNIT_TESTS) $(B)tests/fuzz/replay
+	@tally=$$(mktemp) || exit 2; \
+	CHECK_TALLY=$$tally $(MAKE) --no-print-directory -k $(CHECKS); \
+	status=$$?; \
+	sh tests/lib/total.sh "$$tally" $(CHECKS) || status=1; \
+	rm -f "$$tally"; \
+	exit $$status
+
+# FORCE: a suite runs whenever it is asked for.  (Pattern rules do not
+# apply to .PHONY targets.)
+check-%: tests/check-%.sh $(B)rmsetab FORCE
+	@sh tests/check-$*.sh ./$(B)rmsetab
+
+FORCE:
+
+# What suites need besides the binary: they find it beside the binary.
 check-unit: $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
-	@$(PYTHON) src/pow5-table.py | cmp - src/pow5.h && \
-		echo "src/pow5.h: as src/pow5-table.py writes it"
-
-
-check-cases: $(B)rmsetab
-	@sh tests/run-cases.sh ./$(B)rmsetab
-
-check-reference: $(B)rmsetab
-	@sh tests/reference-check.sh ./$(B)rmsetab
-
-check-threads: $(B)rmsetab
-	@sh tests/threads-check.sh ./$(B)rmsetab
-
-check-docs: $(B)rmsetab
-	@sh tests/doc-examples.sh ./$(B)rmsetab
-
-# Small random inputs, read from files and through pipes, against the exact
-# reference (tests/check-differential.py), a few seconds.  SEED=N COUNT=M
-# replays a run or makes a longer one.
-SEED = 1
-COUNT = 150
-check-differential: $(B)rmsetab
-	@$(PYTHON) tests/check-differential.py --seed $(SEED) --count $(COUNT) \
-		./$(B)rmsetab
+check-corpus: $(B)tests/fuzz/replay
 
 # Millions of generated rows against an exact reference (about 20 s).
 check-stress: $(B)rmsetab
@@ -110,10 +106,6 @@ $(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
 		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
-
-check-corpus: $(B)tests/fuzz/replay
-	@./$(B)tests/fuzz/replay $(wildcard tests/fuzz/corpus/* \
-		tests/fuzz/regressions/*)
 
 # The whole suite again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in build/asan/: any report fails it.
@@ -151,33 +143,30 @@ fuzz: fuzz-build
 check-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
-# The golden cases with rmsetab under valgrind's memcheck: any error or
-# leak is a difference on standard error and fails the case.  Slow, so not
-# part of check.
-check-valgrind: rmsetab
-	@sh tests/valgrind-cases.sh ./rmsetab
-
-# Saved states merged against one pass; GNU parallel and README's recipes
-# when parallel is installed.
-check-state: $(B)rmsetab
-	@sh tests/state-check.sh ./$(B)rmsetab
-
 # Not part of check: timings belong in a benchmark, not in a test.
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
-check-plot: $(B)rmsetab
-	@sh tests/plot-check.sh ./$(B)rmsetab
+# The seed example: its table, and its chart in build/demo/ (and a PNG of
+# it where rsvg-convert, from librsvg2-bin, is installed).  The demo writes
+# nothing that git tracks.
+SEED = --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
+	data/keras-seed-example.csv data/keras-seed-example.csv
 
-check-terminal: $(B)rmsetab
-	@sh tests/terminal-check.sh ./$(B)rmsetab
-
-# The seed example's table, and its chart as the README shows it (the PNG
-# only where rsvg-convert, from librsvg2-bin, is installed).
 demo: rmsetab
-	./rmsetab --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
-		--plot data/seed-plot.svg \
-		data/keras-seed-example.csv data/keras-seed-example.csv
+	@mkdir -p build/demo
+	./rmsetab $(SEED) --plot build/demo/seed-plot.svg
+	@if command -v rsvg-convert >/dev/null; then \
+		rsvg-convert build/demo/seed-plot.svg -o build/demo/seed-plot.png; \
+		echo "The chart: build/demo/seed-plot.svg and .png"; \
+	else \
+		echo "The chart: build/demo/seed-plot.svg"; \
+	fi
+
+# The chart README.md shows, data/seed-plot.svg and its PNG, drawn again
+# (make check-docs checks that the SVG is what rmsetab draws today).
+seed-plot: rmsetab
+	./rmsetab $(SEED) --plot data/seed-plot.svg >/dev/null
 	@if command -v rsvg-convert >/dev/null; then \
 		rsvg-convert data/seed-plot.svg -o data/seed-plot.png; \
 	else \

@@ -12,7 +12,7 @@ the number columns (those of the CSV's header) in at least N + 5 and their
 heading's width; a rule
 above an epoch line that follows batch lines, a blank line before the line
 that follows an epoch line and is not one.  It is the yardstick for the
-golden cases and tests/reference-check.sh, written apart from src/report.c.
+golden cases and tests/check-reference.sh, written apart from src/report.c.
 """
 import argparse
 import csv

@@ -1,34 +1,22 @@
 #!/bin/sh
-# Saved states merged must print the bytes of one pass over all the rows.
-# A generated file is cut into parts with split (each part given the
-# header), each part's state saved (several at a time, with xargs -P), and
-# the states merged in order, in several groupings (all at once, through
-# standard input, merges of merges), in every output format (table, csv,
-# tsv, jsonl, markdown), with weights, several pairs and an epoch column;
-# then the same through GNU parallel --pipepart, and the recipes of
-# README.md's "Larger than one machine" as written.
-# usage: sh tests/state-check.sh RMSETAB
+# Saved states merged must print the bytes of one pass over all the rows
+# (make check-state).  A generated file is cut into parts with split (each
+# part given the header), each part's state saved (several at a time, with
+# xargs -P), and the states merged in order, in several groupings (all at
+# once, through standard input, merges of merges), in every output format
+# (table, csv, tsv, jsonl, markdown), with weights, several pairs and an
+# epoch column; then the same through GNU parallel --pipepart, and the
+# recipes of doc/scaling.md as written.
+# usage: sh tests/check-state.sh PATH-TO-RMSETAB
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 cd "$tmp" || exit 2
-# The recipes call it as rmsetab.
-mkdir bin && ln -s "$bin" bin/rmsetab || exit 2
-PATH=$tmp/bin:$PATH
-LC_ALL=C
-export PATH LC_ALL
-fails=0 checks=0
 formats="table csv tsv jsonl markdown"
 all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse
 all=$all,running_mse,mae,running_mae,per_output,uniform_rmse,weight
 
-. "$here/check-lib.sh"
-
-gen() { python3 "$here/gen.py" "$@"; }
+gen() { python3 "$tests/gen.py" "$@"; }
 
 # Columns: epoch, true_0-2, pred_0-2, w; four epochs.
 gen --seed 21 --rows 2400 --pairs 3 --weights --epoch-col --epochs 4 \
@@ -61,8 +49,7 @@ compare() {
 	name=$1 file=$2 lines=$3
 	shift 3
 	if ! parts "$file" "$lines" || ! save "$@"; then
-		fails=$((fails + 1))
-		echo "FAIL $name: cutting or saving the parts"
+		fail "$name: cutting or saving the parts"
 		return
 	fi
 	n=$(ls parts/*.state | wc -l)
@@ -185,25 +172,22 @@ if command -v parallel >/dev/null 2>&1; then
 		done
 	done
 
-	# README.md's recipes, as written, on a big.csv with the columns they
-	# name; the hosts recipe with this machine alone as the host.
+	# doc/scaling.md's recipes, as written, on a big.csv with the columns
+	# they name; the hosts recipe with this machine alone as the host.
 	gen --seed 23 --rows 20000 --pairs 3 --weights --epoch-col --epochs 3 \
 		>big.csv || exit 2
-	awk '/^## Larger than one machine/ { on = 1; next }
-	     on && /^## / { exit }
-	     on && /^### / { name = $0; sub(/^### /, "", name); n = 0 }
-	     on && /^```sh$/ { inblock = 1; n++; next }
-	     on && inblock && /^```$/ { inblock = 0; next }
-	     on && inblock { f = "recipe-" name "-" n ".sh"; gsub(/ /, "_", f)
-	                     print > f }' "$root/README.md"
+	awk '/^## / { name = $0; sub(/^## /, "", name); n = 0 }
+	     /^```sh$/ { inblock = 1; n++; next }
+	     inblock && /^```$/ { inblock = 0; next }
+	     inblock { f = "recipe-" name "-" n ".sh"; gsub(/ /, "_", f)
+	               print > f }' "$root/doc/scaling.md"
 	opts='-e epoch -w w -t true_0-true_2 -p pred_0-pred_2'
 	# shellcheck disable=SC2086
 	rmsetab -s $opts big.csv >want
 	for recipe in recipe-Across_cores-1.sh recipe-Across_hosts-1.sh \
 		recipe-Parts_already_on_disk-1.sh; do
 		if [ ! -s "$recipe" ]; then
-			fails=$((fails + 1))
-			echo "FAIL README.md: no recipe $recipe"
+			fail "doc/scaling.md: no recipe $recipe"
 			continue
 		fi
 		# The local form of the hosts recipe; parts of 997 rows rather
@@ -211,11 +195,10 @@ if command -v parallel >/dev/null 2>&1; then
 		sed 's/--sshlogin [^ ]*/--sshlogin :/; s/split -l 1000000/split -l 997/' \
 			"$recipe" >run.sh
 		sh run.sh >got 2>&1
-		check "README.md: $recipe" want got
+		check "doc/scaling.md: $recipe" want got
 	done
 else
-	echo "skip parallel --pipepart and README.md's recipes (GNU parallel is not installed)"
+	skip "parallel --pipepart and doc/scaling.md's recipes (GNU parallel is not installed)"
 fi
 
-echo "$checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+harness_end

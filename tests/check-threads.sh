@@ -2,17 +2,15 @@
 # The same rows must give the same bytes however they are read: by worker
 # threads or by the main thread alone (taskset to one processor), and by
 # the fast splitter or by libcsv (a quote anywhere hands the rest of a file
-# to libcsv).  usage: sh tests/threads-check.sh RMSETAB
+# to libcsv).  (make check-threads)
+# usage: sh tests/check-threads.sh PATH-TO-RMSETAB
 set -u
-rmsetab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 cd "$tmp" || exit 2
-fails=0 checks=0
 
 # About 9 MB: dozens of blocks.  Columns: epoch, true_0-2, pred_0-2, w.
-python3 "$here/gen.py" --seed 5 --rows 60000 --pairs 3 --weights \
+python3 "$tests/gen.py" --seed 5 --rows 60000 --pairs 3 --weights \
 	--epoch-col --epochs 5 >plain.csv || exit 2
 # The whole file through libcsv: its header quoted.
 sed '1s/^epoch,/"epoch",/' plain.csv >quoted-header.csv
@@ -25,16 +23,14 @@ awk -F, 'NR == 50001 {$3 = "x" $3} 1' OFS=, plain.csv >bad.csv
 
 ncpu=$(nproc)
 [ "$ncpu" -ge 2 ] ||
-	echo "threads-check: one processor: threads are not exercised here"
-
-. "$here/check-lib.sh"
+	skip "threads: one processor: threads are not exercised here"
 
 run() { # output-prefix args...
 	out=$1
 	shift
-	"$rmsetab" "$@" >"$out.out" 2>"$out.err"
+	"$bin" "$@" >"$out.out" 2>"$out.err"
 	echo "status $?" >>"$out.err"
-	taskset -c 0 "$rmsetab" "$@" >"$out.one.out" 2>"$out.one.err"
+	taskset -c 0 "$bin" "$@" >"$out.one.out" 2>"$out.one.err"
 	echo "status $?" >>"$out.one.err"
 }
 
@@ -55,11 +51,13 @@ done
 run bad -b 7 $cols -f csv bad.csv
 check "error: threads = one thread (stdout)" bad.one.out bad.out
 check "error: threads = one thread (stderr)" bad.one.err bad.err
-grep -q '^rmsetab: bad.csv:50001: column true_1: invalid number' bad.err ||
-	{ fails=$((fails + 1)); echo "FAIL error message: $(head -n 1 bad.err)"; }
+if grep -q '^rmsetab: bad.csv:50001: column true_1: invalid number' bad.err; then
+	pass "error message"
+else
+	fail "error message: $(head -n 1 bad.err)"
+fi
 # Through a pipe, read in whatever pieces the pipe gives.
-cat plain.csv | "$rmsetab" -b 7 $cols -f csv >pipe.out
-"$rmsetab" -b 7 $cols -f csv plain.csv >file.out
+cat plain.csv | "$bin" -b 7 $cols -f csv >pipe.out
+"$bin" -b 7 $cols -f csv plain.csv >file.out
 check "pipe = file" file.out pipe.out
-echo "$checks checks, $fails failed"
-[ $fails -eq 0 ]
+harness_end

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: rmsetab against the exact reference on many small random inputs.
 
-check-differential.py [--seed N] [--count M] PATH-TO-RMSETAB
+differential.py [--seed N] [--count M] PATH-TO-RMSETAB
 
 Each case draws an input of a few files (shapes, delimiters, CR, LF or CRLF line ends, a
 final line end or not, blank lines, a byte order mark, quoted fields, a header or -n, or a

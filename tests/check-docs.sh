@@ -1,40 +1,28 @@
 #!/bin/sh
-# Runs the examples of README.md and man/rmsetab.1 as tests, so that the
-# documentation cannot drift from what rmsetab does.
-# Usage (from the repo root): sh tests/doc-examples.sh PATH-TO-RMSETAB
+# Runs the examples of README.md, HACKING.md, doc/*.md and man/rmsetab.1 as
+# tests (make check-docs), so that the documentation cannot drift from what
+# rmsetab does.
 #
-# README.md: every ```console block holds lines "$ COMMAND" each followed by
+# Markdown: every ```console block holds lines "$ COMMAND" each followed by
 # the standard output it prints.  man/rmsetab.1: every .Bd -literal block of
 # the EXAMPLES section does the same, written in roff (\- \e \& \(aq ... are
 # undone).  A command whose line ends in "\", "|", "&&" or "||" goes on on
-# the next line.  Each command is run with sh from the repo root, with an
-# `rmsetab` that is the binary under test first on PATH, LC_ALL=C and no
-# standard input.  Its standard output must be the lines shown; with no lines
-# shown it is only run.  Its exit status must be 0, or N when the command ends
-# in the comment "# exit N".
+# the next line.  Each command is run with sh from the top of the source
+# tree, with an `rmsetab` that is the binary under test first on PATH,
+# LC_ALL=C and no standard input.  Its standard output must be the lines
+# shown; with no lines shown it is only run.  Its exit status must be 0, or
+# N when the command ends in the comment "# exit N".
 # Also checks that every long option in --help appears in the man page, and,
-# where mandoc is installed, that the SYNOPSIS says what the usage text says.
-# Prints "ok WHERE" or "FAIL WHERE" and a diff per check; exits 1 if any
-# check failed, 2 on a usage error.
+# where mandoc is installed, that the SYNOPSIS says what the usage text says;
+# that the README stays a front door of at most 200 lines; that the links
+# of the Markdown files lead to files that are there; and that the chart
+# the README shows is what rmsetab draws.
+# usage: sh tests/check-docs.sh PATH-TO-RMSETAB
 
-if [ $# -ne 1 ] || [ ! -x "$1" ] || [ ! -f README.md ] ||
-    [ ! -f man/rmsetab.1 ]; then
-    echo "usage: sh tests/doc-examples.sh PATH-TO-RMSETAB (from the repo root)" >&2
-    exit 2
-fi
-case $1 in
-/*) bin=$1 ;;
-*) bin=$(pwd)/$1 ;;
-esac
-root=$(pwd)
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-failed=0
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 
-# The examples call `rmsetab`: a link of that name puts the binary under test
-# first on PATH whatever its file is called.
-mkdir "$tmp/bin" "$tmp/ex" && ln -s "$bin" "$tmp/bin/rmsetab" || exit 2
+mkdir "$tmp/ex" || exit 2
 
 # extract KIND FILE COUNT: writes $tmp/ex/N.where, N.cmd, N.status and N.out
 # (the expected output, when some is shown) for each example, N counting on
@@ -142,14 +130,20 @@ extract() {
     }' "$2"
 }
 
-if ! total=$(extract md README.md 0) ||
-    ! total=$(extract man man/rmsetab.1 "$total"); then
-    echo "FAIL extracting the examples (see above)"
-    exit 1
+# The Markdown files whose examples run.
+markdown="README.md HACKING.md $(echo doc/*.md)"
+total=0 broken=
+for f in $markdown; do
+    total=$(extract md "$f" "$total") || broken=1
+done
+total=$(extract man man/rmsetab.1 "$total") || broken=1
+if [ -n "$broken" ]; then
+    fail "extracting the examples (see above)"
+    harness_end
 fi
 if [ "$total" -eq 0 ]; then
-    echo "FAIL no examples found in README.md or man/rmsetab.1"
-    exit 1
+    fail "no examples found in $markdown or man/rmsetab.1"
+    harness_end
 fi
 
 i=0
@@ -158,7 +152,7 @@ while [ "$i" -lt "$total" ]; do
     ex=$tmp/ex/$i
     where=$(cat "$ex.where")
     want=$(cat "$ex.status")
-    (cd "$root" && PATH="$tmp/bin:$PATH" LC_ALL=C sh "$ex.cmd") \
+    (cd "$root" && sh "$ex.cmd") \
         </dev/null >"$ex.actual" 2>"$ex.stderr"
     got=$?
     problem=
@@ -169,13 +163,12 @@ while [ "$i" -lt "$total" ]; do
         problem="${problem:+$problem; }standard output differs"
     fi
     if [ -z "$problem" ]; then
-        echo "ok $where"
+        pass "$where"
     else
-        echo "FAIL $where: $problem"
+        fail "$where: $problem"
         sed 's/^/    $ /' "$ex.cmd"
         [ -s "$ex.diff" ] && sed 's/^/    /' "$ex.diff"
         [ -s "$ex.stderr" ] && sed -n '1,10s/^/    stderr: /p' "$ex.stderr"
-        failed=1
     fi
 done
 
@@ -188,10 +181,9 @@ for opt in $("$bin" --help | tr -c 'a-z-' '\n' | grep '^--[a-z]' | sort -u); do
     fi
 done
 if [ -z "$missing" ]; then
-    echo "ok man/rmsetab.1: every long option of --help"
+    pass "man/rmsetab.1: every long option of --help"
 else
-    echo "FAIL man/rmsetab.1: not described:$missing"
-    failed=1
+    fail "man/rmsetab.1: not described:$missing"
 fi
 
 # The SYNOPSIS as mandoc renders it, against the usage text, blanks squeezed.
@@ -202,15 +194,55 @@ if command -v mandoc >/dev/null 2>&1; then
     "$bin" --help | sed -n '1,/^$/p' | sed '1s/^usage: //' |
         tr -s ' \n' '  ' | sed 's/^ //; s/ $//' >"$tmp/usage"
     if cmp -s "$tmp/synopsis" "$tmp/usage"; then
-        echo "ok man/rmsetab.1: SYNOPSIS matches the usage text"
+        pass "man/rmsetab.1: SYNOPSIS matches the usage text"
     else
-        echo "FAIL man/rmsetab.1: SYNOPSIS differs from the usage text"
+        fail "man/rmsetab.1: SYNOPSIS differs from the usage text"
         printf '    man:   %s\n    usage: %s\n' "$(cat "$tmp/synopsis")" \
             "$(cat "$tmp/usage")"
-        failed=1
     fi
 else
-    echo "skip man/rmsetab.1: SYNOPSIS check (mandoc is not installed)"
+    skip "man/rmsetab.1: SYNOPSIS check (mandoc is not installed)"
 fi
 
-exit $failed
+# The README is a front door; the rest of the documentation is in doc/ and
+# the man page.
+n=$(wc -l <README.md)
+if [ "$n" -le 200 ]; then
+    pass "README.md: $n lines, at most 200"
+else
+    fail "README.md: $n lines, more than 200: move the detail to doc/ or the man page"
+fi
+
+# Every relative link of a Markdown file, outside code blocks, names a file
+# or folder that is there (from the linking file's folder; #anchors aside).
+for f in $markdown; do
+    dir=$(dirname "$f")
+    bad=
+    for target in $(awk '/^```/ { code = !code; next }
+        !code { s = $0
+            while (match(s, /\]\([^)]*\)/)) {
+                print substr(s, RSTART + 2, RLENGTH - 3)
+                s = substr(s, RSTART + RLENGTH)
+            } }' "$f"); do
+        case $target in
+        http:* | https:* | mailto:* | "#"*) continue ;;
+        esac
+        [ -e "$dir/${target%%#*}" ] || bad="$bad $target"
+    done
+    if [ -z "$bad" ]; then
+        pass "$f: every link leads to a file"
+    else
+        fail "$f: links to nothing:$bad"
+    fi
+done
+
+# The chart the README shows, as `make seed-plot` draws it.
+"$bin" --precision 17 -b 32 -r never -t 1-10 -p 11-20 \
+    --plot "$tmp/seed-plot.svg" data/keras-seed-example.csv \
+    data/keras-seed-example.csv >/dev/null
+if cmp -s data/seed-plot.svg "$tmp/seed-plot.svg"; then
+    pass "data/seed-plot.svg: what rmsetab draws"
+else
+    fail "data/seed-plot.svg: not what rmsetab draws now (make seed-plot draws it again)"
+fi
+harness_end

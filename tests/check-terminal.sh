@@ -1,33 +1,21 @@
 #!/bin/sh
-# Checks what rmsetab does on a terminal: the progress line is drawn and
-# erased, leaves the screen as the results alone would, makes way for an
-# error message, and is never drawn when standard error is not a terminal
-# (unless --progress) or with --no-progress; the table is coloured only on
-# a terminal and never with NO_COLOR.  Runs rmsetab under a pseudo-terminal
-# with script(1), and replays what it wrote with a small terminal model
-# (carriage return, line feed, erase to the end of the line, SGR).
-# Usage (from the repo root): sh tests/terminal-check.sh PATH-TO-RMSETAB
-# Prints "ok NAME" or "FAIL NAME" per check; exits 1 if any failed, 2 on a
-# usage error.
+# Checks what rmsetab does on a terminal (make check-terminal): the progress
+# line is drawn and erased, leaves the screen as the results alone would,
+# makes way for an error message, and is never drawn when standard error is
+# not a terminal (unless --progress) or with --no-progress; the table is
+# coloured only on a terminal and never with NO_COLOR.  Runs rmsetab under
+# a pseudo-terminal with script(1), and replays what it wrote with a small
+# terminal model (carriage return, line feed, erase to the end of the line,
+# SGR).
+# usage: sh tests/check-terminal.sh PATH-TO-RMSETAB
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: sh tests/terminal-check.sh PATH-TO-RMSETAB" >&2
-    exit 2
-fi
-case $1 in
-/*) bin=$1 ;;
-*) bin=$(pwd)/$1 ;;
-esac
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 if ! command -v script >/dev/null 2>&1; then
-    echo "FAIL script(1) is not installed (util-linux / bsdutils)"
-    exit 1
+    fail "script(1) is not installed (util-linux / bsdutils)"
+    harness_end
 fi
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-failed=0
 unset NO_COLOR
-export LC_ALL=C
 
 # 20000 rows; the second half arrives a second after the first, so that
 # the run lasts long enough for the progress line to be drawn.
@@ -81,14 +69,13 @@ print("\n".join(lines))
 EOF
 }
 
-pass() { echo "ok $1"; }
-fail() {
-    echo "FAIL $1: $2"
+# fail_screen NAME WHY: a failure, with the start of what was written.
+fail_screen() {
+    fail "$1: $2"
     if [ -s "$tmp/raw" ]; then
         echo "    what was written:"
         head -c 600 "$tmp/raw" | od -c | sed -n '1,12s/^/    /p'
     fi
-    failed=1
 }
 
 # The results, as rmsetab prints them off a terminal.
@@ -97,9 +84,9 @@ fail() {
 # 1. Drawn on a terminal, then erased: nothing of it stays on the screen.
 pty "$slow | $bin -s -b 64 >/dev/null"
 if ! grep -q 'rows/s' "$tmp/raw"; then
-    fail progress-drawn "no progress line on the terminal"
+    fail_screen progress-drawn "no progress line on the terminal"
 elif [ -n "$(screen "$tmp/raw")" ]; then
-    fail progress-erased "the screen is not blank: $(screen "$tmp/raw")"
+    fail_screen progress-erased "the screen is not blank: $(screen "$tmp/raw")"
 else
     pass progress-drawn-and-erased
 fi
@@ -109,9 +96,9 @@ fi
 pty "$slow | $bin -s -b 64"
 screen "$tmp/raw" >"$tmp/screen"
 if ! grep -q 'rows/s' "$tmp/raw"; then
-    fail progress-with-results "no progress line on the terminal"
+    fail_screen progress-with-results "no progress line on the terminal"
 elif ! diff -u "$tmp/table" "$tmp/screen" >"$tmp/diff"; then
-    fail progress-with-results "the screen is not the results: $(cat "$tmp/diff")"
+    fail_screen progress-with-results "the screen is not the results: $(cat "$tmp/diff")"
 else
     pass progress-with-results
 fi
@@ -125,9 +112,9 @@ EOF
 pty "sh $tmp/bad.sh $tmp/in.csv | $bin -s >/dev/null"
 want="rmsetab: (stdin):10002: column y_pred: invalid number 'x'"
 if ! grep -q 'rows/s' "$tmp/raw"; then
-    fail progress-then-error "no progress line on the terminal"
+    fail_screen progress-then-error "no progress line on the terminal"
 elif [ "$(screen "$tmp/raw")" != "$want" ]; then
-    fail progress-then-error "the screen is '$(screen "$tmp/raw")'"
+    fail_screen progress-then-error "the screen is '$(screen "$tmp/raw")'"
 else
     pass progress-then-error
 fi
@@ -135,7 +122,7 @@ fi
 # 4. Standard error not a terminal: nothing, however long the run.
 $slow | "$bin" -s -b 64 >/dev/null 2>"$tmp/raw"
 if [ -s "$tmp/raw" ]; then
-    fail no-progress-off-terminal "standard error is not empty"
+    fail_screen no-progress-off-terminal "standard error is not empty"
 else
     pass no-progress-off-terminal
 fi
@@ -143,7 +130,7 @@ fi
 # 5. --no-progress on a terminal: nothing.
 pty "$slow | $bin -s -b 64 --no-progress >/dev/null"
 if [ -s "$tmp/raw" ]; then
-    fail no-progress-option "something was drawn"
+    fail_screen no-progress-option "something was drawn"
 else
     pass no-progress-option
 fi
@@ -152,11 +139,11 @@ fi
 # file whose size is known, and erased at the end with spaces.
 "$bin" -s --progress "$tmp/in.csv" >/dev/null 2>"$tmp/raw"
 if ! grep -q '^.rmsetab.*% .*/.* KiB, .* rows, .* rows/s, .* left' "$tmp/raw"; then
-    fail progress-option "no progress line with the file's share"
+    fail_screen progress-option "no progress line with the file's share"
 elif ! tail -c 2 "$tmp/raw" | od -c | grep -q ' \\r'; then
-    fail progress-option "not erased at the end"
+    fail_screen progress-option "not erased at the end"
 elif [ -n "$(screen "$tmp/raw")" ]; then
-    fail progress-option "something stays: $(screen "$tmp/raw")"
+    fail_screen progress-option "something stays: $(screen "$tmp/raw")"
 else
     pass progress-option
 fi
@@ -166,18 +153,18 @@ fi
 esc=$(printf '\033')
 pty "$bin -s -b 64 $tmp/in.csv"
 if grep -q "$esc\\[1m" "$tmp/raw"; then pass colour-on-terminal; else
-    fail colour-on-terminal "no bold header"; fi
+    fail_screen colour-on-terminal "no bold header"; fi
 pty "$bin -s -b 64 $tmp/in.csv | cat"
-if grep -q "$esc" "$tmp/raw"; then fail no-colour-in-pipe "escapes in a pipe"; else
+if grep -q "$esc" "$tmp/raw"; then fail_screen no-colour-in-pipe "escapes in a pipe"; else
     pass no-colour-in-pipe; fi
 pty "NO_COLOR=1 $bin -s -b 64 $tmp/in.csv"
-if grep -q "$esc" "$tmp/raw"; then fail no-colour-with-NO_COLOR "escapes"; else
+if grep -q "$esc" "$tmp/raw"; then fail_screen no-colour-with-NO_COLOR "escapes"; else
     pass no-colour-with-NO_COLOR; fi
 pty "NO_COLOR= $bin -s -b 64 $tmp/in.csv"
 if grep -q "$esc\\[1m" "$tmp/raw"; then pass colour-with-empty-NO_COLOR; else
-    fail colour-with-empty-NO_COLOR "no bold header"; fi
+    fail_screen colour-with-empty-NO_COLOR "no bold header"; fi
 pty "$bin -s -b 64 -f csv $tmp/in.csv"
-if grep -q "$esc" "$tmp/raw"; then fail no-colour-in-csv "escapes"; else
+if grep -q "$esc" "$tmp/raw"; then fail_screen no-colour-in-csv "escapes"; else
     pass no-colour-in-csv; fi
 
-exit $failed
+harness_end

@@ -1,20 +1,12 @@
 #!/bin/sh
-# Checks --plot: the SVG is well-formed XML (xmllint), holds one point per
-# batch and curve for a small input, marks each epoch boundary, leaves a
-# gap where an RMSE is undefined, and stays small for a million batches.
-# Usage (from the repo root): sh tests/plot-check.sh PATH-TO-RMSETAB
-# Prints "ok NAME" or "FAIL NAME" per check; exits 1 if any failed, 2 on a
-# usage error.
+# Checks --plot (make check-plot): the SVG is well-formed XML (xmllint),
+# holds one point per batch and curve for a small input, marks each epoch
+# boundary, leaves a gap where an RMSE is undefined, and stays small for a
+# million batches.
+# usage: sh tests/check-plot.sh PATH-TO-RMSETAB
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: sh tests/plot-check.sh PATH-TO-RMSETAB" >&2
-    exit 2
-fi
-bin=$1
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-failed=0
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 
 # points SVG: "ID POINTS" for each curve and "epoch-boundaries N", sorted
 # by name: the points of a curve are those of its polylines plus its lone
@@ -39,64 +31,61 @@ for gid, n in sorted(out):
 EOF
 }
 
-# check NAME EXPECTED-POINTS ARGS...: runs rmsetab --plot with ARGS, checks
-# the file with xmllint and compares points() with EXPECTED-POINTS.
-check() {
+# check_points NAME EXPECTED-POINTS ARGS...: runs rmsetab --plot with ARGS,
+# checks the file with xmllint and compares points() with EXPECTED-POINTS.
+check_points() {
     name=$1 want=$2
     shift 2
     rm -f "$tmp/p.svg"
     if ! "$bin" --plot "$tmp/p.svg" "$@" >/dev/null 2>"$tmp/stderr"; then
-        echo "FAIL $name: rmsetab failed"
+        fail "$name: rmsetab failed"
         sed 's/^/    /' "$tmp/stderr"
-        failed=1
         return
     fi
     if [ -n "$xmllint" ] && ! xmllint --noout "$tmp/p.svg" 2>"$tmp/xml"; then
-        echo "FAIL $name: not well-formed XML"
+        fail "$name: not well-formed XML"
         sed -n '1,5s/^/    /p' "$tmp/xml"
-        failed=1
         return
     fi
     got=$(points "$tmp/p.svg" | tr '\n' ' ')
     if [ "$got" = "$want " ]; then
-        echo "ok $name"
+        pass "$name"
     else
-        echo "FAIL $name: expected '$want', got '$got'"
-        failed=1
+        fail "$name: expected '$want', got '$got'"
     fi
 }
 
 xmllint=$(command -v xmllint)
 [ -n "$xmllint" ] ||
-    echo "skip well-formedness checks (xmllint is not installed: apt-get install libxml2-utils)"
+    skip "well-formedness checks (xmllint is not installed: apt-get install libxml2-utils)"
 
 # data/preds.csv has 10 rows: 10 batches of 1, or 3 of 4 (4, 4, 2).
-check one-point-a-batch \
+check_points one-point-a-batch \
     "batch-rmse 10 epoch-boundaries 0 mean-batch-rmse 10 running-rmse 10" \
     -b 1 data/preds.csv
 # -s prints no batch line, but the chart still has every batch.
-check summary-still-plots \
+check_points summary-still-plots \
     "batch-rmse 3 epoch-boundaries 0 mean-batch-rmse 3 running-rmse 3" \
     -s -b 4 data/preds.csv
 # Two files of 8 rows, -b 4: 2 + 2 batches, one boundary between them.
-check two-epochs \
+check_points two-epochs \
     "batch-rmse 4 epoch-boundaries 1 mean-batch-rmse 4 running-rmse 4" \
     -b 4 data/epoch1.csv data/epoch2.csv
 # 3 epochs of 5 rows from the epoch column, -b 2: 3 + 3 + 3 batches.
-check epoch-column \
+check_points epoch-column \
     "batch-rmse 9 epoch-boundaries 2 mean-batch-rmse 9 running-rmse 9" \
     -b 2 -e epoch data/epochs.csv
 # Batches of one row; batch 2's weight is 0: its RMSE is undefined, and so
 # is the mean of batch RMSEs from there to the end of the epoch; the
 # running RMSE is defined throughout.
 printf 'y_true,y_pred,w\n0,1,1\n0,2,0\n0,3,1\n0,4,1\n' >"$tmp/zero.csv"
-check undefined-values-leave-gaps \
+check_points undefined-values-leave-gaps \
     "batch-rmse 3 epoch-boundaries 0 mean-batch-rmse 1 running-rmse 4" \
     -b 1 -w w "$tmp/zero.csv"
 # Labels that are not XML-safe text: markup, a quote, a control byte and
 # a byte that is not UTF-8 must still give well-formed XML.
 printf 'e,y_true,y_pred\n"<a&b>""",0,1\n"x\001\377y",0,2\n' >"$tmp/labels.csv"
-check labels-escaped \
+check_points labels-escaped \
     "batch-rmse 2 epoch-boundaries 1 mean-batch-rmse 2 running-rmse 2" \
     -e e "$tmp/labels.csv"
 
@@ -124,14 +113,11 @@ EOF
 )
     if [ "$size" -lt 200000 ] && [ "$most" -le 2000 ] && [ "$most" -ge 1000 ] &&
         [ "$spike" = yes ]; then
-        echo "ok million-batches ($size bytes, $most points a curve)"
+        pass "million-batches ($size bytes, $most points a curve)"
     else
-        echo "FAIL million-batches: $size bytes, $most points a curve, spike shown: $spike"
-        failed=1
+        fail "million-batches: $size bytes, $most points a curve, spike shown: $spike"
     fi
 else
-    echo "FAIL million-batches: rmsetab or xmllint failed"
-    failed=1
+    fail "million-batches: rmsetab or xmllint failed"
 fi
-
-exit $failed
+harness_end

@@ -1,56 +1,46 @@
 #!/bin/sh
-# Compare rmsetab's numbers with the exact reference, bit for bit.
-# Usage (from the repo root): sh tests/reference-check.sh ./rmsetab
-# Prints "ok NAME" or "FAIL NAME" (followed by the differences) per case;
-# exits 1 if any case failed, 2 on usage error.
+# rmsetab's numbers against the exact reference (tests/reference.py), bit
+# for bit (make check-reference).
+# usage: sh tests/check-reference.sh PATH-TO-RMSETAB
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: sh tests/reference-check.sh PATH-TO-RMSETAB" >&2
-    exit 2
-fi
-bin=$1
-here=$(dirname "$0")
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-failed=0
+. "$(dirname "$0")/lib/harness.sh"
+harness_start "$@"
 
-gen() { python3 "$here/gen.py" "$@"; }
+gen() { python3 "$tests/gen.py" "$@"; }
 
 # verdict NAME STATUS: says ok or FAIL (with rmsetab's messages and the start
 # of the difference), then clears the files of one check.
 verdict() {
     if [ "$2" = 0 ]; then
-        echo "ok $1"
+        pass "$1"
     else
-        echo "FAIL $1"
+        fail "$1"
         cat "$tmp/stderr" "$tmp/diff" 2>/dev/null | head -n 20 | sed 's/^/    /'
-        failed=1
     fi
     rm -f "$tmp/expected" "$tmp/actual" "$tmp/stderr" "$tmp/diff"
 }
 
-# check NAME ARGS...: the reference and rmsetab get the very same options and files,
+# ref NAME ARGS...: the reference and rmsetab get the very same options and files,
 # so a failure can only come from how the numbers are computed or printed.
-check() {
+ref() {
     name=$1
     shift
-    if python3 "$here/reference.py" "$@" >"$tmp/expected" &&
+    if python3 "$tests/reference.py" "$@" >"$tmp/expected" &&
         "$bin" -f csv "$@" >"$tmp/actual" 2>"$tmp/stderr" &&
-        python3 "$here/compare.py" "$tmp/expected" "$tmp/actual" >"$tmp/diff" 2>&1; then
+        python3 "$tests/compare.py" "$tmp/expected" "$tmp/actual" >"$tmp/diff" 2>&1; then
         verdict "$name" 0
     else
         verdict "$name" 1
     fi
 }
 
-# check_layout NAME FORMAT PRECISION ARGS...: the table or Markdown output, byte
+# ref_layout NAME FORMAT PRECISION ARGS...: the table or Markdown output, byte
 # for byte, against the reference's numbers laid out by tests/layout.py.
-check_layout() {
+ref_layout() {
     name=$1 format=$2 precision=$3
     shift 3
-    if python3 "$here/reference.py" "$@" |
-        python3 "$here/layout.py" --format "$format" --precision "$precision" \
+    if python3 "$tests/reference.py" "$@" |
+        python3 "$tests/layout.py" --format "$format" --precision "$precision" \
             >"$tmp/expected" &&
         "$bin" -f "$format" --precision "$precision" "$@" >"$tmp/actual" \
             2>"$tmp/stderr" &&
@@ -69,7 +59,7 @@ if ! { gen --seed 1 --rows 1000 --pairs 1 >"$tmp/a.csv" &&
     gen --seed 6 --rows 12000 --pairs 3 --weights --epoch-col --epochs 3 >"$tmp/d.csv" &&
     gen --seed 5 --rows 400 --pairs 2 --weights --extreme >"$tmp/x.csv" &&
     gen --seed 6 --rows 300 --pairs 1 --extreme >"$tmp/x1.csv"; }; then
-    echo "reference-check: gen.py failed" >&2
+    echo "check-reference: gen.py failed" >&2
     exit 2
 fi
 # Batch 2 (rows 3-4) has only zero weights: its rmse must be nan, and nan must then
@@ -89,31 +79,31 @@ ten='1,2,3,4,5,6,7,8,9,10'
 twenty='11,12,13,14,15,16,17,18,19,20'
 
 # 1000 = 31*32 + 8: a short last batch.
-check single-pair -b 32 -t 1 -p 2 "$tmp/a.csv"
+ref single-pair -b 32 -t 1 -p 2 "$tmp/a.csv"
 # 500 rows in 4 epochs of 125 = 17*7 + 6; weights include exact zeros.
-check epochs-reset -b 7 -r epoch -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-check epochs-never -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-check two-files -b 32 -r never -t "$ten" -p "$twenty" "$tmp/c1.csv" "$tmp/c2.csv"
-check summary -s -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-check seed-example -b 32 -r never -t "$ten" -p "$twenty" \
+ref epochs-reset -b 7 -r epoch -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+ref epochs-never -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+ref two-files -b 32 -r never -t "$ten" -p "$twenty" "$tmp/c1.csv" "$tmp/c2.csv"
+ref summary -s -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+ref seed-example -b 32 -r never -t "$ten" -p "$twenty" \
     data/keras-seed-example.csv data/keras-seed-example.csv
 # Values and weights of every magnitude from 2^-1074 to 2^1023: squares and
 # sums beyond binary64, subnormal RMSEs, and now and then an RMSE beyond the
 # largest double (inf).
-check extremes -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
-check extremes-never -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
-check zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
-check zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+ref extremes -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
+ref extremes-never -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
+ref zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+ref zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 # Every precision, on numbers of many magnitudes (gen.py's errors span several
 # decades), in both formats for people.
 for p in 1 2 3 6 10 15 16 17; do
-    check_layout "table-precision-$p" table "$p" -b 7 -r never -e 1 \
+    ref_layout "table-precision-$p" table "$p" -b 7 -r never -e 1 \
         -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
 done
-check_layout markdown-precision-10 markdown 10 -b 32 -t 1 -p 2 "$tmp/a.csv"
-check_layout markdown-zero-weights markdown 4 -b 2 -e 1 -t 2 -p 3 -w 4 \
+ref_layout markdown-precision-10 markdown 10 -b 32 -t 1 -p 2 "$tmp/a.csv"
+ref_layout markdown-zero-weights markdown 4 -b 2 -e 1 -t 2 -p 3 -w 4 \
     "$tmp/zero.csv"
-check_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \
+ref_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \
     data/keras-seed-example.csv data/keras-seed-example.csv
 
 
@@ -123,31 +113,31 @@ all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse,running_mse,mae
 all=$all,running_mae,per_output,uniform_rmse,weight
 for dtype in float64 float32; do
     c="--dtype $dtype -c $all"
-    check "$dtype columns single-pair" $c -b 32 -t 1 -p 2 "$tmp/a.csv"
-    check "$dtype columns epochs-reset" $c -b 7 -r epoch -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-    check "$dtype columns epochs-never" $c -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-    check "$dtype columns two-files" $c -b 32 -r never -t "$ten" -p "$twenty" \
+    ref "$dtype columns single-pair" $c -b 32 -t 1 -p 2 "$tmp/a.csv"
+    ref "$dtype columns epochs-reset" $c -b 7 -r epoch -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    ref "$dtype columns epochs-never" $c -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    ref "$dtype columns two-files" $c -b 32 -r never -t "$ten" -p "$twenty" \
         "$tmp/c1.csv" "$tmp/c2.csv"
-    check "$dtype columns two-files-reset" $c -b 50 -r epoch -t "$ten" -p "$twenty" \
+    ref "$dtype columns two-files-reset" $c -b 50 -r epoch -t "$ten" -p "$twenty" \
         "$tmp/c1.csv" "$tmp/c2.csv"
-    check "$dtype columns summary" -s $c -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-    check "$dtype columns seed-example" $c -b 32 -r never -t "$ten" -p "$twenty" \
+    ref "$dtype columns summary" -s $c -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+    ref "$dtype columns seed-example" $c -b 32 -r never -t "$ten" -p "$twenty" \
         data/keras-seed-example.csv data/keras-seed-example.csv
-    check "$dtype columns zero-weights" $c -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
-    check "$dtype columns zero-weights-never" $c -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+    ref "$dtype columns zero-weights" $c -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+    ref "$dtype columns zero-weights-never" $c -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
     # Six blocks of input: rows converted on worker threads must add up in row order.
-    check "$dtype columns many-blocks" $c -b 100 -r never -e 1 -t 2-4 -p 5-7 -w 8 "$tmp/d.csv"
+    ref "$dtype columns many-blocks" $c -b 100 -r never -e 1 -t 2-4 -p 5-7 -w 8 "$tmp/d.csv"
     # Another order, and a list without the rmse.
-    check "$dtype columns order" --dtype $dtype -c weight,per_output,running_mae,mean_row_loss,rmse \
+    ref "$dtype columns order" --dtype $dtype -c weight,per_output,running_mae,mean_row_loss,rmse \
         -b 9 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
-    check "$dtype columns no-rmse" --dtype $dtype -c mae,row_loss -b 3 -e 1 -t 2 -p 3 -w 4 \
+    ref "$dtype columns no-rmse" --dtype $dtype -c mae,row_loss -b 3 -e 1 -t 2 -p 3 -w 4 \
         "$tmp/zero.csv"
 done
 # The default columns in float32: the means of batch values stay float64.
-check "float32 default columns" --dtype float32 -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
+ref "float32 default columns" --dtype float32 -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
 # Per-output columns are named by the true columns' header names, quoted as CSV needs.
 printf '"a,b","q""x",p1,p2\n1,2,3,5\n0,0,1,1\n-1,0.5,2,-3\n' >"$tmp/names.csv"
-check "per-output names" -b 2 -t 1,2 -p 3,4 -c per_output,uniform_rmse "$tmp/names.csv"
+ref "per-output names" -b 2 -t 1,2 -p 3,4 -c per_output,uniform_rmse "$tmp/names.csv"
 
 # With one output and no weights, the per-row loss is the mean absolute error: the same
 # binary64 value on every line, 1000 random rows, in both arithmetics; in float64 the
@@ -161,12 +151,11 @@ for dtype in float64 float32; do
         awk -F, -v f32=$f32 '
             NR > 1 && ($5 != $6 || (!f32 && $7 != $8)) { bad = 1; print "    " $0 }
             END { exit bad || NR < 2 }' "$tmp/actual" >"$tmp/diff"; then
-        echo "ok $dtype row_loss = mae with one output"
+        pass "$dtype row_loss = mae with one output"
     else
-        echo "FAIL $dtype row_loss = mae with one output"
+        fail "$dtype row_loss = mae with one output"
         head -n 5 "$tmp/diff"
-        failed=1
     fi
 done
 
-exit $failed
+harness_end
