@@ -516,11 +516,7 @@ result(struct metric_xdd x)
 	return xdd_value(x);
 }
 
-static struct metric_dd
-result_dd(struct metric_xdd x)
-{
-	return x.exp == 0 ? x.v : dd_scale(x.v, x.exp);
-}
+static const struct metric_xdd xdd_one = {{1.0, 0.0}, 0};
 
 void
 metric_values(const struct metric_config *cfg, const struct metric_sums *s,
@@ -554,17 +550,22 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		v->row_loss_x = (struct metric_xdd){{v->row_loss, 0.0}, 0};
 	}
 	if (cfg->per_output && v->per_output != NULL) {
-		struct metric_dd total = {0.0, 0.0};
+		/* Summed scaled, as the sums are: the mean of values near the
+		 * largest double is itself near it, not infinite. */
+		struct metric_xdd total = xdd_zero;
 
 		for (size_t j = 0; j < cfg->pairs; j++) {
 			struct metric_xdd r =
 				xdd_sqrt(ratio(s->out[j], s->weight, 1));
 
 			v->per_output[j] = result(r);
-			total = dd_add(total, result_dd(r));
+			if (isfinite(r.v.hi))
+				xdd_add(&total, xdd_normal(r));
+			else
+				total = r;
 		}
 		/* scikit-learn's uniform_average: the plain mean. */
-		v->uniform_rmse = dd_div(total, dd_from_u64(cfg->pairs)).hi;
+		v->uniform_rmse = result(ratio(total, xdd_one, cfg->pairs));
 	}
 }
 

@@ -75,6 +75,16 @@ b,0,0,0
 b,3,4,2
 EOF
 
+# Errors near the largest double, of both signs, in two pairs: every sum and every mean
+# (of batch values, of per-row losses, of per-output values) must be scaled, or it
+# overflows where the value it stands for is finite.
+cat >"$tmp/near-max.csv" <<'EOF'
+t1,t2,p1,p2
+-0.75e308,-0.75e308,0.75e308,0.75e308
+-0.8e308,0.8e308,0.8e308,-0.8e308
+0.75e308,-0.75e308,-0.75e308,0.75e308
+EOF
+
 ten='1,2,3,4,5,6,7,8,9,10'
 twenty='11,12,13,14,15,16,17,18,19,20'
 
@@ -125,6 +135,10 @@ for dtype in float64 float32; do
         data/keras-seed-example.csv data/keras-seed-example.csv
     ref "$dtype columns zero-weights" $c -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
     ref "$dtype columns zero-weights-never" $c -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+    for b in 1 2 3; do
+        ref "$dtype columns near-max -b $b" $c -b $b -r never -t 1,2 -p 3,4 \
+            "$tmp/near-max.csv" "$tmp/near-max.csv"
+    done
     # Six blocks of input: rows converted on worker threads must add up in row order.
     ref "$dtype columns many-blocks" $c -b 100 -r never -e 1 -t 2-4 -p 5-7 -w 8 "$tmp/d.csv"
     # Another order, and a list without the rmse.
