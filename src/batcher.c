@@ -11,6 +11,15 @@
 #include "measures.h"
 #include "plot.h"
 
+static void
+reset_means(struct batcher *b)
+{
+	metric_mean_init(&b->mean_rmse);
+	metric_mean_init(&b->mean_row_loss);
+	metric_mean32_init(&b->mean_rmse32);
+	metric_mean32_init(&b->mean_row_loss32);
+}
+
 void
 batcher_init(struct batcher *b, const struct options *opts,
 	     struct report *report)
@@ -20,8 +29,7 @@ batcher_init(struct batcher *b, const struct options *opts,
 	b->report = report;
 	b->quiet =
 		opts->save_state != NULL && strcmp(opts->save_state, "-") == 0;
-	metric_mean_init(&b->mean_rmse);
-	metric_mean_init(&b->mean_row_loss);
+	reset_means(b);
 }
 
 int
@@ -88,11 +96,43 @@ fill_values(struct batcher *b, const struct metric_sums *unit, double *v,
 	v[M_UNIFORM_RMSE] = own->uniform_rmse;
 	v[M_WEIGHT] = own->weight;
 	v[M_PER_OUTPUT] = NAN;
-	v[M_MEAN_BATCH_RMSE] = metric_mean_value(&b->mean_rmse);
-	v[M_MEAN_ROW_LOSS] = metric_mean_value(&b->mean_row_loss);
+	if (b->cfg.f32) {
+		v[M_MEAN_BATCH_RMSE] = metric_mean32_value(&b->mean_rmse32);
+		v[M_MEAN_ROW_LOSS] = metric_mean32_value(&b->mean_row_loss32);
+	} else {
+		v[M_MEAN_BATCH_RMSE] = metric_mean_value(&b->mean_rmse);
+		v[M_MEAN_ROW_LOSS] = metric_mean_value(&b->mean_row_loss);
+	}
 	v[M_RUNNING_RMSE] = run.rmse;
 	v[M_RUNNING_MSE] = run.mse;
 	v[M_RUNNING_MAE] = run.mae;
+}
+
+/* The batch's values into the means of batch values: exact sums of
+ * rows * value, or with --dtype float32 Keras's float32 tracker of the
+ * float32 values. */
+static void
+add_to_means(struct batcher *b)
+{
+	uint64_t rows = b->batch_sums.rows;
+
+	if (b->cfg.f32) {
+		struct metric_values own = {0};
+
+		metric_values(&b->cfg, &b->batch_sums, &own);
+		metric_mean32_add(&b->mean_rmse32, (float)own.rmse, rows);
+		if (b->cfg.row_loss)
+			metric_mean32_add(&b->mean_row_loss32,
+					  (float)own.row_loss, rows);
+	} else {
+		struct metric_values own = {0};
+
+		metric_values(&b->cfg, &b->batch_sums, &own);
+		metric_mean_add(&b->mean_rmse, own.rmse_x, rows);
+		if (b->cfg.row_loss)
+			metric_mean_add(&b->mean_row_loss, own.row_loss_x,
+					rows);
+	}
 }
 
 static void
@@ -107,12 +147,7 @@ end_batch(struct batcher *b)
 	metric_sums_merge(&b->cfg, &b->epoch_sums, &b->batch_sums);
 	metric_sums_merge(&b->cfg, &b->running, &b->batch_sums);
 	metric_sums_merge(&b->cfg, &b->all, &b->batch_sums);
-	own.per_output = NULL;
-	metric_values(&b->cfg, &b->batch_sums, &own);
-	metric_mean_add(&b->mean_rmse, own.rmse_x, b->batch_sums.rows);
-	if (b->cfg.row_loss)
-		metric_mean_add(&b->mean_row_loss, own.row_loss_x,
-				b->batch_sums.rows);
+	add_to_means(b);
 	if ((!b->opts->summary && !b->quiet) || b->plot != NULL) {
 		line = (struct report_line){
 			.kind = REPORT_BATCH,
@@ -191,8 +226,7 @@ end_epoch(struct batcher *b)
 	b->in_epoch = false;
 	if (b->opts->reset == RESET_EPOCH) {
 		metric_sums_clear(&b->running);
-		metric_mean_init(&b->mean_rmse);
-		metric_mean_init(&b->mean_row_loss);
+		reset_means(b);
 	}
 }
 

@@ -29,6 +29,7 @@ struct batcher {
 
 	struct metric_sums batch_sums, epoch_sums, running, all;
 	struct metric_mean mean_rmse, mean_row_loss; /* since the last reset */
+	struct metric_mean32 mean_rmse32, mean_row_loss32; /* --dtype float32 */
 	uint64_t epochs_done;
 	double last[M_COUNT]; /* the running columns at the last epoch's end */
 	double *outputs;      /* room for per-output values */

@@ -546,8 +546,6 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		v->mse = s->sq32 / s->count32;
 		v->mae = s->abs32 / s->count32;
 		v->row_loss = s->rows ? s->row_loss32 / (float)s->rows : NAN;
-		v->rmse_x = (struct metric_xdd){{v->rmse, 0.0}, 0};
-		v->row_loss_x = (struct metric_xdd){{v->row_loss, 0.0}, 0};
 	}
 	if (cfg->per_output && v->per_output != NULL) {
 		/* Summed scaled, as the sums are: the mean of values near the
@@ -634,4 +632,30 @@ metric_mean_value(const struct metric_mean *m)
 		return m->total.v.hi;
 	return xdd_value((struct metric_xdd){
 		dd_div(m->total.v, dd_from_u64(m->rows)), m->total.exp});
+}
+
+void
+metric_mean32_init(struct metric_mean32 *m)
+{
+	*m = (struct metric_mean32){0.0f, 0.0f};
+}
+
+void
+metric_mean32_add(struct metric_mean32 *m, float value, uint64_t rows)
+{
+	/* As Keras's Mean.update_state(value, sample_weight=rows) does: the
+	 * row count cast to float32, value * rows rounded, then each
+	 * assign_add rounded to float32. */
+	float n = (float)rows, add = value * n;
+
+	m->total = m->total + add;
+	m->count = m->count + n;
+}
+
+double
+metric_mean32_value(const struct metric_mean32 *m)
+{
+	if (m->count == 0.0f)
+		return NAN;
+	return m->total / m->count;
 }

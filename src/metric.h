@@ -66,6 +66,13 @@ struct metric_values {
 	struct metric_xdd rmse_x, row_loss_x; /* more precise, for means */
 };
 
+/* Keras's float32 Mean, the loss tracker behind the progress bar: total
+ * and count are float32 variables, and a batch adds value * rows to the
+ * one and rows to the other, each step rounded to float32. */
+struct metric_mean32 {
+	float total, count;
+};
+
 /* The contribution of a row of true values T and predictions P, weight W.
  * With per_output, OUT gets each pair's weighted squared error. */
 void metric_row_set(const struct metric_config *cfg, struct metric_row *row,
@@ -111,5 +118,13 @@ void metric_mean_merge(struct metric_mean *into,
 
 /* The mean, or NaN when nothing (or a NaN) was added. */
 double metric_mean_value(const struct metric_mean *m);
+
+void metric_mean32_init(struct metric_mean32 *m);
+
+/* Adds one batch's float32 VALUE, weighted by its ROWS. */
+void metric_mean32_add(struct metric_mean32 *m, float value, uint64_t rows);
+
+/* total / count in float32, or NaN when nothing was added. */
+double metric_mean32_value(const struct metric_mean32 *m);
 
 #endif

@@ -147,7 +147,7 @@ for dtype in float64 float32; do
     ref "$dtype columns no-rmse" --dtype $dtype -c mae,row_loss -b 3 -e 1 -t 2 -p 3 -w 4 \
         "$tmp/zero.csv"
 done
-# The default columns in float32: the means of batch values stay float64.
+# The default columns in float32: the mean of batch values is Keras's float32 tracker.
 ref "float32 default columns" --dtype float32 -b 7 -r never -e 1 -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
 # Per-output columns are named by the true columns' header names, quoted as CSV needs.
 printf '"a,b","q""x",p1,p2\n1,2,3,5\n0,0,1,1\n-1,0.5,2,-3\n' >"$tmp/names.csv"
@@ -155,8 +155,9 @@ ref "per-output names" -b 2 -t 1,2 -p 3,4 -c per_output,uniform_rmse "$tmp/names
 
 # With one output and no weights, the per-row loss is the mean absolute error: the same
 # binary64 value on every line, 1000 random rows, in both arithmetics; in float64 the
-# progress bar's mean of it is the running MAE too.  (In float32 that mean is taken in
-# float64 while the running MAE adds up in float32: they differ in the last digits.)
+# progress bar's mean of it is the running MAE too.  (In float32 that mean is Keras's
+# float32 tracker of rounded batch values, while the running MAE adds up rows in float32:
+# they differ in the last digits.)
 for dtype in float64 float32; do
     f32=0
     [ $dtype = float32 ] && f32=1

@@ -19,8 +19,9 @@ binary64 values, square roots to 200 bits, and each printed value is rounded onc
 end, so the output is the correctly rounded value rmsetab aims for.
 
 float32: Keras's float32 arithmetic, step by step (see Float32 below): every operation is
-rounded to float32 as it happens.  The means of batch values, the weight, the per-output
-RMSEs and uniform_rmse stay exact.
+rounded to float32 as it happens.  The means of batch values are Keras's float32 Mean of
+the float32 batch values (see MeanFloat32); the weight, the per-output RMSEs and
+uniform_rmse stay exact.
 
 This is deliberately slow and simple: it is the yardstick, not a second implementation to
 tune.  It shares no code with rmsetab.
@@ -221,6 +222,27 @@ class MeanOfBatches:
         return self.total / self.rows
 
 
+class MeanFloat32:
+    """Keras's float32 Mean as the progress bar's loss tracker uses it: update_state(loss,
+    sample_weight=rows) on each batch.  tf.keras (Reduce.update_state) and Keras 3
+    (reduction_metrics.Mean) both keep total and count as float32 variables: the value
+    and the row count are cast to float32, total += value * rows and count += rows are
+    each rounded to float32, and the result is total / count in float32.  A NaN value
+    makes the total NaN; a count of 0 (no batch yet) is undefined here."""
+
+    def __init__(self):
+        self.total = self.count = 0.0
+
+    def add(self, value, n):
+        value = math.nan if value is None else f32(value)
+        rows = f32(n)
+        self.total = f32(self.total + f32(value * rows))
+        self.count = f32(self.count + rows)
+
+    def value(self):
+        return fdiv(self.total, self.count) if self.count else None
+
+
 def columns(text):
     out = []
     for part in text.split(","):
@@ -349,6 +371,7 @@ def main(argv=None, shown=None):
     wcol = a.w[0] if a.w else None
     ecol = a.e[0] if a.e else None
     sums = Float32 if a.dtype == "float32" else Exact
+    mean = MeanFloat32 if a.dtype == "float32" else MeanOfBatches
 
     out = csv.writer(sys.stdout, lineterminator="\n")
     header_done = False
@@ -381,11 +404,11 @@ def main(argv=None, shown=None):
         if d is None:
             d = len(rows[0][1])
             run, everything = sums(d), sums(d)
-            means = {"rmse": MeanOfBatches(), "row_loss": MeanOfBatches()}
+            means = {"rmse": mean(), "row_loss": mean()}
         epochs += 1
         if a.r == "epoch":
             run = sums(d)
-            means = {"rmse": MeanOfBatches(), "row_loss": MeanOfBatches()}
+            means = {"rmse": mean(), "row_loss": mean()}
         epoch = sums(d)
         for start in range(0, len(rows), a.b):
             batch = sums(d)

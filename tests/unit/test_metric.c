@@ -255,6 +255,48 @@ test_mean(void)
 	CHECK_U64(m.rows, 6);
 }
 
+/* Keras's float32 Mean (the progress bar's loss tracker), by hand. */
+static void
+test_mean32(void)
+{
+	struct metric_mean32 m;
+
+	metric_mean32_init(&m);
+	CHECK_DOUBLE(metric_mean32_value(&m), NAN);
+
+	/* Batches of 2, 2, 1 rows with values 1.5, 3.5, 0.5: total 10.5 and
+	 * count 5, both exact, and the float32 quotient of 2.1,
+	 * 8808038 * 2^-22, where a float64 mean gives 2.1. */
+	metric_mean32_add(&m, 1.5f, 2);
+	metric_mean32_add(&m, 3.5f, 2);
+	metric_mean32_add(&m, 0.5f, 1);
+	CHECK_DOUBLE(metric_mean32_value(&m), 8808038 * 0x1p-22);
+
+	/* Counts above 2^24 round, as Keras's float32 count does: after a
+	 * batch of 2^24 rows of value 1 and one row of value 3, the count
+	 * 2^24 + 1 rounds (a tie, to even) to 2^24, and the total 2^24 + 3
+	 * to 2^24 + 4; their quotient is 1 + 2^-22, where the exact mean is
+	 * (2^24 + 3) / (2^24 + 1), about 1 + 2^-23. */
+	metric_mean32_init(&m);
+	metric_mean32_add(&m, 1.0f, UINT64_C(1) << 24);
+	metric_mean32_add(&m, 3.0f, 1);
+	CHECK_DOUBLE(m.count, 0x1p24);
+	CHECK_DOUBLE(m.total, 0x1p24 + 4);
+	CHECK_DOUBLE(metric_mean32_value(&m), 1 + 0x1p-22);
+
+	/* A value too small to move the total: 1 then 1e-8 averages to
+	 * 1 / 2 in float32 (tests/cases/dtype-float32-mean-tracker). */
+	metric_mean32_init(&m);
+	metric_mean32_add(&m, 1.0f, 1);
+	metric_mean32_add(&m, 1e-8f, 1);
+	CHECK_DOUBLE(metric_mean32_value(&m), 0.5);
+
+	/* A NaN batch value (no weight) makes the mean NaN from then on. */
+	metric_mean32_add(&m, NAN, 3);
+	metric_mean32_add(&m, 1.0f, 1);
+	CHECK_DOUBLE(metric_mean32_value(&m), NAN);
+}
+
 /* The naive RMSE of rows of one pair: each error and square rounded to
  * double, summed left to right.  Only used to show that a case tells
  * exact arithmetic from naive arithmetic. */
@@ -843,6 +885,7 @@ main(int argc, char **argv)
 	test_hand_cases();
 	test_pairs();
 	test_mean();
+	test_mean32();
 	test_exact_error();
 	test_tiny_next_to_huge();
 	test_single_row_scale();
