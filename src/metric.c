@@ -274,10 +274,47 @@ xdd_sqrt(struct metric_xdd x)
 	return (struct metric_xdd){dd_sqrt(x.v), x.exp / 2};
 }
 
-/* X (not negative) rounded once to a double; one too large for a double
- * is infinite, as IEEE 754 rounds it.  Where the result is subnormal, the
- * scaling rounds the high part alone: when that was a tie, the low part
- * says which way it should have gone. */
+/* Of two neighbouring doubles A and B, the one whose last bit is even. */
+static double
+even(double a, double b)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &a, sizeof bits);
+	return bits & 1 ? b : a;
+}
+
+/* R (normalized, R.hi > 0) as a double; a value within a relative 2^-105
+ * of a point halfway between two doubles is taken as that point, a tie,
+ * and rounds to the even double.  Ties are common: an error p - t halfway
+ * between two doubles is one, and its square (times a weight) has more
+ * bits than a double-double holds, so the sums come out a hair off the tie,
+ * on either side.  A value that close to a halfway point without being on
+ * it is rare, and the sums cannot tell it from a tie anyway (the man page,
+ * Accuracy). */
+static double
+round_tie_even(struct metric_dd r)
+{
+	uint64_t bits, ulp_bits;
+	double half;
+
+	if (r.lo == 0.0 || !(r.hi >= 0x1p-900 && r.hi <= 0x1p900))
+		return r.hi;
+	memcpy(&bits, &r.hi, sizeof bits);
+	/* Half of 2^(exponent - 52), a quarter below a power of two, where
+	 * the doubles are twice as close. */
+	ulp_bits = ((bits >> 52) - 52) << 52;
+	memcpy(&half, &ulp_bits, sizeof half);
+	half *= r.lo < 0.0 && (bits << 12) == 0 ? 0.25 : 0.5;
+	if (fabs(fabs(r.lo) - half) > r.hi * 0x1p-105)
+		return r.hi;
+	return even(r.hi, nextafter(r.hi, r.lo < 0.0 ? 0.0 : INFINITY));
+}
+
+/* X (not negative) rounded once to a double, near ties as round_tie_even
+ * says; one too large for a double is infinite, as IEEE 754 rounds it.
+ * Where the result is subnormal, the scaling rounds the high part alone:
+ * when that was a tie, the low part says which way it should have gone. */
 static double
 xdd_value(struct metric_xdd x)
 {
@@ -288,9 +325,13 @@ xdd_value(struct metric_xdd x)
 		return x.v.hi;
 	r = quick_two_sum(x.v.hi, x.v.lo);
 	if (x.exp == 0 || !isfinite(r.hi))
-		return r.hi;
+		return round_tie_even(r);
 	s = ldexp(r.hi, x.exp);
-	if (s > DBL_MIN || r.lo == 0.0)
+	/* A normal result: the scaling is exact, and moves the halfway
+	 * points with it. */
+	if (s > DBL_MIN)
+		return ldexp(round_tie_even(r), x.exp);
+	if (r.lo == 0.0)
 		return s;
 	/* What the scaling dropped, exactly; half the subnormal spacing,
 	 * 2^-1075, is a tie. */

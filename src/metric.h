@@ -1,9 +1,11 @@
 /* metric.h: the arithmetic of RMSE on accumulated sums; no I/O.
  *
- * Sums are kept in double-double (about 106 bits), and each squared error
- * enters them exactly, so a printed RMSE is the correctly rounded value
- * except in cases within about 2^-100 of a rounding tie.  The sums of two
- * sets of rows merge into the sums of their union, whatever the order. */
+ * Sums are kept in double-double (about 106 bits), scaled so that they
+ * neither overflow nor underflow: exact for values with few significant
+ * bits, and otherwise within the relative bound the man page states
+ * (Accuracy), so a printed value is the correctly rounded one except within
+ * that bound of a rounding tie.  The sums of two sets of rows merge into
+ * the sums of their union, whatever the order. */
 #ifndef RMSETAB_METRIC_H
 #define RMSETAB_METRIC_H
 

@@ -173,4 +173,15 @@ for dtype in float64 float32; do
     fi
 done
 
+# Inputs built to be on ties or near them: the last rounding against the exact
+# values, and the bound the man page states where the sums cannot be exact.
+# tests/tie-check.py says ok or FAIL for each input; each counts as a check.
+python3 "$tests/tie-check.py" "$bin" >"$tmp/ties" 2>&1
+ties_status=$?
+cat "$tmp/ties"
+counts "$(grep -c '^ok ' "$tmp/ties")" "$(grep -c '^FAIL ' "$tmp/ties")"
+if [ "$ties_status" -ne 0 ] && ! grep -q '^FAIL ' "$tmp/ties"; then
+    fail "tie-check.py: exit status $ties_status"
+fi
+
 harness_end

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exact reference for rmsetab's CSV output (see shared/SPEC.md, "The quantities").
 
-reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] [-c LIST] [--dtype float32|float64] [-n | --header] FILE...
+reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] [-c LIST] [--dtype float32|float64] [-n | --header] [--exact] FILE...
 
 COLS are 1-based column indices, comma separated (a-b ranges also accepted).  Default
 columns: -t = first half, -p = second half of the non-epoch, non-weight columns.  LIST is a
@@ -22,6 +22,10 @@ float32: Keras's float32 arithmetic, step by step (see Float32 below): every ope
 rounded to float32 as it happens.  The means of batch values are Keras's float32 Mean of
 the float32 batch values (see MeanFloat32); the weight, the per-output RMSEs and
 uniform_rmse stay exact.
+
+--exact prints each exact value unrounded, as a fraction NUMERATOR/DENOMINATOR (a square
+root as its PREC-bit value with a sticky bit, far closer than any rounding margin), for
+checking how far a printed double may be from it (tests/tie-check.py).
 
 This is deliberately slow and simple: it is the yardstick, not a second implementation to
 tune.  It shares no code with rmsetab.
@@ -60,12 +64,15 @@ def sqrt_fraction(q):
     return Fraction(2 * r + 1, 1 << (k + 1))
 
 
-def show(x):
+def show(x, exact=False):
     """One rounding to binary64, shortest round-trip text; None (or NaN) means undefined.
 
-    A value that rounds beyond the largest double is infinite, as IEEE 754 rounds it."""
+    A value that rounds beyond the largest double is infinite, as IEEE 754 rounds it.
+    With exact, a fraction is printed as it is."""
     if x is None or isinstance(x, float) and math.isnan(x):
         return "nan"
+    if exact and isinstance(x, Fraction):
+        return f"{x.numerator}/{x.denominator}"
     try:
         return repr(float(x))
     except OverflowError:
@@ -364,6 +371,7 @@ def main(argv=None, shown=None):
     ap.add_argument("--dtype", choices=["float32", "float64"], default="float64")
     ap.add_argument("-n", action="store_true")
     ap.add_argument("--header", action="store_true")
+    ap.add_argument("--exact", action="store_true")
     ap.add_argument("files", nargs="+", metavar="FILE")
     a = ap.parse_args(argv)
     if a.b < 1 or (a.t is None) != (a.p is None) or a.n and a.header:
@@ -387,10 +395,10 @@ def main(argv=None, shown=None):
         for name in a.c:
             if name == "per_output":
                 head += per_output_names(names, d)
-                fields += [show(x) for x in own["per_output"]]
+                fields += [show(x, a.exact) for x in own["per_output"]]
             else:
                 head.append(name)
-                fields.append(show(have[name] if name in have else own[name]))
+                fields.append(show(have[name] if name in have else own[name], a.exact))
         if not header_done:
             out.writerow(head)
             header_done = True

@@ -255,6 +255,35 @@ test_mean(void)
 	CHECK_U64(m.rows, 6);
 }
 
+/* Ties and values near them (metric.c, round_tie_even), derived by hand. */
+static void
+test_ties(void)
+{
+	struct metric_config cfg = config(1);
+	struct metric_values v = {0};
+	struct metric_sums s;
+
+	/* 436.00000000000006 - 51.78 is 13518539443971033 * 2^-45, halfway
+	 * between 384.22000000000003 (even last bit) and the next double:
+	 * the RMSE of that one row, with any weight, is that tie, and rounds
+	 * to even.  Weight 2.25 put the sums a hair above it. */
+	sums_init(&s);
+	add1(&s, -51.78, -436.00000000000006, 2.25);
+	CHECK_DOUBLE(rmse_of(&s, 1), 6759269721985516 * 0x1p-44);
+	sums_init(&s);
+	add1(&s, 0.0083, -0.004747, 3.0);
+	CHECK_DOUBLE(rmse_of(&s, 1), 0.013047);
+
+	/* Not a tie: 2.4 - 4.9 = -(2.5 + 2^-51) exactly, whose square
+	 * 6.25 + 5 * 2^-51 + 2^-102 is 2^-102 above the halfway point
+	 * 6.25 + 2.5 * 2^-50 (doubles there are 2^-50 apart): a relative
+	 * 2^-104.6, beyond 2^-105, so it rounds up, to 6.25 + 3 * 2^-50. */
+	sums_init(&s);
+	add1(&s, 4.9, 2.4, 2.25);
+	metric_values(&cfg, &s, &v);
+	CHECK_DOUBLE(v.mse, 6.25 + 3 * 0x1p-50);
+}
+
 /* Keras's float32 Mean (the progress bar's loss tracker), by hand. */
 static void
 test_mean32(void)
@@ -886,6 +915,7 @@ main(int argc, char **argv)
 	test_pairs();
 	test_mean();
 	test_mean32();
+	test_ties();
 	test_exact_error();
 	test_tiny_next_to_huge();
 	test_single_row_scale();
