@@ -125,13 +125,12 @@ add_to_means(struct batcher *b)
 			metric_mean32_add(&b->mean_row_loss32,
 					  (float)own.row_loss, rows);
 	} else {
-		struct metric_values own = {0};
+		struct metric_xdd rmse, row_loss;
 
-		metric_values(&b->cfg, &b->batch_sums, &own);
-		metric_mean_add(&b->mean_rmse, own.rmse_x, rows);
+		metric_batch_values(&b->cfg, &b->batch_sums, &rmse, &row_loss);
+		metric_mean_add(&b->mean_rmse, rmse, rows);
 		if (b->cfg.row_loss)
-			metric_mean_add(&b->mean_row_loss, own.row_loss_x,
-					rows);
+			metric_mean_add(&b->mean_row_loss, row_loss, rows);
 	}
 }
 

@@ -292,7 +292,7 @@ even(double a, double b)
  * on either side.  A value that close to a halfway point without being on
  * it is rare, and the sums cannot tell it from a tie anyway (the man page,
  * Accuracy). */
-static double
+static inline double
 round_tie_even(struct metric_dd r)
 {
 	uint64_t bits, ulp_bits;
@@ -566,12 +566,10 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 	struct metric_xdd mse = ratio(s->sq, s->weight, cfg->pairs);
 	struct metric_xdd rmse = xdd_sqrt(mse);
 
-	v->rmse_x = rmse;
 	v->rmse = result(rmse);
 	v->mse = result(mse);
 	v->weight = xdd_value(s->weight);
 	v->mae = v->row_loss = NAN;
-	v->row_loss_x = (struct metric_xdd){{NAN, 0.0}, 0};
 	if (cfg->abs)
 		v->mae = result(ratio(s->abs, s->weight, cfg->pairs));
 	if (cfg->row_loss && s->rows > 0) {
@@ -579,7 +577,6 @@ metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		struct metric_xdd rl = xdd_renormalize(s->row_loss);
 
 		rl.v = dd_div(rl.v, dd_from_u64(s->rows));
-		v->row_loss_x = rl;
 		v->row_loss = result(rl);
 	}
 	if (cfg->f32) {

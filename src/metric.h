@@ -65,7 +65,6 @@ struct metric_mean {
 struct metric_values {
 	double rmse, mse, mae, row_loss, weight, uniform_rmse;
 	double *per_output; /* the caller's room for pairs values, or NULL */
-	struct metric_xdd rmse_x, row_loss_x; /* more precise, for means */
 };
 
 /* Keras's float32 Mean, the loss tracker behind the progress bar: total
@@ -102,8 +101,8 @@ void metric_sums_merge(const struct metric_config *cfg,
 void metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		   struct metric_values *v);
 
-/* Only the values that means of batch values need, as metric_values
- * works them out: RMSE, and the per-row loss when CFG has it. */
+/* Only the values that means of batch values need, unrounded, in
+ * double-double: RMSE, and the per-row loss when CFG has it. */
 void metric_batch_values(const struct metric_config *cfg,
 			 const struct metric_sums *s, struct metric_xdd *rmse,
 			 struct metric_xdd *row_loss);

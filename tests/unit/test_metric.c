@@ -56,10 +56,10 @@ static void
 mean_add(struct metric_mean *m, const struct metric_sums *batch, size_t pairs)
 {
 	struct metric_config cfg = config(pairs);
-	struct metric_values v = {0};
+	struct metric_xdd rmse, row_loss;
 
-	metric_values(&cfg, batch, &v);
-	metric_mean_add(m, v.rmse_x, batch->rows);
+	metric_batch_values(&cfg, batch, &rmse, &row_loss);
+	metric_mean_add(m, rmse, batch->rows);
 }
 
 /* Adds one row of PAIRS pairs with weight W, as the program does. */

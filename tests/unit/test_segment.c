@@ -51,13 +51,13 @@ one_pass(const struct metric_config *cfg, const struct metric_row *rows,
 	for (size_t i = 0; i < n; i += size) {
 		size_t k = n - i < size ? n - i : size;
 		struct metric_sums s;
-		struct metric_values v = {0};
+		struct metric_xdd r, l;
 
 		metric_sums_init(&s, cfg);
 		metric_sums_add(cfg, &s, rows + i, NULL, k);
-		metric_values(cfg, &s, &v);
-		metric_mean_add(&mr, v.rmse_x, k);
-		metric_mean_add(&ml, v.row_loss_x, k);
+		metric_batch_values(cfg, &s, &r, &l);
+		metric_mean_add(&mr, r, k);
+		metric_mean_add(&ml, l, k);
 		metric_sums_free(&s);
 	}
 	*rmse = metric_mean_value(&mr);
