@@ -143,7 +143,8 @@ fuzz: fuzz-build
 check-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
-# Not part of check: timings belong in a benchmark, not in a test.
+# Not part of check: timings belong in a benchmark, not in a test.  Its
+# settings (BENCH_ROWS, BENCH_TOOLS, ...) and last table: tests/bench/README.
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 

@@ -3,15 +3,31 @@
 # on the same generated files, in the same run.  Two jobs: the per-batch
 # job (batch size 32, batch RMSE and running RMSE of every batch, output
 # thrown away) and the global RMSE.  Each tool's answer is checked against
-# rmsetab's before its time counts.  usage: sh tests/bench/run.sh RMSETAB
+# rmsetab's (tests/bench/agree.py) before its time counts.  Settings, from
+# the environment (tests/bench/README): BENCH_ROWS, BENCH_WIDE_ROWS,
+# BENCH_RUNS, BENCH_TOOLS, BENCH_DIR, BENCH_NODE_DIR.
+# usage: sh tests/bench/run.sh RMSETAB
 set -u
 rmsetab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
 dir=${BENCH_DIR:-/tmp/rmsetab-bench}
 rows=${BENCH_ROWS:-10000000}
 wide_rows=${BENCH_WIDE_ROWS:-1000000}
 runs=${BENCH_RUNS:-3}
+tools=${BENCH_TOOLS:-mawk pandas miller datamash duckdb polars}
+node_dir=${BENCH_NODE_DIR:-$top/build/bench}
 mkdir -p "$dir" || exit 2
+: >"$dir/notes"
+: >"$dir/versions"
+
+# What the table says under it: a tool not run, or not counted.
+note() {
+	echo "bench: $*" >&2
+	echo "$*" >>"$dir/notes"
+}
+version() { printf '%s\t%s\n' "$1" "$2" >>"$dir/versions"; }
+wanted() { case " $tools " in *" $1 "*) return 0 ;; esac; return 1; }
 
 if ! command -v hyperfine >/dev/null; then
 	echo "bench: needs hyperfine (apt-get install hyperfine)" >&2
@@ -25,14 +41,86 @@ for spec in "narrow $rows 1" "wide $wide_rows 10"; do
 		exit 2
 done
 
-# Debian's python3-pandas installs for /usr/bin/python3.  OpenBLAS variables
-# set on some machines slow a current numpy: unset for pandas alone.
+# Debian's python3-pandas installs for /usr/bin/python3, which also runs
+# agree.py and table.py.  OpenBLAS variables set on some machines slow a
+# current numpy: unset for pandas alone.
 py=/usr/bin/python3
-have_pandas=no
-$py -c 'import pandas' 2>/dev/null && have_pandas=yes
+[ -x $py ] || py=python3
 
-# The commands of each tool for one job on one file: prints them, one per
-# line, as NAME<tab>COMMAND; a tool that is missing is said so on stderr.
+# DuckDB and Polars, the versions pinned in tests/bench/package-lock.json,
+# installed once into $node_dir (under build/, ignored by git) and again
+# whenever the lock changes.  Not `npm ci`: it refuses this lock because
+# nodejs-polars 0.26.1 names optional packages for other platforms that
+# were never published at that version; `npm install --no-save` installs
+# the lock's versions and checks their integrity hashes all the same.
+node_peers() {
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		note "duckdb, polars: not run: node and npm are not installed (apt-get install nodejs npm)"
+		return 1
+	fi
+	cmp -s "$here/package-lock.json" "$node_dir/installed.json" && return 0
+	echo "bench: installing DuckDB and Polars into $node_dir" >&2
+	rm -rf "$node_dir/node_modules" "$node_dir/installed.json"
+	if mkdir -p "$node_dir" &&
+		cp "$here/package.json" "$here/package-lock.json" "$node_dir/" &&
+		npm install --prefix "$node_dir" --no-save --ignore-scripts \
+			--no-audit --no-fund >"$node_dir/npm.log" 2>&1; then
+		cp "$here/package-lock.json" "$node_dir/installed.json"
+		return 0
+	fi
+	note "duckdb, polars: not run: npm could not install tests/bench/package-lock.json's packages (nodejs-polars-linux-x64-gnu is for x86-64 Linux with glibc; npm's log: $node_dir/npm.log)"
+	return 1
+}
+modules=$node_dir/node_modules
+
+# Which tools run, with their versions for the table.
+run_tools=rmsetab
+version rmsetab "$("$rmsetab" --version | head -n 1), git $(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
+for tool in $tools; do
+	case $tool in
+	mawk)
+		command -v mawk >/dev/null ||
+			{ note "mawk: not run: not installed (apt-get install mawk)" && continue; }
+		version mawk "$(mawk -W version 2>&1 | head -n 1)"
+		;;
+	pandas)
+		v=$($py -c 'import numpy, pandas; print("pandas %s, numpy %s" % (pandas.__version__, numpy.__version__))' 2>/dev/null) ||
+			{ note "pandas: not run: not installed (apt-get install python3-pandas)" && continue; }
+		version pandas "$v"
+		;;
+	miller)
+		command -v mlr >/dev/null ||
+			{ note "miller: not run: not installed (apt-get install miller)" && continue; }
+		version miller "$(mlr --version)"
+		;;
+	datamash)
+		command -v datamash >/dev/null ||
+			{ note "datamash: not run: not installed (apt-get install datamash)" && continue; }
+		version datamash "$(datamash --version | head -n 1), global job on the narrow file only"
+		;;
+	duckdb | polars)
+		[ "${node_ok-}" ] || { node_peers && node_ok=yes || node_ok=no; }
+		[ $node_ok = yes ] || continue
+		case $tool in
+		duckdb) pkg=@duckdb/node-api ;;
+		*) pkg=nodejs-polars ;;
+		esac
+		if ! err=$(NODE_PATH=$modules node -e "require('$pkg')" 2>&1); then
+			note "$tool: not run: $pkg does not load: $(echo "$err" | grep -m 1 Error)"
+			continue
+		fi
+		version $tool "$pkg $(NODE_PATH=$modules node -p "require('$pkg/package.json').version"), node $(node --version)"
+		;;
+	*)
+		echo "bench: unknown tool in BENCH_TOOLS: $tool" >&2
+		exit 2
+		;;
+	esac
+	run_tools="$run_tools $tool"
+done
+
+# The command of each tool for one job on one file, one per line, as
+# NAME<tab>COMMAND.  Each is what its user would type, start-up included.
 commands() { # job file pairs
 	job=$1 f=$2 d=$3
 	cols="-t 1-$d -p $((d + 1))-$((2 * d))"
@@ -41,84 +129,95 @@ commands() { # job file pairs
 	else
 		echo "rmsetab	$rmsetab -s -f csv $cols $f"
 	fi
-	if command -v mawk >/dev/null; then
-		body='{s=0; for (j=1; j<=D; j++) {e=$(j+D)-$j; s+=e*e}; tot+=s; n++; bs+=s; bn++'
-		if [ "$job" = batch ]; then
-			prog="NR>1 $body; if (bn==32) {b++; printf \"%d,%d,%.17g,%.17g\\n\",b,bn,sqrt(bs/(D*bn)),sqrt(tot/(D*n)); bs=0; bn=0}} END {if (bn) {b++; printf \"%d,%d,%.17g,%.17g\\n\",b,bn,sqrt(bs/(D*bn)),sqrt(tot/(D*n))}}"
-		else
-			prog="NR>1 $body} END {printf \"%.17g\\n\", sqrt(tot/(D*n))}"
-		fi
-		printf 'mawk\tmawk -F, -v D=%s %s %s\n' "$d" "'$prog'" "$f"
-	else
-		echo "bench: mawk not installed (apt-get install mawk)" >&2
-	fi
-	if [ $have_pandas = yes ]; then
-		printf 'pandas\tenv -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE %s %s %s %s %s\n' \
-			"$py" "$here/peers.py" "$job" "$d" "$f"
-	else
-		echo "bench: pandas not installed (apt-get install python3-pandas)" >&2
-	fi
-	if command -v mlr >/dev/null; then
-		body="s=0; for (j=0; j<$d; j+=1) {e=\$[\"pred_\".j]-\$[\"true_\".j]; s+=e*e} @tot+=s; @n+=1; @bs+=s; @bn+=1;"
-		if [ "$job" = batch ]; then
-			prog="$body if (@bn==32) {@b+=1; print @b.\",\".@bn.\",\".fmtnum(sqrt(@bs/($d*@bn)),\"%.17g\").\",\".fmtnum(sqrt(@tot/($d*@n)),\"%.17g\"); @bs=0; @bn=0} end {if (@bn>0) {@b+=1; print @b.\",\".@bn.\",\".fmtnum(sqrt(@bs/($d*@bn)),\"%.17g\").\",\".fmtnum(sqrt(@tot/($d*@n)),\"%.17g\")}}"
-		else
-			prog="$body end {print fmtnum(sqrt(@tot/($d*@n)),\"%.17g\")}"
-		fi
-		printf 'miller\tmlr --icsv --onidx put -q %s %s\n' "'$prog'" "$f"
-	else
-		echo "bench: Miller not installed (apt-get install miller)" >&2
-	fi
-	if [ "$job" = global ] && [ "$d" = 1 ]; then
-		if command -v datamash >/dev/null; then
+	for tool in $run_tools; do
+		case $tool in
+		mawk)
+			body='{s=0; for (j=1; j<=D; j++) {e=$(j+D)-$j; s+=e*e}; tot+=s; n++; bs+=s; bn++'
+			if [ "$job" = batch ]; then
+				prog="NR>1 $body; if (bn==32) {b++; printf \"%d,%d,%.17g,%.17g\\n\",b,bn,sqrt(bs/(D*bn)),sqrt(tot/(D*n)); bs=0; bn=0}} END {if (bn) {b++; printf \"%d,%d,%.17g,%.17g\\n\",b,bn,sqrt(bs/(D*bn)),sqrt(tot/(D*n))}}"
+			else
+				prog="NR>1 $body} END {printf \"%.17g\\n\", sqrt(tot/(D*n))}"
+			fi
+			printf 'mawk\tmawk -F, -v D=%s %s %s\n' "$d" "'$prog'" "$f"
+			;;
+		pandas)
+			printf 'pandas\tenv -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE %s %s %s %s %s\n' \
+				"$py" "$here/peers.py" "$job" "$d" "$f"
+			;;
+		miller)
+			body="s=0; for (j=0; j<$d; j+=1) {e=\$[\"pred_\".j]-\$[\"true_\".j]; s+=e*e} @tot+=s; @n+=1; @bs+=s; @bn+=1;"
+			if [ "$job" = batch ]; then
+				prog="$body if (@bn==32) {@b+=1; print @b.\",\".@bn.\",\".fmtnum(sqrt(@bs/($d*@bn)),\"%.17g\").\",\".fmtnum(sqrt(@tot/($d*@n)),\"%.17g\"); @bs=0; @bn=0} end {if (@bn>0) {@b+=1; print @b.\",\".@bn.\",\".fmtnum(sqrt(@bs/($d*@bn)),\"%.17g\").\",\".fmtnum(sqrt(@tot/($d*@n)),\"%.17g\")}}"
+			else
+				prog="$body end {print fmtnum(sqrt(@tot/($d*@n)),\"%.17g\")}"
+			fi
+			printf 'miller\tmlr --icsv --onidx put -q %s %s\n' "'$prog'" "$f"
+			;;
+		datamash)
 			# mean((p-t)^2) = var(p) + var(t) - 2 cov(p,t) + (mean p - mean t)^2
-			printf 'datamash\tdatamash -t, --header-in pvar 1 pvar 2 pcov 1:2 mean 1 mean 2 <%s | mawk -F, %s\n' \
-				"$f" "'{printf \"%.17g\\n\", sqrt(\$2+\$1-2*\$3+(\$5-\$4)^2)}'"
-		else
-			echo "bench: datamash not installed (apt-get install datamash)" >&2
-		fi
-	fi
+			if [ "$job" = global ] && [ "$d" = 1 ]; then
+				printf 'datamash\tdatamash -t, --header-in pvar 1 pvar 2 pcov 1:2 mean 1 mean 2 <%s | mawk -F, %s\n' \
+					"$f" "'{printf \"%.17g\\n\", sqrt(\$2+\$1-2*\$3+(\$5-\$4)^2)}'"
+			fi
+			;;
+		duckdb | polars)
+			printf '%s\tNODE_PATH=%s node %s %s %s %s\n' "$tool" "$modules" \
+				"$here/$tool.js" "$job" "$d" "$f"
+			;;
+		esac
+	done
 }
 
-# The RMSE a command's output ends with: the running RMSE of the last
-# batch, or the global RMSE.
-answer() { # job output-file
-	case $1 in
-	batch) tail -n 1 "$2" | awk -F, '{print $NF}' ;;
-	*) tail -n 1 "$2" | awk -F, '{print $(NF > 4 ? 5 : NF)}' ;;
-	esac
-}
+{
+	echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu	$(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
+	echo "cores	$(nproc 2>/dev/null)"
+	echo "memory	$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)"
+	echo "os	$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+	echo "load_before	$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
+	echo "runs	$runs"
+	echo "narrow	$rows"
+	echo "wide	$wide_rows"
+} >"$dir/meta"
 
+# Per job: each tool once for its answer, once under /usr/bin/time for its
+# peak memory, then hyperfine times the ones that agreed.  No warm-up runs:
+# those two runs have already brought the file and each tool's own files
+# into the page cache.
 results=$dir/results.tsv
 : >"$results"
 for data in narrow wide; do
 	f=$dir/$data.csv
 	d=1
 	[ $data = wide ] && d=10
-	mb=$(($(wc -c <"$f") / 1000000))
+	bytes=$(wc -c <"$f")
 	for job in batch global; do
-		echo "== $data ($mb MB, $d pair(s)), $job job" >&2
+		echo "== $data ($(awk "BEGIN {printf \"%.1f\", $bytes / 1e6}") MB, $d pair(s)), $job job" >&2
 		commands $job "$f" $d >"$dir/cmds" || exit 2
 		set --
 		while IFS='	' read -r name cmd; do
-			if ! sh -c "$cmd" >"$dir/out" 2>"$dir/err"; then
-				echo "bench: $name failed: $(head -c 300 "$dir/err")" >&2
+			if ! sh -c "$cmd" >"$dir/out-$name" 2>"$dir/err"; then
+				note "$name, $data $job: not counted: it failed: $(head -c 300 "$dir/err")"
 				[ "$name" = rmsetab ] && exit 1
 				continue
 			fi
-			got=$(answer $job "$dir/out")
-			[ "$name" = rmsetab ] && want=$got
-			if ! awk -v a="$got" -v b="$want" 'BEGIN {d=a-b; if (d<0) d=-d; exit !(d <= 1e-9*b)}'; then
-				echo "bench: $name disagrees: $got, rmsetab $want" >&2
+			if ! got=$($py "$here/agree.py" $job "$dir/out-rmsetab" \
+				"$dir/out-$name" 2>"$dir/err"); then
+				note "$name, $data $job: not counted: disagrees with rmsetab: $(head -c 300 "$dir/err")"
 				continue
 			fi
-			peak=$(/usr/bin/time -f %M sh -c "$cmd" 2>&1 >/dev/null | tail -n 1)
+			peak=-
+			[ -x /usr/bin/time ] &&
+				peak=$(/usr/bin/time -f %M sh -c "$cmd" 2>&1 >/dev/null | tail -n 1)
 			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$data" "$job" "$name" \
-				"$mb" "$peak" "$got" "$cmd" >>"$results"
+				"$bytes" "$peak" "$got" "$cmd" >>"$results"
 			set -- "$@" -n "$name" "$cmd"
 		done <"$dir/cmds"
-		hyperfine --style basic --warmup 1 --runs "$runs" \
+		hyperfine --style basic --runs "$runs" \
 			--export-json "$dir/$data-$job.json" "$@" >&2 || exit 2
 	done
 done
-$py "$here/table.py" "$dir" "$results"
+[ -x /usr/bin/time ] ||
+	note "peak memory not measured: /usr/bin/time is not installed (apt-get install time)"
+echo "load_after	$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)" >>"$dir/meta"
+$py "$here/table.py" "$dir" | tee "$dir/table.md"

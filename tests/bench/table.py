@@ -1,23 +1,75 @@
-"""Prints make bench's table from hyperfine's JSON and the peak memory
-that run.sh measured.  usage: table.py DIR RESULTS.tsv"""
+"""Prints make bench's report, in Markdown, from what run.sh left in DIR:
+meta and versions (the machine and the tools), results.tsv (each counted
+tool's bytes read, peak memory and answer), hyperfine's JSON per file and
+job, and notes (tools not run or not counted).
+usage: table.py DIR"""
 import json
 import os
 import sys
 
-directory, results = sys.argv[1], sys.argv[2]
-rows = [line.rstrip("\n").split("\t") for line in open(results)]
-print("| file | job | tool | median s | MB/s | peak MiB | time / rmsetab |")
-print("|---|---|---|---|---|---|---|")
+directory = sys.argv[1]
+
+
+def read_tsv(name):
+    path = os.path.join(directory, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+meta = {k: v for k, v in read_tsv("meta")}
+results = read_tsv("results.tsv")
+
+print("make bench, %s, on %s (%s cores, %s, %s)." % (
+    meta.get("date", "?"), meta.get("cpu", "?"), meta.get("cores", "?"),
+    meta.get("memory", "?"), meta.get("os", "?")))
+print("Load average (1, 5, 15 min) %s before, %s after." % (
+    meta.get("load_before", "?"), meta.get("load_after", "?")))
+print("Files: narrow %s rows x 1 pair, wide %s rows x 10 pairs; median of %s "
+      "runs." % (meta.get("narrow", "?"), meta.get("wide", "?"),
+                 meta.get("runs", "?")))
+print()
+for name, version in read_tsv("versions"):
+    print("- %s: %s" % (name, version))
+print()
+print("| file | job | tool | median s | min-max s | MB/s | peak MiB "
+      "| time / rmsetab |")
+print("|---|---|---|---|---|---|---|---|")
+summary = []
 for data in ("narrow", "wide"):
     for job in ("batch", "global"):
         path = os.path.join(directory, "%s-%s.json" % (data, job))
-        if not os.path.exists(path):
+        mine = [r for r in results if r[0] == data and r[1] == job]
+        if not mine or not os.path.exists(path):
             continue
-        runs = {r["command"]: r for r in json.load(open(path))["results"]}
-        mine = [r for r in rows if r[0] == data and r[1] == job]
+        with open(path) as f:
+            runs = {r["command"]: r for r in json.load(f)["results"]}
         base = runs["rmsetab"]["median"]
-        for _, _, name, mb, peak, _, _ in mine:
-            t = runs[name]["median"]
-            print("| %s | %s | %s | %.2f | %.0f | %.1f | %.1f |"
-                  % (data, job, name, t, int(mb) / t, int(peak) / 1024,
-                     t / base))
+        for _, _, name, size, peak, _, _ in mine:
+            t, times = runs[name]["median"], runs[name]["times"]
+            print("| %s | %s | %s | %.3f | %.3f-%.3f | %.0f | %s | %.2f |" % (
+                data, job, name, t, min(times), max(times),
+                int(size) / 1e6 / t,
+                "-" if peak == "-" else "%.1f" % (int(peak) / 1024),
+                t / base))
+        peers = [(runs[r[2]]["median"], r[2]) for r in mine
+                 if r[2] != "rmsetab"]
+        if peers:
+            t, name = min(peers)
+            summary.append(
+                "- %s, %s: fastest peer %s %.3f s, rmsetab %.3f s: %.2f %s" % (
+                    data, job, name, t, base, t / base,
+                    "(goal met)" if t / base >= 3 else "(below 3)"))
+print()
+print("Fastest peer's time / rmsetab's (issue 15's goal: >= 3 on every job):")
+print()
+print("\n".join(summary) if summary else "- no peer was counted")
+with open(os.path.join(directory, "notes")) as f:
+    notes = [line.strip() for line in f if line.strip()]
+if notes:
+    print()
+    print("Not run or not counted:")
+    print()
+    for line in notes:
+        print("- %s" % line)
