@@ -27,19 +27,13 @@ note() {
 	echo "$*" >>"$dir/notes"
 }
 version() { printf '%s\t%s\n' "$1" "$2" >>"$dir/versions"; }
-wanted() { case " $tools " in *" $1 "*) return 0 ;; esac; return 1; }
 
 if ! command -v hyperfine >/dev/null; then
 	echo "bench: needs hyperfine (apt-get install hyperfine)" >&2
 	exit 2
 fi
-cc -O2 -o "$dir/gen" "$here/gen.c" -lm || exit 2
-for spec in "narrow $rows 1" "wide $wide_rows 10"; do
-	set -- $spec
-	[ -s "$dir/$1.csv" ] && [ "$(cat "$dir/$1.spec" 2>/dev/null)" = "$2 $3" ] ||
-		{ "$dir/gen" "$2" "$3" >"$dir/$1.csv" && echo "$2 $3" >"$dir/$1.spec"; } ||
-		exit 2
-done
+sh "$here/data.sh" "$dir" narrow "$rows" 1 &&
+	sh "$here/data.sh" "$dir" wide "$wide_rows" 10 || exit 2
 
 # Debian's python3-pandas installs for /usr/bin/python3, which also runs
 # agree.py and table.py.  OpenBLAS variables set on some machines slow a
@@ -100,7 +94,7 @@ for tool in $tools; do
 		;;
 	duckdb | polars)
 		[ "${node_ok-}" ] || { node_peers && node_ok=yes || node_ok=no; }
-		[ $node_ok = yes ] || continue
+		[ "$node_ok" = yes ] || continue
 		case $tool in
 		duckdb) pkg=@duckdb/node-api ;;
 		*) pkg=nodejs-polars ;;
@@ -109,7 +103,7 @@ for tool in $tools; do
 			note "$tool: not run: $pkg does not load: $(echo "$err" | grep -m 1 Error)"
 			continue
 		fi
-		version $tool "$pkg $(NODE_PATH=$modules node -p "require('$pkg/package.json').version"), node $(node --version)"
+		version "$tool" "$pkg $(NODE_PATH=$modules node -p "require('$pkg/package.json').version"), node $(node --version)"
 		;;
 	*)
 		echo "bench: unknown tool in BENCH_TOOLS: $tool" >&2
@@ -193,7 +187,7 @@ for data in narrow wide; do
 	bytes=$(wc -c <"$f")
 	for job in batch global; do
 		echo "== $data ($(awk "BEGIN {printf \"%.1f\", $bytes / 1e6}") MB, $d pair(s)), $job job" >&2
-		commands $job "$f" $d >"$dir/cmds" || exit 2
+		commands $job "$f" "$d" >"$dir/cmds" || exit 2
 		set --
 		while IFS='	' read -r name cmd; do
 			if ! sh -c "$cmd" >"$dir/out-$name" 2>"$dir/err"; then
@@ -201,7 +195,7 @@ for data in narrow wide; do
 				[ "$name" = rmsetab ] && exit 1
 				continue
 			fi
-			if ! got=$($py "$here/agree.py" $job "$dir/out-rmsetab" \
+			if ! got=$($py "$here/agree.py" "$job" "$dir/out-rmsetab" \
 				"$dir/out-$name" 2>"$dir/err"); then
 				note "$name, $data $job: not counted: disagrees with rmsetab: $(head -c 300 "$dir/err")"
 				continue
