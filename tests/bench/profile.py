@@ -22,7 +22,7 @@ PARTS = [
     ("number parsing", "number.c",
      r"number_parse|eisel_lemire|slow_path|\w*strtod\w*|round_and_return"
      r"|__mpn_\w+"),
-    ("exact sums per row", "metric.c: squared errors, row sums",
+    ("sums per row", "metric.c: squared errors, double-double sums",
      r"metric_row_set|metric_sums_add|square_error|cascade|xdd_add"
      r"|two_prod|two_sum|quick_two_sum|__fma\w*|fma"),
     ("batch bookkeeping", "batcher.c, metric.c: a batch's end, every 32 rows",
