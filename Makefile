@@ -30,7 +30,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 
-OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
+OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o dd.o diag.o \
 	epochkeys.o explain.o input.o measures.o merge.o metric.o number.o \
 	numfmt.o plot.o progress.o report.o rows.o run.o segment.o state.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \

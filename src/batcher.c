@@ -125,7 +125,7 @@ add_to_means(struct batcher *b)
 			metric_mean32_add(&b->mean_row_loss32,
 					  (float)own.row_loss, rows);
 	} else {
-		struct metric_xdd rmse, row_loss;
+		struct xdd rmse, row_loss;
 
 		metric_batch_values(&b->cfg, &b->batch_sums, &rmse, &row_loss);
 		metric_mean_add(&b->mean_rmse, rmse, rows);
@@ -264,7 +264,7 @@ set_key(struct batcher *b, const char *key, size_t len)
 
 int
 batcher_row(struct batcher *b, const struct metric_row *row,
-	    const struct metric_xdd *out, const char *key, size_t key_len)
+	    const struct xdd *out, const char *key, size_t key_len)
 {
 	int began = 0;
 
@@ -287,7 +287,7 @@ batcher_row(struct batcher *b, const struct metric_row *row,
 
 void
 batcher_rows(struct batcher *b, const struct metric_row *rows,
-	     const struct metric_xdd *out, size_t n)
+	     const struct xdd *out, size_t n)
 {
 	if (!b->in_epoch)
 		begin_epoch(b);

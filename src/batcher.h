@@ -70,11 +70,11 @@ void batcher_file_end(struct batcher *b);
  * when the row starts an epoch of its KEY; -1 when out of memory
  * (reported). */
 int batcher_row(struct batcher *b, const struct metric_row *row,
-		const struct metric_xdd *out, const char *key, size_t key_len);
+		const struct xdd *out, const char *key, size_t key_len);
 
 /* Adds N rows, in order, when there is no epoch column. */
 void batcher_rows(struct batcher *b, const struct metric_row *rows,
-		  const struct metric_xdd *out, size_t n);
+		  const struct xdd *out, size_t n);
 
 /* Ends the run: the total line, when there was more than one epoch, and
  * the end of a saved state. */

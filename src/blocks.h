@@ -24,7 +24,7 @@ struct blocks_block {
 	uint64_t lines; /* physical lines the text ends */
 	size_t nrows, rows_cap;
 	struct metric_row *rows;
-	struct metric_xdd *out;	   /* per-output values, pairs per row */
+	struct xdd *out;	   /* per-output values, pairs per row */
 	size_t *key_off, *key_len; /* with -e: each row's epoch text */
 	uint64_t skipped, skip_line[BLOCKS_SKIPS_KEPT];
 	bool failed; /* ERROR stops the reading after NROWS rows */

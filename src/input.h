@@ -36,7 +36,7 @@ struct input {
 	size_t carry_len, carry_cap;
 	bool carry_open; /* no record ends in the carry, but for a final CR */
 	double *t, *p;
-	struct metric_xdd *out;
+	struct xdd *out;
 	/* With -e: the epoch values seen, and where rows are, worked out
 	 * only where an epoch starts: the line of the last row, and in the
 	 * block being taken, the line at byte LINE_OFF. */

@@ -294,8 +294,8 @@ field_number(const struct rows_plan *plan, const struct csvin_record *rec,
 
 enum rows_result
 rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
-	     double *t, double *p, struct metric_row *row,
-	     struct metric_xdd *out, struct rows_error *err)
+	     double *t, double *p, struct metric_row *row, struct xdd *out,
+	     struct rows_error *err)
 {
 	enum rows_result r;
 	double w = 1.0;

@@ -55,6 +55,6 @@ enum rows_result {
 enum rows_result rows_convert(const struct rows_plan *plan,
 			      const struct csvin_record *rec, double *t,
 			      double *p, struct metric_row *row,
-			      struct metric_xdd *out, struct rows_error *err);
+			      struct xdd *out, struct rows_error *err);
 
 #endif

@@ -121,7 +121,7 @@ static void
 add_batch(const struct segment_config *sc, const struct metric_sums *sums,
 	  uint64_t rows, struct metric_mean *rmse, struct metric_mean *row_loss)
 {
-	struct metric_xdd r, l;
+	struct xdd r, l;
 
 	metric_batch_values(&sc->batch, sums, &r, &l);
 	metric_mean_add(rmse, r, rows);

@@ -5,7 +5,7 @@
  * separated by one space.  Counts are decimal.  A real number is written
  * as C's %a writes it, hexadecimal floating point, which strtod reads back
  * to the same bits (or nan, inf).  A sum is a scaled double-double,
- * (HI + LO) * 2^EXP (struct metric_xdd), written as the three fields
+ * (HI + LO) * 2^EXP (struct xdd), written as the three fields
  * HI LO EXP.  Text is in double quotes, with \" \\ \n \r \t and \xHH
  * escapes.  Version 1:
  *
@@ -235,7 +235,7 @@ put_name(struct state_writer *w, const char *name, bool indices)
 }
 
 static void
-put_xdd(struct state_writer *w, struct metric_xdd x)
+put_xdd(struct state_writer *w, struct xdd x)
 {
 	put(w, " %a %a %" PRId32, x.v.hi, x.v.lo, x.exp);
 }
@@ -609,7 +609,7 @@ field_double(struct cursor *c, double *v)
 }
 
 static bool
-field_xdd(struct cursor *c, struct metric_xdd *x)
+field_xdd(struct cursor *c, struct xdd *x)
 {
 	return field_double(c, &x->v.hi) && field_double(c, &x->v.lo) &&
 	       field_i32(c, &x->exp);
@@ -886,7 +886,7 @@ state_epoch_free(struct state_epoch *e)
 
 /* A line "WORD HI LO EXP" into X. */
 static int
-xdd_line(struct state_reader *r, const char *word, struct metric_xdd *x)
+xdd_line(struct state_reader *r, const char *word, struct xdd *x)
 {
 	struct cursor c;
 	char expected[64];

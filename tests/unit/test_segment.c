@@ -51,7 +51,7 @@ one_pass(const struct metric_config *cfg, const struct metric_row *rows,
 	for (size_t i = 0; i < n; i += size) {
 		size_t k = n - i < size ? n - i : size;
 		struct metric_sums s;
-		struct metric_xdd r, l;
+		struct xdd r, l;
 
 		metric_sums_init(&s, cfg);
 		metric_sums_add(cfg, &s, rows + i, NULL, k);
