@@ -40,7 +40,8 @@ batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
 
 	b->cfg.pairs = pairs;
 	b->cfg.f32 = opts->f32;
-	measures_config(opts->measures, opts->nmeasures, &b->cfg);
+	measures_config(measures_needs(opts->measures, opts->nmeasures),
+			&b->cfg);
 	if (metric_sums_init(&b->batch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->epoch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->running, &b->cfg) != 0 ||

@@ -294,7 +294,7 @@ check_states(const struct options *o, const char *reading)
 				  "row order and cannot be merged exactly; "
 				  "use --dtype float64");
 	if (o->batch_size > SEGMENT_MAX_BATCH &&
-	    state_needs_batches(o->measures, o->nmeasures))
+	    (measures_needs(o->measures, o->nmeasures) & MEASURES_BATCHES))
 		usage_error("--save-state keeps the batch values that "
 			    "mean_batch_rmse and mean_row_loss need for batch "
 			    "sizes up to %s only: leave them out of -c",

@@ -185,22 +185,6 @@ add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
 	return join(m, e, ep) == 0 ? 0 : oom();
 }
 
-/* What a column of -c needs that the states may not keep. */
-static bool
-can_compute(const struct segment_config *sc, enum measure col)
-{
-	switch (col) {
-	case M_MAE:
-	case M_RUNNING_MAE: return sc->sums.abs;
-	case M_ROW_LOSS: return sc->sums.row_loss;
-	case M_MEAN_ROW_LOSS: return sc->sums.row_loss && sc->batches;
-	case M_MEAN_BATCH_RMSE: return sc->batches;
-	case M_PER_OUTPUT:
-	case M_UNIFORM_RMSE: return sc->sums.per_output;
-	default: return true;
-	}
-}
-
 /* The first state sets the options the states decide, and names the
  * columns of the output. */
 static int
@@ -208,6 +192,7 @@ first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 {
 	struct options *opts = m->opts;
 	char err[REPORT_ERR_SIZE];
+	unsigned kept;
 	bool indices;
 	int st;
 
@@ -224,8 +209,10 @@ first_state(struct merge *m, struct state_reader *r, struct batcher *b)
 		memcpy(opts->measures, m->h.columns, sizeof opts->measures);
 		opts->nmeasures = m->h.ncolumns;
 	}
+	/* The states keep what their own -c needs. */
+	kept = measures_needs(m->h.columns, m->h.ncolumns);
 	for (size_t i = 0; i < opts->nmeasures; i++) {
-		if (!can_compute(&m->sc, opts->measures[i])) {
+		if (measures_needs(&opts->measures[i], 1) & ~kept) {
 			/* Line 5 of a state is its -c list. */
 			diag_at(m->file, m->line + 4,
 				"column %s cannot be computed from these "

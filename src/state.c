@@ -105,24 +105,15 @@ state_header_copy(struct state_header *dst, const struct state_header *src)
 	return 0;
 }
 
-bool
-state_needs_batches(const enum measure *columns, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (columns[i] == M_MEAN_BATCH_RMSE ||
-		    columns[i] == M_MEAN_ROW_LOSS)
-			return true;
-	return false;
-}
-
 void
 state_segment_config(const struct state_header *h, struct segment_config *sc)
 {
 	struct metric_config cfg = {.pairs = h->pairs};
+	unsigned needs = measures_needs(h->columns, h->ncolumns);
 
-	measures_config(h->columns, h->ncolumns, &cfg);
+	measures_config(needs, &cfg);
 	segment_config_make(sc, &cfg, h->batch_size,
-			    state_needs_batches(h->columns, h->ncolumns));
+			    (needs & MEASURES_BATCHES) != 0);
 }
 
 static uint64_t
@@ -780,7 +771,8 @@ header_line(struct state_reader *r, int i)
 			diag_at(r->name, r->lineno, "corrupted state: %s", err);
 			return -1;
 		}
-		if (state_needs_batches(h->columns, h->ncolumns) &&
+		if ((measures_needs(h->columns, h->ncolumns) &
+		     MEASURES_BATCHES) &&
 		    h->batch_size > SEGMENT_MAX_BATCH) {
 			diag_at(r->name, r->lineno,
 				"corrupted state: batch values with a batch "

@@ -35,13 +35,10 @@ void state_header_free(struct state_header *h);
 /* A deep copy of SRC into DST; -1 when out of memory. */
 int state_header_copy(struct state_header *dst, const struct state_header *src);
 
-/* What the sums of a state with header H hold: those -c needs, and the
- * batch values when -c has mean_batch_rmse or mean_row_loss. */
+/* What the sums of a state with header H hold: what its -c needs
+ * (measures_needs), batch values included. */
 void state_segment_config(const struct state_header *h,
 			  struct segment_config *sc);
-
-/* Whether the -c list COLUMNS needs the batch values. */
-bool state_needs_batches(const enum measure *columns, size_t n);
 
 struct state_writer {
 	FILE *out;
