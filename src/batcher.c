@@ -264,11 +264,9 @@ set_key(struct batcher *b, const char *key, size_t len)
 }
 
 int
-batcher_row(struct batcher *b, const struct metric_row *row,
-	    const struct xdd *out, const char *key, size_t key_len)
+batcher_rows(struct batcher *b, const struct metric_row *rows,
+	     const struct xdd *out, size_t n, const char *key, size_t key_len)
 {
-	int began = 0;
-
 	if (key != NULL && b->in_epoch &&
 	    (key_len != b->key_len || memcmp(key, b->key, key_len) != 0))
 		end_epoch(b);
@@ -276,22 +274,7 @@ batcher_row(struct batcher *b, const struct metric_row *row,
 		begin_epoch(b);
 		if (key != NULL && set_key(b, key, key_len) != 0)
 			return -1;
-		began = key != NULL;
 	}
-	if (b->saver != NULL)
-		segment_builder_add(&b->seg, row, 1);
-	metric_sums_add(&b->cfg, &b->batch_sums, row, out, 1);
-	if (b->batch_sums.rows == b->opts->batch_size)
-		end_batch(b);
-	return began;
-}
-
-void
-batcher_rows(struct batcher *b, const struct metric_row *rows,
-	     const struct xdd *out, size_t n)
-{
-	if (!b->in_epoch)
-		begin_epoch(b);
 	if (b->saver != NULL)
 		segment_builder_add(&b->seg, rows, n);
 	while (n > 0) {
@@ -306,6 +289,7 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		if (b->batch_sums.rows == b->opts->batch_size)
 			end_batch(b);
 	}
+	return 0;
 }
 
 void

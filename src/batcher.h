@@ -65,16 +65,13 @@ void batcher_free(struct batcher *b);
 void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
 
-/* Adds one row, with its per-output values OUT (or NULL).  KEY is its
- * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns 0; 1
- * when the row starts an epoch of its KEY; -1 when out of memory
- * (reported). */
-int batcher_row(struct batcher *b, const struct metric_row *row,
-		const struct xdd *out, const char *key, size_t key_len);
-
-/* Adds N rows, in order, when there is no epoch column. */
-void batcher_rows(struct batcher *b, const struct metric_row *rows,
-		  const struct xdd *out, size_t n);
+/* Adds N rows, in order, with their per-output values OUT (pairs a row)
+ * or NULL.  KEY is their epoch column value (KEY_LEN bytes), or NULL
+ * without -e: a new value ends the epoch and starts one.  Returns 0, or
+ * -1 when out of memory (reported). */
+int batcher_rows(struct batcher *b, const struct metric_row *rows,
+		 const struct xdd *out, size_t n, const char *key,
+		 size_t key_len);
 
 /* Ends the run: the total line, when there was more than one epoch, and
  * the end of a saved state. */

@@ -1,6 +1,6 @@
-/* input.h: reads each input file to its rows and hands them to the batcher
- * in order: the header first, then blocks converted on worker threads, or
- * libcsv from the first quote on. */
+/* input.h: reads each input file to its rows and hands them on in order,
+ * through a narrow outlet: the header first, then blocks converted on
+ * worker threads, or libcsv from the first quote on. */
 #ifndef RMSETAB_INPUT_H
 #define RMSETAB_INPUT_H
 
@@ -8,18 +8,49 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "batcher.h"
 #include "blocks.h"
 #include "epochkeys.h"
+#include "metric.h"
 #include "options.h"
 #include "progress.h"
 #include "rows.h"
 
-enum { INPUT_SKIPS_SHOWN = BLOCKS_SKIPS_KEPT };
+enum { INPUT_SKIPS_SHOWN = ROWS_SKIPS_KEPT };
+
+/* Rows that the reader hands on, in order: N rows, their per-output
+ * values OUT (pairs a row) or NULL, and with -e their epoch column value
+ * KEY (KEY_LEN bytes), the same for all of them; NULL without -e. */
+struct input_rows {
+	const struct metric_row *rows;
+	const struct xdd *out;
+	size_t n;
+	const char *key;
+	size_t key_len;
+};
+
+/* Where the rows go.  Each function that returns a status returns 0, or
+ * -1 once it has reported an error, which ends the reading. */
+struct input_outlet {
+	void *ctx;
+	/* The columns of the first file, chosen by PLAN from its first
+	 * record, on LINE of FILE; once, before any row. */
+	int (*columns)(void *ctx, const struct rows_plan *plan,
+		       const char *file, uint64_t line);
+	/* Around each file; file_end only after a file read whole. */
+	void (*file_begin)(void *ctx);
+	void (*file_end)(void *ctx);
+	/* Rows of one file, in order.  With -e, a new value of the epoch
+	 * column comes in a call of its own: each call's rows share one. */
+	int (*rows)(void *ctx, const struct input_rows *rows);
+	/* Between reads: WAIT says that the next read would wait for input,
+	 * so that what is done so far should be shown now. */
+	int (*idle)(void *ctx, bool wait);
+};
 
 struct input {
 	const struct options *opts;
-	struct batcher *batcher;
+	struct input_outlet outlet;
+	struct metric_config cfg; /* what to work out of each row */
 	struct progress *progress;
 	struct blocks blocks;
 	size_t pairs; /* as chosen in the first file; later files must agree */
@@ -37,9 +68,13 @@ struct input {
 	bool carry_open; /* no record ends in the carry, but for a final CR */
 	double *t, *p;
 	struct xdd *out;
-	/* With -e: the epoch values seen, and where rows are, worked out
-	 * only where an epoch starts: the line of the last row, and in the
-	 * block being taken, the line at byte LINE_OFF. */
+	/* With -e: the epoch column value of the rows being handed on (a
+	 * run of equal values is one epoch), those seen before, and where
+	 * rows are, worked out only where a run starts: the line of the last
+	 * row, and in the block being taken, the line at byte LINE_OFF. */
+	char *key;
+	size_t key_len, key_cap;
+	bool in_run;
 	struct epochkeys keys;
 	uint64_t last_row_line, line_at;
 	size_t line_off;
@@ -52,10 +87,10 @@ struct input {
 	} skipped[INPUT_SKIPS_SHOWN];
 };
 
-/* NWORKERS threads convert blocks; with 0, the calling thread does.  Each
- * read is told to PROGRESS. */
+/* Rows go to OUTLET.  NWORKERS threads convert blocks; with 0, the calling
+ * thread does.  Each read is told to PROGRESS. */
 int input_init(struct input *in, const struct options *opts,
-	       struct batcher *batcher, struct progress *progress,
+	       const struct input_outlet *outlet, struct progress *progress,
 	       size_t nworkers);
 
 void input_free(struct input *in);

@@ -330,3 +330,131 @@ rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
 		       w);
 	return ROWS_OK;
 }
+
+/* Blocks. */
+
+struct convert_ctx {
+	const struct rows_plan *plan;
+	struct rows_block *blk;
+	bool oom;
+};
+
+static bool
+room_for_row(struct rows_block *blk, bool keys, size_t outputs)
+{
+	size_t cap;
+	void *p;
+
+	if (blk->nrows < blk->rows_cap)
+		return true;
+	cap = blk->rows_cap ? 2 * blk->rows_cap : 4096;
+	if ((p = realloc(blk->rows, cap * sizeof *blk->rows)) == NULL)
+		return false;
+	blk->rows = p;
+	if (outputs > 0) {
+		if ((p = realloc(blk->out, cap * outputs * sizeof *blk->out)) ==
+		    NULL)
+			return false;
+		blk->out = p;
+	}
+	if (keys) {
+		if ((p = realloc(blk->key_off, cap * sizeof *blk->key_off)) ==
+		    NULL)
+			return false;
+		blk->key_off = p;
+		if ((p = realloc(blk->key_len, cap * sizeof *blk->key_len)) ==
+		    NULL)
+			return false;
+		blk->key_len = p;
+	}
+	blk->rows_cap = cap;
+	return true;
+}
+
+static int
+convert_record(void *ctx, const struct csvin_record *rec)
+{
+	struct convert_ctx *cc = ctx;
+	struct rows_block *blk = cc->blk;
+	const struct rows_plan *plan = cc->plan;
+	bool keys = plan->ecol != ROWS_NONE;
+	size_t outputs = plan->cfg->per_output ? plan->pairs : 0;
+
+	if (!room_for_row(blk, keys, outputs)) {
+		cc->oom = true;
+		return -1;
+	}
+	switch (rows_convert(plan, rec, blk->t, blk->p, &blk->rows[blk->nrows],
+			     outputs ? blk->out + blk->nrows * outputs : NULL,
+			     &blk->error)) {
+	case ROWS_OK:
+		if (keys) {
+			blk->key_off[blk->nrows] =
+				(size_t)(rec->field[plan->ecol] - blk->text);
+			blk->key_len[blk->nrows] = rec->len[plan->ecol];
+		}
+		blk->nrows++;
+		return 0;
+	case ROWS_SKIPPED:
+		if (blk->skipped < ROWS_SKIPS_KEPT)
+			blk->skip_line[blk->skipped] = blk->error.line;
+		blk->skipped++;
+		return 0;
+	case ROWS_ERROR: break;
+	}
+	blk->failed = true;
+	return -1;
+}
+
+void
+rows_block_convert(const struct rows_plan *plan, struct rows_block *blk)
+{
+	struct convert_ctx cc = {plan, blk, false};
+	struct csvin c;
+	size_t used;
+
+	blk->quote = blk->failed = false;
+	blk->nrows = 0;
+	blk->skipped = 0;
+	if (blk->scratch_pairs < plan->pairs) {
+		free(blk->t);
+		free(blk->p);
+		blk->t = malloc(plan->pairs * sizeof *blk->t);
+		blk->p = malloc(plan->pairs * sizeof *blk->p);
+		blk->scratch_pairs = blk->t && blk->p ? plan->pairs : 0;
+	}
+	if (blk->scratch_pairs == 0) {
+		cc.oom = true;
+	} else {
+		csvin_init(&c, "", plan->opts->delim, 1, convert_record, &cc);
+		switch (csvin_split(&c, blk->text, blk->len, true, &used)) {
+		case CSVIN_SPLIT_QUOTE: blk->quote = true; break;
+		case CSVIN_SPLIT_ERROR:
+			blk->failed = true;
+			blk->error.line = c.error_line;
+			snprintf(blk->error.text, sizeof blk->error.text, "%s",
+				 c.error);
+			break;
+		default: break;
+		}
+		blk->lines = c.line - 1;
+		csvin_free(&c);
+	}
+	if (cc.oom) {
+		blk->failed = true;
+		blk->error.line = 1;
+		strcpy(blk->error.text, "out of memory");
+	}
+}
+
+void
+rows_block_free(struct rows_block *blk)
+{
+	free(blk->text);
+	free(blk->rows);
+	free(blk->out);
+	free(blk->key_off);
+	free(blk->key_len);
+	free(blk->t);
+	free(blk->p);
+}

@@ -1,9 +1,11 @@
 /* rows.h: from CSV records to rows of numbers.  The column plan of a file
- * is made once from its first record; converting a record only reads it,
- * so worker threads can share one plan.  Errors come back as text. */
+ * is made once from its first record; converting a record, or a block of
+ * records, only reads it, so worker threads can share one plan.  Errors
+ * come back as text. */
 #ifndef RMSETAB_ROWS_H
 #define RMSETAB_ROWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,5 +58,38 @@ enum rows_result rows_convert(const struct rows_plan *plan,
 			      const struct csvin_record *rec, double *t,
 			      double *p, struct metric_row *row,
 			      struct xdd *out, struct rows_error *err);
+
+/* The skipped rows whose lines a block keeps, for the message. */
+enum { ROWS_SKIPS_KEPT = 5 };
+
+/* A block of text of whole records without quotes, and the rows it
+ * holds: the one place where text becomes rows, many at a time, on a
+ * worker thread (rows_block_convert). */
+struct rows_block {
+	/* Set by the reader: whole records, physical line 1 at the start; or
+	 * the start of one longer than CSVIN_RECORD_MAX, for the error. */
+	char *text;
+	size_t len, cap;
+
+	/* Set by the conversion. */
+	bool quote;	/* the text holds a quote: the rest is void */
+	uint64_t lines; /* physical lines the text ends */
+	size_t nrows, rows_cap;
+	struct metric_row *rows;
+	struct xdd *out;	   /* per-output values, pairs per row */
+	size_t *key_off, *key_len; /* with -e: each row's epoch text */
+	uint64_t skipped, skip_line[ROWS_SKIPS_KEPT];
+	bool failed; /* ERROR stops the reading after NROWS rows */
+	struct rows_error error;
+
+	double *t, *p; /* scratch */
+	size_t scratch_pairs;
+};
+
+/* Converts the text of BLK into its rows as PLAN says, from the start: on
+ * a quote, an error or a record too long, it stops there and says so. */
+void rows_block_convert(const struct rows_plan *plan, struct rows_block *blk);
+
+void rows_block_free(struct rows_block *blk);
 
 #endif

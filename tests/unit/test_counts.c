@@ -86,9 +86,9 @@ test_batcher(void)
 	 * batch size, with squares 25 * 2^32 + 50 = 25 * (2^32 + 2): rmse
 	 * 5.  Then one row of error 5 in a batch of its own. */
 	b.batch_sums = big;
-	batcher_rows(&b, rows, NULL, 2);
+	batcher_rows(&b, rows, NULL, 2, NULL, 0);
 	CHECK_U64(b.batch_sums.rows, 0);
-	batcher_rows(&b, rows + 2, NULL, 1);
+	batcher_rows(&b, rows + 2, NULL, 1, NULL, 0);
 	batcher_file_end(&b);
 	CHECK_INT(report_flush(&rep), 0);
 	fclose(out);
@@ -157,12 +157,13 @@ static void
 test_skips(void)
 {
 	struct options o = {.batch_size = 32, .delim = ',', .header = true};
+	const struct input_outlet nowhere = {0};
 	struct input in;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *saved = stderr;
 
-	if (!CHECK(input_init(&in, &o, NULL, NULL, 0) == 0))
+	if (!CHECK(input_init(&in, &o, &nowhere, NULL, 0) == 0))
 		return;
 	in.rows_read = ((uint64_t)1 << 33) + 2;
 	in.rows_skipped = ((uint64_t)1 << 32) + 1;
