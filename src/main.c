@@ -380,7 +380,7 @@ parse_options(int argc, char **argv, struct options *o)
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
 	}
-	/* With --merge and no -c, the states' -c (merge.c). */
+	/* With --merge and no -c, the states' -c (run.c). */
 	if (o->nmeasures == 0 && !o->merge)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
 	check_states(o, reading);

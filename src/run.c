@@ -20,7 +20,7 @@
 
 /* One run's parts. */
 struct run {
-	const struct options *opts;
+	struct options o; /* the run's own, which --merge's states complete */
 	struct report report;
 	struct batcher batcher;
 };
@@ -101,7 +101,7 @@ on_columns(void *ctx, const struct rows_plan *plan, const char *file,
 	if (status > 0)
 		diag_at(file, line, "%s", msg);
 	if (status != 0 ||
-	    (r->opts->save_state != NULL && save_columns(r, plan, file) != 0))
+	    (r->o.save_state != NULL && save_columns(r, plan, file) != 0))
 		return -1;
 	return 0;
 }
@@ -141,13 +141,70 @@ on_idle(void *ctx, bool wait)
 	return wait ? report_flush(&r->report) : report_check(&r->report);
 }
 
+/* --merge: the states say how their rows were read, and the run goes on
+ * as that one did: the same batch size, resets and epoch column, and
+ * their -c unless one was given; epoch and total lines only.  This is the
+ * one place where the states settle the run's settings, once the first
+ * state's header is read. */
+static int
+on_first_state(void *ctx, const struct merge *m)
+{
+	struct run *r = ctx;
+	struct options *o = &r->o;
+	const struct state_header *h = &m->h;
+	char err[REPORT_ERR_SIZE];
+	int st;
+
+	if (o->nmeasures == 0) {
+		memcpy(o->measures, h->columns, sizeof o->measures);
+		o->nmeasures = h->ncolumns;
+	}
+	if (merge_check(m, o->measures, o->nmeasures) != 0)
+		return -1;
+	o->batch_size = h->batch_size;
+	o->reset = h->reset;
+	/* The batcher only asks whether there is an epoch column. */
+	o->epoch_col = h->epoch_col != NULL ? "(the states')" : NULL;
+	o->summary = true;
+	st = batcher_start(
+		&r->batcher, h->pairs,
+		h->indices ? NULL : (const char *const *)h->true_names,
+		h->indices ? NULL : (const char *const *)h->pred_names, err);
+	if (st > 0)
+		diag_at(m->file, m->line + STATE_LINE_TRUE, "%s", err);
+	return st != 0 ? -1 : 0;
+}
+
+/* --merge: the epochs of the states, joined, to the batcher, and to SAVE
+ * as one state unless it is NULL. */
+static int
+run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
+	  FILE *save)
+{
+	struct merge m;
+	int status = merge_read(&m, nfiles, names, fds, on_first_state, r);
+
+	if (status == 0 && save != NULL)
+		status = merge_save(&m, save, r->o.measures, r->o.nmeasures);
+	for (size_t i = 0; status == 0 && i < m.n; i++) {
+		struct merge_epoch e;
+
+		merge_epoch(&m, i, &e);
+		status = batcher_epoch(&r->batcher, e.key, e.key_len, e.number,
+				       e.sums, &e.rmse, &e.row_loss);
+	}
+	merge_free(&m);
+	return status;
+}
+
 enum run_result
-run_inputs(struct options *opts, size_t nfiles, const int *fds,
+run_inputs(const struct options *options, size_t nfiles, const int *fds,
 	   char *const *names, FILE *out, const struct run_extras *x,
 	   size_t nworkers)
 {
 	static const struct run_extras none = {NULL, NULL, 0};
-	struct run r = {.opts = opts};
+	struct run r = {.o = *options};
+	const struct options *opts = &r.o;
 	const struct input_outlet outlet = {
 		&r, on_columns, on_file_begin, on_file_end, on_rows, on_idle};
 	struct batcher *batcher = &r.batcher;
@@ -175,8 +232,7 @@ run_inputs(struct options *opts, size_t nfiles, const int *fds,
 	if (input_init(&input, opts, &outlet, &progress, nworkers) != 0)
 		status = -1;
 	if (status == 0 && opts->merge)
-		status = merge_run(opts, (int)nfiles, (char **)names, fds,
-				   batcher, x->save);
+		status = run_merge(&r, nfiles, names, fds, x->save);
 	for (size_t i = 0; !opts->merge && i < nfiles && status == 0; i++)
 		status = input_file(&input, fds[i], names[i]);
 	progress_end(&progress);

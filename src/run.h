@@ -28,8 +28,8 @@ struct run_extras {
  * say (--merge: as states), and writes the result lines to OUT, flushed
  * but not closed.  NWORKERS threads convert blocks of rows (0: this thread
  * does).  X may be NULL.  The descriptors are left open. */
-enum run_result run_inputs(struct options *opts, size_t nfiles, const int *fds,
-			   char *const *names, FILE *out,
+enum run_result run_inputs(const struct options *opts, size_t nfiles,
+			   const int *fds, char *const *names, FILE *out,
 			   const struct run_extras *x, size_t nworkers);
 
 #endif

@@ -17,6 +17,10 @@
 
 enum { STATE_VERSION = 1, STATE_HEADER_LINES = 10 };
 
+/* Header lines, counted from 0 at the first: the -c list, and the names
+ * of the true columns. */
+enum { STATE_LINE_COLUMNS = 4, STATE_LINE_TRUE = 6 };
+
 /* How the rows of a state were read: states merge only when this is the
  * same. */
 struct state_header {
