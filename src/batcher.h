@@ -1,5 +1,6 @@
 /* batcher.h: groups rows into batches and epochs, keeps the batch, running
- * and epoch sums, and hands each finished batch or epoch to the report. */
+ * and epoch sums, and hands each finished batch and epoch, and the total,
+ * to a sink as a line. */
 #ifndef RMSETAB_BATCHER_H
 #define RMSETAB_BATCHER_H
 
@@ -7,19 +8,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "measures.h"
 #include "metric.h"
 #include "options.h"
-#include "report.h"
-#include "segment.h"
-#include "state.h"
 
-struct plot;
+enum batcher_kind { BATCHER_BATCH, BATCHER_EPOCH, BATCHER_TOTAL };
+
+/* A finished batch, epoch, or the whole run: what the batcher hands on. */
+struct batcher_line {
+	enum batcher_kind kind;
+	uint64_t epoch;	       /* 1-based epoch number */
+	const char *epoch_key; /* the epoch column's value, or NULL */
+	size_t epoch_key_len;
+	uint64_t batch; /* 1-based within the epoch; batch lines only */
+	uint64_t rows;
+	double v[M_COUNT];		/* each quantity */
+	const double *per_output;	/* one per pair */
+	const struct metric_sums *sums; /* of the line's rows */
+
+	/* What --explain needs to know besides, on epoch lines. */
+	bool reset_never;
+	size_t pairs;
+	uint64_t running_rows;
+
+	uint64_t epochs; /* on the total line: how many the run had */
+};
+
+/* Where the lines go. */
+struct batcher_sink {
+	void *ctx;
+	/* Every epoch line, the total line, and each batch's line when the
+	 * batcher is asked for them. */
+	void (*line)(void *ctx, const struct batcher_line *line);
+	/* The rows of the epoch going on, as they come; NULL: not wanted. */
+	void (*rows)(void *ctx, const struct metric_row *rows, size_t n);
+};
 
 struct batcher {
 	const struct options *opts;
-	struct report *report;
+	struct batcher_sink sink;
+	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
-	struct plot *plot; /* --plot, or NULL */
 
 	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */
@@ -33,31 +62,15 @@ struct batcher {
 	uint64_t epochs_done;
 	double last[M_COUNT]; /* the running columns at the last epoch's end */
 	double *outputs;      /* room for per-output values */
-
-	/* The first epoch whose RMSE went past --fail-above, if any. */
-	bool failed;
-	uint64_t failed_epoch;
-	char *failed_key;
-	double failed_rmse;
-
-	/* --save-state: each epoch's state goes to SAVER as it ends. */
-	struct state_writer *saver;
-	struct state_header save_header;
-	struct segment_builder seg;
-	bool quiet;	  /* --save-state -: the state is the output */
-	bool save_failed; /* out of memory while saving (reported) */
 };
 
+/* Lines go to SINK; batch lines only with BATCH_LINES. */
 void batcher_init(struct batcher *b, const struct options *opts,
-		  struct report *report);
+		  const struct batcher_sink *sink, bool batch_lines);
 
-/* Sets up for rows of PAIRS pairs, whose true and predicted columns are
- * named TNAMES and PNAMES (or both NULL); once, before the first row.
- * Returns 0; 1 with ERR (REPORT_ERR_SIZE) set when the pairs' printed
- * names would not be unique (report_set_outputs); -1 when out of memory
- * (reported). */
-int batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
-		  const char *const *pnames, char *err);
+/* Sets up for rows of PAIRS pairs; once, before the first row.  Returns
+ * 0, or -1 when out of memory (reported). */
+int batcher_start(struct batcher *b, size_t pairs);
 
 void batcher_free(struct batcher *b);
 
@@ -73,19 +86,8 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 		 const struct xdd *out, size_t n, const char *key,
 		 size_t key_len);
 
-/* Ends the run: the total line, when there was more than one epoch, and
- * the end of a saved state. */
+/* Ends the run: the total line. */
 void batcher_finish(struct batcher *b);
-
-/* --save-state: every epoch's state is written to W as it ends; once,
- * before batcher_start. */
-void batcher_save_to(struct batcher *b, struct state_writer *w);
-
-/* --save-state: names the columns, after batcher_start and before the
- * first row.  Takes over the names in H (true_names, pred_names, weight,
- * epoch_col, indices); the rest comes from the options.  -1 when out of
- * memory (reported). */
-int batcher_save_columns(struct batcher *b, struct state_header *h);
 
 /* --merge: an epoch whose rows were read elsewhere.  KEY (KEY_LEN bytes)
  * is its epoch column value, or NULL and NUMBER its number; SUMS are the

@@ -131,7 +131,7 @@ set_label(char *label, const char *text)
 }
 
 static void
-epoch_label(char *label, const struct report_line *l)
+epoch_label(char *label, const struct batcher_line *l)
 {
 	if (l->epoch_key != NULL)
 		set_label(label, l->epoch_key);
@@ -140,7 +140,7 @@ epoch_label(char *label, const struct report_line *l)
 }
 
 static void
-add_mark(struct plot *p, const struct report_line *l)
+add_mark(struct plot *p, const struct batcher_line *l)
 {
 	struct plot_mark *m;
 
@@ -159,7 +159,7 @@ add_mark(struct plot *p, const struct report_line *l)
 }
 
 void
-plot_batch(struct plot *p, const struct report_line *l)
+plot_batch(struct plot *p, const struct batcher_line *l)
 {
 	const double v[CURVES] = {l->v[M_RMSE], l->v[M_RUNNING_RMSE],
 				  l->v[M_MEAN_BATCH_RMSE]};

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "options.h"
-#include "report.h"
+#include "batcher.h"
 
 /* Points drawn per curve at most.  Past that many batches, each point pair
  * is the least and the greatest value of a run of batches, so that a spike
@@ -53,8 +53,8 @@ struct plot {
  * before any input is read.  Returns 0, or -1 after reporting. */
 int plot_open(struct plot *p, const char *path, const struct options *opts);
 
-/* Adds the batch line L (its kind is REPORT_BATCH). */
-void plot_batch(struct plot *p, const struct report_line *l);
+/* Adds the batch line L (its kind is BATCHER_BATCH). */
+void plot_batch(struct plot *p, const struct batcher_line *l);
 
 /* Writes the chart and closes the file; frees P.  Returns 0, or -1 after
  * reporting a failed write. */

@@ -347,7 +347,7 @@ column_name(const struct report *r, size_t m, size_t j, bool label)
 }
 
 static double
-column_value(const struct report_line *l, size_t m, size_t j)
+column_value(const struct batcher_line *l, size_t m, size_t j)
 {
 	return m == M_PER_OUTPUT ? l->per_output[j] : l->v[m];
 }
@@ -417,11 +417,11 @@ table_header(struct report *r)
 /* Epoch and total lines stand apart from the batch lines: a rule above an
  * epoch line that follows batches, a blank line after an epoch's group. */
 static void
-table_separator(struct report *r, enum report_kind kind)
+table_separator(struct report *r, enum batcher_kind kind)
 {
 	if (!r->header_done)
 		return;
-	if (kind == REPORT_EPOCH && r->last_kind == REPORT_BATCH) {
+	if (kind == BATCHER_EPOCH && r->last_kind == BATCHER_BATCH) {
 		size_t n = table_width(r);
 
 		if (r->opts->color)
@@ -431,15 +431,15 @@ table_separator(struct report *r, enum report_kind kind)
 		if (r->opts->color)
 			put_str(r, SGR_RESET);
 		put_char(r, '\n');
-	} else if (kind != REPORT_EPOCH && r->last_kind == REPORT_EPOCH) {
+	} else if (kind != BATCHER_EPOCH && r->last_kind == BATCHER_EPOCH) {
 		put_char(r, '\n');
 	}
 }
 
 static void
-line_table(struct report *r, const struct report_line *l)
+line_table(struct report *r, const struct batcher_line *l)
 {
-	bool bold = r->opts->color && l->kind != REPORT_BATCH;
+	bool bold = r->opts->color && l->kind != BATCHER_BATCH;
 	char num[21], buf[NUMFMT_SIZE];
 
 	if (!r->header_done)
@@ -447,14 +447,14 @@ line_table(struct report *r, const struct report_line *l)
 	table_separator(r, l->kind);
 	if (bold)
 		put_str(r, SGR_BOLD);
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "total", 5, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
 		put_padded(r, l->epoch_key, strlen(l->epoch_key), EPOCH_WIDTH);
 	else
 		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put(r, "  ", 2);
-	if (l->kind == REPORT_BATCH)
+	if (l->kind == BATCHER_BATCH)
 		put_padded(r, num, u64_text(num, l->batch), BATCH_WIDTH);
 	else
 		put_padded(r, "all", 3, BATCH_WIDTH);
@@ -469,7 +469,7 @@ line_table(struct report *r, const struct report_line *l)
 	if (bold)
 		put_str(r, SGR_RESET);
 	put_char(r, '\n');
-	if (r->opts->explain && l->kind == REPORT_EPOCH) {
+	if (r->opts->explain && l->kind == BATCHER_EPOCH) {
 		const struct explain_facts facts = {l->v, l->rows,
 						    l->running_rows, l->pairs,
 						    l->reset_never};
@@ -537,7 +537,7 @@ markdown_header(struct report *r)
 }
 
 static void
-line_markdown(struct report *r, const struct report_line *l)
+line_markdown(struct report *r, const struct batcher_line *l)
 {
 	char num[21], buf[NUMFMT_SIZE];
 	size_t n;
@@ -547,14 +547,14 @@ line_markdown(struct report *r, const struct report_line *l)
 	put_str(r, "| ");
 	put_str(r, kind_name[l->kind]);
 	put_str(r, " | ");
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "", 0, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
 		put_markdown_text(r, l->epoch_key, EPOCH_WIDTH);
 	else
 		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put_str(r, " | ");
-	n = l->kind == REPORT_BATCH ? u64_text(num, l->batch) : 0;
+	n = l->kind == BATCHER_BATCH ? u64_text(num, l->batch) : 0;
 	put_padded(r, num, n, BATCH_WIDTH);
 	put_str(r, " | ");
 	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
@@ -568,7 +568,7 @@ line_markdown(struct report *r, const struct report_line *l)
 }
 
 static void
-line_delimited(struct report *r, const struct report_line *l, char delim)
+line_delimited(struct report *r, const struct batcher_line *l, char delim)
 {
 	if (!r->header_done) {
 		put_str(r, "kind");
@@ -591,7 +591,7 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 	}
 	put_str(r, kind_name[l->kind]);
 	put_char(r, delim);
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		;
 	else if (l->epoch_key == NULL)
 		put_u64(r, l->epoch);
@@ -600,7 +600,7 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 	else
 		put_tsv_text(r, l->epoch_key);
 	put_char(r, delim);
-	if (l->kind == REPORT_BATCH)
+	if (l->kind == BATCHER_BATCH)
 		put_u64(r, l->batch);
 	put_char(r, delim);
 	put_u64(r, l->rows);
@@ -613,19 +613,19 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 }
 
 static void
-line_jsonl(struct report *r, const struct report_line *l)
+line_jsonl(struct report *r, const struct batcher_line *l)
 {
 	put_str(r, "{\"kind\":\"");
 	put_str(r, kind_name[l->kind]);
 	put_str(r, "\",\"epoch\":");
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		put_str(r, "null");
 	else if (l->epoch_key == NULL)
 		put_u64(r, l->epoch);
 	else
 		put_json_text(r, l->epoch_key);
 	put_str(r, ",\"batch\":");
-	if (l->kind == REPORT_BATCH)
+	if (l->kind == BATCHER_BATCH)
 		put_u64(r, l->batch);
 	else
 		put_str(r, "null");
@@ -642,8 +642,11 @@ line_jsonl(struct report *r, const struct report_line *l)
 }
 
 void
-report_line(struct report *r, const struct report_line *line)
+report_line(struct report *r, const struct batcher_line *line)
 {
+	if ((line->kind == BATCHER_BATCH && r->opts->summary) ||
+	    (line->kind == BATCHER_TOTAL && line->epochs < 2))
+		return;
 	switch (r->opts->format) {
 	case FORMAT_TABLE: line_table(r, line); break;
 	case FORMAT_CSV: line_delimited(r, line, ','); break;

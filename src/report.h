@@ -8,25 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "batcher.h"
 #include "measures.h"
 #include "options.h"
-
-enum report_kind { REPORT_BATCH, REPORT_EPOCH, REPORT_TOTAL };
-
-struct report_line {
-	enum report_kind kind;
-	uint64_t epoch;	       /* 1-based epoch number */
-	const char *epoch_key; /* the epoch column's value, or NULL */
-	uint64_t batch;	       /* 1-based within the epoch; batch lines only */
-	uint64_t rows;
-	double v[M_COUNT];	  /* each quantity */
-	const double *per_output; /* one per pair */
-
-	/* What --explain needs to know besides, on epoch lines. */
-	bool reset_never;
-	size_t pairs;
-	uint64_t running_rows;
-};
 
 struct report {
 	FILE *out;
@@ -34,7 +18,7 @@ struct report {
 	int header_done;
 	char **output_names; /* per pair, for rmse[NAME] */
 	size_t outputs;
-	enum report_kind last_kind; /* of the line written last */
+	enum batcher_kind last_kind; /* of the line written last */
 	/* Called before each line is written, when set: the progress
 	 * display clears its line there. */
 	void (*before_write)(void *ctx);
@@ -63,7 +47,9 @@ enum { REPORT_ERR_SIZE = 512 };
 int report_set_outputs(struct report *r, const char *const *tnames,
 		       const char *const *pnames, size_t pairs, char *err);
 
-void report_line(struct report *r, const struct report_line *line);
+/* Writes LINE: batch lines unless -s, epoch lines, and the total line
+ * when the run had more than one epoch. */
+void report_line(struct report *r, const struct batcher_line *line);
 
 /* Pushes what is buffered to the output; -1 (reported, once) if writing
  * failed, now or before. */

@@ -1,5 +1,7 @@
-/* run.c: wires input (or merge), batcher, report, plot, progress and the
- * state writer together for one run, and says at the end what
+/* run.c: the one hub.  It opens the source of the rows (the reader, or
+ * with --merge the saved states), starts the batcher, and fans the
+ * batcher's lines out to the sinks it attaches: the report, the plot, the
+ * state saver and the --fail-above check.  At the end it says what
  * --skip-invalid skipped and which epoch --fail-above caught. */
 #include "run.h"
 
@@ -14,16 +16,69 @@
 #include "diag.h"
 #include "input.h"
 #include "merge.h"
+#include "plot.h"
 #include "progress.h"
 #include "report.h"
+#include "saver.h"
 #include "state.h"
+#include "threshold.h"
 
 /* One run's parts. */
 struct run {
 	struct options o; /* the run's own, which --merge's states complete */
-	struct report report;
 	struct batcher batcher;
+	/* The sinks of the batcher's lines. */
+	struct report report;
+	bool quiet;	   /* --save-state -: the state is the output */
+	struct plot *plot; /* or NULL */
+	struct saver saver;
+	bool saving; /* --save-state of the rows read */
+	struct threshold threshold;
+	bool checking; /* --fail-above */
 };
+
+/* The batcher's lines, to every sink. */
+static void
+on_line(void *ctx, const struct batcher_line *line)
+{
+	struct run *r = ctx;
+
+	if (r->plot != NULL && line->kind == BATCHER_BATCH)
+		plot_batch(r->plot, line);
+	if (!r->quiet)
+		report_line(&r->report, line);
+	if (r->checking)
+		threshold_line(&r->threshold, line);
+	if (r->saving)
+		saver_line(&r->saver, line);
+}
+
+/* The rows of the epoch going on: the saver keeps them as a segment. */
+static void
+on_epoch_rows(void *ctx, const struct metric_row *rows, size_t n)
+{
+	struct run *r = ctx;
+
+	saver_rows(&r->saver, rows, n);
+}
+
+/* The batcher's sums are set up for PAIRS pairs, and the pairs named in
+ * the output by their columns TNAMES and PNAMES (NULL without a header);
+ * a clash of names is reported on LINE of FILE. */
+static int
+start(struct run *r, size_t pairs, const char *const *tnames,
+      const char *const *pnames, const char *file, uint64_t line)
+{
+	char msg[REPORT_ERR_SIZE];
+	int st;
+
+	if (batcher_start(&r->batcher, pairs) != 0)
+		return -1;
+	st = report_set_outputs(&r->report, tnames, pnames, pairs, msg);
+	if (st > 0)
+		diag_at(file, line, "%s", msg);
+	return st != 0 ? -1 : 0;
+}
 
 /* Column I of PLAN as a saved state names it: its header name, or its
  * 1-based number with --no-header. */
@@ -40,15 +95,21 @@ state_name(const struct rows_plan *plan, size_t i)
 	return strdup(num);
 }
 
-/* --save-state: the first file's columns name the state's. */
+/* --save-state: the state's header, whose columns are named after the
+ * first file's. */
 static int
 save_columns(struct run *r, const struct rows_plan *plan, const char *file)
 {
-	struct state_header h = {.pairs = plan->pairs,
+	const struct options *o = &r->o;
+	struct state_header h = {.batch_size = o->batch_size,
+				 .reset = o->reset,
+				 .ncolumns = o->nmeasures,
+				 .pairs = plan->pairs,
 				 .indices = plan->names == NULL};
 	bool oom;
 	int status;
 
+	memcpy(h.columns, o->measures, sizeof h.columns);
 	h.true_names = calloc(plan->pairs, sizeof *h.true_names);
 	h.pred_names = calloc(plan->pairs, sizeof *h.pred_names);
 	oom = h.true_names == NULL || h.pred_names == NULL;
@@ -66,7 +127,7 @@ save_columns(struct run *r, const struct rows_plan *plan, const char *file)
 		diag("%s: out of memory", file);
 		return -1;
 	}
-	status = batcher_save_columns(&r->batcher, &h);
+	status = saver_start(&r->saver, &h);
 	state_header_free(&h);
 	return status;
 }
@@ -80,7 +141,6 @@ on_columns(void *ctx, const struct rows_plan *plan, const char *file,
 	struct run *r = ctx;
 	const char **names = NULL;
 	size_t pairs = plan->pairs;
-	char msg[REPORT_ERR_SIZE];
 	int status;
 
 	/* The pairs are named by their columns. */
@@ -95,13 +155,10 @@ on_columns(void *ctx, const struct rows_plan *plan, const char *file,
 			names[pairs + j] = plan->names[plan->pcol[j]];
 		}
 	}
-	status = batcher_start(&r->batcher, pairs, names,
-			       names != NULL ? names + pairs : NULL, msg);
+	status = start(r, pairs, names, names != NULL ? names + pairs : NULL,
+		       file, line);
 	free(names);
-	if (status > 0)
-		diag_at(file, line, "%s", msg);
-	if (status != 0 ||
-	    (r->o.save_state != NULL && save_columns(r, plan, file) != 0))
+	if (status != 0 || (r->saving && save_columns(r, plan, file) != 0))
 		return -1;
 	return 0;
 }
@@ -152,8 +209,6 @@ on_first_state(void *ctx, const struct merge *m)
 	struct run *r = ctx;
 	struct options *o = &r->o;
 	const struct state_header *h = &m->h;
-	char err[REPORT_ERR_SIZE];
-	int st;
 
 	if (o->nmeasures == 0) {
 		memcpy(o->measures, h->columns, sizeof o->measures);
@@ -166,13 +221,10 @@ on_first_state(void *ctx, const struct merge *m)
 	/* The batcher only asks whether there is an epoch column. */
 	o->epoch_col = h->epoch_col != NULL ? "(the states')" : NULL;
 	o->summary = true;
-	st = batcher_start(
-		&r->batcher, h->pairs,
-		h->indices ? NULL : (const char *const *)h->true_names,
-		h->indices ? NULL : (const char *const *)h->pred_names, err);
-	if (st > 0)
-		diag_at(m->file, m->line + STATE_LINE_TRUE, "%s", err);
-	return st != 0 ? -1 : 0;
+	return start(r, h->pairs,
+		     h->indices ? NULL : (const char *const *)h->true_names,
+		     h->indices ? NULL : (const char *const *)h->pred_names,
+		     m->file, m->line + STATE_LINE_TRUE);
 }
 
 /* --merge: the epochs of the states, joined, to the batcher, and to SAVE
@@ -207,11 +259,10 @@ run_inputs(const struct options *options, size_t nfiles, const int *fds,
 	const struct options *opts = &r.o;
 	const struct input_outlet outlet = {
 		&r, on_columns, on_file_begin, on_file_end, on_rows, on_idle};
-	struct batcher *batcher = &r.batcher;
+	struct batcher_sink sink = {&r, on_line, NULL};
 	struct input input;
 	struct progress progress;
-	struct state_writer writer;
-	enum run_result result;
+	bool above = false;
 	int status = 0;
 
 	if (x == NULL)
@@ -224,11 +275,18 @@ run_inputs(const struct options *options, size_t nfiles, const int *fds,
 		r.report.before_write = progress_clear;
 		r.report.before_write_ctx = &progress;
 	}
-	batcher_init(batcher, opts, &r.report);
-	batcher->plot = x->plot;
-	state_writer_init(&writer, x->save);
-	if (x->save != NULL && !opts->merge)
-		batcher_save_to(batcher, &writer);
+	r.quiet =
+		opts->save_state != NULL && strcmp(opts->save_state, "-") == 0;
+	r.plot = x->plot;
+	/* With --merge, the states are saved as they are merged. */
+	r.saving = x->save != NULL && !opts->merge;
+	saver_init(&r.saver, x->save);
+	if (r.saving)
+		sink.rows = on_epoch_rows;
+	r.checking = opts->has_fail_above;
+	threshold_init(&r.threshold, M_RMSE, opts->fail_above);
+	batcher_init(&r.batcher, opts, &sink,
+		     (!opts->summary && !r.quiet) || r.plot != NULL);
 	if (input_init(&input, opts, &outlet, &progress, nworkers) != 0)
 		status = -1;
 	if (status == 0 && opts->merge)
@@ -237,28 +295,21 @@ run_inputs(const struct options *options, size_t nfiles, const int *fds,
 		status = input_file(&input, fds[i], names[i]);
 	progress_end(&progress);
 	if (status == 0)
-		batcher_finish(batcher);
-	if (batcher->save_failed)
+		batcher_finish(&r.batcher);
+	if (r.saver.failed)
 		status = -1;
 	if (report_flush(&r.report) != 0)
 		status = -1;
 	input_report_skips(&input);
-	if (x->plot != NULL && plot_close(x->plot) != 0)
+	if (r.plot != NULL && plot_close(r.plot) != 0)
 		status = -1;
-	if (status == 0 && batcher->failed) {
-		char label[32];
-
-		snprintf(label, sizeof label, "%" PRIu64,
-			 batcher->failed_epoch);
-		diag("epoch %s: rmse %.17g is above %.17g (--fail-above)",
-		     batcher->failed_key != NULL ? batcher->failed_key : label,
-		     batcher->failed_rmse, opts->fail_above);
-	}
+	if (status == 0)
+		above = threshold_report(&r.threshold);
 	diag_set_hook(NULL, NULL);
-	result = status != 0 ? RUN_ERROR : batcher->failed ? RUN_ABOVE : RUN_OK;
 	input_free(&input);
-	batcher_free(batcher);
+	batcher_free(&r.batcher);
 	report_free(&r.report);
-	state_writer_free(&writer);
-	return result;
+	saver_free(&r.saver);
+	threshold_free(&r.threshold);
+	return status != 0 ? RUN_ERROR : above ? RUN_ABOVE : RUN_OK;
 }

@@ -25,6 +25,13 @@ default_columns(struct options *o)
 	o->precision = 10;
 }
 
+/* The batcher's lines, to the report. */
+static void
+to_report(void *ctx, const struct batcher_line *line)
+{
+	report_line(ctx, line);
+}
+
 /* The sums of 2^K rows of error D. */
 static struct metric_sums
 doubled(int k, double d)
@@ -72,8 +79,10 @@ test_batcher(void)
 		return;
 	default_columns(&o);
 	report_init(&rep, out, &o);
-	batcher_init(&b, &o, &rep);
-	if (!CHECK_INT(batcher_start(&b, 1, NULL, NULL, NULL), 0))
+	batcher_init(&b, &o, &(struct batcher_sink){&rep, to_report, NULL},
+		     true);
+	if (!CHECK_INT(batcher_start(&b, 1), 0) ||
+	    !CHECK_INT(report_set_outputs(&rep, NULL, NULL, 1, NULL), 0))
 		return;
 	/* As if 2^32 - 1 epochs had gone by, the last with 2^32 - 1
 	 * batches. */
@@ -123,10 +132,10 @@ test_report(void)
 		"18446744073709551615,\"rows\":18446744073709551615,\"rmse\":1,"
 		"\"mean_batch_rmse\":1,\"running_rmse\":1}\n",
 	};
-	struct report_line line = {.kind = REPORT_BATCH,
-				   .epoch = UINT64_MAX,
-				   .batch = UINT64_MAX,
-				   .rows = UINT64_MAX};
+	struct batcher_line line = {.kind = BATCHER_BATCH,
+				    .epoch = UINT64_MAX,
+				    .batch = UINT64_MAX,
+				    .rows = UINT64_MAX};
 	struct options o = {0};
 
 	default_columns(&o);

@@ -1,0 +1,34 @@
+/* threshold.h: --fail-above as a sink of the batcher: it watches each
+ * epoch's RMSE and remembers the first above the threshold. */
+#ifndef RMSETAB_THRESHOLD_H
+#define RMSETAB_THRESHOLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "batcher.h"
+#include "measures.h"
+
+struct threshold {
+	enum measure measure; /* what is watched */
+	double above;	      /* the threshold */
+	bool crossed;	      /* by an epoch, whose number, value (of its
+				 epoch column, or NULL) and VALUE follow */
+	uint64_t epoch;
+	char *key;
+	double value;
+};
+
+/* Watches the epochs' MEASURE, which is to stay at or below ABOVE. */
+void threshold_init(struct threshold *t, enum measure measure, double above);
+
+void threshold_free(struct threshold *t);
+
+/* The sink's function; CTX is the threshold. */
+void threshold_line(void *ctx, const struct batcher_line *line);
+
+/* Says on standard error which epoch crossed the threshold first, if one
+ * did, and whether one did. */
+bool threshold_report(const struct threshold *t);
+
+#endif
