@@ -19,11 +19,11 @@ reset_means(struct batcher *b)
 }
 
 void
-batcher_init(struct batcher *b, const struct options *opts,
+batcher_init(struct batcher *b, const struct batcher_config *config,
 	     const struct batcher_sink *sink, bool batch_lines)
 {
 	memset(b, 0, sizeof *b);
-	b->opts = opts;
+	b->config = config;
 	b->sink = *sink;
 	b->batch_lines = batch_lines;
 	reset_means(b);
@@ -32,12 +32,8 @@ batcher_init(struct batcher *b, const struct options *opts,
 int
 batcher_start(struct batcher *b, size_t pairs)
 {
-	const struct options *opts = b->opts;
-
+	b->cfg = b->config->sums;
 	b->cfg.pairs = pairs;
-	b->cfg.f32 = opts->f32;
-	measures_config(measures_needs(opts->measures, opts->nmeasures),
-			&b->cfg);
 	if (metric_sums_init(&b->batch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->epoch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->running, &b->cfg) != 0 ||
@@ -131,7 +127,7 @@ static void
 start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
 	   const struct metric_sums *sums)
 {
-	bool keyed = b->opts->epoch_col != NULL && kind != BATCHER_TOTAL;
+	bool keyed = b->config->keyed && kind != BATCHER_TOTAL;
 
 	*line = (struct batcher_line){
 		.kind = kind,
@@ -174,7 +170,7 @@ end_epoch(struct batcher *b)
 
 	end_batch(b);
 	start_line(b, &line, BATCHER_EPOCH, &b->epoch_sums);
-	line.reset_never = b->opts->reset == RESET_NEVER;
+	line.reset_never = b->config->reset_never;
 	line.pairs = b->cfg.pairs;
 	line.running_rows = b->running.rows;
 	fill_values(b, &b->epoch_sums, line.v, &own);
@@ -182,7 +178,7 @@ end_epoch(struct batcher *b)
 	memcpy(b->last, line.v, sizeof b->last);
 	b->epochs_done++;
 	b->in_epoch = false;
-	if (b->opts->reset == RESET_EPOCH) {
+	if (!b->config->reset_never) {
 		metric_sums_clear(&b->running);
 		reset_means(b);
 	}
@@ -191,7 +187,7 @@ end_epoch(struct batcher *b)
 void
 batcher_file_begin(struct batcher *b)
 {
-	if (b->opts->epoch_col == NULL)
+	if (!b->config->keyed)
 		begin_epoch(b);
 }
 
@@ -236,7 +232,7 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 	if (b->sink.rows != NULL)
 		b->sink.rows(b->sink.ctx, rows, n);
 	while (n > 0) {
-		uint64_t room = b->opts->batch_size - b->batch_sums.rows;
+		uint64_t room = b->config->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
 
 		metric_sums_add(&b->cfg, &b->batch_sums, rows, out, k);
@@ -244,7 +240,7 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		if (out != NULL)
 			out += k * b->cfg.pairs;
 		n -= k;
-		if (b->batch_sums.rows == b->opts->batch_size)
+		if (b->batch_sums.rows == b->config->batch_size)
 			end_batch(b);
 	}
 	return 0;

@@ -10,7 +10,6 @@
 
 #include "measures.h"
 #include "metric.h"
-#include "options.h"
 
 enum batcher_kind { BATCHER_BATCH, BATCHER_EPOCH, BATCHER_TOTAL };
 
@@ -34,6 +33,16 @@ struct batcher_line {
 	uint64_t epochs; /* on the total line: how many the run had */
 };
 
+/* How rows are cut into batches and epochs, and what is summed. */
+struct batcher_config {
+	size_t batch_size;
+	bool reset_never; /* -r never: the running values go on over epochs */
+	bool keyed; /* -e: an epoch is a run of an epoch column's values, not
+		       a file */
+	struct metric_config sums; /* what to sum (measures_config); the
+				      pairs come with batcher_start */
+};
+
 /* Where the lines go. */
 struct batcher_sink {
 	void *ctx;
@@ -45,7 +54,7 @@ struct batcher_sink {
 };
 
 struct batcher {
-	const struct options *opts;
+	const struct batcher_config *config;
 	struct batcher_sink sink;
 	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
@@ -64,8 +73,9 @@ struct batcher {
 	double *outputs;      /* room for per-output values */
 };
 
-/* Lines go to SINK; batch lines only with BATCH_LINES. */
-void batcher_init(struct batcher *b, const struct options *opts,
+/* As CONFIG says (it must outlive B); lines go to SINK, batch lines only
+ * with BATCH_LINES. */
+void batcher_init(struct batcher *b, const struct batcher_config *config,
 		  const struct batcher_sink *sink, bool batch_lines);
 
 /* Sets up for rows of PAIRS pairs; once, before the first row.  Returns

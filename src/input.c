@@ -18,25 +18,22 @@
 
 #include "csvin.h"
 #include "diag.h"
-#include "measures.h"
 
 /* Big enough that handing a block to a thread costs little against
  * converting it, small enough that the blocks in flight stay in cache. */
 enum { BLOCK_SIZE = 1 << 18 };
 
 int
-input_init(struct input *in, const struct options *opts,
+input_init(struct input *in, const struct read_config *cfg,
 	   const struct input_outlet *outlet, struct progress *progress,
 	   size_t nworkers)
 {
 	memset(in, 0, sizeof *in);
-	in->opts = opts;
+	in->cfg = cfg;
 	in->outlet = *outlet;
+	in->row = cfg->row;
 	in->progress = progress;
-	in->cfg.f32 = opts->f32;
-	measures_config(measures_needs(opts->measures, opts->nmeasures),
-			&in->cfg);
-	epochkeys_init(&in->keys, opts->epoch_col != NULL);
+	epochkeys_init(&in->keys, cfg->epoch_col != NULL);
 	return blocks_init(&in->blocks, nworkers);
 }
 
@@ -70,7 +67,7 @@ make_plan(struct input *in, const struct csvin_record *rec)
 	struct rows_error err;
 
 	rows_plan_free(&in->plan);
-	if (rows_plan_make(&in->plan, in->opts, rec, in->pairs, &err) != 0) {
+	if (rows_plan_make(&in->plan, in->cfg, rec, in->pairs, &err) != 0) {
 		diag_at(in->name, err.line, "%s", err.text);
 		return -1;
 	}
@@ -79,8 +76,8 @@ make_plan(struct input *in, const struct csvin_record *rec)
 	if (in->pairs == 0 && in->outlet.columns(in->outlet.ctx, &in->plan,
 						 in->name, rec->line[0]) != 0)
 		return -1;
-	in->cfg.pairs = in->plan.pairs;
-	in->plan.cfg = &in->cfg;
+	in->row.pairs = in->plan.pairs;
+	in->plan.row = &in->row;
 	in->pairs = in->plan.pairs;
 	if (in->plan.ecol != ROWS_NONE) {
 		char column[DIAG_QUOTE_SIZE + 2], name[DIAG_QUOTE_SIZE];
@@ -189,14 +186,14 @@ sequential_record(void *ctx, const struct csvin_record *rec)
 			in->failed = true;
 			return -1;
 		}
-		if (in->opts->header)
+		if (in->cfg->header)
 			return 0;
 	}
 	in->records++;
 	switch (rows_convert(plan, rec, in->t, in->p, &row, in->out, &err)) {
 	case ROWS_OK:
 		in->rows_read++;
-		out = plan->cfg->per_output ? in->out : NULL;
+		out = plan->row->per_output ? in->out : NULL;
 		e = plan->ecol;
 		if ((e == ROWS_NONE
 			     ? hand_on(in, &row, out, 1)
@@ -321,7 +318,7 @@ libcsv_rest(struct input *in, struct rows_block *blk)
 	struct csvin c;
 	int status;
 
-	csvin_init(&c, in->name, in->opts->delim, in->line, sequential_record,
+	csvin_init(&c, in->name, in->cfg->delim, in->line, sequential_record,
 		   in);
 	status = csvin_libcsv_feed(&c, blk->text, blk->len);
 	blocks_release(bs);
@@ -437,7 +434,7 @@ take_block(struct input *in, struct rows_block *blk)
 {
 	const struct rows_plan *plan = &in->plan;
 	uint64_t base = in->line - 1;
-	size_t outputs = plan->cfg->per_output ? plan->pairs : 0;
+	size_t outputs = plan->row->per_output ? plan->pairs : 0;
 
 	if (plan->ecol != ROWS_NONE
 		    ? take_runs(in, blk, outputs) != 0
@@ -606,7 +603,7 @@ read_first(struct input *in, bool *done)
 	int status = 0;
 
 	*done = false;
-	csvin_init(&c, in->name, in->opts->delim, 1, first_record, in);
+	csvin_init(&c, in->name, in->cfg->delim, 1, first_record, in);
 	for (;;) {
 		enum csvin_split_status st;
 		ssize_t n;
@@ -702,9 +699,9 @@ input_file(struct input *in, int fd, const char *name)
 		status = run_blocks(in);
 	if (status == 0 && !in->planned) {
 		diag_at(name, 1, "empty input%s",
-			in->opts->header ? ", expected a header line" : "");
+			in->cfg->header ? ", expected a header line" : "");
 		status = -1;
-	} else if (status == 0 && in->opts->header && in->records == 0) {
+	} else if (status == 0 && in->cfg->header && in->records == 0) {
 		diag_at(name, 2, "no data rows after the header");
 		status = -1;
 	}

@@ -11,7 +11,7 @@
 #include "blocks.h"
 #include "epochkeys.h"
 #include "metric.h"
-#include "options.h"
+#include "read.h"
 #include "progress.h"
 #include "rows.h"
 
@@ -48,9 +48,9 @@ struct input_outlet {
 };
 
 struct input {
-	const struct options *opts;
+	const struct read_config *cfg;
 	struct input_outlet outlet;
-	struct metric_config cfg; /* what to work out of each row */
+	struct metric_config row; /* what to work out of each row */
 	struct progress *progress;
 	struct blocks blocks;
 	size_t pairs; /* as chosen in the first file; later files must agree */
@@ -87,9 +87,10 @@ struct input {
 	} skipped[INPUT_SKIPS_SHOWN];
 };
 
-/* Rows go to OUTLET.  NWORKERS threads convert blocks; with 0, the calling
- * thread does.  Each read is told to PROGRESS. */
-int input_init(struct input *in, const struct options *opts,
+/* Reads as CFG says (it must outlive IN); rows go to OUTLET.  NWORKERS threads
+ * convert blocks; with 0, the calling thread does.  Each read is told to
+ * PROGRESS. */
+int input_init(struct input *in, const struct read_config *cfg,
 	       const struct input_outlet *outlet, struct progress *progress,
 	       size_t nworkers);
 

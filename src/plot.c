@@ -44,10 +44,10 @@ bucket_clear(struct plot_bucket *b)
 }
 
 int
-plot_open(struct plot *p, const char *path, const struct options *opts)
+plot_open(struct plot *p, const char *path, const struct plot_config *cfg)
 {
 	memset(p, 0, sizeof *p);
-	p->opts = opts;
+	p->cfg = *cfg;
 	p->path = path;
 	p->span = 1;
 	p->mark_stride = 1;
@@ -514,9 +514,8 @@ put_titles(FILE *out, const struct plot *p)
 		"%" PRIu64 " batch%s in %" PRIu64 " epoch%s, batch size %zu, "
 		"%s",
 		LEFT, p->batches, p->batches == 1 ? "" : "es", p->epochs,
-		p->epochs == 1 ? "" : "s", p->opts->batch_size,
-		p->opts->reset == RESET_EPOCH ? "reset every epoch"
-					      : "never reset");
+		p->epochs == 1 ? "" : "s", p->cfg.batch_size,
+		p->cfg.reset_never ? "never reset" : "reset every epoch");
 	fputs("</text>\n", out);
 	if (p->span == 1 && p->mark_stride == 1)
 		return;

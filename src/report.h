@@ -10,11 +10,30 @@
 
 #include "batcher.h"
 #include "measures.h"
-#include "options.h"
+
+enum report_format {
+	REPORT_TABLE,
+	REPORT_CSV,
+	REPORT_TSV,
+	REPORT_JSONL,
+	REPORT_MARKDOWN
+};
+
+/* What the report prints, and how. */
+struct report_config {
+	enum report_format format;
+	int precision; /* significant digits in the table and Markdown */
+	bool color;    /* the table may use SGR escapes */
+	bool summary;  /* -s: no batch lines */
+	bool explain;  /* --explain, with the table */
+	bool weighted; /* -w was given: --explain says less */
+	enum measure measures[M_COUNT]; /* -c: the columns, in order */
+	size_t nmeasures;
+};
 
 struct report {
 	FILE *out;
-	const struct options *opts;
+	const struct report_config *cfg;
 	int header_done;
 	char **output_names; /* per pair, for rmse[NAME] */
 	size_t outputs;
@@ -29,8 +48,8 @@ struct report {
 	bool reported; /* that failure has been reported */
 };
 
-/* The format, --precision and colour come from OPTS, which must outlive R. */
-void report_init(struct report *r, FILE *out, const struct options *opts);
+/* Writes to OUT as CFG says; CFG must outlive R. */
+void report_init(struct report *r, FILE *out, const struct report_config *cfg);
 
 void report_free(struct report *r);
 

@@ -146,7 +146,7 @@ static int
 one_role(const struct rows_plan *plan, size_t pairs, uint64_t line,
 	 struct rows_error *err)
 {
-	bool by_default = plan->opts->true_cols == NULL;
+	bool by_default = plan->cfg->true_cols == NULL;
 	const struct role roles[] = {
 		{by_default ? "the true values (-t, by default)"
 			    : "the true values (-t)",
@@ -192,7 +192,7 @@ one_role(const struct rows_plan *plan, size_t pairs, uint64_t line,
 }
 
 int
-rows_plan_make(struct rows_plan *plan, const struct options *o,
+rows_plan_make(struct rows_plan *plan, const struct read_config *cfg,
 	       const struct csvin_record *first, size_t pairs,
 	       struct rows_error *err)
 {
@@ -202,12 +202,12 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 	size_t nt, np;
 
 	memset(plan, 0, sizeof *plan);
-	plan->opts = o;
+	plan->cfg = cfg;
 	plan->nfields = first->nfields;
 	plan->wcol = plan->ecol = ROWS_NONE;
-	if (o->header) {
-		if (!o->header_forced && looks_like_data(first))
-			return data_not_header(err, first, o->delim);
+	if (cfg->header) {
+		if (!cfg->header_forced && looks_like_data(first))
+			return data_not_header(err, first, cfg->delim);
 		plan->names = calloc(first->nfields, sizeof *plan->names);
 		if (plan->names == NULL)
 			return oom(err, line);
@@ -223,7 +223,7 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 		}
 	}
 	names = (const char *const *)plan->names;
-	if (o->true_cols == NULL) {
+	if (cfg->true_cols == NULL) {
 		plan->tcol = malloc(sizeof *plan->tcol);
 		plan->pcol = malloc(sizeof *plan->pcol);
 		if (plan->tcol == NULL || plan->pcol == NULL)
@@ -233,10 +233,10 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 			return fail(err, line, NULL, msg);
 		nt = np = 1;
 	} else {
-		if (columns_resolve("-t", o->true_cols, names, plan->nfields,
+		if (columns_resolve("-t", cfg->true_cols, names, plan->nfields,
 				    &plan->tcol, &nt, msg) != 0)
 			return fail(err, line, "-t", msg);
-		if (columns_resolve("-p", o->pred_cols, names, plan->nfields,
+		if (columns_resolve("-p", cfg->pred_cols, names, plan->nfields,
 				    &plan->pcol, &np, msg) != 0)
 			return fail(err, line, "-p", msg);
 		if (nt != np) {
@@ -247,12 +247,12 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 			return fail(err, line, NULL, msg);
 		}
 	}
-	if (o->weight_col != NULL &&
-	    columns_resolve_one("-w", o->weight_col, names, plan->nfields,
+	if (cfg->weight_col != NULL &&
+	    columns_resolve_one("-w", cfg->weight_col, names, plan->nfields,
 				&plan->wcol, msg) != 0)
 		return fail(err, line, "-w", msg);
-	if (o->epoch_col != NULL &&
-	    columns_resolve_one("-e", o->epoch_col, names, plan->nfields,
+	if (cfg->epoch_col != NULL &&
+	    columns_resolve_one("-e", cfg->epoch_col, names, plan->nfields,
 				&plan->ecol, msg) != 0)
 		return fail(err, line, "-e", msg);
 	if (one_role(plan, nt, line, err) != 0)
@@ -280,7 +280,7 @@ field_number(const struct rows_plan *plan, const struct csvin_record *rec,
 	if (st == NUMBER_OK && (!weight || *out >= 0.0))
 		return ROWS_OK;
 	err->line = rec->line[i];
-	if (plan->opts->skip_invalid)
+	if (plan->cfg->skip_invalid)
 		return ROWS_SKIPPED;
 	column_name(plan, i, name, sizeof name);
 	diag_quote(text, sizeof text, rec->field[i], rec->len[i]);
@@ -326,7 +326,7 @@ rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
 		nul_byte(err, rec, plan->ecol, "epoch label");
 		return ROWS_ERROR;
 	}
-	metric_row_set(plan->cfg, row, plan->cfg->per_output ? out : NULL, t, p,
+	metric_row_set(plan->row, row, plan->row->per_output ? out : NULL, t, p,
 		       w);
 	return ROWS_OK;
 }
@@ -378,7 +378,7 @@ convert_record(void *ctx, const struct csvin_record *rec)
 	struct rows_block *blk = cc->blk;
 	const struct rows_plan *plan = cc->plan;
 	bool keys = plan->ecol != ROWS_NONE;
-	size_t outputs = plan->cfg->per_output ? plan->pairs : 0;
+	size_t outputs = plan->row->per_output ? plan->pairs : 0;
 
 	if (!room_for_row(blk, keys, outputs)) {
 		cc->oom = true;
@@ -426,7 +426,7 @@ rows_block_convert(const struct rows_plan *plan, struct rows_block *blk)
 	if (blk->scratch_pairs == 0) {
 		cc.oom = true;
 	} else {
-		csvin_init(&c, "", plan->opts->delim, 1, convert_record, &cc);
+		csvin_init(&c, "", plan->cfg->delim, 1, convert_record, &cc);
 		switch (csvin_split(&c, blk->text, blk->len, true, &used)) {
 		case CSVIN_SPLIT_QUOTE: blk->quote = true; break;
 		case CSVIN_SPLIT_ERROR:

@@ -11,16 +11,16 @@
 
 #include "csvin.h"
 #include "metric.h"
-#include "options.h"
+#include "read.h"
 
 /* Which fields hold what, in one file. */
 struct rows_plan {
-	const struct options *opts;
+	const struct read_config *cfg;
 	size_t nfields; /* every record must have this many */
 	char **names;	/* the header, or NULL with --no-header */
 	size_t *tcol, *pcol, pairs;
 	size_t wcol, ecol;		 /* ROWS_NONE when not given */
-	const struct metric_config *cfg; /* what to work out of each row */
+	const struct metric_config *row; /* what to work out of each row */
 };
 
 enum { ROWS_NONE = (size_t)-1 };
@@ -38,7 +38,7 @@ struct rows_error {
 /* Makes the plan from the first record of a file (its header, unless
  * --no-header).  PAIRS is the number of pairs chosen in earlier files, or
  * 0.  Returns 0, or -1 with ERR set. */
-int rows_plan_make(struct rows_plan *plan, const struct options *opts,
+int rows_plan_make(struct rows_plan *plan, const struct read_config *cfg,
 		   const struct csvin_record *first, size_t pairs,
 		   struct rows_error *err);
 

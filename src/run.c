@@ -5,7 +5,6 @@
  * --skip-invalid skipped and which epoch --fail-above caught. */
 #include "run.h"
 
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "batcher.h"
 #include "diag.h"
 #include "input.h"
+#include "measures.h"
 #include "merge.h"
 #include "plot.h"
 #include "progress.h"
@@ -25,11 +25,11 @@
 
 /* One run's parts. */
 struct run {
-	struct options o; /* the run's own, which --merge's states complete */
+	struct run_config c; /* its own, which --merge's states complete */
 	struct batcher batcher;
 	/* The sinks of the batcher's lines. */
 	struct report report;
-	bool quiet;	   /* --save-state -: the state is the output */
+	bool quiet;	   /* the state is saved to the output, as the output */
 	struct plot *plot; /* or NULL */
 	struct saver saver;
 	bool saving; /* --save-state of the rows read */
@@ -100,16 +100,16 @@ state_name(const struct rows_plan *plan, size_t i)
 static int
 save_columns(struct run *r, const struct rows_plan *plan, const char *file)
 {
-	const struct options *o = &r->o;
-	struct state_header h = {.batch_size = o->batch_size,
-				 .reset = o->reset,
-				 .ncolumns = o->nmeasures,
+	const struct run_config *c = &r->c;
+	struct state_header h = {.batch_size = c->batcher.batch_size,
+				 .reset_never = c->batcher.reset_never,
+				 .ncolumns = c->report.nmeasures,
 				 .pairs = plan->pairs,
 				 .indices = plan->names == NULL};
 	bool oom;
 	int status;
 
-	memcpy(h.columns, o->measures, sizeof h.columns);
+	memcpy(h.columns, c->report.measures, sizeof h.columns);
 	h.true_names = calloc(plan->pairs, sizeof *h.true_names);
 	h.pred_names = calloc(plan->pairs, sizeof *h.pred_names);
 	oom = h.true_names == NULL || h.pred_names == NULL;
@@ -207,20 +207,22 @@ static int
 on_first_state(void *ctx, const struct merge *m)
 {
 	struct run *r = ctx;
-	struct options *o = &r->o;
+	struct report_config *report = &r->c.report;
+	struct batcher_config *batcher = &r->c.batcher;
 	const struct state_header *h = &m->h;
 
-	if (o->nmeasures == 0) {
-		memcpy(o->measures, h->columns, sizeof o->measures);
-		o->nmeasures = h->ncolumns;
+	if (report->nmeasures == 0) {
+		memcpy(report->measures, h->columns, sizeof report->measures);
+		report->nmeasures = h->ncolumns;
 	}
-	if (merge_check(m, o->measures, o->nmeasures) != 0)
+	if (merge_check(m, report->measures, report->nmeasures) != 0)
 		return -1;
-	o->batch_size = h->batch_size;
-	o->reset = h->reset;
-	/* The batcher only asks whether there is an epoch column. */
-	o->epoch_col = h->epoch_col != NULL ? "(the states')" : NULL;
-	o->summary = true;
+	report->summary = true;
+	batcher->batch_size = h->batch_size;
+	batcher->reset_never = h->reset_never;
+	batcher->keyed = h->epoch_col != NULL;
+	measures_config(measures_needs(report->measures, report->nmeasures),
+			&batcher->sums);
 	return start(r, h->pairs,
 		     h->indices ? NULL : (const char *const *)h->true_names,
 		     h->indices ? NULL : (const char *const *)h->pred_names,
@@ -237,7 +239,8 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	int status = merge_read(&m, nfiles, names, fds, on_first_state, r);
 
 	if (status == 0 && save != NULL)
-		status = merge_save(&m, save, r->o.measures, r->o.nmeasures);
+		status = merge_save(&m, save, r->c.report.measures,
+				    r->c.report.nmeasures);
 	for (size_t i = 0; status == 0 && i < m.n; i++) {
 		struct merge_epoch e;
 
@@ -250,13 +253,12 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 }
 
 enum run_result
-run_inputs(const struct options *options, size_t nfiles, const int *fds,
+run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	   char *const *names, FILE *out, const struct run_extras *x,
 	   size_t nworkers)
 {
 	static const struct run_extras none = {NULL, NULL, 0};
-	struct run r = {.o = *options};
-	const struct options *opts = &r.o;
+	struct run r = {.c = *cfg};
 	const struct input_outlet outlet = {
 		&r, on_columns, on_file_begin, on_file_end, on_rows, on_idle};
 	struct batcher_sink sink = {&r, on_line, NULL};
@@ -267,31 +269,30 @@ run_inputs(const struct options *options, size_t nfiles, const int *fds,
 
 	if (x == NULL)
 		x = &none;
-	progress_init(&progress, opts->progress, x->total_size);
+	progress_init(&progress, r.c.progress, x->total_size);
 	diag_set_hook(progress_clear, &progress);
-	report_init(&r.report, out, opts);
+	report_init(&r.report, out, &r.c.report);
 	/* On one screen, the results take the progress line's place. */
 	if (isatty(fileno(out))) {
 		r.report.before_write = progress_clear;
 		r.report.before_write_ctx = &progress;
 	}
-	r.quiet =
-		opts->save_state != NULL && strcmp(opts->save_state, "-") == 0;
+	r.quiet = x->save != NULL && x->save == out;
 	r.plot = x->plot;
 	/* With --merge, the states are saved as they are merged. */
-	r.saving = x->save != NULL && !opts->merge;
+	r.saving = x->save != NULL && !r.c.merge;
 	saver_init(&r.saver, x->save);
 	if (r.saving)
 		sink.rows = on_epoch_rows;
-	r.checking = opts->has_fail_above;
-	threshold_init(&r.threshold, M_RMSE, opts->fail_above);
-	batcher_init(&r.batcher, opts, &sink,
-		     (!opts->summary && !r.quiet) || r.plot != NULL);
-	if (input_init(&input, opts, &outlet, &progress, nworkers) != 0)
+	r.checking = r.c.threshold.on;
+	threshold_init(&r.threshold, &r.c.threshold);
+	batcher_init(&r.batcher, &r.c.batcher, &sink,
+		     (!r.c.report.summary && !r.quiet) || r.plot != NULL);
+	if (input_init(&input, &r.c.read, &outlet, &progress, nworkers) != 0)
 		status = -1;
-	if (status == 0 && opts->merge)
+	if (status == 0 && r.c.merge)
 		status = run_merge(&r, nfiles, names, fds, x->save);
-	for (size_t i = 0; !opts->merge && i < nfiles && status == 0; i++)
+	for (size_t i = 0; !r.c.merge && i < nfiles && status == 0; i++)
 		status = input_file(&input, fds[i], names[i]);
 	progress_end(&progress);
 	if (status == 0)

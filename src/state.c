@@ -253,7 +253,7 @@ state_write_header(struct state_writer *w, const struct state_header *h)
 	put_line(w, true);
 	put(w, "batch-size %zu", h->batch_size);
 	put_line(w, true);
-	put(w, "reset %s", h->reset == RESET_NEVER ? "never" : "epoch");
+	put(w, "reset %s", h->reset_never ? "never" : "epoch");
 	put_line(w, true);
 	put(w, "columns ");
 	for (size_t i = 0; i < h->ncolumns; i++)
@@ -755,10 +755,10 @@ header_line(struct state_reader *r, int i)
 		return 0;
 	case 3:
 		if (keyword(&c, "reset") && keyword(&c, " epoch") && at_end(&c))
-			h->reset = RESET_EPOCH;
+			h->reset_never = false;
 		else if ((c = fields(r), keyword(&c, "reset")) &&
 			 keyword(&c, " never") && at_end(&c))
-			h->reset = RESET_NEVER;
+			h->reset_never = true;
 		else
 			return corrupted(r, "reset epoch|never");
 		return 0;

@@ -12,7 +12,6 @@
 
 #include "measures.h"
 #include "metric.h"
-#include "options.h"
 #include "segment.h"
 
 enum { STATE_VERSION = 1, STATE_HEADER_LINES = 10 };
@@ -25,7 +24,7 @@ enum { STATE_LINE_COLUMNS = 4, STATE_LINE_TRUE = 6 };
  * same. */
 struct state_header {
 	size_t batch_size;
-	enum reset_mode reset;
+	bool reset_never;	       /* -r never */
 	enum measure columns[M_COUNT]; /* -c */
 	size_t ncolumns;
 	size_t pairs;

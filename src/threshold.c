@@ -10,11 +10,11 @@
 #include "diag.h"
 
 void
-threshold_init(struct threshold *t, enum measure measure, double above)
+threshold_init(struct threshold *t, const struct threshold_config *cfg)
 {
 	memset(t, 0, sizeof *t);
-	t->measure = measure;
-	t->above = above;
+	t->measure = cfg->measure;
+	t->above = cfg->above;
 }
 
 void

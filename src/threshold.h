@@ -9,6 +9,13 @@
 #include "batcher.h"
 #include "measures.h"
 
+/* --fail-above: ON, an epoch's MEASURE must stay at or below ABOVE. */
+struct threshold_config {
+	bool on;
+	enum measure measure;
+	double above;
+};
+
 struct threshold {
 	enum measure measure; /* what is watched */
 	double above;	      /* the threshold */
@@ -19,8 +26,8 @@ struct threshold {
 	double value;
 };
 
-/* Watches the epochs' MEASURE, which is to stay at or below ABOVE. */
-void threshold_init(struct threshold *t, enum measure measure, double above);
+/* Watches the epochs as CFG says. */
+void threshold_init(struct threshold *t, const struct threshold_config *cfg);
 
 void threshold_free(struct threshold *t);
 

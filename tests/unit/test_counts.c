@@ -16,13 +16,13 @@ static const struct metric_config one_pair = {.pairs = 1};
 
 /* The default columns, as main sets them. */
 static void
-default_columns(struct options *o)
+default_columns(struct report_config *c)
 {
-	o->measures[0] = M_RMSE;
-	o->measures[1] = M_MEAN_BATCH_RMSE;
-	o->measures[2] = M_RUNNING_RMSE;
-	o->nmeasures = 3;
-	o->precision = 10;
+	c->measures[0] = M_RMSE;
+	c->measures[1] = M_MEAN_BATCH_RMSE;
+	c->measures[2] = M_RUNNING_RMSE;
+	c->nmeasures = 3;
+	c->precision = 10;
 }
 
 /* The batcher's lines, to the report. */
@@ -63,10 +63,9 @@ row_of(double error)
 static void
 test_batcher(void)
 {
-	struct options o = {.batch_size = ((size_t)1 << 32) + 2,
-			    .reset = RESET_EPOCH,
-			    .format = FORMAT_CSV,
-			    .delim = ','};
+	const struct batcher_config bc = {.batch_size = ((size_t)1 << 32) + 2,
+					  .sums = one_pair};
+	struct report_config rc = {.format = REPORT_CSV};
 	struct metric_row rows[3] = {row_of(1.0), row_of(7.0), row_of(-5.0)};
 	struct metric_sums big = doubled(32, 5.0);
 	struct report rep;
@@ -77,9 +76,9 @@ test_batcher(void)
 
 	if (!CHECK(out != NULL))
 		return;
-	default_columns(&o);
-	report_init(&rep, out, &o);
-	batcher_init(&b, &o, &(struct batcher_sink){&rep, to_report, NULL},
+	default_columns(&rc);
+	report_init(&rep, out, &rc);
+	batcher_init(&b, &bc, &(struct batcher_sink){&rep, to_report, NULL},
 		     true);
 	if (!CHECK_INT(batcher_start(&b, 1), 0) ||
 	    !CHECK_INT(report_set_outputs(&rep, NULL, NULL, 1, NULL), 0))
@@ -116,8 +115,8 @@ test_batcher(void)
 static void
 test_report(void)
 {
-	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_JSONL};
+	static const enum report_format formats[] = {REPORT_TABLE, REPORT_CSV,
+						     REPORT_JSONL};
 	/* The table: widths 5, 6, 9 (exceeded) and 15 (10 digits + 5). */
 	static const char *const want[] = {
 		"epoch   batch       rows       batch rmse  mean batch rmse  "
@@ -136,9 +135,9 @@ test_report(void)
 				    .epoch = UINT64_MAX,
 				    .batch = UINT64_MAX,
 				    .rows = UINT64_MAX};
-	struct options o = {0};
+	struct report_config rc = {0};
 
-	default_columns(&o);
+	default_columns(&rc);
 	line.v[M_RMSE] = line.v[M_MEAN_BATCH_RMSE] = 1.0;
 	line.v[M_RUNNING_RMSE] = 1.0;
 
@@ -150,8 +149,8 @@ test_report(void)
 
 		if (!CHECK(out != NULL))
 			return;
-		o.format = formats[i];
-		report_init(&rep, out, &o);
+		rc.format = formats[i];
+		report_init(&rep, out, &rc);
 		report_line(&rep, &line);
 		CHECK_INT(report_flush(&rep), 0);
 		fclose(out);
@@ -165,14 +164,14 @@ test_report(void)
 static void
 test_skips(void)
 {
-	struct options o = {.batch_size = 32, .delim = ',', .header = true};
+	const struct read_config rc = {.delim = ',', .header = true};
 	const struct input_outlet nowhere = {0};
 	struct input in;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *saved = stderr;
 
-	if (!CHECK(input_init(&in, &o, &nowhere, NULL, 0) == 0))
+	if (!CHECK(input_init(&in, &rc, &nowhere, NULL, 0) == 0))
 		return;
 	in.rows_read = ((uint64_t)1 << 33) + 2;
 	in.rows_skipped = ((uint64_t)1 << 32) + 1;
