@@ -33,7 +33,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o dd.o diag.o \
 	epochkeys.o explain.o input.o measures.o merge.o metric.o number.o \
 	numfmt.o plot.o progress.o report.o rows.o run.o saver.o segment.o \
-	state.o threshold.o)
+	state.o state_read.o state_write.o threshold.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_numfmt test_columns test_segment test_counts test_eintr)
 

@@ -11,7 +11,8 @@
 #include "measures.h"
 #include "metric.h"
 #include "segment.h"
-#include "state.h"
+#include "state_read.h"
+#include "state_write.h"
 
 struct merge_entry {
 	char *key; /* NULL without an epoch column */

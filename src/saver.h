@@ -11,7 +11,7 @@
 #include "batcher.h"
 #include "metric.h"
 #include "segment.h"
-#include "state.h"
+#include "state_write.h"
 
 struct saver {
 	struct state_writer writer;
