@@ -1,6 +1,6 @@
 /* read.h: how the reader reads, as main sets it: the CSV dialect, the
  * header, the columns chosen (-t, -p, -w, -e) and what to work out of
- * each row.  The reading files (input, rows, blocks) share it. */
+ * each row.  The reading files (read_*.c) share it. */
 #ifndef RMSETAB_READ_H
 #define RMSETAB_READ_H
 

@@ -13,11 +13,11 @@
 
 #include "batcher.h"
 #include "diag.h"
-#include "input.h"
 #include "measures.h"
 #include "merge.h"
 #include "plot.h"
 #include "progress.h"
+#include "read_input.h"
 #include "report.h"
 #include "saver.h"
 #include "state.h"
@@ -83,11 +83,11 @@ start(struct run *r, size_t pairs, const char *const *tnames,
 /* Column I of PLAN as a saved state names it: its header name, or its
  * 1-based number with --no-header. */
 static char *
-state_name(const struct rows_plan *plan, size_t i)
+state_name(const struct read_rows_plan *plan, size_t i)
 {
 	char num[24];
 
-	if (i == ROWS_NONE)
+	if (i == READ_ROWS_NONE)
 		return NULL;
 	if (plan->names != NULL)
 		return strdup(plan->names[i]);
@@ -98,7 +98,7 @@ state_name(const struct rows_plan *plan, size_t i)
 /* --save-state: the state's header, whose columns are named after the
  * first file's. */
 static int
-save_columns(struct run *r, const struct rows_plan *plan, const char *file)
+save_header(struct run *r, const struct read_rows_plan *plan, const char *file)
 {
 	const struct run_config *c = &r->c;
 	struct state_header h = {.batch_size = c->batcher.batch_size,
@@ -120,8 +120,8 @@ save_columns(struct run *r, const struct rows_plan *plan, const char *file)
 	}
 	h.weight = state_name(plan, plan->wcol);
 	h.epoch_col = state_name(plan, plan->ecol);
-	oom = oom || (plan->wcol != ROWS_NONE && h.weight == NULL) ||
-	      (plan->ecol != ROWS_NONE && h.epoch_col == NULL);
+	oom = oom || (plan->wcol != READ_ROWS_NONE && h.weight == NULL) ||
+	      (plan->ecol != READ_ROWS_NONE && h.epoch_col == NULL);
 	if (oom) {
 		state_header_free(&h);
 		diag("%s: out of memory", file);
@@ -132,11 +132,11 @@ save_columns(struct run *r, const struct rows_plan *plan, const char *file)
 	return status;
 }
 
-/* The reader found the columns: the batcher starts, the pairs get their
+/* The reader selected the columns: the batcher starts, the pairs get their
  * names in the output, and a saved state its header. */
 static int
-on_columns(void *ctx, const struct rows_plan *plan, const char *file,
-	   uint64_t line)
+on_selected(void *ctx, const struct read_rows_plan *plan, const char *file,
+	    uint64_t line)
 {
 	struct run *r = ctx;
 	const char **names = NULL;
@@ -158,7 +158,7 @@ on_columns(void *ctx, const struct rows_plan *plan, const char *file,
 	status = start(r, pairs, names, names != NULL ? names + pairs : NULL,
 		       file, line);
 	free(names);
-	if (status != 0 || (r->saving && save_columns(r, plan, file) != 0))
+	if (status != 0 || (r->saving && save_header(r, plan, file) != 0))
 		return -1;
 	return 0;
 }
@@ -180,7 +180,7 @@ on_file_end(void *ctx)
 }
 
 static int
-on_rows(void *ctx, const struct input_rows *rows)
+on_rows(void *ctx, const struct read_input_rows *rows)
 {
 	struct run *r = ctx;
 
@@ -259,10 +259,10 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 {
 	static const struct run_extras none = {NULL, NULL, 0};
 	struct run r = {.c = *cfg};
-	const struct input_outlet outlet = {
-		&r, on_columns, on_file_begin, on_file_end, on_rows, on_idle};
+	const struct read_input_outlet outlet = {
+		&r, on_selected, on_file_begin, on_file_end, on_rows, on_idle};
 	struct batcher_sink sink = {&r, on_line, NULL};
-	struct input input;
+	struct read_input input;
 	struct progress progress;
 	bool above = false;
 	int status = 0;
@@ -288,12 +288,13 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	threshold_init(&r.threshold, &r.c.threshold);
 	batcher_init(&r.batcher, &r.c.batcher, &sink,
 		     (!r.c.report.summary && !r.quiet) || r.plot != NULL);
-	if (input_init(&input, &r.c.read, &outlet, &progress, nworkers) != 0)
+	if (read_input_init(&input, &r.c.read, &outlet, &progress, nworkers) !=
+	    0)
 		status = -1;
 	if (status == 0 && r.c.merge)
 		status = run_merge(&r, nfiles, names, fds, x->save);
 	for (size_t i = 0; !r.c.merge && i < nfiles && status == 0; i++)
-		status = input_file(&input, fds[i], names[i]);
+		status = read_input_file(&input, fds[i], names[i]);
 	progress_end(&progress);
 	if (status == 0)
 		batcher_finish(&r.batcher);
@@ -301,13 +302,13 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 		status = -1;
 	if (report_flush(&r.report) != 0)
 		status = -1;
-	input_report_skips(&input);
+	read_input_report_skips(&input);
 	if (r.plot != NULL && plot_close(r.plot) != 0)
 		status = -1;
 	if (status == 0)
 		above = threshold_report(&r.threshold);
 	diag_set_hook(NULL, NULL);
-	input_free(&input);
+	read_input_free(&input);
 	batcher_free(&r.batcher);
 	report_free(&r.report);
 	saver_free(&r.saver);

@@ -4,8 +4,8 @@
  * are built by merging a row's sums into themselves, as test_metric does,
  * and put in the batcher's batch, which then goes on with real rows. */
 #include "batcher.h"
-#include "input.h"
 #include "metric.h"
+#include "read_input.h"
 #include "report.h"
 
 #include <stdlib.h>
@@ -165,17 +165,17 @@ static void
 test_skips(void)
 {
 	const struct read_config rc = {.delim = ',', .header = true};
-	const struct input_outlet nowhere = {0};
-	struct input in;
+	const struct read_input_outlet nowhere = {0};
+	struct read_input in;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *saved = stderr;
 
-	if (!CHECK(input_init(&in, &rc, &nowhere, NULL, 0) == 0))
+	if (!CHECK(read_input_init(&in, &rc, &nowhere, NULL, 0) == 0))
 		return;
 	in.rows_read = ((uint64_t)1 << 33) + 2;
 	in.rows_skipped = ((uint64_t)1 << 32) + 1;
-	for (int i = 0; i < INPUT_SKIPS_SHOWN; i++) {
+	for (int i = 0; i < READ_INPUT_SKIPS_SHOWN; i++) {
 		in.skipped[i].name = "a.csv";
 		in.skipped[i].line = ((uint64_t)1 << 32) + 3 + (uint64_t)i;
 	}
@@ -184,7 +184,7 @@ test_skips(void)
 		stderr = saved;
 		return;
 	}
-	input_report_skips(&in);
+	read_input_report_skips(&in);
 	fclose(stderr);
 	stderr = saved;
 	CHECK_STR(text,
@@ -192,7 +192,7 @@ test_skips(void)
 		  "invalid numbers (--skip-invalid), at a.csv:4294967299, "
 		  "a.csv:4294967300, a.csv:4294967301, a.csv:4294967302, "
 		  "a.csv:4294967303, ...\n");
-	input_free(&in);
+	read_input_free(&in);
 	free(text);
 }
 

@@ -1,9 +1,9 @@
-/* blocks.c: a ring of blocks and the threads that convert them.  The reader
- * fills slots in order, any worker converts the oldest waiting one, and the
- * reader collects them in the order it filled them, so that the rows are
+/* read_blocks.c: a ring of blocks and the threads that convert them.  The
+ * reader fills slots in order, any worker converts the oldest waiting one, and
+ * the reader collects them in the order it filled them, so that the rows are
  * handed on exactly as one pass would hand them over.  How a block becomes
- * rows is rows.c's. */
-#include "blocks.h"
+ * rows is read_rows.c's. */
+#include "read_blocks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +15,11 @@ enum { FREE, FILLED, CONVERTING, CONVERTED };
 static void *
 worker(void *arg)
 {
-	struct blocks *b = arg;
+	struct read_blocks *b = arg;
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		struct rows_block *blk;
+		struct read_rows_block *blk;
 		size_t i;
 
 		while (!b->quit && b->taken == b->submitted)
@@ -30,7 +30,7 @@ worker(void *arg)
 		blk = &b->slot[i];
 		b->state[i] = CONVERTING;
 		pthread_mutex_unlock(&b->lock);
-		rows_block_convert(b->plan, blk);
+		read_rows_block_convert(b->plan, blk);
 		pthread_mutex_lock(&b->lock);
 		b->state[i] = CONVERTED;
 		pthread_cond_broadcast(&b->done);
@@ -40,7 +40,7 @@ worker(void *arg)
 }
 
 int
-blocks_init(struct blocks *b, size_t nworkers)
+read_blocks_init(struct read_blocks *b, size_t nworkers)
 {
 	memset(b, 0, sizeof *b);
 	b->nworkers = nworkers;
@@ -55,7 +55,7 @@ blocks_init(struct blocks *b, size_t nworkers)
 		free(b->slot);
 		free(b->state);
 		free(b->thread);
-		b->slot = NULL; /* nothing for blocks_free to do */
+		b->slot = NULL; /* nothing for read_blocks_free to do */
 		return -1;
 	}
 	pthread_mutex_init(&b->lock, NULL);
@@ -72,7 +72,7 @@ blocks_init(struct blocks *b, size_t nworkers)
 }
 
 void
-blocks_free(struct blocks *b)
+read_blocks_free(struct read_blocks *b)
 {
 	if (b->slot == NULL)
 		return;
@@ -83,7 +83,7 @@ blocks_free(struct blocks *b)
 	for (size_t i = 0; i < b->nworkers; i++)
 		pthread_join(b->thread[i], NULL);
 	for (size_t i = 0; i < b->nslots; i++)
-		rows_block_free(&b->slot[i]);
+		read_rows_block_free(&b->slot[i]);
 	free(b->slot);
 	free(b->state);
 	free(b->thread);
@@ -93,30 +93,30 @@ blocks_free(struct blocks *b)
 }
 
 void
-blocks_set_plan(struct blocks *b, const struct rows_plan *plan)
+read_blocks_set_plan(struct read_blocks *b, const struct read_rows_plan *plan)
 {
 	b->plan = plan;
 }
 
 size_t
-blocks_in_flight(const struct blocks *b)
+read_blocks_in_flight(const struct read_blocks *b)
 {
 	return (size_t)(b->submitted - b->collected);
 }
 
-struct rows_block *
-blocks_next(struct blocks *b)
+struct read_rows_block *
+read_blocks_next(struct read_blocks *b)
 {
 	return &b->slot[b->submitted % b->nslots];
 }
 
 void
-blocks_submit(struct blocks *b)
+read_blocks_submit(struct read_blocks *b)
 {
 	size_t i = b->submitted % b->nslots;
 
 	if (b->nworkers == 0) {
-		rows_block_convert(b->plan, &b->slot[i]);
+		read_rows_block_convert(b->plan, &b->slot[i]);
 		b->state[i] = CONVERTED;
 		b->submitted++;
 		b->taken++;
@@ -129,8 +129,8 @@ blocks_submit(struct blocks *b)
 	pthread_mutex_unlock(&b->lock);
 }
 
-struct rows_block *
-blocks_collect(struct blocks *b)
+struct read_rows_block *
+read_blocks_collect(struct read_blocks *b)
 {
 	size_t i = b->collected % b->nslots;
 
@@ -144,7 +144,7 @@ blocks_collect(struct blocks *b)
 }
 
 void
-blocks_release(struct blocks *b)
+read_blocks_release(struct read_blocks *b)
 {
 	b->state[b->collected++ % b->nslots] = FREE;
 }
