@@ -21,7 +21,7 @@
 #include "progress.h"
 #include "report.h"
 #include "run.h"
-#include "segment.h"
+#include "state_segment.h"
 
 #ifndef RMSETAB_VERSION
 #define RMSETAB_VERSION "0.1.0"
@@ -292,7 +292,7 @@ check_states(const struct options *o, const char *reading)
 		usage_error("%s", "--save-state: float32 sums are rounded in "
 				  "row order and cannot be merged exactly; "
 				  "use --dtype float64");
-	if (o->batch_size > SEGMENT_MAX_BATCH &&
+	if (o->batch_size > STATE_SEGMENT_MAX_BATCH &&
 	    (measures_needs(o->measures, o->nmeasures) & MEASURES_BATCHES))
 		usage_error("--save-state keeps the batch values that "
 			    "mean_batch_rmse and mean_row_loss need for batch "

@@ -14,13 +14,13 @@
 #include "batcher.h"
 #include "diag.h"
 #include "measures.h"
-#include "merge.h"
 #include "plot.h"
 #include "progress.h"
 #include "read_input.h"
 #include "report.h"
 #include "saver.h"
 #include "state.h"
+#include "state_merge.h"
 #include "threshold.h"
 
 /* One run's parts. */
@@ -204,7 +204,7 @@ on_idle(void *ctx, bool wait)
  * one place where the states settle the run's settings, once the first
  * state's header is read. */
 static int
-on_first_state(void *ctx, const struct merge *m)
+on_first_state(void *ctx, const struct state_merge *m)
 {
 	struct run *r = ctx;
 	struct report_config *report = &r->c.report;
@@ -215,7 +215,7 @@ on_first_state(void *ctx, const struct merge *m)
 		memcpy(report->measures, h->columns, sizeof report->measures);
 		report->nmeasures = h->ncolumns;
 	}
-	if (merge_check(m, report->measures, report->nmeasures) != 0)
+	if (state_merge_check(m, report->measures, report->nmeasures) != 0)
 		return -1;
 	report->summary = true;
 	batcher->batch_size = h->batch_size;
@@ -235,20 +235,21 @@ static int
 run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	  FILE *save)
 {
-	struct merge m;
-	int status = merge_read(&m, nfiles, names, fds, on_first_state, r);
+	struct state_merge m;
+	int status =
+		state_merge_read(&m, nfiles, names, fds, on_first_state, r);
 
 	if (status == 0 && save != NULL)
-		status = merge_save(&m, save, r->c.report.measures,
-				    r->c.report.nmeasures);
+		status = state_merge_save(&m, save, r->c.report.measures,
+					  r->c.report.nmeasures);
 	for (size_t i = 0; status == 0 && i < m.n; i++) {
-		struct merge_epoch e;
+		struct state_merge_epoch e;
 
-		merge_epoch(&m, i, &e);
+		state_merge_get(&m, i, &e);
 		status = batcher_epoch(&r->batcher, e.key, e.key_len, e.number,
 				       e.sums, &e.rmse, &e.row_loss);
 	}
-	merge_free(&m);
+	state_merge_free(&m);
 	return status;
 }
 

@@ -10,14 +10,14 @@
 
 #include "batcher.h"
 #include "metric.h"
-#include "segment.h"
+#include "state_segment.h"
 #include "state_write.h"
 
 struct saver {
 	struct state_writer writer;
 	struct state_header header;
-	struct segment_builder seg; /* the rows of the epoch going on */
-	bool failed;		    /* out of memory (reported) */
+	struct state_segment_builder seg; /* the rows of the epoch going on */
+	bool failed;			  /* out of memory (reported) */
 };
 
 /* The state goes to OUT. */

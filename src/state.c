@@ -48,7 +48,7 @@
  * abs, row-loss and output lines are there when -c needs them (the
  * parenthesized columns and their running_ and uniform_ forms); ROW-LOSS
  * fields likewise.  row and batch lines are there when -c has
- * mean_batch_rmse or mean_row_loss (segment.h): with B the batch size, an
+ * mean_batch_rmse or mean_row_loss (state_segment.h): with B the batch size, an
  * epoch of at most 2B - 2 rows has one row line each; a longer one has
  * row lines for its first B - 1 and last B - 1 rows, then B batch lines. */
 #include "state.h"
@@ -99,14 +99,14 @@ state_header_copy(struct state_header *dst, const struct state_header *src)
 }
 
 void
-state_segment_config(const struct state_header *h, struct segment_config *sc)
+state_config(const struct state_header *h, struct state_segment_config *sc)
 {
 	struct metric_config cfg = {.pairs = h->pairs};
 	unsigned needs = measures_needs(h->columns, h->ncolumns);
 
 	measures_config(needs, &cfg);
-	segment_config_make(sc, &cfg, h->batch_size,
-			    (needs & MEASURES_BATCHES) != 0);
+	state_segment_config_make(sc, &cfg, h->batch_size,
+				  (needs & MEASURES_BATCHES) != 0);
 }
 
 void
@@ -114,7 +114,7 @@ state_epoch_free(struct state_epoch *e)
 {
 	free(e->key);
 	e->key = NULL;
-	segment_free(&e->seg);
+	state_segment_free(&e->seg);
 }
 
 uint64_t

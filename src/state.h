@@ -11,7 +11,7 @@
 
 #include "measures.h"
 #include "metric.h"
-#include "segment.h"
+#include "state_segment.h"
 
 #define STATE_MAGIC "rmsetab-state" /* the first word of a state */
 
@@ -41,8 +41,8 @@ int state_header_copy(struct state_header *dst, const struct state_header *src);
 
 /* What the sums of a state with header H hold: what its -c needs
  * (measures_needs), batch values included. */
-void state_segment_config(const struct state_header *h,
-			  struct segment_config *sc);
+void state_config(const struct state_header *h,
+		  struct state_segment_config *sc);
 
 /* An epoch of a state, as read. */
 struct state_epoch {
@@ -50,7 +50,7 @@ struct state_epoch {
 	size_t key_len;
 	uint64_t number; /* without an epoch column */
 	uint64_t line;	 /* of its first line */
-	struct segment seg;
+	struct state_segment seg;
 };
 
 void state_epoch_free(struct state_epoch *e);

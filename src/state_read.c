@@ -431,11 +431,11 @@ header_line(struct state_reader *r, int i)
 		}
 		if ((measures_needs(h->columns, h->ncolumns) &
 		     MEASURES_BATCHES) &&
-		    h->batch_size > SEGMENT_MAX_BATCH) {
+		    h->batch_size > STATE_SEGMENT_MAX_BATCH) {
 			diag_at(r->name, r->lineno,
 				"corrupted state: batch values with a batch "
 				"size of %zu, above %d",
-				h->batch_size, SEGMENT_MAX_BATCH);
+				h->batch_size, STATE_SEGMENT_MAX_BATCH);
 			return -1;
 		}
 		return 0;
@@ -522,7 +522,7 @@ state_read_header(struct state_reader *r)
 		if (i > 0 && header_line(r, i) != 0)
 			return -1;
 	}
-	state_segment_config(&r->h, &r->sc);
+	state_config(&r->h, &r->sc);
 	return 1;
 }
 
@@ -576,10 +576,10 @@ read_sums(struct state_reader *r, struct metric_sums *s, uint64_t *rows,
 
 /* The row and batch lines of an epoch's segment S. */
 static int
-read_batches(struct state_reader *r, struct segment *s)
+read_batches(struct state_reader *r, struct state_segment *s)
 {
-	const struct segment_config *sc = &r->sc;
-	size_t known = segment_known_rows(sc, s->rows);
+	const struct state_segment_config *sc = &r->sc;
+	size_t known = state_segment_known_rows(sc, s->rows);
 	struct cursor c;
 
 	for (size_t i = 0; i < known; i++) {
@@ -596,7 +596,8 @@ read_batches(struct state_reader *r, struct segment *s)
 						    ? "row SQ WEIGHT ROW-LOSS"
 						    : "row SQ WEIGHT");
 	}
-	for (size_t a = 0; segment_is_long(sc, s) && a < sc->batch_size; a++) {
+	for (size_t a = 0; state_segment_is_long(sc, s) && a < sc->batch_size;
+	     a++) {
 		uint64_t got, whole = (s->rows - a) / sc->batch_size;
 		char expected[64];
 
@@ -689,14 +690,14 @@ state_read_epoch(struct state_reader *r, struct state_epoch *e)
 		return corrupted(r, r->h.epoch_col != NULL
 					    ? "epoch \"VALUE\"' or 'total"
 					    : "epoch NUMBER' or 'total");
-	if (segment_init(&r->sc, &e->seg) != 0) {
+	if (state_segment_init(&r->sc, &e->seg) != 0) {
 		diag("%s: out of memory", r->name);
 		return -1;
 	}
 	if (read_sums(r, &e->seg.sums, &rows, &rows_line) != 0)
 		return -1;
 	e->seg.rows = rows;
-	if (segment_alloc(&r->sc, &e->seg) != 0) {
+	if (state_segment_alloc(&r->sc, &e->seg) != 0) {
 		diag("%s: out of memory", r->name);
 		return -1;
 	}

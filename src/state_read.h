@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include "metric.h"
-#include "segment.h"
 #include "state.h"
+#include "state_segment.h"
 
 struct state_reader {
 	int fd;
@@ -24,7 +24,7 @@ struct state_reader {
 	uint64_t first_line, hash, rows;
 	struct state_header h;
 	char *raw[STATE_HEADER_LINES]; /* its header lines, as text */
-	struct segment_config sc;
+	struct state_segment_config sc;
 	struct metric_sums total; /* once state_read_epoch returned 0 */
 };
 

@@ -126,7 +126,7 @@ state_write_header(struct state_writer *w, const struct state_header *h)
 {
 	w->hash = STATE_HASH_BASIS;
 	w->rows = 0;
-	state_segment_config(h, &w->sc);
+	state_config(h, &w->sc);
 	put(w, "%s %d", STATE_MAGIC, STATE_VERSION);
 	put_line(w, true);
 	put(w, "dtype float64");
@@ -190,10 +190,10 @@ put_sums(struct state_writer *w, uint64_t rows, const struct metric_sums *s)
 
 int
 state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
-		  uint64_t number, const struct segment *s)
+		  uint64_t number, const struct state_segment *s)
 {
-	const struct segment_config *sc = &w->sc;
-	size_t known = segment_known_rows(sc, s->rows);
+	const struct state_segment_config *sc = &w->sc;
+	size_t known = state_segment_known_rows(sc, s->rows);
 
 	if (key != NULL) {
 		put(w, "epoch");
@@ -211,7 +211,8 @@ state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 			put_xdd(w, s->known[i].row_loss);
 		put_line(w, true);
 	}
-	for (size_t a = 0; segment_is_long(sc, s) && a < sc->batch_size; a++) {
+	for (size_t a = 0; state_segment_is_long(sc, s) && a < sc->batch_size;
+	     a++) {
 		put(w, "batch %zu", a);
 		put_xdd(w, s->rmse[a].total);
 		if (sc->batch.row_loss)

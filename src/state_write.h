@@ -8,12 +8,12 @@
 #include <stdio.h>
 
 #include "metric.h"
-#include "segment.h"
 #include "state.h"
+#include "state_segment.h"
 
 struct state_writer {
 	FILE *out;
-	struct segment_config sc;
+	struct state_segment_config sc;
 	uint64_t hash, rows;
 	char *buf;
 	size_t len, cap;
@@ -29,7 +29,7 @@ int state_write_header(struct state_writer *w, const struct state_header *h);
 
 /* An epoch: KEY (KEY_LEN bytes) with an epoch column, else NUMBER. */
 int state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
-		      uint64_t number, const struct segment *s);
+		      uint64_t number, const struct state_segment *s);
 
 /* The sums of every row, and the end line. */
 int state_write_end(struct state_writer *w, const struct metric_sums *total);

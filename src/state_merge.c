@@ -1,4 +1,4 @@
-/* merge.c: states in, the epochs of one pass over all their rows out.
+/* state_merge.c: states in, the epochs of one pass over all their rows out.
  *
  * Without an epoch column, epochs join by number: epoch N of each state
  * is the N-th file's rows, cut into pieces.  They come out in the order
@@ -14,8 +14,8 @@
  *
  * The rows of a joined epoch are those of each state in the order the
  * states were given: for the means of batch values that order is the
- * order of the rows (segment.c). */
-#include "merge.h"
+ * order of the rows (state_segment.c). */
+#include "state_merge.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -44,7 +44,7 @@ key_hash(const char *key, size_t len, uint64_t number)
 }
 
 static bool
-same_key(const struct merge_entry *e, const struct state_epoch *ep)
+same_key(const struct state_merge_entry *e, const struct state_epoch *ep)
 {
 	if (ep->key == NULL)
 		return e->key == NULL && e->number == ep->number;
@@ -53,7 +53,7 @@ same_key(const struct merge_entry *e, const struct state_epoch *ep)
 }
 
 static int
-grow(struct merge *m)
+grow(struct state_merge *m)
 {
 	size_t nslots = m->nslots ? m->nslots * 2 : 64;
 	size_t *slot = calloc(nslots, sizeof *slot);
@@ -76,8 +76,8 @@ grow(struct merge *m)
 }
 
 /* The entry of EP's key; *SLOT is where a new one would go. */
-static struct merge_entry *
-find(const struct merge *m, const struct state_epoch *ep, size_t *slot)
+static struct state_merge_entry *
+find(const struct state_merge *m, const struct state_epoch *ep, size_t *slot)
 {
 	size_t s = key_hash(ep->key, ep->key_len, ep->number) & (m->nslots - 1);
 
@@ -91,23 +91,23 @@ find(const struct merge *m, const struct state_epoch *ep, size_t *slot)
 /* Appends a new entry for EP, taking over its key and rows; SLOT is its
  * place in the table of numbers (unused with keys). */
 static int
-push(struct merge *m, struct state_epoch *ep, size_t slot)
+push(struct state_merge *m, struct state_epoch *ep, size_t slot)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct merge_entry *v = realloc(m->v, cap * sizeof *v);
+		struct state_merge_entry *v = realloc(m->v, cap * sizeof *v);
 
 		if (v == NULL)
 			return -1;
 		m->v = v;
 		m->cap = cap;
 	}
-	m->v[m->n] = (struct merge_entry){.key = ep->key,
-					  .key_len = ep->key_len,
-					  .number = ep->number,
-					  .state = m->states,
-					  .line = ep->line,
-					  .seg = ep->seg};
+	m->v[m->n] = (struct state_merge_entry){.key = ep->key,
+						.key_len = ep->key_len,
+						.number = ep->number,
+						.state = m->states,
+						.line = ep->line,
+						.seg = ep->seg};
 	m->n++;
 	if (ep->key == NULL)
 		m->slot[slot] = m->n;
@@ -117,11 +117,11 @@ push(struct merge *m, struct state_epoch *ep, size_t slot)
 
 /* Joins the rows of EP after those of entry E. */
 static int
-join(struct merge *m, struct merge_entry *e, struct state_epoch *ep)
+join(struct state_merge *m, struct state_merge_entry *e, struct state_epoch *ep)
 {
 	e->state = m->states;
 	e->line = ep->line;
-	if (segment_append(&m->sc, &e->seg, &ep->seg) != 0)
+	if (state_segment_append(&m->sc, &e->seg, &ep->seg) != 0)
 		return -1;
 	state_epoch_free(ep);
 	return 0;
@@ -130,9 +130,10 @@ join(struct merge *m, struct merge_entry *e, struct state_epoch *ep)
 /* Adds epoch EP of the state being read (R), taking over its key and
  * rows. */
 static int
-add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
+add_epoch(struct state_merge *m, const struct state_reader *r,
+	  struct state_epoch *ep)
 {
-	struct merge_entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
+	struct state_merge_entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
 	size_t slot = 0;
 
 	if (ep->key != NULL) {
@@ -160,7 +161,7 @@ add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
 /* The first state: the others must match it, and it says how the run
  * goes on (FIRST). */
 static int
-first_state(struct merge *m, struct state_reader *r)
+first_state(struct state_merge *m, struct state_reader *r)
 {
 	m->file = r->name;
 	m->line = r->first_line;
@@ -176,7 +177,7 @@ first_state(struct merge *m, struct state_reader *r)
 
 /* A later state must have been read with the same options. */
 static int
-same_header(const struct merge *m, const struct state_reader *r)
+same_header(const struct state_merge *m, const struct state_reader *r)
 {
 	for (int i = 1; i < STATE_HEADER_LINES; i++) {
 		char here[DIAG_QUOTE_SIZE], there[DIAG_QUOTE_SIZE];
@@ -198,7 +199,7 @@ same_header(const struct merge *m, const struct state_reader *r)
 }
 
 static int
-read_file(struct merge *m, int fd, const char *name)
+read_file(struct state_merge *m, int fd, const char *name)
 {
 	struct state_reader r;
 	struct state_epoch ep;
@@ -227,8 +228,10 @@ read_file(struct merge *m, int fd, const char *name)
 }
 
 int
-merge_read(struct merge *m, size_t nfiles, char *const *names, const int *fds,
-	   int (*first)(void *ctx, const struct merge *m), void *ctx)
+state_merge_read(struct state_merge *m, size_t nfiles, char *const *names,
+		 const int *fds,
+		 int (*first)(void *ctx, const struct state_merge *m),
+		 void *ctx)
 {
 	int status = 0;
 
@@ -241,7 +244,8 @@ merge_read(struct merge *m, size_t nfiles, char *const *names, const int *fds,
 }
 
 int
-merge_check(const struct merge *m, const enum measure *list, size_t n)
+state_merge_check(const struct state_merge *m, const enum measure *list,
+		  size_t n)
 {
 	/* The states keep what their own -c needs. */
 	unsigned kept = measures_needs(m->h.columns, m->h.ncolumns);
@@ -261,7 +265,8 @@ merge_check(const struct merge *m, const enum measure *list, size_t n)
 }
 
 int
-merge_save(const struct merge *m, FILE *out, const enum measure *list, size_t n)
+state_merge_save(const struct state_merge *m, FILE *out,
+		 const enum measure *list, size_t n)
 {
 	struct state_writer w;
 	struct state_header h = m->h;
@@ -281,23 +286,24 @@ merge_save(const struct merge *m, FILE *out, const enum measure *list, size_t n)
 }
 
 void
-merge_epoch(const struct merge *m, size_t i, struct merge_epoch *e)
+state_merge_get(const struct state_merge *m, size_t i,
+		struct state_merge_epoch *e)
 {
-	const struct merge_entry *v = &m->v[i];
+	const struct state_merge_entry *v = &m->v[i];
 
 	e->key = v->key;
 	e->key_len = v->key_len;
 	e->number = v->number;
 	e->sums = &v->seg.sums;
-	segment_means(&m->sc, &v->seg, &e->rmse, &e->row_loss);
+	state_segment_means(&m->sc, &v->seg, &e->rmse, &e->row_loss);
 }
 
 void
-merge_free(struct merge *m)
+state_merge_free(struct state_merge *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->v[i].key);
-		segment_free(&m->v[i].seg);
+		state_segment_free(&m->v[i].seg);
 	}
 	free(m->v);
 	free(m->slot);
