@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
-#include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "measures.h"
-#include "metric.h"
 #include "state_segment.h"
 
 #define STATE_MAGIC "rmsetab-state" /* the first word of a state */

@@ -20,9 +20,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "diag.h"
+#include "state_read.h"
+#include "state_write.h"
 
 static int
 oom(void)

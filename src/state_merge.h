@@ -10,9 +10,8 @@
 
 #include "measures.h"
 #include "metric.h"
-#include "state_read.h"
+#include "state.h"
 #include "state_segment.h"
-#include "state_write.h"
 
 struct state_merge_entry {
 	char *key; /* NULL without an epoch column */
