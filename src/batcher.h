@@ -102,7 +102,7 @@ void batcher_finish(struct batcher *b);
 /* --merge: an epoch whose rows were read elsewhere.  KEY (KEY_LEN bytes)
  * is its epoch column value, or NULL and NUMBER its number; SUMS are the
  * sums of its rows, RMSE and ROW_LOSS the sums of rows * value of its
- * batches (state_segment_means).  -1 when out of memory (reported). */
+ * batches.  -1 when out of memory (reported). */
 int batcher_epoch(struct batcher *b, const char *key, size_t key_len,
 		  uint64_t number, const struct metric_sums *sums,
 		  const struct metric_mean *rmse,

@@ -395,10 +395,12 @@ parse_options(int argc, char **argv, struct options *o)
 	o->color = o->format == REPORT_TABLE && wants_color();
 }
 
-/* The options as one config per part.  With --merge and no -c, the
- * states' -c completes them (run.c). */
+/* The options as one config per part: those of a run, and the plot's,
+ * which main opens.  With --merge and no -c, the states' -c completes
+ * them (run.c). */
 static void
-configure(const struct options *o, struct run_config *c)
+configure(const struct options *o, struct run_config *c,
+	  struct plot_config *plot)
 {
 	unsigned needs = measures_needs(o->measures, o->nmeasures);
 
@@ -433,6 +435,8 @@ configure(const struct options *o, struct run_config *c)
 	memcpy(c->report.measures, o->measures, sizeof c->report.measures);
 	measures_config(needs, &c->read.row);
 	measures_config(needs, &c->batcher.sums);
+	*plot = (struct plot_config){.batch_size = o->batch_size,
+				     .reset_never = o->reset_never};
 }
 
 /* Worker threads for converting blocks: one a processor this process may
@@ -563,6 +567,7 @@ main(int argc, char **argv)
 	char *stdin_only[] = {stdin_name};
 	struct options opts;
 	struct run_config cfg;
+	struct plot_config plot_cfg;
 	struct plot plot;
 	struct run_extras extras;
 	enum run_result result;
@@ -571,7 +576,7 @@ main(int argc, char **argv)
 	int nfiles, *fds, i;
 
 	parse_options(argc, argv, &opts);
-	configure(&opts, &cfg);
+	configure(&opts, &cfg, &plot_cfg);
 	files = argc > optind ? argv + optind : stdin_only;
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);
@@ -593,9 +598,7 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	if (opts.plot_path != NULL &&
-	    plot_open(
-		    &plot, opts.plot_path,
-		    &(struct plot_config){opts.batch_size, opts.reset_never})) {
+	    plot_open(&plot, opts.plot_path, &plot_cfg) != 0) {
 		close_inputs(nfiles, fds);
 		close_save(save, opts.save_state);
 		free(fds);

@@ -45,7 +45,7 @@ read_blocks_init(struct read_blocks *b, size_t nworkers)
 	memset(b, 0, sizeof *b);
 	b->nworkers = nworkers;
 	/* Enough blocks that each worker has one to convert while the reader
-	 * fills another and the batcher takes a third. */
+	 * fills another and hands on the rows of a third. */
 	b->nslots = 2 * nworkers + 2;
 	b->slot = calloc(b->nslots, sizeof *b->slot);
 	b->state = calloc(b->nslots, sizeof *b->state);
