@@ -30,11 +30,13 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 
-OBJS = $(addprefix $(B)src/, batcher.o blocks.o columns.o csvin.o diag.o \
-	epochkeys.o explain.o input.o measures.o merge.o metric.o number.o \
-	numfmt.o plot.o progress.o report.o rows.o run.o segment.o state.o)
+OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
+	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
+	read_input.o read_keys.o read_rows.o report.o run.o saver.o select.o \
+	state.o state_merge.o state_read.o state_segment.o state_write.o \
+	threshold.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
-	test_numfmt test_columns test_segment test_counts test_eintr)
+	test_numfmt test_select test_state_segment test_counts test_eintr)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	check-asan fuzz fuzz-build check-fuzz check-stress FORCE

@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include "diag.h"
-#include "measures.h"
-#include "plot.h"
 
 static void
 reset_means(struct batcher *b)
@@ -21,26 +19,21 @@ reset_means(struct batcher *b)
 }
 
 void
-batcher_init(struct batcher *b, const struct options *opts,
-	     struct report *report)
+batcher_init(struct batcher *b, const struct batcher_config *config,
+	     const struct batcher_sink *sink, bool batch_lines)
 {
 	memset(b, 0, sizeof *b);
-	b->opts = opts;
-	b->report = report;
-	b->quiet =
-		opts->save_state != NULL && strcmp(opts->save_state, "-") == 0;
+	b->config = config;
+	b->sink = *sink;
+	b->batch_lines = batch_lines;
 	reset_means(b);
 }
 
 int
-batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
-	      const char *const *pnames, char *err)
+batcher_start(struct batcher *b, size_t pairs)
 {
-	const struct options *opts = b->opts;
-
+	b->cfg = b->config->sums;
 	b->cfg.pairs = pairs;
-	b->cfg.f32 = opts->f32;
-	measures_config(opts->measures, opts->nmeasures, &b->cfg);
 	if (metric_sums_init(&b->batch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->epoch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->running, &b->cfg) != 0 ||
@@ -49,7 +42,7 @@ batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
 		diag("out of memory");
 		return -1;
 	}
-	return report_set_outputs(b->report, tnames, pnames, pairs, err);
+	return 0;
 }
 
 void
@@ -61,9 +54,6 @@ batcher_free(struct batcher *b)
 	metric_sums_free(&b->all);
 	free(b->outputs);
 	free(b->key);
-	free(b->failed_key);
-	state_header_free(&b->save_header);
-	segment_builder_free(&b->seg);
 }
 
 static void
@@ -74,8 +64,6 @@ begin_epoch(struct batcher *b)
 	b->batch = 0;
 	metric_sums_clear(&b->batch_sums);
 	metric_sums_clear(&b->epoch_sums);
-	if (b->seg.sc != NULL)
-		segment_builder_reset(&b->seg);
 }
 
 /* The values of a line: those of the line's own rows (UNIT), and the
@@ -125,7 +113,7 @@ add_to_means(struct batcher *b)
 			metric_mean32_add(&b->mean_row_loss32,
 					  (float)own.row_loss, rows);
 	} else {
-		struct metric_xdd rmse, row_loss;
+		struct xdd rmse, row_loss;
 
 		metric_batch_values(&b->cfg, &b->batch_sums, &rmse, &row_loss);
 		metric_mean_add(&b->mean_rmse, rmse, rows);
@@ -134,11 +122,29 @@ add_to_means(struct batcher *b)
 	}
 }
 
+/* A line of KIND about the rows summed in SUMS, in the current epoch. */
+static void
+start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
+	   const struct metric_sums *sums)
+{
+	bool keyed = b->config->keyed && kind != BATCHER_TOTAL;
+
+	*line = (struct batcher_line){
+		.kind = kind,
+		.epoch = kind != BATCHER_TOTAL ? b->epoch : 0,
+		.epoch_key = keyed ? b->key : NULL,
+		.epoch_key_len = keyed ? b->key_len : 0,
+		.rows = sums->rows,
+		.per_output = b->outputs,
+		.sums = sums,
+	};
+}
+
 static void
 end_batch(struct batcher *b)
 {
 	struct metric_values own = {0};
-	struct report_line line;
+	struct batcher_line line;
 
 	if (b->batch_sums.rows == 0)
 		return;
@@ -147,83 +153,32 @@ end_batch(struct batcher *b)
 	metric_sums_merge(&b->cfg, &b->running, &b->batch_sums);
 	metric_sums_merge(&b->cfg, &b->all, &b->batch_sums);
 	add_to_means(b);
-	if ((!b->opts->summary && !b->quiet) || b->plot != NULL) {
-		line = (struct report_line){
-			.kind = REPORT_BATCH,
-			.epoch = b->epoch,
-			.epoch_key = b->opts->epoch_col ? b->key : NULL,
-			.batch = b->batch,
-			.rows = b->batch_sums.rows,
-			.per_output = b->outputs,
-		};
+	if (b->batch_lines) {
+		start_line(b, &line, BATCHER_BATCH, &b->batch_sums);
+		line.batch = b->batch;
 		fill_values(b, &b->batch_sums, line.v, &own);
-		if (b->plot != NULL)
-			plot_batch(b->plot, &line);
-		if (!b->opts->summary && !b->quiet)
-			report_line(b->report, &line);
+		b->sink.line(b->sink.ctx, &line);
 	}
 	metric_sums_clear(&b->batch_sums);
-}
-
-static void
-check_threshold(struct batcher *b, double rmse)
-{
-	/* An undefined RMSE fails too: a check must not pass on no data. */
-	if (!b->opts->has_fail_above || b->failed ||
-	    (rmse <= b->opts->fail_above))
-		return;
-	b->failed = true;
-	b->failed_epoch = b->epoch;
-	b->failed_rmse = rmse;
-	if (b->opts->epoch_col != NULL && b->key != NULL)
-		b->failed_key = strdup(b->key);
-}
-
-/* --save-state: the state of the epoch that ends. */
-static void
-save_epoch(struct batcher *b)
-{
-	struct segment seg;
-
-	if (b->saver == NULL || b->save_failed)
-		return;
-	if (segment_builder_take(&b->seg, &seg, &b->epoch_sums) != 0) {
-		diag("out of memory");
-		b->save_failed = true;
-	} else if (state_write_epoch(b->saver,
-				     b->opts->epoch_col ? b->key : NULL,
-				     b->key_len, b->epoch, &seg) != 0) {
-		b->save_failed = true;
-	}
-	segment_free(&seg);
 }
 
 static void
 end_epoch(struct batcher *b)
 {
 	struct metric_values own = {0};
-	struct report_line line;
+	struct batcher_line line;
 
 	end_batch(b);
-	line = (struct report_line){
-		.kind = REPORT_EPOCH,
-		.epoch = b->epoch,
-		.epoch_key = b->opts->epoch_col ? b->key : NULL,
-		.rows = b->epoch_sums.rows,
-		.per_output = b->outputs,
-		.reset_never = b->opts->reset == RESET_NEVER,
-		.pairs = b->cfg.pairs,
-		.running_rows = b->running.rows,
-	};
+	start_line(b, &line, BATCHER_EPOCH, &b->epoch_sums);
+	line.reset_never = b->config->reset_never;
+	line.pairs = b->cfg.pairs;
+	line.running_rows = b->running.rows;
 	fill_values(b, &b->epoch_sums, line.v, &own);
-	if (!b->quiet)
-		report_line(b->report, &line);
-	check_threshold(b, line.v[M_RMSE]);
-	save_epoch(b);
+	b->sink.line(b->sink.ctx, &line);
 	memcpy(b->last, line.v, sizeof b->last);
 	b->epochs_done++;
 	b->in_epoch = false;
-	if (b->opts->reset == RESET_EPOCH) {
+	if (!b->config->reset_never) {
 		metric_sums_clear(&b->running);
 		reset_means(b);
 	}
@@ -232,7 +187,7 @@ end_epoch(struct batcher *b)
 void
 batcher_file_begin(struct batcher *b)
 {
-	if (b->opts->epoch_col == NULL)
+	if (!b->config->keyed)
 		begin_epoch(b);
 }
 
@@ -263,11 +218,9 @@ set_key(struct batcher *b, const char *key, size_t len)
 }
 
 int
-batcher_row(struct batcher *b, const struct metric_row *row,
-	    const struct metric_xdd *out, const char *key, size_t key_len)
+batcher_rows(struct batcher *b, const struct metric_row *rows,
+	     const struct xdd *out, size_t n, const char *key, size_t key_len)
 {
-	int began = 0;
-
 	if (key != NULL && b->in_epoch &&
 	    (key_len != b->key_len || memcmp(key, b->key, key_len) != 0))
 		end_epoch(b);
@@ -275,26 +228,11 @@ batcher_row(struct batcher *b, const struct metric_row *row,
 		begin_epoch(b);
 		if (key != NULL && set_key(b, key, key_len) != 0)
 			return -1;
-		began = key != NULL;
 	}
-	if (b->saver != NULL)
-		segment_builder_add(&b->seg, row, 1);
-	metric_sums_add(&b->cfg, &b->batch_sums, row, out, 1);
-	if (b->batch_sums.rows == b->opts->batch_size)
-		end_batch(b);
-	return began;
-}
-
-void
-batcher_rows(struct batcher *b, const struct metric_row *rows,
-	     const struct metric_xdd *out, size_t n)
-{
-	if (!b->in_epoch)
-		begin_epoch(b);
-	if (b->saver != NULL)
-		segment_builder_add(&b->seg, rows, n);
+	if (b->sink.rows != NULL)
+		b->sink.rows(b->sink.ctx, rows, n);
 	while (n > 0) {
-		uint64_t room = b->opts->batch_size - b->batch_sums.rows;
+		uint64_t room = b->config->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
 
 		metric_sums_add(&b->cfg, &b->batch_sums, rows, out, k);
@@ -302,9 +240,10 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		if (out != NULL)
 			out += k * b->cfg.pairs;
 		n -= k;
-		if (b->batch_sums.rows == b->opts->batch_size)
+		if (b->batch_sums.rows == b->config->batch_size)
 			end_batch(b);
 	}
+	return 0;
 }
 
 void
@@ -314,52 +253,15 @@ batcher_finish(struct batcher *b)
 					       M_RUNNING_RMSE, M_MEAN_ROW_LOSS,
 					       M_RUNNING_MSE, M_RUNNING_MAE};
 	struct metric_values own = {0};
-	struct report_line line;
+	struct batcher_line line;
 
-	if (b->saver != NULL && !b->save_failed &&
-	    state_write_end(b->saver, &b->all) != 0)
-		b->save_failed = true;
-	if (b->epochs_done < 2 || b->quiet)
-		return;
-	line = (struct report_line){
-		.kind = REPORT_TOTAL,
-		.rows = b->all.rows,
-		.per_output = b->outputs,
-	};
+	start_line(b, &line, BATCHER_TOTAL, &b->all);
+	line.epochs = b->epochs_done;
 	fill_values(b, &b->all, line.v, &own);
 	/* The running columns keep their meaning: their values at the end. */
 	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
 		line.v[running[i]] = b->last[running[i]];
-	report_line(b->report, &line);
-}
-
-void
-batcher_save_to(struct batcher *b, struct state_writer *w)
-{
-	b->saver = w;
-}
-
-int
-batcher_save_columns(struct batcher *b, struct state_header *h)
-{
-	const struct options *opts = b->opts;
-
-	if (b->saver == NULL)
-		return 0;
-	b->save_header = *h;
-	memset(h, 0, sizeof *h);
-	b->save_header.batch_size = opts->batch_size;
-	b->save_header.reset = opts->reset;
-	memcpy(b->save_header.columns, opts->measures, sizeof opts->measures);
-	b->save_header.ncolumns = opts->nmeasures;
-	b->save_header.pairs = b->cfg.pairs;
-	if (state_write_header(b->saver, &b->save_header) != 0 ||
-	    segment_builder_init(&b->seg, &b->saver->sc) != 0) {
-		diag("out of memory");
-		b->save_failed = true;
-		return -1;
-	}
-	return 0;
+	b->sink.line(b->sink.ctx, &line);
 }
 
 int

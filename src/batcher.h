@@ -1,5 +1,6 @@
 /* batcher.h: groups rows into batches and epochs, keeps the batch, running
- * and epoch sums, and hands each finished batch or epoch to the report. */
+ * and epoch sums, and hands each finished batch and epoch, and the total,
+ * to a sink as a line. */
 #ifndef RMSETAB_BATCHER_H
 #define RMSETAB_BATCHER_H
 
@@ -7,19 +8,56 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "measures.h"
 #include "metric.h"
-#include "options.h"
-#include "report.h"
-#include "segment.h"
-#include "state.h"
 
-struct plot;
+enum batcher_kind { BATCHER_BATCH, BATCHER_EPOCH, BATCHER_TOTAL };
+
+/* A finished batch, epoch, or the whole run: what the batcher hands on. */
+struct batcher_line {
+	enum batcher_kind kind;
+	uint64_t epoch;	       /* 1-based epoch number */
+	const char *epoch_key; /* the epoch column's value, or NULL */
+	size_t epoch_key_len;
+	uint64_t batch; /* 1-based within the epoch; batch lines only */
+	uint64_t rows;
+	double v[M_COUNT];		/* each quantity */
+	const double *per_output;	/* one per pair */
+	const struct metric_sums *sums; /* of the line's rows */
+
+	/* What --explain needs to know besides, on epoch lines. */
+	bool reset_never;
+	size_t pairs;
+	uint64_t running_rows;
+
+	uint64_t epochs; /* on the total line: how many the run had */
+};
+
+/* How rows are cut into batches and epochs, and what is summed. */
+struct batcher_config {
+	size_t batch_size;
+	bool reset_never; /* -r never: the running values go on over epochs */
+	bool keyed; /* -e: an epoch is a run of an epoch column's values, not
+		       a file */
+	struct metric_config sums; /* what to sum (measures_config); the
+				      pairs come with batcher_start */
+};
+
+/* Where the lines go. */
+struct batcher_sink {
+	void *ctx;
+	/* Every epoch line, the total line, and each batch's line when the
+	 * batcher is asked for them. */
+	void (*line)(void *ctx, const struct batcher_line *line);
+	/* The rows of the epoch going on, as they come; NULL: not wanted. */
+	void (*rows)(void *ctx, const struct metric_row *rows, size_t n);
+};
 
 struct batcher {
-	const struct options *opts;
-	struct report *report;
+	const struct batcher_config *config;
+	struct batcher_sink sink;
+	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
-	struct plot *plot; /* --plot, or NULL */
 
 	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */
@@ -33,31 +71,16 @@ struct batcher {
 	uint64_t epochs_done;
 	double last[M_COUNT]; /* the running columns at the last epoch's end */
 	double *outputs;      /* room for per-output values */
-
-	/* The first epoch whose RMSE went past --fail-above, if any. */
-	bool failed;
-	uint64_t failed_epoch;
-	char *failed_key;
-	double failed_rmse;
-
-	/* --save-state: each epoch's state goes to SAVER as it ends. */
-	struct state_writer *saver;
-	struct state_header save_header;
-	struct segment_builder seg;
-	bool quiet;	  /* --save-state -: the state is the output */
-	bool save_failed; /* out of memory while saving (reported) */
 };
 
-void batcher_init(struct batcher *b, const struct options *opts,
-		  struct report *report);
+/* As CONFIG says (it must outlive B); lines go to SINK, batch lines only
+ * with BATCH_LINES. */
+void batcher_init(struct batcher *b, const struct batcher_config *config,
+		  const struct batcher_sink *sink, bool batch_lines);
 
-/* Sets up for rows of PAIRS pairs, whose true and predicted columns are
- * named TNAMES and PNAMES (or both NULL); once, before the first row.
- * Returns 0; 1 with ERR (REPORT_ERR_SIZE) set when the pairs' printed
- * names would not be unique (report_set_outputs); -1 when out of memory
- * (reported). */
-int batcher_start(struct batcher *b, size_t pairs, const char *const *tnames,
-		  const char *const *pnames, char *err);
+/* Sets up for rows of PAIRS pairs; once, before the first row.  Returns
+ * 0, or -1 when out of memory (reported). */
+int batcher_start(struct batcher *b, size_t pairs);
 
 void batcher_free(struct batcher *b);
 
@@ -65,35 +88,21 @@ void batcher_free(struct batcher *b);
 void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
 
-/* Adds one row, with its per-output values OUT (or NULL).  KEY is its
- * epoch column value (KEY_LEN bytes), or NULL without -e.  Returns 0; 1
- * when the row starts an epoch of its KEY; -1 when out of memory
- * (reported). */
-int batcher_row(struct batcher *b, const struct metric_row *row,
-		const struct metric_xdd *out, const char *key, size_t key_len);
+/* Adds N rows, in order, with their per-output values OUT (pairs a row)
+ * or NULL.  KEY is their epoch column value (KEY_LEN bytes), or NULL
+ * without -e: a new value ends the epoch and starts one.  Returns 0, or
+ * -1 when out of memory (reported). */
+int batcher_rows(struct batcher *b, const struct metric_row *rows,
+		 const struct xdd *out, size_t n, const char *key,
+		 size_t key_len);
 
-/* Adds N rows, in order, when there is no epoch column. */
-void batcher_rows(struct batcher *b, const struct metric_row *rows,
-		  const struct metric_xdd *out, size_t n);
-
-/* Ends the run: the total line, when there was more than one epoch, and
- * the end of a saved state. */
+/* Ends the run: the total line. */
 void batcher_finish(struct batcher *b);
-
-/* --save-state: every epoch's state is written to W as it ends; once,
- * before batcher_start. */
-void batcher_save_to(struct batcher *b, struct state_writer *w);
-
-/* --save-state: names the columns, after batcher_start and before the
- * first row.  Takes over the names in H (true_names, pred_names, weight,
- * epoch_col, indices); the rest comes from the options.  -1 when out of
- * memory (reported). */
-int batcher_save_columns(struct batcher *b, struct state_header *h);
 
 /* --merge: an epoch whose rows were read elsewhere.  KEY (KEY_LEN bytes)
  * is its epoch column value, or NULL and NUMBER its number; SUMS are the
  * sums of its rows, RMSE and ROW_LOSS the sums of rows * value of its
- * batches (segment_means).  -1 when out of memory (reported). */
+ * batches.  -1 when out of memory (reported). */
 int batcher_epoch(struct batcher *b, const char *key, size_t key_len,
 		  uint64_t number, const struct metric_sums *sums,
 		  const struct metric_mean *rmse,

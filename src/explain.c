@@ -57,19 +57,19 @@ say(struct text *t, const char *fmt, ...)
 }
 
 static bool
-printed(const struct options *opts, enum measure m)
+printed(const struct report_config *cfg, enum measure m)
 {
-	for (size_t i = 0; i < opts->nmeasures; i++)
-		if (opts->measures[i] == m)
+	for (size_t i = 0; i < cfg->nmeasures; i++)
+		if (cfg->measures[i] == m)
 			return true;
 	return false;
 }
 
 /* A value as the table shows it. */
 static const char *
-num(char *buf, double v, const struct options *opts)
+num(char *buf, double v, const struct report_config *cfg)
 {
-	numfmt_digits(buf, v, opts->precision);
+	numfmt_digits(buf, v, cfg->precision);
 	return buf;
 }
 
@@ -82,22 +82,22 @@ gap(char *buf, double a, double b)
 }
 
 char *
-explain_epoch(char *buf, size_t size, const struct options *opts,
+explain_epoch(char *buf, size_t size, const struct report_config *cfg,
 	      const struct explain_facts *l)
 {
 	struct text t = {buf, size, 0};
 	double rmse = l->v[M_RMSE], mean = l->v[M_MEAN_BATCH_RMSE];
 	double running = l->v[M_RUNNING_RMSE], row = l->v[M_ROW_LOSS];
-	bool has_rmse = printed(opts, M_RMSE) && isfinite(rmse);
-	bool has_running = printed(opts, M_RUNNING_RMSE) && isfinite(running);
-	bool weighted = opts->weight_col != NULL;
+	bool has_rmse = printed(cfg, M_RMSE) && isfinite(rmse);
+	bool has_running = printed(cfg, M_RUNNING_RMSE) && isfinite(running);
+	bool weighted = cfg->weighted;
 	char a[NUMFMT_SIZE], b[NUMFMT_SIZE], c[NUMFMT_SIZE];
 
 	buf[0] = '\0';
 	/* The mean of batch RMSEs against the RMSE of the same rows: the
 	 * running one, or, when the metric restarts with each epoch, the
 	 * epoch's (the same number). */
-	if (printed(opts, M_MEAN_BATCH_RMSE) && isfinite(mean) &&
+	if (printed(cfg, M_MEAN_BATCH_RMSE) && isfinite(mean) &&
 	    (has_running || (has_rmse && !l->reset_never))) {
 		const char *name = has_running ? "running rmse" : "the rmse";
 		double same = has_running ? running : rmse;
@@ -109,20 +109,20 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "rows: it averages each batch's square root, and a "
 			    "mean of square roots is never larger than the "
 			    "square root of the mean.",
-			    num(a, mean, opts), gap(b, mean, same), name,
-			    num(c, same, opts));
+			    num(a, mean, cfg), gap(b, mean, same), name,
+			    num(c, same, cfg));
 		else if (mean > same && weighted)
 			say(&t,
 			    "mean batch rmse %s is %s above %s %s: batches are "
 			    "averaged by their rows, and the rmse weighs each "
 			    "row by its weight.",
-			    num(a, mean, opts), gap(b, mean, same), name,
-			    num(c, same, opts));
+			    num(a, mean, cfg), gap(b, mean, same), name,
+			    num(c, same, cfg));
 		else if (mean == same)
 			say(&t,
 			    "mean batch rmse equals %s %s: every batch had the "
 			    "same rmse.",
-			    name, num(a, same, opts));
+			    name, num(a, same, cfg));
 	}
 	if (has_rmse && has_running) {
 		if (l->reset_never && l->running_rows > l->rows)
@@ -131,8 +131,8 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 			    "the %" PRIu64
 			    " rows of earlier epochs; this epoch's %" PRIu64
 			    " rows alone give rmse %s.",
-			    num(a, running, opts), l->running_rows - l->rows,
-			    l->rows, num(b, rmse, opts));
+			    num(a, running, cfg), l->running_rows - l->rows,
+			    l->rows, num(b, rmse, cfg));
 		else if (!l->reset_never)
 			say(&t, "running rmse equals the epoch's rmse: the "
 				"metric restarted with the epoch, as model.fit "
@@ -140,19 +140,19 @@ explain_epoch(char *buf, size_t size, const struct options *opts,
 	}
 	/* Each row's own RMSE, then their mean: Jensen again, row by row.
 	 * With weights the two are not on the same footing: say nothing. */
-	if (printed(opts, M_ROW_LOSS) && isfinite(row) && !weighted) {
+	if (printed(cfg, M_ROW_LOSS) && isfinite(row) && !weighted) {
 		if (l->pairs == 1)
 			say(&t,
 			    "With one output, row loss %s is the mean "
 			    "absolute error: the square root of one squared "
 			    "error is its absolute value.",
-			    num(a, row, opts));
+			    num(a, row, cfg));
 		else if (has_rmse && row < rmse)
 			say(&t,
 			    "row loss %s is %s below rmse: it takes a square "
 			    "root per row, over its %zu outputs, before "
 			    "averaging the rows.",
-			    num(a, row, opts), gap(b, row, rmse), l->pairs);
+			    num(a, row, cfg), gap(b, row, rmse), l->pairs);
 		else if (has_rmse && row == rmse)
 			say(&t,
 			    "row loss equals rmse: every row has the same rmse "

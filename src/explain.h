@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
+#include "report.h"
 
 /* What an epoch's line says, and what it takes to explain it. */
 struct explain_facts {
@@ -19,7 +19,7 @@ struct explain_facts {
 /* Writes into BUF (SIZE bytes) a few indented lines, each ending in a
  * newline, on why the numbers of an epoch's line differ; only about
  * columns that are printed.  Returns BUF. */
-char *explain_epoch(char *buf, size_t size, const struct options *opts,
+char *explain_epoch(char *buf, size_t size, const struct report_config *cfg,
 		    const struct explain_facts *l);
 
 #endif

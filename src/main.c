@@ -1,29 +1,27 @@
-/* main.c: the command line.  Reads the options, opens the inputs, wires the
- * modules together and turns their status into the exit code. */
+/* main.c: the command line.  Reads the options, turns them into one
+ * config per part, opens the inputs and the files written, runs them
+ * (run.c) and turns the result into the exit code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
-#include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batcher.h"
 #include "diag.h"
-#include "input.h"
-#include "merge.h"
+#include "measures.h"
 #include "number.h"
 #include "options.h"
 #include "plot.h"
 #include "progress.h"
 #include "report.h"
 #include "run.h"
-#include "segment.h"
-#include "state.h"
+#include "state_segment.h"
 
 #ifndef RMSETAB_VERSION
 #define RMSETAB_VERSION "0.1.0"
@@ -201,14 +199,14 @@ parse_delimiter(const char *s)
 	return (unsigned char)*s;
 }
 
-static enum out_format
+static enum report_format
 parse_format(const char *s)
 {
 	static const char *const names[] = {"table", "csv", "tsv", "jsonl",
 					    "markdown"};
-	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_TSV, FORMAT_JSONL,
-						  FORMAT_MARKDOWN};
+	static const enum report_format formats[] = {REPORT_TABLE, REPORT_CSV,
+						     REPORT_TSV, REPORT_JSONL,
+						     REPORT_MARKDOWN};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(s, names[i]) == 0)
@@ -216,7 +214,7 @@ parse_format(const char *s)
 	usage_error("unknown format '%s': expected table, csv, tsv, jsonl or "
 		    "markdown",
 		    s);
-	return FORMAT_TABLE;
+	return REPORT_TABLE;
 }
 
 static int
@@ -232,15 +230,16 @@ parse_precision(const char *s)
 	return 0;
 }
 
-static enum reset_mode
+/* Whether -r says never. */
+static bool
 parse_reset(const char *s)
 {
 	if (strcmp(s, "epoch") == 0)
-		return RESET_EPOCH;
+		return false;
 	if (strcmp(s, "never") == 0)
-		return RESET_NEVER;
+		return true;
 	usage_error("unknown reset '%s': expected epoch or never", s);
-	return RESET_EPOCH;
+	return false;
 }
 
 static void
@@ -293,8 +292,8 @@ check_states(const struct options *o, const char *reading)
 		usage_error("%s", "--save-state: float32 sums are rounded in "
 				  "row order and cannot be merged exactly; "
 				  "use --dtype float64");
-	if (o->batch_size > SEGMENT_MAX_BATCH &&
-	    state_needs_batches(o->measures, o->nmeasures))
+	if (o->batch_size > STATE_SEGMENT_MAX_BATCH &&
+	    (measures_needs(o->measures, o->nmeasures) & MEASURES_BATCHES))
 		usage_error("--save-state keeps the batch values that "
 			    "mean_batch_rmse and mean_row_loss need for batch "
 			    "sizes up to %s only: leave them out of -c",
@@ -320,8 +319,7 @@ parse_options(int argc, char **argv, struct options *o)
 	/* getopt's own messages start with argv[0]: make it the name. */
 	argv[0] = (char *)"rmsetab";
 	*o = (struct options){.batch_size = 32,
-			      .reset = RESET_EPOCH,
-			      .format = FORMAT_TABLE,
+			      .format = REPORT_TABLE,
 			      .precision = 10,
 			      .delim = ',',
 			      .header = true};
@@ -354,7 +352,7 @@ parse_options(int argc, char **argv, struct options *o)
 			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'n': o->header = false; break;
 		case 'p': o->pred_cols = optarg; break;
-		case 'r': o->reset = parse_reset(optarg); break;
+		case 'r': o->reset_never = parse_reset(optarg); break;
 		case 's': o->summary = true; break;
 		case 't': o->true_cols = optarg; break;
 		case 'V':
@@ -380,21 +378,65 @@ parse_options(int argc, char **argv, struct options *o)
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
 	}
-	/* With --merge and no -c, the states' -c (merge.c). */
+	/* With --merge and no -c, the states' -c (run.c). */
 	if (o->nmeasures == 0 && !o->merge)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
 	check_states(o, reading);
 	if (o->header_forced && !o->header)
 		usage_error("%s", "-n and --header cannot be given together: "
 				  "the first row is either data or the header");
-	if (o->explain && o->format != FORMAT_TABLE)
+	if (o->explain && o->format != REPORT_TABLE)
 		usage_error("%s", "--explain goes with the table format");
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))
 		usage_error("%s",
 			    o->true_cols == NULL
 				    ? "-p needs -t: give both, or neither"
 				    : "-t needs -p: give both, or neither");
-	o->color = o->format == FORMAT_TABLE && wants_color();
+	o->color = o->format == REPORT_TABLE && wants_color();
+}
+
+/* The options as one config per part: those of a run, and the plot's,
+ * which main opens.  With --merge and no -c, the states' -c completes
+ * them (run.c). */
+static void
+configure(const struct options *o, struct run_config *c,
+	  struct plot_config *plot)
+{
+	unsigned needs = measures_needs(o->measures, o->nmeasures);
+
+	*c = (struct run_config){
+		.read = {.delim = o->delim,
+			 .header = o->header,
+			 .header_forced = o->header_forced,
+			 .skip_invalid = o->skip_invalid,
+			 .true_cols = o->true_cols,
+			 .pred_cols = o->pred_cols,
+			 .weight_col = o->weight_col,
+			 .epoch_col = o->epoch_col,
+			 .row = {.f32 = o->f32}},
+		.batcher = {.batch_size = o->batch_size,
+			    .reset_never = o->reset_never,
+			    .keyed = o->epoch_col != NULL,
+			    .sums = {.f32 = o->f32}},
+		.report = {.format = o->format,
+			   .precision = o->precision,
+			   .color = o->color,
+			   .summary = o->summary,
+			   .explain = o->explain,
+			   .weighted = o->weight_col != NULL,
+			   .nmeasures = o->nmeasures},
+		/* --fail-above watches each epoch's RMSE. */
+		.threshold = {.on = o->has_fail_above,
+			      .measure = M_RMSE,
+			      .above = o->fail_above},
+		.progress = o->progress,
+		.merge = o->merge,
+	};
+	memcpy(c->report.measures, o->measures, sizeof c->report.measures);
+	measures_config(needs, &c->read.row);
+	measures_config(needs, &c->batcher.sums);
+	*plot = (struct plot_config){.batch_size = o->batch_size,
+				     .reset_never = o->reset_never};
 }
 
 /* Worker threads for converting blocks: one a processor this process may
@@ -524,6 +566,8 @@ main(int argc, char **argv)
 	static char stdin_name[] = "-", stdin_label[] = "(stdin)";
 	char *stdin_only[] = {stdin_name};
 	struct options opts;
+	struct run_config cfg;
+	struct plot_config plot_cfg;
 	struct plot plot;
 	struct run_extras extras;
 	enum run_result result;
@@ -532,6 +576,7 @@ main(int argc, char **argv)
 	int nfiles, *fds, i;
 
 	parse_options(argc, argv, &opts);
+	configure(&opts, &cfg, &plot_cfg);
 	files = argc > optind ? argv + optind : stdin_only;
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);
@@ -552,7 +597,8 @@ main(int argc, char **argv)
 		free(names);
 		return EXIT_TROUBLE;
 	}
-	if (opts.plot_path != NULL && plot_open(&plot, opts.plot_path, &opts)) {
+	if (opts.plot_path != NULL &&
+	    plot_open(&plot, opts.plot_path, &plot_cfg) != 0) {
 		close_inputs(nfiles, fds);
 		close_save(save, opts.save_state);
 		free(fds);
@@ -563,7 +609,7 @@ main(int argc, char **argv)
 		names[i] = fds[i] == STDIN_FILENO ? stdin_label : files[i];
 	extras = (struct run_extras){save, opts.plot_path ? &plot : NULL,
 				     total_size(nfiles, fds)};
-	result = run_inputs(&opts, (size_t)nfiles, fds, names, stdout, &extras,
+	result = run_inputs(&cfg, (size_t)nfiles, fds, names, stdout, &extras,
 			    opts.merge ? 0 : workers());
 	close_inputs(nfiles, fds);
 	free(names);

@@ -1,4 +1,6 @@
-/* measures.c: the names of the quantities, and what each one costs. */
+/* measures.c: the table of the quantities: their names, and what each
+ * one needs computed.  Whoever must know what a -c list costs (the sums
+ * kept for each row, a saved state, a merge) asks it here. */
 #include "measures.h"
 
 #include <stdio.h>
@@ -6,19 +8,23 @@
 
 static const struct {
 	const char *name, *label;
+	unsigned needs; /* enum measures_need */
 } table[M_COUNT] = {
-	[M_RMSE] = {"rmse", "batch rmse"},
-	[M_MEAN_BATCH_RMSE] = {"mean_batch_rmse", "mean batch rmse"},
-	[M_RUNNING_RMSE] = {"running_rmse", "running rmse"},
-	[M_ROW_LOSS] = {"row_loss", "row loss"},
-	[M_MEAN_ROW_LOSS] = {"mean_row_loss", "mean row loss"},
-	[M_MSE] = {"mse", "mse"},
-	[M_RUNNING_MSE] = {"running_mse", "running mse"},
-	[M_MAE] = {"mae", "mae"},
-	[M_RUNNING_MAE] = {"running_mae", "running mae"},
-	[M_PER_OUTPUT] = {"per_output", "rmse"},
-	[M_UNIFORM_RMSE] = {"uniform_rmse", "uniform rmse"},
-	[M_WEIGHT] = {"weight", "weight"},
+	[M_RMSE] = {"rmse", "batch rmse", 0},
+	[M_MEAN_BATCH_RMSE] = {"mean_batch_rmse", "mean batch rmse",
+			       MEASURES_BATCHES},
+	[M_RUNNING_RMSE] = {"running_rmse", "running rmse", 0},
+	[M_ROW_LOSS] = {"row_loss", "row loss", MEASURES_ROW_LOSS},
+	[M_MEAN_ROW_LOSS] = {"mean_row_loss", "mean row loss",
+			     MEASURES_ROW_LOSS | MEASURES_BATCHES},
+	[M_MSE] = {"mse", "mse", 0},
+	[M_RUNNING_MSE] = {"running_mse", "running mse", 0},
+	[M_MAE] = {"mae", "mae", MEASURES_ABS},
+	[M_RUNNING_MAE] = {"running_mae", "running mae", MEASURES_ABS},
+	[M_PER_OUTPUT] = {"per_output", "rmse", MEASURES_PER_OUTPUT},
+	[M_UNIFORM_RMSE] = {"uniform_rmse", "uniform rmse",
+			    MEASURES_PER_OUTPUT},
+	[M_WEIGHT] = {"weight", "weight", 0},
 };
 
 const char *
@@ -74,19 +80,20 @@ measures_parse(const char *spec, enum measure *list, char *err)
 	}
 }
 
-void
-measures_config(const enum measure *list, size_t n, struct metric_config *cfg)
+unsigned
+measures_needs(const enum measure *list, size_t n)
 {
-	cfg->abs = cfg->row_loss = cfg->per_output = false;
-	for (size_t i = 0; i < n; i++) {
-		switch (list[i]) {
-		case M_MAE:
-		case M_RUNNING_MAE: cfg->abs = true; break;
-		case M_ROW_LOSS:
-		case M_MEAN_ROW_LOSS: cfg->row_loss = true; break;
-		case M_PER_OUTPUT:
-		case M_UNIFORM_RMSE: cfg->per_output = true; break;
-		default: break;
-		}
-	}
+	unsigned needs = 0;
+
+	for (size_t i = 0; i < n; i++)
+		needs |= table[list[i]].needs;
+	return needs;
+}
+
+void
+measures_config(unsigned needs, struct metric_config *cfg)
+{
+	cfg->abs = (needs & MEASURES_ABS) != 0;
+	cfg->row_loss = (needs & MEASURES_ROW_LOSS) != 0;
+	cfg->per_output = (needs & MEASURES_PER_OUTPUT) != 0;
 }

@@ -1,5 +1,5 @@
 /* measures.h: the quantities rmsetab can print, by name: which ones -c
- * picks, in what order, and what each needs computed. */
+ * picks, in what order, and, in one table, what each needs computed. */
 #ifndef RMSETAB_MEASURES_H
 #define RMSETAB_MEASURES_H
 
@@ -23,6 +23,15 @@ enum measure {
 	M_COUNT
 };
 
+/* What a measure needs besides the sums of squared errors and weights:
+ * each costs time on every row, or room in a saved state. */
+enum measures_need {
+	MEASURES_ABS = 1,	 /* absolute errors */
+	MEASURES_ROW_LOSS = 2,	 /* each row's own RMSE, Keras's per-row loss */
+	MEASURES_PER_OUTPUT = 4, /* sums of each pair */
+	MEASURES_BATCHES = 8	 /* each batch's values, for their means */
+};
+
 /* Room for the message of a failed measures_parse. */
 enum { MEASURES_ERR_SIZE = 512 };
 
@@ -34,8 +43,10 @@ size_t measures_parse(const char *spec, enum measure *list, char *err);
 const char *measures_name(enum measure m);
 const char *measures_label(enum measure m);
 
-/* Sets the parts of CFG (abs, row_loss, per_output) that LIST needs. */
-void measures_config(const enum measure *list, size_t n,
-		     struct metric_config *cfg);
+/* What the N measures of LIST need: enum measures_need bits, or'ed. */
+unsigned measures_needs(const enum measure *list, size_t n);
+
+/* Sets the parts of CFG (abs, row_loss, per_output) that NEEDS ask for. */
+void measures_config(unsigned needs, struct metric_config *cfg);
 
 #endif

@@ -1,7 +1,7 @@
 /* metric.h: the arithmetic of RMSE on accumulated sums; no I/O.
  *
- * Sums are kept in double-double (about 106 bits), scaled so that they
- * neither overflow nor underflow: exact for values with few significant
+ * Sums are kept in scaled double-double (dd.h, about 106 bits), so that
+ * they neither overflow nor underflow: exact for values with few significant
  * bits, and otherwise within the relative bound the man page states
  * (Accuracy), so a printed value is the correctly rounded one except within
  * that bound of a rounding tie.  The sums of two sets of rows merge into
@@ -13,19 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An unevaluated sum hi + lo: |lo| <= ulp(hi) / 2 once normalized; sums
- * being added to are normalized every so often (metric.c). */
-struct metric_dd {
-	double hi, lo;
-};
-
-/* (v.hi + v.lo) * 2^exp: a double-double with an exponent of its own, so
- * that squares of errors beyond 1e154 or below 1e-154 neither overflow nor
- * underflow.  exp is 0 for everything in between. */
-struct metric_xdd {
-	struct metric_dd v;
-	int32_t exp;
-};
+#include "dd.h"
 
 /* What to work out besides the RMSE; each costs time on every row. */
 struct metric_config {
@@ -39,25 +27,25 @@ struct metric_config {
 /* What one row adds to the sums: worked out where the row is parsed,
  * perhaps on another thread, and added in order later. */
 struct metric_row {
-	struct metric_xdd sq;	  /* w * sum over pairs of (p - t)^2, exactly */
-	struct metric_xdd weight; /* w */
-	struct metric_xdd abs;	  /* w * sum over pairs of |p - t| */
-	struct metric_xdd row_loss; /* w * sqrt(mean over pairs of (p - t)^2) */
+	struct xdd sq;	     /* w * sum over pairs of (p - t)^2, exactly */
+	struct xdd weight;   /* w */
+	struct xdd abs;	     /* w * sum over pairs of |p - t| */
+	struct xdd row_loss; /* w * sqrt(mean over pairs of (p - t)^2) */
 	float sq32, count32, abs32, row_loss32; /* the same in float32 */
 };
 
 /* What the quantities need to know about a set of rows. */
 struct metric_sums {
-	struct metric_xdd sq, weight, abs, row_loss;
+	struct xdd sq, weight, abs, row_loss;
 	float sq32, count32, abs32, row_loss32;
 	uint64_t rows;
 	size_t outputs;
-	struct metric_xdd *out; /* per pair: sum of w * (p_j - t_j)^2 */
+	struct xdd *out; /* per pair: sum of w * (p_j - t_j)^2 */
 };
 
 /* The row-weighted mean of batch values: sum of rows_b * value_b, rows. */
 struct metric_mean {
-	struct metric_xdd total;
+	struct xdd total;
 	uint64_t rows;
 };
 
@@ -77,7 +65,7 @@ struct metric_mean32 {
 /* The contribution of a row of true values T and predictions P, weight W.
  * With per_output, OUT gets each pair's weighted squared error. */
 void metric_row_set(const struct metric_config *cfg, struct metric_row *row,
-		    struct metric_xdd *out, const double *t, const double *p,
+		    struct xdd *out, const double *t, const double *p,
 		    double w);
 
 /* Empty sums; -1 when out of memory. */
@@ -90,8 +78,8 @@ void metric_sums_free(struct metric_sums *s);
 
 /* Adds N rows, in order; OUT holds N * pairs per-output values or NULL. */
 void metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
-		     const struct metric_row *rows,
-		     const struct metric_xdd *out, size_t n);
+		     const struct metric_row *rows, const struct xdd *out,
+		     size_t n);
 
 /* Adds the sums of other rows; the order of merges does not matter. */
 void metric_sums_merge(const struct metric_config *cfg,
@@ -104,14 +92,13 @@ void metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 /* Only the values that means of batch values need, unrounded, in
  * double-double: RMSE, and the per-row loss when CFG has it. */
 void metric_batch_values(const struct metric_config *cfg,
-			 const struct metric_sums *s, struct metric_xdd *rmse,
-			 struct metric_xdd *row_loss);
+			 const struct metric_sums *s, struct xdd *rmse,
+			 struct xdd *row_loss);
 
 void metric_mean_init(struct metric_mean *m);
 
 /* Adds one batch's VALUE, weighted by its ROWS. */
-void metric_mean_add(struct metric_mean *m, struct metric_xdd value,
-		     uint64_t rows);
+void metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows);
 
 /* Adds the batches of FROM: the mean of two runs of batches, in order. */
 void metric_mean_merge(struct metric_mean *into,

@@ -1,5 +1,5 @@
-/* options.h: the settings that shape one run; main fills them in, every other
- * module reads them through a const pointer. */
+/* options.h: what the command line said, checked; main's alone, which
+ * turns them into one config per part (run.h). */
 #ifndef RMSETAB_OPTIONS_H
 #define RMSETAB_OPTIONS_H
 
@@ -7,19 +7,8 @@
 #include <stddef.h>
 
 #include "measures.h"
-
-enum reset_mode { RESET_EPOCH, RESET_NEVER };
-
-/* --progress, --no-progress, or neither: only on a terminal. */
-enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
-
-enum out_format {
-	FORMAT_TABLE,
-	FORMAT_CSV,
-	FORMAT_TSV,
-	FORMAT_JSONL,
-	FORMAT_MARKDOWN
-};
+#include "progress.h"
+#include "report.h"
 
 struct options {
 	const char *
@@ -29,8 +18,8 @@ struct options {
 	const char *epoch_col;	/* -e; NULL: each input file is one epoch */
 	const char *plot_path;	/* --plot; NULL: no chart */
 	size_t batch_size;
-	enum reset_mode reset;
-	enum out_format format;
+	bool reset_never; /* -r never */
+	enum report_format format;
 	int precision; /* significant digits in the table and Markdown */
 	bool color;    /* the table may use SGR escapes: stdout is a terminal */
 	enum progress_mode progress;

@@ -44,10 +44,10 @@ bucket_clear(struct plot_bucket *b)
 }
 
 int
-plot_open(struct plot *p, const char *path, const struct options *opts)
+plot_open(struct plot *p, const char *path, const struct plot_config *cfg)
 {
 	memset(p, 0, sizeof *p);
-	p->opts = opts;
+	p->cfg = *cfg;
 	p->path = path;
 	p->span = 1;
 	p->mark_stride = 1;
@@ -131,7 +131,7 @@ set_label(char *label, const char *text)
 }
 
 static void
-epoch_label(char *label, const struct report_line *l)
+epoch_label(char *label, const struct batcher_line *l)
 {
 	if (l->epoch_key != NULL)
 		set_label(label, l->epoch_key);
@@ -140,7 +140,7 @@ epoch_label(char *label, const struct report_line *l)
 }
 
 static void
-add_mark(struct plot *p, const struct report_line *l)
+add_mark(struct plot *p, const struct batcher_line *l)
 {
 	struct plot_mark *m;
 
@@ -159,7 +159,7 @@ add_mark(struct plot *p, const struct report_line *l)
 }
 
 void
-plot_batch(struct plot *p, const struct report_line *l)
+plot_batch(struct plot *p, const struct batcher_line *l)
 {
 	const double v[CURVES] = {l->v[M_RMSE], l->v[M_RUNNING_RMSE],
 				  l->v[M_MEAN_BATCH_RMSE]};
@@ -514,9 +514,8 @@ put_titles(FILE *out, const struct plot *p)
 		"%" PRIu64 " batch%s in %" PRIu64 " epoch%s, batch size %zu, "
 		"%s",
 		LEFT, p->batches, p->batches == 1 ? "" : "es", p->epochs,
-		p->epochs == 1 ? "" : "s", p->opts->batch_size,
-		p->opts->reset == RESET_EPOCH ? "reset every epoch"
-					      : "never reset");
+		p->epochs == 1 ? "" : "s", p->cfg.batch_size,
+		p->cfg.reset_never ? "never reset" : "reset every epoch");
 	fputs("</text>\n", out);
 	if (p->span == 1 && p->mark_stride == 1)
 		return;

@@ -6,11 +6,12 @@
 #ifndef RMSETAB_PLOT_H
 #define RMSETAB_PLOT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "options.h"
-#include "report.h"
+#include "batcher.h"
 
 /* Points drawn per curve at most.  Past that many batches, each point pair
  * is the least and the greatest value of a run of batches, so that a spike
@@ -34,8 +35,14 @@ struct plot_mark {
 	char label[PLOT_LABEL]; /* the epoch's number or -e text, cut */
 };
 
+/* What the chart's title says of the run. */
+struct plot_config {
+	size_t batch_size;
+	bool reset_never;
+};
+
 struct plot {
-	const struct options *opts;
+	struct plot_config cfg;
 	const char *path;
 	FILE *out;
 	struct plot_bucket *buckets;
@@ -51,10 +58,10 @@ struct plot {
 
 /* Creates PATH now, so that a path that cannot be written is an error
  * before any input is read.  Returns 0, or -1 after reporting. */
-int plot_open(struct plot *p, const char *path, const struct options *opts);
+int plot_open(struct plot *p, const char *path, const struct plot_config *cfg);
 
-/* Adds the batch line L (its kind is REPORT_BATCH). */
-void plot_batch(struct plot *p, const struct report_line *l);
+/* Adds the batch line L (its kind is BATCHER_BATCH). */
+void plot_batch(struct plot *p, const struct batcher_line *l);
 
 /* Writes the chart and closes the file; frees P.  Returns 0, or -1 after
  * reporting a failed write. */

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
+/* --progress, --no-progress, or neither: only on a terminal. */
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
 struct progress {
 	bool on;	/* drawing at all */
@@ -21,7 +22,7 @@ struct progress {
 	size_t width;	    /* of the line on the screen */
 };
 
-/* MODE from the options: auto draws only when standard error is a
+/* MODE: auto draws only when standard error is a
  * terminal, after a moment, so that a short run shows nothing.  TOTAL is
  * the bytes of every input, or 0 when unknown (a pipe). */
 void progress_init(struct progress *p, enum progress_mode mode, uint64_t total);

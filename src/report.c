@@ -17,11 +17,11 @@
 static const char *const kind_name[] = {"batch", "epoch", "total"};
 
 void
-report_init(struct report *r, FILE *out, const struct options *opts)
+report_init(struct report *r, FILE *out, const struct report_config *cfg)
 {
 	memset(r, 0, sizeof *r);
 	r->out = out;
-	r->opts = opts;
+	r->cfg = cfg;
 }
 
 void
@@ -73,10 +73,10 @@ all_different(const char *const *names, size_t n, size_t *a, size_t *b)
 }
 
 static bool
-prints_per_output(const struct options *opts)
+prints_per_output(const struct report_config *cfg)
 {
-	for (size_t i = 0; i < opts->nmeasures; i++)
-		if (opts->measures[i] == M_PER_OUTPUT)
+	for (size_t i = 0; i < cfg->nmeasures; i++)
+		if (cfg->measures[i] == M_PER_OUTPUT)
 			return true;
 	return false;
 }
@@ -155,7 +155,7 @@ report_set_outputs(struct report *r, const char *const *tnames,
 	r->outputs = r->output_names != NULL ? pairs : 0;
 	if (names == NULL || r->output_names == NULL)
 		st = -1;
-	else if (tnames != NULL && prints_per_output(r->opts))
+	else if (tnames != NULL && prints_per_output(r->cfg))
 		st = pair_names(names, tnames, pnames, pairs, err);
 	else
 		st = plain_names(names, tnames, pairs);
@@ -323,9 +323,9 @@ put_number(struct report *r, double v)
 	 * one beyond the largest double is a number that JSON readers take
 	 * as infinite. */
 	if (isnan(v))
-		put_str(r, r->opts->format == FORMAT_JSONL ? "null" : "nan");
+		put_str(r, r->cfg->format == REPORT_JSONL ? "null" : "nan");
 	else if (isinf(v))
-		put_str(r, r->opts->format == FORMAT_JSONL ? "1e999" : "inf");
+		put_str(r, r->cfg->format == REPORT_JSONL ? "1e999" : "inf");
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
@@ -333,8 +333,8 @@ put_number(struct report *r, double v)
 /* Loops over the printed columns: I counts the -c list, M is the measure,
  * and J the pair of a per-output column (0 for the others). */
 #define FOR_EACH_COLUMN(r, i, j, m)                                            \
-	for (size_t i = 0; i < (r)->opts->nmeasures; i++)                      \
-		for (size_t j = 0, m = (r)->opts->measures[i];                 \
+	for (size_t i = 0; i < (r)->cfg->nmeasures; i++)                       \
+		for (size_t j = 0, m = (r)->cfg->measures[i];                  \
 		     j < ((m) == M_PER_OUTPUT ? (r)->outputs : 1); j++)
 
 static const char *
@@ -347,14 +347,14 @@ column_name(const struct report *r, size_t m, size_t j, bool label)
 }
 
 static double
-column_value(const struct report_line *l, size_t m, size_t j)
+column_value(const struct batcher_line *l, size_t m, size_t j)
 {
 	return m == M_PER_OUTPUT ? l->per_output[j] : l->v[m];
 }
 
 enum { EPOCH_WIDTH = 5, BATCH_WIDTH = 6, ROWS_WIDTH = 9 };
 
-/* SGR escapes, used only when options.color is set. */
+/* SGR escapes, used only when the config says color. */
 #define SGR_BOLD  "\033[1m"
 #define SGR_FAINT "\033[2m"
 #define SGR_RESET "\033[0m"
@@ -366,7 +366,7 @@ enum { EPOCH_WIDTH = 5, BATCH_WIDTH = 6, ROWS_WIDTH = 9 };
 static size_t
 number_width(const struct report *r, const char *head)
 {
-	size_t w = (size_t)r->opts->precision + 5;
+	size_t w = (size_t)r->cfg->precision + 5;
 
 	return strlen(head) > w ? strlen(head) : w;
 }
@@ -389,13 +389,13 @@ number_text(const struct report *r, char *buf, double v)
 		strcpy(buf, "nan");
 		return 3;
 	}
-	return (size_t)numfmt_digits(buf, v, r->opts->precision);
+	return (size_t)numfmt_digits(buf, v, r->cfg->precision);
 }
 
 static void
 table_header(struct report *r)
 {
-	if (r->opts->color)
+	if (r->cfg->color)
 		put_str(r, SGR_BOLD);
 	put_padded(r, "epoch", 5, EPOCH_WIDTH);
 	put(r, "  ", 2);
@@ -409,7 +409,7 @@ table_header(struct report *r)
 		put(r, "  ", 2);
 		put_padded(r, head, strlen(head), number_width(r, head));
 	}
-	if (r->opts->color)
+	if (r->cfg->color)
 		put_str(r, SGR_RESET);
 	put_char(r, '\n');
 }
@@ -417,29 +417,29 @@ table_header(struct report *r)
 /* Epoch and total lines stand apart from the batch lines: a rule above an
  * epoch line that follows batches, a blank line after an epoch's group. */
 static void
-table_separator(struct report *r, enum report_kind kind)
+table_separator(struct report *r, enum batcher_kind kind)
 {
 	if (!r->header_done)
 		return;
-	if (kind == REPORT_EPOCH && r->last_kind == REPORT_BATCH) {
+	if (kind == BATCHER_EPOCH && r->last_kind == BATCHER_BATCH) {
 		size_t n = table_width(r);
 
-		if (r->opts->color)
+		if (r->cfg->color)
 			put_str(r, SGR_FAINT);
 		for (size_t i = 0; i < n; i++)
 			put_char(r, '-');
-		if (r->opts->color)
+		if (r->cfg->color)
 			put_str(r, SGR_RESET);
 		put_char(r, '\n');
-	} else if (kind != REPORT_EPOCH && r->last_kind == REPORT_EPOCH) {
+	} else if (kind != BATCHER_EPOCH && r->last_kind == BATCHER_EPOCH) {
 		put_char(r, '\n');
 	}
 }
 
 static void
-line_table(struct report *r, const struct report_line *l)
+line_table(struct report *r, const struct batcher_line *l)
 {
-	bool bold = r->opts->color && l->kind != REPORT_BATCH;
+	bool bold = r->cfg->color && l->kind != BATCHER_BATCH;
 	char num[21], buf[NUMFMT_SIZE];
 
 	if (!r->header_done)
@@ -447,14 +447,14 @@ line_table(struct report *r, const struct report_line *l)
 	table_separator(r, l->kind);
 	if (bold)
 		put_str(r, SGR_BOLD);
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "total", 5, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
 		put_padded(r, l->epoch_key, strlen(l->epoch_key), EPOCH_WIDTH);
 	else
 		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put(r, "  ", 2);
-	if (l->kind == REPORT_BATCH)
+	if (l->kind == BATCHER_BATCH)
 		put_padded(r, num, u64_text(num, l->batch), BATCH_WIDTH);
 	else
 		put_padded(r, "all", 3, BATCH_WIDTH);
@@ -469,13 +469,13 @@ line_table(struct report *r, const struct report_line *l)
 	if (bold)
 		put_str(r, SGR_RESET);
 	put_char(r, '\n');
-	if (r->opts->explain && l->kind == REPORT_EPOCH) {
+	if (r->cfg->explain && l->kind == BATCHER_EPOCH) {
 		const struct explain_facts facts = {l->v, l->rows,
 						    l->running_rows, l->pairs,
 						    l->reset_never};
 		char text[1024];
 
-		put_str(r, explain_epoch(text, sizeof text, r->opts, &facts));
+		put_str(r, explain_epoch(text, sizeof text, r->cfg, &facts));
 	}
 }
 
@@ -537,7 +537,7 @@ markdown_header(struct report *r)
 }
 
 static void
-line_markdown(struct report *r, const struct report_line *l)
+line_markdown(struct report *r, const struct batcher_line *l)
 {
 	char num[21], buf[NUMFMT_SIZE];
 	size_t n;
@@ -547,14 +547,14 @@ line_markdown(struct report *r, const struct report_line *l)
 	put_str(r, "| ");
 	put_str(r, kind_name[l->kind]);
 	put_str(r, " | ");
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "", 0, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
 		put_markdown_text(r, l->epoch_key, EPOCH_WIDTH);
 	else
 		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put_str(r, " | ");
-	n = l->kind == REPORT_BATCH ? u64_text(num, l->batch) : 0;
+	n = l->kind == BATCHER_BATCH ? u64_text(num, l->batch) : 0;
 	put_padded(r, num, n, BATCH_WIDTH);
 	put_str(r, " | ");
 	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
@@ -568,7 +568,7 @@ line_markdown(struct report *r, const struct report_line *l)
 }
 
 static void
-line_delimited(struct report *r, const struct report_line *l, char delim)
+line_delimited(struct report *r, const struct batcher_line *l, char delim)
 {
 	if (!r->header_done) {
 		put_str(r, "kind");
@@ -581,7 +581,7 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 		FOR_EACH_COLUMN(r, i, j, m)
 		{
 			put_char(r, delim);
-			if (r->opts->format == FORMAT_CSV)
+			if (r->cfg->format == REPORT_CSV)
 				put_csv_text(r, column_name(r, m, j, false),
 					     delim);
 			else
@@ -591,16 +591,16 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 	}
 	put_str(r, kind_name[l->kind]);
 	put_char(r, delim);
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		;
 	else if (l->epoch_key == NULL)
 		put_u64(r, l->epoch);
-	else if (r->opts->format == FORMAT_CSV)
+	else if (r->cfg->format == REPORT_CSV)
 		put_csv_text(r, l->epoch_key, delim);
 	else
 		put_tsv_text(r, l->epoch_key);
 	put_char(r, delim);
-	if (l->kind == REPORT_BATCH)
+	if (l->kind == BATCHER_BATCH)
 		put_u64(r, l->batch);
 	put_char(r, delim);
 	put_u64(r, l->rows);
@@ -613,19 +613,19 @@ line_delimited(struct report *r, const struct report_line *l, char delim)
 }
 
 static void
-line_jsonl(struct report *r, const struct report_line *l)
+line_jsonl(struct report *r, const struct batcher_line *l)
 {
 	put_str(r, "{\"kind\":\"");
 	put_str(r, kind_name[l->kind]);
 	put_str(r, "\",\"epoch\":");
-	if (l->kind == REPORT_TOTAL)
+	if (l->kind == BATCHER_TOTAL)
 		put_str(r, "null");
 	else if (l->epoch_key == NULL)
 		put_u64(r, l->epoch);
 	else
 		put_json_text(r, l->epoch_key);
 	put_str(r, ",\"batch\":");
-	if (l->kind == REPORT_BATCH)
+	if (l->kind == BATCHER_BATCH)
 		put_u64(r, l->batch);
 	else
 		put_str(r, "null");
@@ -642,14 +642,17 @@ line_jsonl(struct report *r, const struct report_line *l)
 }
 
 void
-report_line(struct report *r, const struct report_line *line)
+report_line(struct report *r, const struct batcher_line *line)
 {
-	switch (r->opts->format) {
-	case FORMAT_TABLE: line_table(r, line); break;
-	case FORMAT_CSV: line_delimited(r, line, ','); break;
-	case FORMAT_TSV: line_delimited(r, line, '\t'); break;
-	case FORMAT_JSONL: line_jsonl(r, line); break;
-	case FORMAT_MARKDOWN: line_markdown(r, line); break;
+	if ((line->kind == BATCHER_BATCH && r->cfg->summary) ||
+	    (line->kind == BATCHER_TOTAL && line->epochs < 2))
+		return;
+	switch (r->cfg->format) {
+	case REPORT_TABLE: line_table(r, line); break;
+	case REPORT_CSV: line_delimited(r, line, ','); break;
+	case REPORT_TSV: line_delimited(r, line, '\t'); break;
+	case REPORT_JSONL: line_jsonl(r, line); break;
+	case REPORT_MARKDOWN: line_markdown(r, line); break;
 	}
 	r->header_done = 1;
 	r->last_kind = line->kind;

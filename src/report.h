@@ -8,33 +8,36 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "batcher.h"
 #include "measures.h"
-#include "options.h"
 
-enum report_kind { REPORT_BATCH, REPORT_EPOCH, REPORT_TOTAL };
+enum report_format {
+	REPORT_TABLE,
+	REPORT_CSV,
+	REPORT_TSV,
+	REPORT_JSONL,
+	REPORT_MARKDOWN
+};
 
-struct report_line {
-	enum report_kind kind;
-	uint64_t epoch;	       /* 1-based epoch number */
-	const char *epoch_key; /* the epoch column's value, or NULL */
-	uint64_t batch;	       /* 1-based within the epoch; batch lines only */
-	uint64_t rows;
-	double v[M_COUNT];	  /* each quantity */
-	const double *per_output; /* one per pair */
-
-	/* What --explain needs to know besides, on epoch lines. */
-	bool reset_never;
-	size_t pairs;
-	uint64_t running_rows;
+/* What the report prints, and how. */
+struct report_config {
+	enum report_format format;
+	int precision; /* significant digits in the table and Markdown */
+	bool color;    /* the table may use SGR escapes */
+	bool summary;  /* -s: no batch lines */
+	bool explain;  /* --explain, with the table */
+	bool weighted; /* -w was given: --explain says less */
+	enum measure measures[M_COUNT]; /* -c: the columns, in order */
+	size_t nmeasures;
 };
 
 struct report {
 	FILE *out;
-	const struct options *opts;
+	const struct report_config *cfg;
 	int header_done;
 	char **output_names; /* per pair, for rmse[NAME] */
 	size_t outputs;
-	enum report_kind last_kind; /* of the line written last */
+	enum batcher_kind last_kind; /* of the line written last */
 	/* Called before each line is written, when set: the progress
 	 * display clears its line there. */
 	void (*before_write)(void *ctx);
@@ -45,8 +48,8 @@ struct report {
 	bool reported; /* that failure has been reported */
 };
 
-/* The format, --precision and colour come from OPTS, which must outlive R. */
-void report_init(struct report *r, FILE *out, const struct options *opts);
+/* Writes to OUT as CFG says; CFG must outlive R. */
+void report_init(struct report *r, FILE *out, const struct report_config *cfg);
 
 void report_free(struct report *r);
 
@@ -63,7 +66,9 @@ enum { REPORT_ERR_SIZE = 512 };
 int report_set_outputs(struct report *r, const char *const *tnames,
 		       const char *const *pnames, size_t pairs, char *err);
 
-void report_line(struct report *r, const struct report_line *line);
+/* Writes LINE: batch lines unless -s, epoch lines, and the total line
+ * when the run had more than one epoch. */
+void report_line(struct report *r, const struct batcher_line *line);
 
 /* Pushes what is buffered to the output; -1 (reported, once) if writing
  * failed, now or before. */

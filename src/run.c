@@ -1,80 +1,318 @@
-/* run.c: wires input (or merge), batcher, report, plot, progress and the
- * state writer together for one run, and says at the end what
+/* run.c: the one hub.  It opens the source of the rows (the reader, or
+ * with --merge the saved states), starts the batcher, and fans the
+ * batcher's lines out to the sinks it attaches: the report, the plot, the
+ * state saver and the --fail-above check.  At the end it says what
  * --skip-invalid skipped and which epoch --fail-above caught. */
 #include "run.h"
 
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "batcher.h"
 #include "diag.h"
-#include "input.h"
-#include "merge.h"
+#include "measures.h"
+#include "plot.h"
 #include "progress.h"
+#include "read_input.h"
 #include "report.h"
+#include "saver.h"
 #include "state.h"
+#include "state_merge.h"
+#include "threshold.h"
+
+/* One run's parts. */
+struct run {
+	struct run_config c; /* its own, which --merge's states complete */
+	struct batcher batcher;
+	/* The sinks of the batcher's lines. */
+	struct report report;
+	bool quiet;	   /* the state is saved to the output, as the output */
+	struct plot *plot; /* or NULL */
+	struct saver saver;
+	bool saving; /* --save-state of the rows read */
+	struct threshold threshold;
+	bool checking; /* --fail-above */
+};
+
+/* The batcher's lines, to every sink. */
+static void
+on_line(void *ctx, const struct batcher_line *line)
+{
+	struct run *r = ctx;
+
+	if (r->plot != NULL && line->kind == BATCHER_BATCH)
+		plot_batch(r->plot, line);
+	if (!r->quiet)
+		report_line(&r->report, line);
+	if (r->checking)
+		threshold_line(&r->threshold, line);
+	if (r->saving)
+		saver_line(&r->saver, line);
+}
+
+/* The rows of the epoch going on: the saver keeps them as a segment. */
+static void
+on_epoch_rows(void *ctx, const struct metric_row *rows, size_t n)
+{
+	struct run *r = ctx;
+
+	saver_rows(&r->saver, rows, n);
+}
+
+/* The batcher's sums are set up for PAIRS pairs, and the pairs named in
+ * the output by their columns TNAMES and PNAMES (NULL without a header);
+ * a clash of names is reported on LINE of FILE. */
+static int
+start(struct run *r, size_t pairs, const char *const *tnames,
+      const char *const *pnames, const char *file, uint64_t line)
+{
+	char msg[REPORT_ERR_SIZE];
+	int st;
+
+	if (batcher_start(&r->batcher, pairs) != 0)
+		return -1;
+	st = report_set_outputs(&r->report, tnames, pnames, pairs, msg);
+	if (st > 0)
+		diag_at(file, line, "%s", msg);
+	return st != 0 ? -1 : 0;
+}
+
+/* Column I of PLAN as a saved state names it: its header name, or its
+ * 1-based number with --no-header. */
+static char *
+state_name(const struct read_rows_plan *plan, size_t i)
+{
+	char num[24];
+
+	if (i == READ_ROWS_NONE)
+		return NULL;
+	if (plan->names != NULL)
+		return strdup(plan->names[i]);
+	snprintf(num, sizeof num, "%zu", i + 1);
+	return strdup(num);
+}
+
+/* --save-state: the state's header, whose columns are named after the
+ * first file's. */
+static int
+save_header(struct run *r, const struct read_rows_plan *plan, const char *file)
+{
+	const struct run_config *c = &r->c;
+	struct state_header h = {.batch_size = c->batcher.batch_size,
+				 .reset_never = c->batcher.reset_never,
+				 .ncolumns = c->report.nmeasures,
+				 .pairs = plan->pairs,
+				 .indices = plan->names == NULL};
+	bool oom;
+	int status;
+
+	memcpy(h.columns, c->report.measures, sizeof h.columns);
+	h.true_names = calloc(plan->pairs, sizeof *h.true_names);
+	h.pred_names = calloc(plan->pairs, sizeof *h.pred_names);
+	oom = h.true_names == NULL || h.pred_names == NULL;
+	for (size_t j = 0; !oom && j < plan->pairs; j++) {
+		h.true_names[j] = state_name(plan, plan->tcol[j]);
+		h.pred_names[j] = state_name(plan, plan->pcol[j]);
+		oom = h.true_names[j] == NULL || h.pred_names[j] == NULL;
+	}
+	h.weight = state_name(plan, plan->wcol);
+	h.epoch_col = state_name(plan, plan->ecol);
+	oom = oom || (plan->wcol != READ_ROWS_NONE && h.weight == NULL) ||
+	      (plan->ecol != READ_ROWS_NONE && h.epoch_col == NULL);
+	if (oom) {
+		state_header_free(&h);
+		diag("%s: out of memory", file);
+		return -1;
+	}
+	status = saver_start(&r->saver, &h);
+	state_header_free(&h);
+	return status;
+}
+
+/* The reader selected the columns: the batcher starts, the pairs get their
+ * names in the output, and a saved state its header. */
+static int
+on_selected(void *ctx, const struct read_rows_plan *plan, const char *file,
+	    uint64_t line)
+{
+	struct run *r = ctx;
+	const char **names = NULL;
+	size_t pairs = plan->pairs;
+	int status;
+
+	/* The pairs are named by their columns. */
+	if (plan->names != NULL) {
+		names = calloc(2 * pairs, sizeof *names);
+		if (names == NULL) {
+			diag("%s: out of memory", file);
+			return -1;
+		}
+		for (size_t j = 0; j < pairs; j++) {
+			names[j] = plan->names[plan->tcol[j]];
+			names[pairs + j] = plan->names[plan->pcol[j]];
+		}
+	}
+	status = start(r, pairs, names, names != NULL ? names + pairs : NULL,
+		       file, line);
+	free(names);
+	if (status != 0 || (r->saving && save_header(r, plan, file) != 0))
+		return -1;
+	return 0;
+}
+
+static void
+on_file_begin(void *ctx)
+{
+	struct run *r = ctx;
+
+	batcher_file_begin(&r->batcher);
+}
+
+static void
+on_file_end(void *ctx)
+{
+	struct run *r = ctx;
+
+	batcher_file_end(&r->batcher);
+}
+
+static int
+on_rows(void *ctx, const struct read_input_rows *rows)
+{
+	struct run *r = ctx;
+
+	return batcher_rows(&r->batcher, rows->rows, rows->out, rows->n,
+			    rows->key, rows->key_len);
+}
+
+/* Output that cannot be written ends the reading; before the reader
+ * waits, what is done so far is shown. */
+static int
+on_idle(void *ctx, bool wait)
+{
+	struct run *r = ctx;
+
+	return wait ? report_flush(&r->report) : report_check(&r->report);
+}
+
+/* --merge: the states say how their rows were read, and the run goes on
+ * as that one did: the same batch size, resets and epoch column, and
+ * their -c unless one was given; epoch and total lines only.  This is the
+ * one place where the states settle the run's settings, once the first
+ * state's header is read. */
+static int
+on_first_state(void *ctx, const struct state_merge *m)
+{
+	struct run *r = ctx;
+	struct report_config *report = &r->c.report;
+	struct batcher_config *batcher = &r->c.batcher;
+	const struct state_header *h = &m->h;
+
+	if (report->nmeasures == 0) {
+		memcpy(report->measures, h->columns, sizeof report->measures);
+		report->nmeasures = h->ncolumns;
+	}
+	if (state_merge_check(m, report->measures, report->nmeasures) != 0)
+		return -1;
+	report->summary = true;
+	batcher->batch_size = h->batch_size;
+	batcher->reset_never = h->reset_never;
+	batcher->keyed = h->epoch_col != NULL;
+	measures_config(measures_needs(report->measures, report->nmeasures),
+			&batcher->sums);
+	return start(r, h->pairs,
+		     h->indices ? NULL : (const char *const *)h->true_names,
+		     h->indices ? NULL : (const char *const *)h->pred_names,
+		     m->file, m->line + STATE_LINE_TRUE);
+}
+
+/* --merge: the epochs of the states, joined, to the batcher, and to SAVE
+ * as one state unless it is NULL. */
+static int
+run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
+	  FILE *save)
+{
+	struct state_merge m;
+	int status =
+		state_merge_read(&m, nfiles, names, fds, on_first_state, r);
+
+	if (status == 0 && save != NULL)
+		status = state_merge_save(&m, save, r->c.report.measures,
+					  r->c.report.nmeasures);
+	for (size_t i = 0; status == 0 && i < m.n; i++) {
+		struct state_merge_epoch e;
+
+		state_merge_get(&m, i, &e);
+		status = batcher_epoch(&r->batcher, e.key, e.key_len, e.number,
+				       e.sums, &e.rmse, &e.row_loss);
+	}
+	state_merge_free(&m);
+	return status;
+}
 
 enum run_result
-run_inputs(struct options *opts, size_t nfiles, const int *fds,
+run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	   char *const *names, FILE *out, const struct run_extras *x,
 	   size_t nworkers)
 {
 	static const struct run_extras none = {NULL, NULL, 0};
-	struct report report;
-	struct batcher batcher;
-	struct input input;
+	struct run r = {.c = *cfg};
+	const struct read_input_outlet outlet = {
+		&r, on_selected, on_file_begin, on_file_end, on_rows, on_idle};
+	struct batcher_sink sink = {&r, on_line, NULL};
+	struct read_input input;
 	struct progress progress;
-	struct state_writer writer;
-	enum run_result result;
+	bool above = false;
 	int status = 0;
 
 	if (x == NULL)
 		x = &none;
-	progress_init(&progress, opts->progress, x->total_size);
+	progress_init(&progress, r.c.progress, x->total_size);
 	diag_set_hook(progress_clear, &progress);
-	report_init(&report, out, opts);
+	report_init(&r.report, out, &r.c.report);
 	/* On one screen, the results take the progress line's place. */
 	if (isatty(fileno(out))) {
-		report.before_write = progress_clear;
-		report.before_write_ctx = &progress;
+		r.report.before_write = progress_clear;
+		r.report.before_write_ctx = &progress;
 	}
-	batcher_init(&batcher, opts, &report);
-	batcher.plot = x->plot;
-	state_writer_init(&writer, x->save);
-	if (x->save != NULL && !opts->merge)
-		batcher_save_to(&batcher, &writer);
-	if (input_init(&input, opts, &batcher, &progress, nworkers) != 0)
+	r.quiet = x->save != NULL && x->save == out;
+	r.plot = x->plot;
+	/* With --merge, the states are saved as they are merged. */
+	r.saving = x->save != NULL && !r.c.merge;
+	saver_init(&r.saver, x->save);
+	if (r.saving)
+		sink.rows = on_epoch_rows;
+	r.checking = r.c.threshold.on;
+	threshold_init(&r.threshold, &r.c.threshold);
+	batcher_init(&r.batcher, &r.c.batcher, &sink,
+		     (!r.c.report.summary && !r.quiet) || r.plot != NULL);
+	if (read_input_init(&input, &r.c.read, &outlet, &progress, nworkers) !=
+	    0)
 		status = -1;
-	if (status == 0 && opts->merge)
-		status = merge_run(opts, (int)nfiles, (char **)names, fds,
-				   &batcher, x->save);
-	for (size_t i = 0; !opts->merge && i < nfiles && status == 0; i++)
-		status = input_file(&input, fds[i], names[i]);
+	if (status == 0 && r.c.merge)
+		status = run_merge(&r, nfiles, names, fds, x->save);
+	for (size_t i = 0; !r.c.merge && i < nfiles && status == 0; i++)
+		status = read_input_file(&input, fds[i], names[i]);
 	progress_end(&progress);
 	if (status == 0)
-		batcher_finish(&batcher);
-	if (batcher.save_failed)
+		batcher_finish(&r.batcher);
+	if (r.saver.failed)
 		status = -1;
-	if (report_flush(&report) != 0)
+	if (report_flush(&r.report) != 0)
 		status = -1;
-	input_report_skips(&input);
-	if (x->plot != NULL && plot_close(x->plot) != 0)
+	read_input_report_skips(&input);
+	if (r.plot != NULL && plot_close(r.plot) != 0)
 		status = -1;
-	if (status == 0 && batcher.failed) {
-		char label[32];
-
-		snprintf(label, sizeof label, "%" PRIu64, batcher.failed_epoch);
-		diag("epoch %s: rmse %.17g is above %.17g (--fail-above)",
-		     batcher.failed_key != NULL ? batcher.failed_key : label,
-		     batcher.failed_rmse, opts->fail_above);
-	}
+	if (status == 0)
+		above = threshold_report(&r.threshold);
 	diag_set_hook(NULL, NULL);
-	result = status != 0 ? RUN_ERROR : batcher.failed ? RUN_ABOVE : RUN_OK;
-	input_free(&input);
-	batcher_free(&batcher);
-	report_free(&report);
-	state_writer_free(&writer);
-	return result;
+	read_input_free(&input);
+	batcher_free(&r.batcher);
+	report_free(&r.report);
+	saver_free(&r.saver);
+	threshold_free(&r.threshold);
+	return status != 0 ? RUN_ERROR : above ? RUN_ABOVE : RUN_OK;
 }

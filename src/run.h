@@ -1,6 +1,7 @@
 /* run.h: one run over inputs that are already open, from their first byte
- * to the last line of output: all that main does after the options.  The
- * fuzzing harness (tests/fuzz/) calls it the same way. */
+ * to the last line of output: all that main does after the options, which
+ * it turns into one config per part.  The fuzzing harness (tests/fuzz/)
+ * calls it the same way. */
 #ifndef RMSETAB_RUN_H
 #define RMSETAB_RUN_H
 
@@ -8,13 +9,28 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "options.h"
+#include "batcher.h"
 #include "plot.h"
+#include "progress.h"
+#include "read.h"
+#include "report.h"
+#include "threshold.h"
 
 enum run_result {
 	RUN_OK,	   /* everything read and written */
 	RUN_ABOVE, /* as RUN_OK, and some epoch's RMSE is above --fail-above */
 	RUN_ERROR  /* an input or output error, reported on standard error */
+};
+
+/* One config per part, as main makes them from the options.  With
+ * --merge, the states complete the batcher's and the report's. */
+struct run_config {
+	struct read_config read;
+	struct batcher_config batcher;
+	struct report_config report;
+	struct threshold_config threshold;
+	enum progress_mode progress;
+	bool merge; /* the inputs are saved states */
 };
 
 /* What main opens before a run besides the inputs. */
@@ -24,12 +40,13 @@ struct run_extras {
 	uint64_t total_size; /* of the inputs, for progress; 0 if unknown */
 };
 
-/* Reads the NFILES inputs FDS (named NAMES in messages) in order, as OPTS
- * say (--merge: as states), and writes the result lines to OUT, flushed
- * but not closed.  NWORKERS threads convert blocks of rows (0: this thread
- * does).  X may be NULL.  The descriptors are left open. */
-enum run_result run_inputs(struct options *opts, size_t nfiles, const int *fds,
-			   char *const *names, FILE *out,
+/* Reads the NFILES inputs FDS (named NAMES in messages) in order, as CFG
+ * says (--merge: as states), and writes the result lines to OUT, flushed
+ * but not closed; a state saved to OUT (X->save) is the output alone.
+ * NWORKERS threads convert blocks of rows (0: this thread does).  X may be
+ * NULL.  The descriptors are left open. */
+enum run_result run_inputs(const struct run_config *cfg, size_t nfiles,
+			   const int *fds, char *const *names, FILE *out,
 			   const struct run_extras *x, size_t nworkers);
 
 #endif

@@ -33,7 +33,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "options.h"
+#include "measures.h"
 #include "run.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -150,13 +150,12 @@ take_line(const uint8_t **data, size_t *size, char *buf)
 }
 
 static void
-run_once(const struct options *o, const uint8_t *data, const size_t *cut,
+run_once(const struct run_config *cfg, const uint8_t *data, const size_t *cut,
 	 size_t nfiles, enum feed feed, size_t chunk, size_t nworkers,
 	 struct output *res)
 {
 	static char a[] = "a.csv", b[] = "b.csv", c[] = "c.csv";
 	char *names[MAX_FILES] = {a, b, c};
-	struct options copy = *o;
 	struct writer w[MAX_FILES];
 	int fds[MAX_FILES];
 	FILE *out, *saved_err = stderr;
@@ -168,8 +167,7 @@ run_once(const struct options *o, const uint8_t *data, const size_t *cut,
 	stderr = open_memstream(&res->err, &res->err_len);
 	if (out == NULL || stderr == NULL)
 		abort();
-	res->result =
-		run_inputs(&copy, nfiles, fds, names, out, NULL, nworkers);
+	res->result = run_inputs(cfg, nfiles, fds, names, out, NULL, nworkers);
 	fclose(out);
 	fclose(stderr);
 	stderr = saved_err;
@@ -188,53 +186,61 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(size_t)1 << 31, ((size_t)1 << 32) + 1, SIZE_MAX, 2, 32, 1000};
 	static const unsigned char delims[] = {',', ';', '\t', '|',
 					       ' ', '.', '0',  0xff};
-	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_TSV, FORMAT_JSONL};
+	static const enum report_format formats[] = {REPORT_TABLE, REPORT_CSV,
+						     REPORT_TSV, REPORT_JSONL};
 	static const double thresholds[] = {0.0, 0.5, 4.0, 1e300};
 	uint8_t opt[OPTION_BYTES] = {0};
 	char specs[4][SPEC_MAX + 1];
 	size_t cut[MAX_FILES + 1], nfiles, chunk;
-	struct options o;
+	struct run_config o;
 	struct output a, b;
 	enum feed feed;
 
 	for (size_t i = 0; i < OPTION_BYTES && size > 0; i++, size--)
 		opt[i] = *data++;
-	o = (struct options){
-		.batch_size = opt[1] < 250 ? (size_t)opt[1] + 1
-					   : big_batches[opt[1] - 250],
-		.reset = opt[0] & 8 ? RESET_NEVER : RESET_EPOCH,
-		.format = formats[opt[2] & 3],
-		.delim = delims[(opt[2] >> 2) & 7],
-		.header = !(opt[0] & 1),
-		.summary = opt[0] & 4,
-		.skip_invalid = opt[0] & 2,
-		.has_fail_above = opt[0] & 16,
-		.fail_above = thresholds[opt[3] >> 6],
-		.precision = 1 + opt[1] % 17,
+	/* The configs as main's configure() makes them. */
+	o = (struct run_config){
+		.read = {.delim = delims[(opt[2] >> 2) & 7],
+			 .header = !(opt[0] & 1),
+			 .skip_invalid = opt[0] & 2},
+		.batcher = {.batch_size = opt[1] < 250
+						  ? (size_t)opt[1] + 1
+						  : big_batches[opt[1] - 250],
+			    .reset_never = opt[0] & 8},
+		.report = {.format = formats[opt[2] & 3],
+			   .summary = opt[0] & 4,
+			   .precision = 1 + opt[1] % 17},
+		.threshold = {.on = opt[0] & 16,
+			      .measure = M_RMSE,
+			      .above = thresholds[opt[3] >> 6]},
 	};
 	/* The default columns, or (top bit) every column, with float32 and
 	 * --explain drawn from the same byte. */
 	if (opt[0] & 128) {
 		for (int m = 0; m < M_COUNT; m++)
-			o.measures[m] = (enum measure)m;
-		o.nmeasures = M_COUNT;
-		o.f32 = opt[1] & 1;
-		o.explain = o.format == FORMAT_TABLE;
+			o.report.measures[m] = (enum measure)m;
+		o.report.nmeasures = M_COUNT;
+		o.read.row.f32 = o.batcher.sums.f32 = opt[1] & 1;
+		o.report.explain = o.report.format == REPORT_TABLE;
 	} else {
-		o.measures[0] = M_RMSE;
-		o.measures[1] = M_MEAN_BATCH_RMSE;
-		o.measures[2] = M_RUNNING_RMSE;
-		o.nmeasures = 3;
+		o.report.measures[0] = M_RMSE;
+		o.report.measures[1] = M_MEAN_BATCH_RMSE;
+		o.report.measures[2] = M_RUNNING_RMSE;
+		o.report.nmeasures = 3;
 	}
+	measures_config(measures_needs(o.report.measures, o.report.nmeasures),
+			&o.read.row);
+	o.batcher.sums = o.read.row;
 	if (opt[0] & 64) {
-		o.true_cols = take_line(&data, &size, specs[0]);
-		o.pred_cols = take_line(&data, &size, specs[1]);
-		o.weight_col = take_line(&data, &size, specs[2]);
-		o.epoch_col = take_line(&data, &size, specs[3]);
+		o.read.true_cols = take_line(&data, &size, specs[0]);
+		o.read.pred_cols = take_line(&data, &size, specs[1]);
+		o.read.weight_col = take_line(&data, &size, specs[2]);
+		o.read.epoch_col = take_line(&data, &size, specs[3]);
 		/* main refuses one without the other. */
-		if ((o.true_cols == NULL) != (o.pred_cols == NULL))
-			o.true_cols = o.pred_cols = NULL;
+		if ((o.read.true_cols == NULL) != (o.read.pred_cols == NULL))
+			o.read.true_cols = o.read.pred_cols = NULL;
+		o.batcher.keyed = o.read.epoch_col != NULL;
+		o.report.weighted = o.read.weight_col != NULL;
 	}
 	nfiles = 1 + (opt[2] >> 5) % MAX_FILES;
 	cut[0] = 0;

@@ -4,8 +4,8 @@
  * are built by merging a row's sums into themselves, as test_metric does,
  * and put in the batcher's batch, which then goes on with real rows. */
 #include "batcher.h"
-#include "input.h"
 #include "metric.h"
+#include "read_input.h"
 #include "report.h"
 
 #include <stdlib.h>
@@ -16,13 +16,20 @@ static const struct metric_config one_pair = {.pairs = 1};
 
 /* The default columns, as main sets them. */
 static void
-default_columns(struct options *o)
+default_columns(struct report_config *c)
 {
-	o->measures[0] = M_RMSE;
-	o->measures[1] = M_MEAN_BATCH_RMSE;
-	o->measures[2] = M_RUNNING_RMSE;
-	o->nmeasures = 3;
-	o->precision = 10;
+	c->measures[0] = M_RMSE;
+	c->measures[1] = M_MEAN_BATCH_RMSE;
+	c->measures[2] = M_RUNNING_RMSE;
+	c->nmeasures = 3;
+	c->precision = 10;
+}
+
+/* The batcher's lines, to the report. */
+static void
+to_report(void *ctx, const struct batcher_line *line)
+{
+	report_line(ctx, line);
 }
 
 /* The sums of 2^K rows of error D. */
@@ -56,10 +63,9 @@ row_of(double error)
 static void
 test_batcher(void)
 {
-	struct options o = {.batch_size = ((size_t)1 << 32) + 2,
-			    .reset = RESET_EPOCH,
-			    .format = FORMAT_CSV,
-			    .delim = ','};
+	const struct batcher_config bc = {.batch_size = ((size_t)1 << 32) + 2,
+					  .sums = one_pair};
+	struct report_config rc = {.format = REPORT_CSV};
 	struct metric_row rows[3] = {row_of(1.0), row_of(7.0), row_of(-5.0)};
 	struct metric_sums big = doubled(32, 5.0);
 	struct report rep;
@@ -70,10 +76,12 @@ test_batcher(void)
 
 	if (!CHECK(out != NULL))
 		return;
-	default_columns(&o);
-	report_init(&rep, out, &o);
-	batcher_init(&b, &o, &rep);
-	if (!CHECK_INT(batcher_start(&b, 1, NULL, NULL, NULL), 0))
+	default_columns(&rc);
+	report_init(&rep, out, &rc);
+	batcher_init(&b, &bc, &(struct batcher_sink){&rep, to_report, NULL},
+		     true);
+	if (!CHECK_INT(batcher_start(&b, 1), 0) ||
+	    !CHECK_INT(report_set_outputs(&rep, NULL, NULL, 1, NULL), 0))
 		return;
 	/* As if 2^32 - 1 epochs had gone by, the last with 2^32 - 1
 	 * batches. */
@@ -86,9 +94,9 @@ test_batcher(void)
 	 * batch size, with squares 25 * 2^32 + 50 = 25 * (2^32 + 2): rmse
 	 * 5.  Then one row of error 5 in a batch of its own. */
 	b.batch_sums = big;
-	batcher_rows(&b, rows, NULL, 2);
+	batcher_rows(&b, rows, NULL, 2, NULL, 0);
 	CHECK_U64(b.batch_sums.rows, 0);
-	batcher_rows(&b, rows + 2, NULL, 1);
+	batcher_rows(&b, rows + 2, NULL, 1, NULL, 0);
 	batcher_file_end(&b);
 	CHECK_INT(report_flush(&rep), 0);
 	fclose(out);
@@ -107,8 +115,8 @@ test_batcher(void)
 static void
 test_report(void)
 {
-	static const enum out_format formats[] = {FORMAT_TABLE, FORMAT_CSV,
-						  FORMAT_JSONL};
+	static const enum report_format formats[] = {REPORT_TABLE, REPORT_CSV,
+						     REPORT_JSONL};
 	/* The table: widths 5, 6, 9 (exceeded) and 15 (10 digits + 5). */
 	static const char *const want[] = {
 		"epoch   batch       rows       batch rmse  mean batch rmse  "
@@ -123,13 +131,13 @@ test_report(void)
 		"18446744073709551615,\"rows\":18446744073709551615,\"rmse\":1,"
 		"\"mean_batch_rmse\":1,\"running_rmse\":1}\n",
 	};
-	struct report_line line = {.kind = REPORT_BATCH,
-				   .epoch = UINT64_MAX,
-				   .batch = UINT64_MAX,
-				   .rows = UINT64_MAX};
-	struct options o = {0};
+	struct batcher_line line = {.kind = BATCHER_BATCH,
+				    .epoch = UINT64_MAX,
+				    .batch = UINT64_MAX,
+				    .rows = UINT64_MAX};
+	struct report_config rc = {0};
 
-	default_columns(&o);
+	default_columns(&rc);
 	line.v[M_RMSE] = line.v[M_MEAN_BATCH_RMSE] = 1.0;
 	line.v[M_RUNNING_RMSE] = 1.0;
 
@@ -141,8 +149,8 @@ test_report(void)
 
 		if (!CHECK(out != NULL))
 			return;
-		o.format = formats[i];
-		report_init(&rep, out, &o);
+		rc.format = formats[i];
+		report_init(&rep, out, &rc);
 		report_line(&rep, &line);
 		CHECK_INT(report_flush(&rep), 0);
 		fclose(out);
@@ -156,17 +164,18 @@ test_report(void)
 static void
 test_skips(void)
 {
-	struct options o = {.batch_size = 32, .delim = ',', .header = true};
-	struct input in;
+	const struct read_config rc = {.delim = ',', .header = true};
+	const struct read_input_outlet nowhere = {0};
+	struct read_input in;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *saved = stderr;
 
-	if (!CHECK(input_init(&in, &o, NULL, NULL, 0) == 0))
+	if (!CHECK(read_input_init(&in, &rc, &nowhere, NULL, 0) == 0))
 		return;
 	in.rows_read = ((uint64_t)1 << 33) + 2;
 	in.rows_skipped = ((uint64_t)1 << 32) + 1;
-	for (int i = 0; i < INPUT_SKIPS_SHOWN; i++) {
+	for (int i = 0; i < READ_INPUT_SKIPS_SHOWN; i++) {
 		in.skipped[i].name = "a.csv";
 		in.skipped[i].line = ((uint64_t)1 << 32) + 3 + (uint64_t)i;
 	}
@@ -175,7 +184,7 @@ test_skips(void)
 		stderr = saved;
 		return;
 	}
-	input_report_skips(&in);
+	read_input_report_skips(&in);
 	fclose(stderr);
 	stderr = saved;
 	CHECK_STR(text,
@@ -183,7 +192,7 @@ test_skips(void)
 		  "invalid numbers (--skip-invalid), at a.csv:4294967299, "
 		  "a.csv:4294967300, a.csv:4294967301, a.csv:4294967302, "
 		  "a.csv:4294967303, ...\n");
-	input_free(&in);
+	read_input_free(&in);
 	free(text);
 }
 

@@ -67,14 +67,13 @@ feed(void *arg)
 int
 main(void)
 {
-	struct options o = {
-		.batch_size = 2,
-		.reset = RESET_EPOCH,
-		.format = FORMAT_CSV,
-		.delim = ',',
-		.header = true,
-		.nmeasures = 3,
-		.measures = {M_RMSE, M_MEAN_BATCH_RMSE, M_RUNNING_RMSE}};
+	const struct run_config cfg = {
+		.read = {.delim = ',', .header = true},
+		.batcher = {.batch_size = 2},
+		.report = {.format = REPORT_CSV,
+			   .nmeasures = 3,
+			   .measures = {M_RMSE, M_MEAN_BATCH_RMSE,
+					M_RUNNING_RMSE}}};
 	struct sigaction sa;
 	static char pipe_name[] = "(pipe)";
 	char *names[] = {pipe_name};
@@ -97,7 +96,7 @@ main(void)
 	if (!CHECK(pthread_create(&writer, NULL, feed, &f) == 0))
 		return check_finish("test_eintr");
 	/* No worker threads: the signals are for this one. */
-	CHECK_INT(run_inputs(&o, 1, fds, names, out, NULL, 0), RUN_OK);
+	CHECK_INT(run_inputs(&cfg, 1, fds, names, out, NULL, 0), RUN_OK);
 	pthread_join(writer, NULL);
 	close(fds[0]);
 	fclose(out);

@@ -56,7 +56,7 @@ static void
 mean_add(struct metric_mean *m, const struct metric_sums *batch, size_t pairs)
 {
 	struct metric_config cfg = config(pairs);
-	struct metric_xdd rmse, row_loss;
+	struct xdd rmse, row_loss;
 
 	metric_batch_values(&cfg, batch, &rmse, &row_loss);
 	metric_mean_add(m, rmse, batch->rows);

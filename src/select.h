@@ -1,12 +1,12 @@
-/* columns.h: column lists given by name or 1-based position, resolved
- * against a header into 0-based field numbers. */
-#ifndef RMSETAB_COLUMNS_H
-#define RMSETAB_COLUMNS_H
+/* select.h: choosing the columns: lists given by name or 1-based
+ * position, resolved against a header into 0-based field numbers. */
+#ifndef RMSETAB_SELECT_H
+#define RMSETAB_SELECT_H
 
 #include <stddef.h>
 
 /* Room for the longest message the functions below write. */
-#define COLUMNS_ERR_SIZE 512
+#define SELECT_ERR_SIZE 512
 
 /* Resolves SPEC, the list given to option OPT ("-t"): a comma list of
  * items, each a column or a range FIRST-LAST of them ("1-10",
@@ -17,18 +17,18 @@
  * only).  On success stores a malloc'd array in *OUT and its length in
  * *COUNT and returns 0; otherwise writes a message to ERR and returns
  * -1. */
-int columns_resolve(const char *opt, const char *spec, const char *const *names,
-		    size_t n, size_t **out, size_t *count, char *err);
+int select_resolve(const char *opt, const char *spec, const char *const *names,
+		   size_t n, size_t **out, size_t *count, char *err);
 
-/* Like columns_resolve, for a spec that must name exactly one column. */
-int columns_resolve_one(const char *opt, const char *spec,
-			const char *const *names, size_t n, size_t *out,
-			char *err);
+/* Like select_resolve, for a spec that must name exactly one column. */
+int select_resolve_one(const char *opt, const char *spec,
+		       const char *const *names, size_t n, size_t *out,
+		       char *err);
 
 /* Picks the true and predicted columns when none were given: a pair of
  * names y_true/y_pred, true/pred or target/prediction, else the only two
  * columns there are.  Returns 0 and sets *T and *P, or -1 with ERR set. */
-int columns_default(const char *const *names, size_t n, size_t *t, size_t *p,
-		    char *err);
+int select_default(const char *const *names, size_t n, size_t *t, size_t *p,
+		   char *err);
 
 #endif

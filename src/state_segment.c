@@ -1,4 +1,4 @@
-/* segment.c: exact means of batch values across pieces of an epoch.
+/* state_segment.c: exact means of batch values across pieces of an epoch.
  *
  * The RMSE of a batch is not a sum of anything, so the mean of batch RMSEs
  * over an epoch cut into pieces (shards) depends on where the batches
@@ -26,14 +26,15 @@
  * from a plus the prefix of the next up to a.  Every sum is a
  * double-double; joining changes the order of additions, and so the last
  * bits of the sums, far below what a printed value can show. */
-#include "segment.h"
+#include "state_segment.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 void
-segment_config_make(struct segment_config *sc, const struct metric_config *cfg,
-		    size_t size, bool batches)
+state_segment_config_make(struct state_segment_config *sc,
+			  const struct metric_config *cfg, size_t size,
+			  bool batches)
 {
 	sc->sums = *cfg;
 	sc->batch = (struct metric_config){.pairs = cfg->pairs,
@@ -43,14 +44,15 @@ segment_config_make(struct segment_config *sc, const struct metric_config *cfg,
 }
 
 int
-segment_init(const struct segment_config *sc, struct segment *s)
+state_segment_init(const struct state_segment_config *sc,
+		   struct state_segment *s)
 {
 	memset(s, 0, sizeof *s);
 	return metric_sums_init(&s->sums, &sc->sums);
 }
 
 void
-segment_free(struct segment *s)
+state_segment_free(struct state_segment *s)
 {
 	metric_sums_free(&s->sums);
 	free(s->known);
@@ -61,13 +63,14 @@ segment_free(struct segment *s)
 }
 
 bool
-segment_is_long(const struct segment_config *sc, const struct segment *s)
+state_segment_is_long(const struct state_segment_config *sc,
+		      const struct state_segment *s)
 {
 	return sc->batches && s->rows > 2 * (uint64_t)sc->batch_size - 2;
 }
 
 size_t
-segment_known_rows(const struct segment_config *sc, uint64_t rows)
+state_segment_known_rows(const struct state_segment_config *sc, uint64_t rows)
 {
 	uint64_t most = 2 * (uint64_t)sc->batch_size - 2;
 
@@ -87,18 +90,20 @@ new_means(size_t n)
 }
 
 int
-segment_alloc(const struct segment_config *sc, struct segment *s)
+state_segment_alloc(const struct state_segment_config *sc,
+		    struct state_segment *s)
 {
-	size_t known = segment_known_rows(sc, s->rows), b = sc->batch_size;
+	size_t known = state_segment_known_rows(sc, s->rows),
+	       b = sc->batch_size;
 
 	if (!sc->batches)
 		return 0;
 	s->known = calloc(known ? known : 1, sizeof *s->known);
 	if (s->known == NULL)
 		return -1;
-	s->nfirst = segment_is_long(sc, s) ? b - 1 : known;
+	s->nfirst = state_segment_is_long(sc, s) ? b - 1 : known;
 	s->nlast = known - s->nfirst;
-	if (!segment_is_long(sc, s))
+	if (!state_segment_is_long(sc, s))
 		return 0;
 	s->rmse = new_means(b);
 	if (s->rmse == NULL)
@@ -110,7 +115,7 @@ segment_alloc(const struct segment_config *sc, struct segment *s)
 
 /* The last K rows of S (K <= nlast for a long one). */
 static const struct metric_row *
-last_rows(const struct segment *s, size_t k)
+last_rows(const struct state_segment *s, size_t k)
 {
 	return s->known + s->nfirst + s->nlast - k;
 }
@@ -118,10 +123,10 @@ last_rows(const struct segment *s, size_t k)
 /* Adds the value of the batch whose sums are SUMS (ROWS rows) to the
  * means; ROW_LOSS is NULL when the per-row loss is not kept. */
 static void
-add_batch(const struct segment_config *sc, const struct metric_sums *sums,
+add_batch(const struct state_segment_config *sc, const struct metric_sums *sums,
 	  uint64_t rows, struct metric_mean *rmse, struct metric_mean *row_loss)
 {
-	struct metric_xdd r, l;
+	struct xdd r, l;
 
 	metric_batch_values(&sc->batch, sums, &r, &l);
 	metric_mean_add(rmse, r, rows);
@@ -132,8 +137,9 @@ add_batch(const struct segment_config *sc, const struct metric_sums *sums,
 /* The value of the batch of the K rows ROWS, added in order as one pass
  * adds them. */
 static void
-add_rows_batch(const struct segment_config *sc, const struct metric_row *rows,
-	       size_t k, struct metric_mean *rmse, struct metric_mean *row_loss)
+add_rows_batch(const struct state_segment_config *sc,
+	       const struct metric_row *rows, size_t k,
+	       struct metric_mean *rmse, struct metric_mean *row_loss)
 {
 	struct metric_sums sums;
 
@@ -143,7 +149,8 @@ add_rows_batch(const struct segment_config *sc, const struct metric_row *rows,
 }
 
 int
-segment_builder_init(struct segment_builder *b, const struct segment_config *sc)
+state_segment_builder_init(struct state_segment_builder *b,
+			   const struct state_segment_config *sc)
 {
 	size_t n = sc->batch_size;
 
@@ -160,12 +167,12 @@ segment_builder_init(struct segment_builder *b, const struct segment_config *sc)
 	if (b->first == NULL || b->block[0] == NULL || b->block[1] == NULL ||
 	    b->suffix == NULL || b->rmse == NULL || b->row_loss == NULL)
 		return -1;
-	segment_builder_reset(b);
+	state_segment_builder_reset(b);
 	return 0;
 }
 
 void
-segment_builder_free(struct segment_builder *b)
+state_segment_builder_free(struct state_segment_builder *b)
 {
 	free(b->first);
 	free(b->block[0]);
@@ -177,7 +184,7 @@ segment_builder_free(struct segment_builder *b)
 }
 
 void
-segment_builder_reset(struct segment_builder *b)
+state_segment_builder_reset(struct state_segment_builder *b)
 {
 	b->rows = 0;
 	if (!b->sc->batches)
@@ -192,9 +199,9 @@ segment_builder_reset(struct segment_builder *b)
 /* The block at alignment 0 just filled up: its suffixes, for the batches
  * at the other alignments that end in the next block. */
 static void
-end_block(struct segment_builder *b)
+end_block(struct state_segment_builder *b)
 {
-	const struct segment_config *sc = b->sc;
+	const struct state_segment_config *sc = b->sc;
 	const struct metric_row *rows = b->block[b->cur];
 	struct metric_sums acc;
 
@@ -208,10 +215,10 @@ end_block(struct segment_builder *b)
 }
 
 void
-segment_builder_add(struct segment_builder *b, const struct metric_row *rows,
-		    size_t n)
+state_segment_builder_add(struct state_segment_builder *b,
+			  const struct metric_row *rows, size_t n)
 {
-	const struct segment_config *sc = b->sc;
+	const struct state_segment_config *sc = b->sc;
 	size_t size = sc->batch_size;
 
 	if (!sc->batches) {
@@ -246,7 +253,7 @@ segment_builder_add(struct segment_builder *b, const struct metric_row *rows,
 /* Row I of the last K rows added (K < B): they are in the previous block
  * and the current one. */
 static const struct metric_row *
-builder_last(const struct segment_builder *b, size_t k, size_t i)
+builder_last(const struct state_segment_builder *b, size_t k, size_t i)
 {
 	size_t size = b->sc->batch_size, in_cur = (size_t)(b->rows % size);
 	size_t from_end = k - i; /* 1 for the very last row */
@@ -257,24 +264,25 @@ builder_last(const struct segment_builder *b, size_t k, size_t i)
 }
 
 int
-segment_builder_take(struct segment_builder *b, struct segment *s,
-		     const struct metric_sums *sums)
+state_segment_builder_take(struct state_segment_builder *b,
+			   struct state_segment *s,
+			   const struct metric_sums *sums)
 {
-	const struct segment_config *sc = b->sc;
+	const struct state_segment_config *sc = b->sc;
 	size_t size = sc->batch_size;
 
-	if (segment_init(sc, s) != 0)
+	if (state_segment_init(sc, s) != 0)
 		return -1;
 	s->rows = b->rows;
 	metric_sums_merge(&sc->sums, &s->sums, sums);
 	if (!sc->batches)
 		return 0;
-	if (segment_alloc(sc, s) != 0)
+	if (state_segment_alloc(sc, s) != 0)
 		return -1;
 	for (size_t i = 0; i < s->nfirst && i < size - 1; i++)
 		s->known[i] = b->first[i];
 	/* The rows after the first B - 1: of a short segment, all the rest. */
-	if (segment_is_long(sc, s)) {
+	if (state_segment_is_long(sc, s)) {
 		for (size_t i = 0; i < s->nlast; i++)
 			s->known[s->nfirst + i] = *builder_last(b, s->nlast, i);
 		memcpy(s->rmse, b->rmse, size * sizeof *s->rmse);
@@ -293,29 +301,30 @@ segment_builder_take(struct segment_builder *b, struct segment *s,
 /* The batch values by alignment of a short segment, worked out from its
  * rows; *RMSE and *ROW_LOSS are to be freed. */
 static int
-short_means(const struct segment_config *sc, const struct segment *s,
-	    struct metric_mean **rmse, struct metric_mean **row_loss)
+short_means(const struct state_segment_config *sc,
+	    const struct state_segment *s, struct metric_mean **rmse,
+	    struct metric_mean **row_loss)
 {
-	struct segment_builder b;
+	struct state_segment_builder b;
 
-	if (segment_builder_init(&b, sc) != 0) {
-		segment_builder_free(&b);
+	if (state_segment_builder_init(&b, sc) != 0) {
+		state_segment_builder_free(&b);
 		return -1;
 	}
-	segment_builder_add(&b, s->known, s->nfirst);
+	state_segment_builder_add(&b, s->known, s->nfirst);
 	*rmse = b.rmse;
 	*row_loss = b.row_loss;
 	b.rmse = b.row_loss = NULL;
-	segment_builder_free(&b);
+	state_segment_builder_free(&b);
 	return 0;
 }
 
 /* The sums of the last L rows of X for L = 1..kx (in SX), and of the first
  * K rows of Y for K = 1..ky (in PY). */
 static void
-edge_sums(const struct segment_config *sc, const struct segment *x, size_t kx,
-	  struct metric_sums *sx, const struct segment *y, size_t ky,
-	  struct metric_sums *py)
+edge_sums(const struct state_segment_config *sc, const struct state_segment *x,
+	  size_t kx, struct metric_sums *sx, const struct state_segment *y,
+	  size_t ky, struct metric_sums *py)
 {
 	const struct metric_row *tail = last_rows(x, kx);
 	struct metric_sums acc;
@@ -334,8 +343,8 @@ edge_sums(const struct segment_config *sc, const struct segment *x, size_t kx,
 
 /* The batch values by alignment of X followed by Y, into ZR and ZL. */
 static int
-join_means(const struct segment_config *sc, const struct segment *x,
-	   const struct segment *y, struct metric_mean *zr,
+join_means(const struct state_segment_config *sc, const struct state_segment *x,
+	   const struct state_segment *y, struct metric_mean *zr,
 	   struct metric_mean *zl)
 {
 	size_t size = sc->batch_size;
@@ -351,13 +360,13 @@ join_means(const struct segment_config *sc, const struct segment *x,
 
 	if (sx == NULL || py == NULL)
 		goto done;
-	if (!segment_is_long(sc, x)) {
+	if (!state_segment_is_long(sc, x)) {
 		if (short_means(sc, x, &own[0], &own[1]) != 0)
 			goto done;
 		xr = own[0];
 		xl = own[1];
 	}
-	if (!segment_is_long(sc, y)) {
+	if (!state_segment_is_long(sc, y)) {
 		if (short_means(sc, y, &own[2], &own[3]) != 0)
 			goto done;
 		yr = own[2];
@@ -396,10 +405,10 @@ done:
 }
 
 int
-segment_append(const struct segment_config *sc, struct segment *x,
-	       const struct segment *y)
+state_segment_append(const struct state_segment_config *sc,
+		     struct state_segment *x, const struct state_segment *y)
 {
-	struct segment z = {.rows = x->rows + y->rows};
+	struct state_segment z = {.rows = x->rows + y->rows};
 	size_t size = sc->batch_size;
 
 	if (!sc->batches) {
@@ -407,12 +416,12 @@ segment_append(const struct segment_config *sc, struct segment *x,
 		x->rows = z.rows;
 		return 0;
 	}
-	if (segment_alloc(sc, &z) != 0)
+	if (state_segment_alloc(sc, &z) != 0)
 		goto fail;
-	if (segment_is_long(sc, &z) &&
+	if (state_segment_is_long(sc, &z) &&
 	    join_means(sc, x, y, z.rmse, z.row_loss) != 0)
 		goto fail;
-	if (!segment_is_long(sc, &z)) {
+	if (!state_segment_is_long(sc, &z)) {
 		/* Both are short, and so is the whole: every row. */
 		memcpy(z.known, x->known, x->nfirst * sizeof *z.known);
 		memcpy(z.known + x->nfirst, y->known,
@@ -451,8 +460,9 @@ fail:
 }
 
 int
-segment_means(const struct segment_config *sc, const struct segment *s,
-	      struct metric_mean *rmse, struct metric_mean *row_loss)
+state_segment_means(const struct state_segment_config *sc,
+		    const struct state_segment *s, struct metric_mean *rmse,
+		    struct metric_mean *row_loss)
 {
 	size_t size = sc->batch_size, tail = (size_t)(s->rows % size);
 
@@ -460,7 +470,7 @@ segment_means(const struct segment_config *sc, const struct segment *s,
 	metric_mean_init(row_loss);
 	if (!sc->batches)
 		return 0;
-	if (!segment_is_long(sc, s)) {
+	if (!state_segment_is_long(sc, s)) {
 		/* Every row is known: the batches, one by one. */
 		for (size_t i = 0; i < s->nfirst; i += size) {
 			size_t k = s->nfirst - i < size ? s->nfirst - i : size;

@@ -1,8 +1,8 @@
-/* test_columns: column lists by name, index and range resolved against a
+/* test_select: column lists by name, index and range resolved against a
  * header, and the default true/pred columns.  Messages that design.md
  * fixes word for word are compared exactly (main.c prefixes them with
  * "rmsetab: FILE:1: -t: "); the others must at least quote the item. */
-#include "columns.h"
+#include "select.h"
 
 #include <stdlib.h>
 
@@ -276,12 +276,12 @@ static const struct resolve_case cases[] = {
 static void
 check_resolve(const struct resolve_case *c)
 {
-	char err[COLUMNS_ERR_SIZE];
+	char err[SELECT_ERR_SIZE];
 	size_t *cols = NULL, count = 12345, nwant = 0;
 	int r;
 
 	strcpy(err, "(untouched)");
-	r = columns_resolve("-t", c->spec, c->names, c->n, &cols, &count, err);
+	r = select_resolve("-t", c->spec, c->names, c->n, &cols, &count, err);
 	while (nwant < MAXCOLS && c->want[nwant] != END)
 		nwant++;
 	if (c->err == NULL && c->err_has == NULL) {
@@ -300,7 +300,7 @@ check_resolve(const struct resolve_case *c)
 				w += (size_t)sprintf(want + w, " %zu",
 						     c->want[i]);
 			check_fail(__FILE__, c->line,
-				   "columns_resolve(\"%s\") is %d [%s ] (%s), "
+				   "select_resolve(\"%s\") is %d [%s ] (%s), "
 				   "expected 0 [%s ]",
 				   c->spec, r, got, r == 0 ? "no error" : err,
 				   want);
@@ -312,7 +312,7 @@ check_resolve(const struct resolve_case *c)
 	if (r != -1) {
 		check_count++;
 		check_fail(__FILE__, c->line,
-			   "columns_resolve(\"%s\") is %d, expected -1 with "
+			   "select_resolve(\"%s\") is %d, expected -1 with "
 			   "\"%s\"",
 			   c->spec, r, c->err ? c->err : c->err_has);
 		if (r == 0)
@@ -321,10 +321,10 @@ check_resolve(const struct resolve_case *c)
 	}
 	if (c->err != NULL)
 		check_str_at(__FILE__, c->line, err, c->err,
-			     "columns_resolve error");
+			     "select_resolve error");
 	else
 		check_contains_at(__FILE__, c->line, err, c->err_has,
-				  "columns_resolve error");
+				  "select_resolve error");
 }
 
 static void
@@ -338,29 +338,29 @@ static void
 test_resolve_one(void)
 {
 	static const char *const abc[] = {"a", "b", "c"};
-	char err[COLUMNS_ERR_SIZE];
+	char err[SELECT_ERR_SIZE];
 	size_t col = 99;
 
-	CHECK_INT(columns_resolve_one("-w", "b", H(abc), &col, err), 0);
+	CHECK_INT(select_resolve_one("-w", "b", H(abc), &col, err), 0);
 	CHECK_U64(col, 1);
-	CHECK_INT(columns_resolve_one("-w", "3", H(abc), &col, err), 0);
+	CHECK_INT(select_resolve_one("-w", "3", H(abc), &col, err), 0);
 	CHECK_U64(col, 2);
 	/* A range of one column is one column. */
-	CHECK_INT(columns_resolve_one("-w", "c-c", H(abc), &col, err), 0);
+	CHECK_INT(select_resolve_one("-w", "c-c", H(abc), &col, err), 0);
 	CHECK_U64(col, 2);
 
 	/* design.md: "-w: 'a-c' names 3 columns, expected one". */
 	col = 99;
-	CHECK_INT(columns_resolve_one("-w", "a-c", H(abc), &col, err), -1);
+	CHECK_INT(select_resolve_one("-w", "a-c", H(abc), &col, err), -1);
 	CHECK_STR(err, "'a-c' names 3 columns, expected one");
-	CHECK_INT(columns_resolve_one("-w", "1,2", H(abc), &col, err), -1);
+	CHECK_INT(select_resolve_one("-w", "1,2", H(abc), &col, err), -1);
 	CHECK_STR(err, "'1,2' names 2 columns, expected one");
 	CHECK_U64(col, 99);
 
 	/* Errors of the list itself come through unchanged. */
-	CHECK_INT(columns_resolve_one("-w", "x", H(abc), &col, err), -1);
+	CHECK_INT(select_resolve_one("-w", "x", H(abc), &col, err), -1);
 	CHECK_STR(err, "no column 'x'; the header has: a, b, c");
-	CHECK_INT(columns_resolve_one("-w", "4", NOHEADER(3), &col, err), -1);
+	CHECK_INT(select_resolve_one("-w", "4", NOHEADER(3), &col, err), -1);
 	CHECK_STR(err, "no column '4'; the input has 3 columns");
 }
 
@@ -427,32 +427,32 @@ test_default(void)
 {
 	for (size_t i = 0; i < sizeof dcases / sizeof dcases[0]; i++) {
 		const struct default_case *c = &dcases[i];
-		char err[COLUMNS_ERR_SIZE];
+		char err[SELECT_ERR_SIZE];
 		size_t t = 99, p = 99;
 		int r;
 
 		strcpy(err, "(untouched)");
-		r = columns_default(c->names, c->n, &t, &p, err);
+		r = select_default(c->names, c->n, &t, &p, err);
 		if (c->err != NULL && r == -1) {
 			check_str_at(__FILE__, c->line, err, c->err,
-				     "columns_default error");
+				     "select_default error");
 			continue;
 		}
 		check_count++;
 		if (c->err != NULL)
 			check_fail(__FILE__, c->line,
-				   "columns_default is %d, t %zu, p %zu, "
+				   "select_default is %d, t %zu, p %zu, "
 				   "expected -1 with \"%s\"",
 				   r, t, p, c->err);
 		else if (r != 0 || t != c->t || p != c->p)
 			check_fail(__FILE__, c->line,
-				   "columns_default is %d, t %zu, p %zu (%s), "
+				   "select_default is %d, t %zu, p %zu (%s), "
 				   "expected 0, t %zu, p %zu",
 				   r, t, p, r ? err : "no error", c->t, c->p);
 	}
 }
 
-/* A long header or spec must be cut to COLUMNS_ERR_SIZE, never overrun
+/* A long header or spec must be cut to SELECT_ERR_SIZE, never overrun
  * it: guard bytes after the buffer stay as they were. */
 static void
 test_long_messages(void)
@@ -460,7 +460,7 @@ test_long_messages(void)
 	enum { NCOLS = 200, GUARD = 64 };
 	static char namebuf[NCOLS][40];
 	const char *names[NCOLS];
-	char spec[2000], buf[COLUMNS_ERR_SIZE + GUARD];
+	char spec[2000], buf[SELECT_ERR_SIZE + GUARD];
 	size_t *cols, count, t, p;
 	int guard_ok;
 
@@ -471,9 +471,9 @@ test_long_messages(void)
 	}
 
 	memset(buf, 'G', sizeof buf);
-	CHECK_INT(columns_resolve("-t", "x", names, NCOLS, &cols, &count, buf),
+	CHECK_INT(select_resolve("-t", "x", names, NCOLS, &cols, &count, buf),
 		  -1);
-	CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
+	CHECK(strlen(buf) < SELECT_ERR_SIZE);
 	CHECK(strncmp(buf,
 		      "no column 'x'; the header has: "
 		      "a_rather_long_column_name_000, ",
@@ -482,15 +482,15 @@ test_long_messages(void)
 	/* A cut list ends in "...", so that it is not taken for whole. */
 	CHECK(strlen(buf) > 3 && strcmp(buf + strlen(buf) - 3, "...") == 0);
 	guard_ok = 1;
-	for (int i = COLUMNS_ERR_SIZE; i < (int)sizeof buf; i++)
+	for (int i = SELECT_ERR_SIZE; i < (int)sizeof buf; i++)
 		guard_ok &= buf[i] == 'G';
 	CHECK(guard_ok);
 
 	memset(buf, 'G', sizeof buf);
-	CHECK_INT(columns_default(names, NCOLS, &t, &p, buf), -1);
-	CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
+	CHECK_INT(select_default(names, NCOLS, &t, &p, buf), -1);
+	CHECK(strlen(buf) < SELECT_ERR_SIZE);
 	guard_ok = 1;
-	for (int i = COLUMNS_ERR_SIZE; i < (int)sizeof buf; i++)
+	for (int i = SELECT_ERR_SIZE; i < (int)sizeof buf; i++)
 		guard_ok &= buf[i] == 'G';
 	CHECK(guard_ok);
 
@@ -504,12 +504,12 @@ test_long_messages(void)
 		if (kind == 2)
 			spec[1000] = '-';
 		memset(buf, 'G', sizeof buf);
-		CHECK_INT(columns_resolve("-t", spec, kind == 3 ? NULL : names,
-					  NCOLS, &cols, &count, buf),
+		CHECK_INT(select_resolve("-t", spec, kind == 3 ? NULL : names,
+					 NCOLS, &cols, &count, buf),
 			  -1);
-		CHECK(strlen(buf) < COLUMNS_ERR_SIZE);
+		CHECK(strlen(buf) < SELECT_ERR_SIZE);
 		guard_ok = 1;
-		for (int i = COLUMNS_ERR_SIZE; i < (int)sizeof buf; i++)
+		for (int i = SELECT_ERR_SIZE; i < (int)sizeof buf; i++)
 			guard_ok &= buf[i] == 'G';
 		CHECK(guard_ok);
 	}
@@ -522,5 +522,5 @@ main(void)
 	test_resolve_one();
 	test_default();
 	test_long_messages();
-	return check_finish("test_columns");
+	return check_finish("test_select");
 }

@@ -1,7 +1,7 @@
-/* rows.c: the column plan of a file, and the conversion of a record into
+/* read_rows.c: the column plan of a file, and the conversion of a record into
  * the numbers of one row.  Every error names the physical line and the
  * column, and quotes the text that was wrong. */
-#include "rows.h"
+#include "read_rows.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,12 +9,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "columns.h"
 #include "diag.h"
 #include "number.h"
+#include "select.h"
 
 static int
-fail(struct rows_error *err, uint64_t line, const char *what, const char *text)
+fail(struct read_rows_error *err, uint64_t line, const char *what,
+     const char *text)
 {
 	err->line = line;
 	if (what != NULL)
@@ -25,15 +26,15 @@ fail(struct rows_error *err, uint64_t line, const char *what, const char *text)
 }
 
 static int
-oom(struct rows_error *err, uint64_t line)
+oom(struct read_rows_error *err, uint64_t line)
 {
 	return fail(err, line, NULL, "out of memory");
 }
 
 /* Field I of REC, a name or an epoch label (WHAT), holds a NUL byte. */
 static int
-nul_byte(struct rows_error *err, const struct csvin_record *rec, size_t i,
-	 const char *what)
+nul_byte(struct read_rows_error *err, const struct read_csv_record *rec,
+	 size_t i, const char *what)
 {
 	char text[DIAG_QUOTE_SIZE];
 
@@ -63,7 +64,7 @@ is_nonfinite(const char *s, size_t len)
  * missing value), and at least one a decimal number.  Taking such a line
  * for the header would drop a row without a word. */
 static bool
-looks_like_data(const struct csvin_record *rec)
+looks_like_data(const struct read_csv_record *rec)
 {
 	bool number = false;
 
@@ -84,7 +85,7 @@ looks_like_data(const struct csvin_record *rec)
 /* The error for a first line that looks like data: it quotes the line (its
  * fields, as far as the message shows them) and says what to type. */
 static int
-data_not_header(struct rows_error *err, const struct csvin_record *rec,
+data_not_header(struct read_rows_error *err, const struct read_csv_record *rec,
 		unsigned char delim)
 {
 	char line[DIAG_QUOTE_SIZE], text[DIAG_QUOTE_SIZE];
@@ -109,7 +110,7 @@ data_not_header(struct rows_error *err, const struct csvin_record *rec,
 }
 
 void
-rows_plan_free(struct rows_plan *plan)
+read_rows_plan_free(struct read_rows_plan *plan)
 {
 	if (plan->names != NULL)
 		for (size_t i = 0; i < plan->nfields; i++)
@@ -132,7 +133,7 @@ struct role {
 /* The name of field I as messages show it: its header name, or its 1-based
  * position when there is no header. */
 static const char *
-column_name(const struct rows_plan *plan, size_t i, char *buf, size_t size)
+column_name(const struct read_rows_plan *plan, size_t i, char *buf, size_t size)
 {
 	if (plan->names != NULL)
 		return diag_quote(buf, size, plan->names[i],
@@ -143,10 +144,10 @@ column_name(const struct rows_plan *plan, size_t i, char *buf, size_t size)
 
 /* Refuses a column selected for two roles; the plan has PAIRS pairs. */
 static int
-one_role(const struct rows_plan *plan, size_t pairs, uint64_t line,
-	 struct rows_error *err)
+one_role(const struct read_rows_plan *plan, size_t pairs, uint64_t line,
+	 struct read_rows_error *err)
 {
-	bool by_default = plan->opts->true_cols == NULL;
+	bool by_default = plan->cfg->true_cols == NULL;
 	const struct role roles[] = {
 		{by_default ? "the true values (-t, by default)"
 			    : "the true values (-t)",
@@ -154,8 +155,8 @@ one_role(const struct rows_plan *plan, size_t pairs, uint64_t line,
 		{by_default ? "the predictions (-p, by default)"
 			    : "the predictions (-p)",
 		 plan->pcol, pairs},
-		{"the weight (-w)", &plan->wcol, plan->wcol != ROWS_NONE},
-		{"the epoch (-e)", &plan->ecol, plan->ecol != ROWS_NONE},
+		{"the weight (-w)", &plan->wcol, plan->wcol != READ_ROWS_NONE},
+		{"the epoch (-e)", &plan->ecol, plan->ecol != READ_ROWS_NONE},
 	};
 	unsigned char *role_of = calloc(plan->nfields, 1); /* role + 1 */
 
@@ -192,22 +193,22 @@ one_role(const struct rows_plan *plan, size_t pairs, uint64_t line,
 }
 
 int
-rows_plan_make(struct rows_plan *plan, const struct options *o,
-	       const struct csvin_record *first, size_t pairs,
-	       struct rows_error *err)
+read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
+		    const struct read_csv_record *first, size_t pairs,
+		    struct read_rows_error *err)
 {
 	uint64_t line = first->line[0];
 	const char *const *names;
-	char msg[COLUMNS_ERR_SIZE];
+	char msg[SELECT_ERR_SIZE];
 	size_t nt, np;
 
 	memset(plan, 0, sizeof *plan);
-	plan->opts = o;
+	plan->cfg = cfg;
 	plan->nfields = first->nfields;
-	plan->wcol = plan->ecol = ROWS_NONE;
-	if (o->header) {
-		if (!o->header_forced && looks_like_data(first))
-			return data_not_header(err, first, o->delim);
+	plan->wcol = plan->ecol = READ_ROWS_NONE;
+	if (cfg->header) {
+		if (!cfg->header_forced && looks_like_data(first))
+			return data_not_header(err, first, cfg->delim);
 		plan->names = calloc(first->nfields, sizeof *plan->names);
 		if (plan->names == NULL)
 			return oom(err, line);
@@ -223,21 +224,21 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 		}
 	}
 	names = (const char *const *)plan->names;
-	if (o->true_cols == NULL) {
+	if (cfg->true_cols == NULL) {
 		plan->tcol = malloc(sizeof *plan->tcol);
 		plan->pcol = malloc(sizeof *plan->pcol);
 		if (plan->tcol == NULL || plan->pcol == NULL)
 			return oom(err, line);
-		if (columns_default(names, plan->nfields, plan->tcol,
-				    plan->pcol, msg) != 0)
+		if (select_default(names, plan->nfields, plan->tcol, plan->pcol,
+				   msg) != 0)
 			return fail(err, line, NULL, msg);
 		nt = np = 1;
 	} else {
-		if (columns_resolve("-t", o->true_cols, names, plan->nfields,
-				    &plan->tcol, &nt, msg) != 0)
+		if (select_resolve("-t", cfg->true_cols, names, plan->nfields,
+				   &plan->tcol, &nt, msg) != 0)
 			return fail(err, line, "-t", msg);
-		if (columns_resolve("-p", o->pred_cols, names, plan->nfields,
-				    &plan->pcol, &np, msg) != 0)
+		if (select_resolve("-p", cfg->pred_cols, names, plan->nfields,
+				   &plan->pcol, &np, msg) != 0)
 			return fail(err, line, "-p", msg);
 		if (nt != np) {
 			snprintf(msg, sizeof msg,
@@ -247,13 +248,13 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 			return fail(err, line, NULL, msg);
 		}
 	}
-	if (o->weight_col != NULL &&
-	    columns_resolve_one("-w", o->weight_col, names, plan->nfields,
-				&plan->wcol, msg) != 0)
+	if (cfg->weight_col != NULL &&
+	    select_resolve_one("-w", cfg->weight_col, names, plan->nfields,
+			       &plan->wcol, msg) != 0)
 		return fail(err, line, "-w", msg);
-	if (o->epoch_col != NULL &&
-	    columns_resolve_one("-e", o->epoch_col, names, plan->nfields,
-				&plan->ecol, msg) != 0)
+	if (cfg->epoch_col != NULL &&
+	    select_resolve_one("-e", cfg->epoch_col, names, plan->nfields,
+			       &plan->ecol, msg) != 0)
 		return fail(err, line, "-e", msg);
 	if (one_role(plan, nt, line, err) != 0)
 		return -1;
@@ -269,19 +270,20 @@ rows_plan_make(struct rows_plan *plan, const struct options *o,
 }
 
 /* Parses field I as a value, or with WEIGHT as a weight. */
-static enum rows_result
-field_number(const struct rows_plan *plan, const struct csvin_record *rec,
-	     size_t i, bool weight, double *out, struct rows_error *err)
+static enum read_rows_result
+field_number(const struct read_rows_plan *plan,
+	     const struct read_csv_record *rec, size_t i, bool weight,
+	     double *out, struct read_rows_error *err)
 {
 	char name[DIAG_QUOTE_SIZE], text[DIAG_QUOTE_SIZE];
 	enum number_status st = number_parse(rec->field[i], rec->len[i], out);
 	const char *what = weight ? "weight" : "number";
 
 	if (st == NUMBER_OK && (!weight || *out >= 0.0))
-		return ROWS_OK;
+		return READ_ROWS_OK;
 	err->line = rec->line[i];
-	if (plan->opts->skip_invalid)
-		return ROWS_SKIPPED;
+	if (plan->cfg->skip_invalid)
+		return READ_ROWS_SKIPPED;
 	column_name(plan, i, name, sizeof name);
 	diag_quote(text, sizeof text, rec->field[i], rec->len[i]);
 	snprintf(err->text, sizeof err->text, "column %s: invalid %s '%s'%s",
@@ -289,15 +291,16 @@ field_number(const struct rows_plan *plan, const struct csvin_record *rec,
 		 st == NUMBER_RANGE	? " (out of range)"
 		 : st == NUMBER_INVALID ? ""
 					: " (negative)");
-	return ROWS_ERROR;
+	return READ_ROWS_ERROR;
 }
 
-enum rows_result
-rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
-	     double *t, double *p, struct metric_row *row,
-	     struct metric_xdd *out, struct rows_error *err)
+enum read_rows_result
+read_rows_convert(const struct read_rows_plan *plan,
+		  const struct read_csv_record *rec, double *t, double *p,
+		  struct metric_row *row, struct xdd *out,
+		  struct read_rows_error *err)
 {
-	enum rows_result r;
+	enum read_rows_result r;
 	double w = 1.0;
 
 	if (rec->nfields != plan->nfields) {
@@ -307,26 +310,158 @@ rows_convert(const struct rows_plan *plan, const struct csvin_record *rec,
 			 rec->nfields == 1 ? "" : "s",
 			 plan->names != NULL ? "the header" : "the first row",
 			 plan->nfields);
-		return ROWS_ERROR;
+		return READ_ROWS_ERROR;
 	}
 	for (size_t j = 0; j < plan->pairs; j++) {
 		if ((r = field_number(plan, rec, plan->tcol[j], false, &t[j],
-				      err)) != ROWS_OK ||
+				      err)) != READ_ROWS_OK ||
 		    (r = field_number(plan, rec, plan->pcol[j], false, &p[j],
-				      err)) != ROWS_OK)
+				      err)) != READ_ROWS_OK)
 			return r;
 	}
-	if (plan->wcol != ROWS_NONE &&
-	    (r = field_number(plan, rec, plan->wcol, true, &w, err)) != ROWS_OK)
+	if (plan->wcol != READ_ROWS_NONE &&
+	    (r = field_number(plan, rec, plan->wcol, true, &w, err)) !=
+		    READ_ROWS_OK)
 		return r;
 	/* Labels are printed as C strings: "a\0x" and "a\0y" would look
 	 * the same. */
-	if (plan->ecol != ROWS_NONE && memchr(rec->field[plan->ecol], '\0',
-					      rec->len[plan->ecol]) != NULL) {
+	if (plan->ecol != READ_ROWS_NONE &&
+	    memchr(rec->field[plan->ecol], '\0', rec->len[plan->ecol]) !=
+		    NULL) {
 		nul_byte(err, rec, plan->ecol, "epoch label");
-		return ROWS_ERROR;
+		return READ_ROWS_ERROR;
 	}
-	metric_row_set(plan->cfg, row, plan->cfg->per_output ? out : NULL, t, p,
+	metric_row_set(plan->row, row, plan->row->per_output ? out : NULL, t, p,
 		       w);
-	return ROWS_OK;
+	return READ_ROWS_OK;
+}
+
+/* Blocks. */
+
+struct convert_ctx {
+	const struct read_rows_plan *plan;
+	struct read_rows_block *blk;
+	bool oom;
+};
+
+static bool
+room_for_row(struct read_rows_block *blk, bool keys, size_t outputs)
+{
+	size_t cap;
+	void *p;
+
+	if (blk->nrows < blk->rows_cap)
+		return true;
+	cap = blk->rows_cap ? 2 * blk->rows_cap : 4096;
+	if ((p = realloc(blk->rows, cap * sizeof *blk->rows)) == NULL)
+		return false;
+	blk->rows = p;
+	if (outputs > 0) {
+		if ((p = realloc(blk->out, cap * outputs * sizeof *blk->out)) ==
+		    NULL)
+			return false;
+		blk->out = p;
+	}
+	if (keys) {
+		if ((p = realloc(blk->key_off, cap * sizeof *blk->key_off)) ==
+		    NULL)
+			return false;
+		blk->key_off = p;
+		if ((p = realloc(blk->key_len, cap * sizeof *blk->key_len)) ==
+		    NULL)
+			return false;
+		blk->key_len = p;
+	}
+	blk->rows_cap = cap;
+	return true;
+}
+
+static int
+convert_record(void *ctx, const struct read_csv_record *rec)
+{
+	struct convert_ctx *cc = ctx;
+	struct read_rows_block *blk = cc->blk;
+	const struct read_rows_plan *plan = cc->plan;
+	bool keys = plan->ecol != READ_ROWS_NONE;
+	size_t outputs = plan->row->per_output ? plan->pairs : 0;
+
+	if (!room_for_row(blk, keys, outputs)) {
+		cc->oom = true;
+		return -1;
+	}
+	switch (read_rows_convert(
+		plan, rec, blk->t, blk->p, &blk->rows[blk->nrows],
+		outputs ? blk->out + blk->nrows * outputs : NULL,
+		&blk->error)) {
+	case READ_ROWS_OK:
+		if (keys) {
+			blk->key_off[blk->nrows] =
+				(size_t)(rec->field[plan->ecol] - blk->text);
+			blk->key_len[blk->nrows] = rec->len[plan->ecol];
+		}
+		blk->nrows++;
+		return 0;
+	case READ_ROWS_SKIPPED:
+		if (blk->skipped < READ_ROWS_SKIPS_KEPT)
+			blk->skip_line[blk->skipped] = blk->error.line;
+		blk->skipped++;
+		return 0;
+	case READ_ROWS_ERROR: break;
+	}
+	blk->failed = true;
+	return -1;
+}
+
+void
+read_rows_block_convert(const struct read_rows_plan *plan,
+			struct read_rows_block *blk)
+{
+	struct convert_ctx cc = {plan, blk, false};
+	struct read_csv c;
+	size_t used;
+
+	blk->quote = blk->failed = false;
+	blk->nrows = 0;
+	blk->skipped = 0;
+	if (blk->scratch_pairs < plan->pairs) {
+		free(blk->t);
+		free(blk->p);
+		blk->t = malloc(plan->pairs * sizeof *blk->t);
+		blk->p = malloc(plan->pairs * sizeof *blk->p);
+		blk->scratch_pairs = blk->t && blk->p ? plan->pairs : 0;
+	}
+	if (blk->scratch_pairs == 0) {
+		cc.oom = true;
+	} else {
+		read_csv_init(&c, "", plan->cfg->delim, 1, convert_record, &cc);
+		switch (read_csv_split(&c, blk->text, blk->len, true, &used)) {
+		case READ_CSV_SPLIT_QUOTE: blk->quote = true; break;
+		case READ_CSV_SPLIT_ERROR:
+			blk->failed = true;
+			blk->error.line = c.error_line;
+			snprintf(blk->error.text, sizeof blk->error.text, "%s",
+				 c.error);
+			break;
+		default: break;
+		}
+		blk->lines = c.line - 1;
+		read_csv_free(&c);
+	}
+	if (cc.oom) {
+		blk->failed = true;
+		blk->error.line = 1;
+		strcpy(blk->error.text, "out of memory");
+	}
+}
+
+void
+read_rows_block_free(struct read_rows_block *blk)
+{
+	free(blk->text);
+	free(blk->rows);
+	free(blk->out);
+	free(blk->key_off);
+	free(blk->key_len);
+	free(blk->t);
+	free(blk->p);
 }

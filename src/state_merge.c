@@ -1,4 +1,4 @@
-/* merge.c: states in, one run out.
+/* state_merge.c: states in, the epochs of one pass over all their rows out.
  *
  * Without an epoch column, epochs join by number: epoch N of each state
  * is the N-th file's rows, cut into pieces.  They come out in the order
@@ -14,43 +14,16 @@
  *
  * The rows of a joined epoch are those of each state in the order the
  * states were given: for the means of batch values that order is the
- * order of the rows (segment.c). */
-#include "merge.h"
+ * order of the rows (state_segment.c). */
+#include "state_merge.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "diag.h"
-#include "segment.h"
-#include "state.h"
-
-struct entry {
-	char *key; /* NULL without an epoch column */
-	size_t key_len;
-	uint64_t number;
-	uint64_t state; /* the last state (counted from 1) that had it */
-	uint64_t line;	/* where that state had it */
-	struct segment seg;
-};
-
-struct merge {
-	struct options *opts;
-	struct entry *v;
-	size_t n, cap;
-	size_t *slot; /* by number: index + 1 into v, or 0 (open addressing) */
-	size_t nslots;
-
-	/* The first state: the others must match it. */
-	const char *file;
-	uint64_t line;
-	char *raw[STATE_HEADER_LINES];
-	struct state_header h;
-	struct segment_config sc;
-	struct metric_sums total;
-	uint64_t states;
-};
+#include "state_read.h"
+#include "state_write.h"
 
 static int
 oom(void)
@@ -72,7 +45,7 @@ key_hash(const char *key, size_t len, uint64_t number)
 }
 
 static bool
-same_key(const struct entry *e, const struct state_epoch *ep)
+same_key(const struct state_merge_entry *e, const struct state_epoch *ep)
 {
 	if (ep->key == NULL)
 		return e->key == NULL && e->number == ep->number;
@@ -81,7 +54,7 @@ same_key(const struct entry *e, const struct state_epoch *ep)
 }
 
 static int
-grow(struct merge *m)
+grow(struct state_merge *m)
 {
 	size_t nslots = m->nslots ? m->nslots * 2 : 64;
 	size_t *slot = calloc(nslots, sizeof *slot);
@@ -104,8 +77,8 @@ grow(struct merge *m)
 }
 
 /* The entry of EP's key; *SLOT is where a new one would go. */
-static struct entry *
-find(const struct merge *m, const struct state_epoch *ep, size_t *slot)
+static struct state_merge_entry *
+find(const struct state_merge *m, const struct state_epoch *ep, size_t *slot)
 {
 	size_t s = key_hash(ep->key, ep->key_len, ep->number) & (m->nslots - 1);
 
@@ -119,23 +92,23 @@ find(const struct merge *m, const struct state_epoch *ep, size_t *slot)
 /* Appends a new entry for EP, taking over its key and rows; SLOT is its
  * place in the table of numbers (unused with keys). */
 static int
-push(struct merge *m, struct state_epoch *ep, size_t slot)
+push(struct state_merge *m, struct state_epoch *ep, size_t slot)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct entry *v = realloc(m->v, cap * sizeof *v);
+		struct state_merge_entry *v = realloc(m->v, cap * sizeof *v);
 
 		if (v == NULL)
 			return -1;
 		m->v = v;
 		m->cap = cap;
 	}
-	m->v[m->n] = (struct entry){.key = ep->key,
-				    .key_len = ep->key_len,
-				    .number = ep->number,
-				    .state = m->states,
-				    .line = ep->line,
-				    .seg = ep->seg};
+	m->v[m->n] = (struct state_merge_entry){.key = ep->key,
+						.key_len = ep->key_len,
+						.number = ep->number,
+						.state = m->states,
+						.line = ep->line,
+						.seg = ep->seg};
 	m->n++;
 	if (ep->key == NULL)
 		m->slot[slot] = m->n;
@@ -145,11 +118,11 @@ push(struct merge *m, struct state_epoch *ep, size_t slot)
 
 /* Joins the rows of EP after those of entry E. */
 static int
-join(struct merge *m, struct entry *e, struct state_epoch *ep)
+join(struct state_merge *m, struct state_merge_entry *e, struct state_epoch *ep)
 {
 	e->state = m->states;
 	e->line = ep->line;
-	if (segment_append(&m->sc, &e->seg, &ep->seg) != 0)
+	if (state_segment_append(&m->sc, &e->seg, &ep->seg) != 0)
 		return -1;
 	state_epoch_free(ep);
 	return 0;
@@ -158,9 +131,10 @@ join(struct merge *m, struct entry *e, struct state_epoch *ep)
 /* Adds epoch EP of the state being read (R), taking over its key and
  * rows. */
 static int
-add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
+add_epoch(struct state_merge *m, const struct state_reader *r,
+	  struct state_epoch *ep)
 {
-	struct entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
+	struct state_merge_entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
 	size_t slot = 0;
 
 	if (ep->key != NULL) {
@@ -185,78 +159,26 @@ add_epoch(struct merge *m, const struct state_reader *r, struct state_epoch *ep)
 	return join(m, e, ep) == 0 ? 0 : oom();
 }
 
-/* What a column of -c needs that the states may not keep. */
-static bool
-can_compute(const struct segment_config *sc, enum measure col)
-{
-	switch (col) {
-	case M_MAE:
-	case M_RUNNING_MAE: return sc->sums.abs;
-	case M_ROW_LOSS: return sc->sums.row_loss;
-	case M_MEAN_ROW_LOSS: return sc->sums.row_loss && sc->batches;
-	case M_MEAN_BATCH_RMSE: return sc->batches;
-	case M_PER_OUTPUT:
-	case M_UNIFORM_RMSE: return sc->sums.per_output;
-	default: return true;
-	}
-}
-
-/* The first state sets the options the states decide, and names the
- * columns of the output. */
+/* The first state: the others must match it, and it says how the run
+ * goes on (FIRST). */
 static int
-first_state(struct merge *m, struct state_reader *r, struct batcher *b)
+first_state(struct state_merge *m, struct state_reader *r)
 {
-	struct options *opts = m->opts;
-	char err[REPORT_ERR_SIZE];
-	bool indices;
-	int st;
-
 	m->file = r->name;
 	m->line = r->first_line;
 	m->sc = r->sc;
 	for (int i = 0; i < STATE_HEADER_LINES; i++)
 		if ((m->raw[i] = strdup(r->raw[i])) == NULL)
-			goto oom;
+			return oom();
 	if (state_header_copy(&m->h, &r->h) != 0 ||
 	    metric_sums_init(&m->total, &m->sc.sums) != 0)
-		goto oom;
-	if (opts->nmeasures == 0) {
-		memcpy(opts->measures, m->h.columns, sizeof opts->measures);
-		opts->nmeasures = m->h.ncolumns;
-	}
-	for (size_t i = 0; i < opts->nmeasures; i++) {
-		if (!can_compute(&m->sc, opts->measures[i])) {
-			/* Line 5 of a state is its -c list. */
-			diag_at(m->file, m->line + 4,
-				"column %s cannot be computed from these "
-				"states: they were saved with -c %s",
-				measures_name(opts->measures[i]),
-				m->raw[4] + strlen("columns "));
-			return -1;
-		}
-	}
-	opts->batch_size = m->h.batch_size;
-	opts->reset = m->h.reset;
-	/* The batcher only asks whether there is an epoch column. */
-	opts->epoch_col = m->h.epoch_col != NULL ? "(the states')" : NULL;
-	opts->summary = true;
-	indices = m->h.indices;
-	st = batcher_start(
-		b, m->h.pairs,
-		indices ? NULL : (const char *const *)m->h.true_names,
-		indices ? NULL : (const char *const *)m->h.pred_names, err);
-	/* Line 7 of a state names the true columns. */
-	if (st > 0)
-		diag_at(m->file, m->line + 6, "%s", err);
-	return st != 0 ? -1 : 0;
-oom:
-	diag("out of memory");
-	return -1;
+		return oom();
+	return m->first(m->ctx, m);
 }
 
 /* A later state must have been read with the same options. */
 static int
-same_header(const struct merge *m, const struct state_reader *r)
+same_header(const struct state_merge *m, const struct state_reader *r)
 {
 	for (int i = 1; i < STATE_HEADER_LINES; i++) {
 		char here[DIAG_QUOTE_SIZE], there[DIAG_QUOTE_SIZE];
@@ -278,7 +200,7 @@ same_header(const struct merge *m, const struct state_reader *r)
 }
 
 static int
-read_file(struct merge *m, int fd, const char *name, struct batcher *b)
+read_file(struct state_merge *m, int fd, const char *name)
 {
 	struct state_reader r;
 	struct state_epoch ep;
@@ -287,7 +209,7 @@ read_file(struct merge *m, int fd, const char *name, struct batcher *b)
 	state_reader_init(&r, fd, name);
 	while ((st = state_read_header(&r)) == 1) {
 		m->states++;
-		if (m->states == 1 ? first_state(m, &r, b) != 0
+		if (m->states == 1 ? first_state(m, &r) != 0
 				   : same_header(m, &r) != 0) {
 			st = -1;
 			break;
@@ -306,15 +228,53 @@ read_file(struct merge *m, int fd, const char *name, struct batcher *b)
 	return st;
 }
 
-static int
-save(struct merge *m, FILE *out)
+int
+state_merge_read(struct state_merge *m, size_t nfiles, char *const *names,
+		 const int *fds,
+		 int (*first)(void *ctx, const struct state_merge *m),
+		 void *ctx)
+{
+	int status = 0;
+
+	memset(m, 0, sizeof *m);
+	m->first = first;
+	m->ctx = ctx;
+	for (size_t i = 0; i < nfiles && status == 0; i++)
+		status = read_file(m, fds[i], names[i]);
+	return status;
+}
+
+int
+state_merge_check(const struct state_merge *m, const enum measure *list,
+		  size_t n)
+{
+	/* The states keep what their own -c needs. */
+	unsigned kept = measures_needs(m->h.columns, m->h.ncolumns);
+
+	for (size_t i = 0; i < n; i++) {
+		if (measures_needs(&list[i], 1) & ~kept) {
+			diag_at(m->file, m->line + STATE_LINE_COLUMNS,
+				"column %s cannot be computed from these "
+				"states: they were saved with -c %s",
+				measures_name(list[i]),
+				m->raw[STATE_LINE_COLUMNS] +
+					strlen("columns "));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+state_merge_save(const struct state_merge *m, FILE *out,
+		 const enum measure *list, size_t n)
 {
 	struct state_writer w;
 	struct state_header h = m->h;
 	int status = 0;
 
-	memcpy(h.columns, m->opts->measures, sizeof h.columns);
-	h.ncolumns = m->opts->nmeasures;
+	memcpy(h.columns, list, n * sizeof *list);
+	h.ncolumns = n;
 	state_writer_init(&w, out);
 	status = state_write_header(&w, &h);
 	for (size_t i = 0; status == 0 && i < m->n; i++)
@@ -326,12 +286,25 @@ save(struct merge *m, FILE *out)
 	return status;
 }
 
-static void
-merge_free(struct merge *m)
+void
+state_merge_get(const struct state_merge *m, size_t i,
+		struct state_merge_epoch *e)
+{
+	const struct state_merge_entry *v = &m->v[i];
+
+	e->key = v->key;
+	e->key_len = v->key_len;
+	e->number = v->number;
+	e->sums = &v->seg.sums;
+	state_segment_means(&m->sc, &v->seg, &e->rmse, &e->row_loss);
+}
+
+void
+state_merge_free(struct state_merge *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->v[i].key);
-		segment_free(&m->v[i].seg);
+		state_segment_free(&m->v[i].seg);
 	}
 	free(m->v);
 	free(m->slot);
@@ -339,29 +312,4 @@ merge_free(struct merge *m)
 		free(m->raw[i]);
 	state_header_free(&m->h);
 	metric_sums_free(&m->total);
-}
-
-int
-merge_run(struct options *opts, int nfiles, char **files, const int *fds,
-	  struct batcher *b, FILE *out)
-{
-	struct merge m = {.opts = opts};
-	int status = 0;
-
-	for (int i = 0; i < nfiles && status == 0; i++)
-		status = read_file(
-			&m, fds[i],
-			fds[i] == STDIN_FILENO ? "(stdin)" : files[i], b);
-	if (status == 0 && out != NULL)
-		status = save(&m, out);
-	for (size_t i = 0; status == 0 && i < m.n; i++) {
-		struct entry *e = &m.v[i];
-		struct metric_mean rmse, row_loss;
-
-		segment_means(&m.sc, &e->seg, &rmse, &row_loss);
-		status = batcher_epoch(b, e->key, e->key_len, e->number,
-				       &e->seg.sums, &rmse, &row_loss);
-	}
-	merge_free(&m);
-	return status;
 }

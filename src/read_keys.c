@@ -1,9 +1,9 @@
-/* epochkeys.c: the values of the epoch column whose runs ended, in one
+/* read_keys.c: the values of the epoch column whose runs ended, in one
  * file, to notice one that comes back.  The work is done where an epoch
  * starts, never for a row inside one, and no allocation is made for a
  * value once the table and the text have room; after the warning there is
  * no work at all. */
-#include "epochkeys.h"
+#include "read_keys.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,14 +11,14 @@
 #include <string.h>
 
 void
-epochkeys_init(struct epochkeys *k, bool on)
+read_keys_init(struct read_keys *k, bool on)
 {
 	memset(k, 0, sizeof *k);
 	k->on = on;
 }
 
 void
-epochkeys_free(struct epochkeys *k)
+read_keys_free(struct read_keys *k)
 {
 	free(k->text);
 	free(k->slot);
@@ -29,14 +29,14 @@ epochkeys_free(struct epochkeys *k)
 }
 
 static void
-clear_slots(struct epochkeys_slot *slot, size_t n)
+clear_slots(struct read_keys_slot *slot, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		slot[i].len = SIZE_MAX;
 }
 
 void
-epochkeys_file_begin(struct epochkeys *k, const char *column)
+read_keys_file_begin(struct read_keys *k, const char *column)
 {
 	if (!k->on)
 		return;
@@ -60,13 +60,13 @@ hash(const char *s, size_t n)
 
 /* The slot of KEY, whose hash is H, or the empty one where it would
  * go. */
-static struct epochkeys_slot *
-find(const struct epochkeys *k, const char *key, size_t len, size_t h)
+static struct read_keys_slot *
+find(const struct read_keys *k, const char *key, size_t len, size_t h)
 {
 	size_t mask = k->nslots - 1, i = h & mask;
 
 	for (;; i = (i + 1) & mask) {
-		struct epochkeys_slot *s = &k->slot[i];
+		struct read_keys_slot *s = &k->slot[i];
 
 		if (s->len == SIZE_MAX ||
 		    (s->hash == h && s->len == len &&
@@ -76,9 +76,9 @@ find(const struct epochkeys *k, const char *key, size_t len, size_t h)
 }
 
 static int
-grow(struct epochkeys *k)
+grow(struct read_keys *k)
 {
-	struct epochkeys_slot *old = k->slot;
+	struct read_keys_slot *old = k->slot;
 	size_t n = k->nslots;
 
 	k->nslots = n ? 2 * n : 64;
@@ -98,10 +98,10 @@ grow(struct epochkeys *k)
 
 /* Records that the run of the current value ended on LINE: its slot, or
  * NULL when out of memory. */
-static const struct epochkeys_slot *
-end_run(struct epochkeys *k, uint64_t line)
+static const struct read_keys_slot *
+end_run(struct read_keys *k, uint64_t line)
 {
-	struct epochkeys_slot *s;
+	struct read_keys_slot *s;
 
 	if ((k->n + 1) * 2 > k->nslots && grow(k) != 0)
 		return NULL;
@@ -120,7 +120,7 @@ end_run(struct epochkeys *k, uint64_t line)
 }
 
 static int
-set_current(struct epochkeys *k, const char *key, size_t len, size_t h)
+set_current(struct read_keys *k, const char *key, size_t len, size_t h)
 {
 	if (k->text == NULL || len > k->text_cap - k->text_len) {
 		size_t cap = 2 * k->text_cap + len + 64;
@@ -141,10 +141,10 @@ set_current(struct epochkeys *k, const char *key, size_t len, size_t h)
 }
 
 int
-epochkeys_begin(struct epochkeys *k, const char *file, const char *key,
+read_keys_begin(struct read_keys *k, const char *file, const char *key,
 		size_t len, uint64_t line, uint64_t prev_line)
 {
-	const struct epochkeys_slot *ended = NULL, *s;
+	const struct read_keys_slot *ended = NULL, *s;
 	size_t h;
 
 	if (!k->on)
@@ -165,7 +165,7 @@ epochkeys_begin(struct epochkeys *k, const char *file, const char *key,
 			diag_quote(before, sizeof before, k->text + ended->off,
 				   ended->len),
 			s->end_line, k->column);
-		epochkeys_free(k);
+		read_keys_free(k);
 		k->on = false;
 		return 0;
 	}

@@ -1,4 +1,5 @@
-/* columns.c: turns "-t true_0-true_9" or "-p 11,12" into field numbers.
+/* select.c: choosing the columns: turns "-t true_0-true_9" or
+ * "-p 11,12" into field numbers.
  *
  * Each item of a list is read by its own spelling, as xsv and cut read
  * theirs, never by what the header holds: bare digits are a 1-based
@@ -6,7 +7,7 @@
  * pandas writes the header 0,1,2,... for an unnamed frame, so a bare number
  * may also be the name of another column: that is refused with the two
  * spellings that are clear, rather than read one way or the other. */
-#include "columns.h"
+#include "select.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -46,24 +47,24 @@ list_header(char *err, const char *const *names, size_t n)
 	size_t used = strlen(err);
 
 	if (names == NULL) {
-		snprintf(err + used, COLUMNS_ERR_SIZE - used,
+		snprintf(err + used, SELECT_ERR_SIZE - used,
 			 "; the input has %zu columns", n);
 		return;
 	}
-	used += (size_t)snprintf(err + used, COLUMNS_ERR_SIZE - used,
+	used += (size_t)snprintf(err + used, SELECT_ERR_SIZE - used,
 				 "; the header has:");
-	for (size_t i = 0; i < n && used < COLUMNS_ERR_SIZE - 1; i++) {
+	for (size_t i = 0; i < n && used < SELECT_ERR_SIZE - 1; i++) {
 		char name[DIAG_QUOTE_SIZE];
 
 		/* Control bytes and bytes that are not UTF-8 escaped: the
 		 * message stays one line of text. */
-		used += (size_t)snprintf(err + used, COLUMNS_ERR_SIZE - used,
+		used += (size_t)snprintf(err + used, SELECT_ERR_SIZE - used,
 					 "%s %s", i ? "," : "",
 					 diag_quote(name, sizeof name, names[i],
 						    strlen(names[i])));
 	}
-	if (used >= COLUMNS_ERR_SIZE - 1)
-		strcpy(err + COLUMNS_ERR_SIZE - 5, "...");
+	if (used >= SELECT_ERR_SIZE - 1)
+		strcpy(err + SELECT_ERR_SIZE - 5, "...");
 }
 
 /* The column named by the LEN bytes at S, other than column EXCEPT
@@ -143,13 +144,13 @@ lookup_error(long r, const char *s, size_t len, const size_t *dup,
 	     const char *const *names, size_t n, char *err)
 {
 	if (r == AMBIGUOUS) {
-		snprintf(err, COLUMNS_ERR_SIZE,
+		snprintf(err, SELECT_ERR_SIZE,
 			 "column name '%.*s' is ambiguous: columns %zu and %zu "
 			 "share it; select by position instead",
 			 (int)len, s, dup[0] + 1, dup[1] + 1);
 		return -1;
 	}
-	snprintf(err, COLUMNS_ERR_SIZE, "no column '%.*s'", (int)len, s);
+	snprintf(err, SELECT_ERR_SIZE, "no column '%.*s'", (int)len, s);
 	list_header(err, names, n);
 	return -1;
 }
@@ -171,7 +172,7 @@ resolve_position(const struct header *h, const struct end *e, const char *item,
 	if (v > 0 && other >= 0) {
 		const char *named = h->names[v - 1];
 
-		snprintf(err, COLUMNS_ERR_SIZE,
+		snprintf(err, SELECT_ERR_SIZE,
 			 "'%s' is position %zu (named '%s') and also the name "
 			 "of column %ld: type %s for column %zu, or %s for "
 			 "column %ld",
@@ -192,7 +193,7 @@ resolve_position(const struct header *h, const struct end *e, const char *item,
 	if (other >= 0) {
 		diag_quote(b, sizeof b, e->text, e->len);
 		snprintf(
-			err, COLUMNS_ERR_SIZE,
+			err, SELECT_ERR_SIZE,
 			"no column at position '%s' (the header has %zu); "
 			"for the column named '%s' (column %ld), type %s",
 			b, h->n, b, other + 1,
@@ -212,7 +213,7 @@ resolve_name(const struct header *h, const struct end *e, size_t *col,
 	char name[DIAG_QUOTE_SIZE];
 
 	if (e->quoted && h->names == NULL) {
-		snprintf(err, COLUMNS_ERR_SIZE,
+		snprintf(err, SELECT_ERR_SIZE,
 			 "'%s' is a name, but with -n there is no header: "
 			 "select by position; the input has %zu columns",
 			 diag_quote(name, sizeof name, e->text, e->len), h->n);
@@ -224,7 +225,7 @@ resolve_name(const struct header *h, const struct end *e, size_t *col,
 		return 0;
 	}
 	if (e->quoted && r == NOT_FOUND) {
-		snprintf(err, COLUMNS_ERR_SIZE, "no column named '%s'",
+		snprintf(err, SELECT_ERR_SIZE, "no column named '%s'",
 			 diag_quote(name, sizeof name, e->name, e->name_len));
 		list_header(err, h->names, h->n);
 		return -1;
@@ -296,7 +297,7 @@ resolve_bare(const struct header *h, const char *s, size_t len, struct end *a,
 		if (r >= 0) {
 			char q[DIAG_QUOTE_SIZE], t[2 * DIAG_QUOTE_SIZE];
 
-			snprintf(err, COLUMNS_ERR_SIZE,
+			snprintf(err, SELECT_ERR_SIZE,
 				 "'%s' is the positions %.*s to %.*s and also "
 				 "the name of column %ld: type %s for that "
 				 "column, or list the positions one by one",
@@ -337,7 +338,7 @@ resolve_bare(const struct header *h, const char *s, size_t len, struct end *a,
 		return lookup_error(NOT_FOUND, s, len, dup, h->names, h->n,
 				    err);
 	if (ways > 1) {
-		snprintf(err, COLUMNS_ERR_SIZE,
+		snprintf(err, SELECT_ERR_SIZE,
 			 "range '%.*s' can be read in more than one way; "
 			 "use positions",
 			 (int)len, s);
@@ -359,7 +360,7 @@ read_quoted(const char **p, struct end *e, const char *spec, char *err)
 
 	for (;; s++, n++) {
 		if (*s == '\0') {
-			snprintf(err, COLUMNS_ERR_SIZE,
+			snprintf(err, SELECT_ERR_SIZE,
 				 "unterminated quote in '%s'; a name in "
 				 "double quotes ends with one",
 				 spec);
@@ -371,7 +372,7 @@ read_quoted(const char **p, struct end *e, const char *spec, char *err)
 			s++;
 	}
 	if ((e->name = malloc(n + 1)) == NULL) {
-		snprintf(err, COLUMNS_ERR_SIZE, "out of memory");
+		snprintf(err, SELECT_ERR_SIZE, "out of memory");
 		return -1;
 	}
 	for (s = *p + 1; i < n; s++) {
@@ -395,7 +396,7 @@ after_quote(const char *p, bool range_ok, const char *spec, char *err)
 {
 	if (*p == ',' || *p == '\0' || (range_ok && *p == '-'))
 		return 0;
-	snprintf(err, COLUMNS_ERR_SIZE,
+	snprintf(err, SELECT_ERR_SIZE,
 		 "text after the closing quote in '%s'; a quote inside a "
 		 "quoted name is written twice",
 		 spec);
@@ -458,8 +459,8 @@ resolve_item(const struct header *h, const char *spec, const char *s,
 	}
 	*next = p;
 	if (range && b.len == 0) {
-		snprintf(err, COLUMNS_ERR_SIZE,
-			 "empty column name in list '%s'", spec);
+		snprintf(err, SELECT_ERR_SIZE, "empty column name in list '%s'",
+			 spec);
 		goto done;
 	}
 	if (resolve_end(h, &a, s, (size_t)(p - s), lo, err) != 0)
@@ -468,7 +469,7 @@ resolve_item(const struct header *h, const char *spec, const char *s,
 	if (range && resolve_end(h, &b, s, (size_t)(p - s), hi, err) != 0)
 		goto done;
 	if (*lo > *hi) {
-		snprintf(err, COLUMNS_ERR_SIZE,
+		snprintf(err, SELECT_ERR_SIZE,
 			 "range '%.*s' runs backwards (column %zu to %zu)",
 			 (int)(p - s), s, *lo + 1, *hi + 1);
 		goto done;
@@ -481,8 +482,8 @@ done:
 }
 
 int
-columns_resolve(const char *opt, const char *spec, const char *const *names,
-		size_t n, size_t **out, size_t *count, char *err)
+select_resolve(const char *opt, const char *spec, const char *const *names,
+	       size_t n, size_t **out, size_t *count, char *err)
 {
 	const struct header h = {opt, names, n};
 	size_t *cols = NULL, ncols = 0, cap = 0;
@@ -493,7 +494,7 @@ columns_resolve(const char *opt, const char *spec, const char *const *names,
 		const char *next;
 
 		if (*s == ',' || *s == '\0') {
-			snprintf(err, COLUMNS_ERR_SIZE,
+			snprintf(err, SELECT_ERR_SIZE,
 				 "empty column name in list '%s'", spec);
 			goto fail;
 		}
@@ -506,7 +507,7 @@ columns_resolve(const char *opt, const char *spec, const char *const *names,
 				cap = cap ? 2 * cap : 8;
 				more = realloc(cols, cap * sizeof *cols);
 				if (more == NULL) {
-					snprintf(err, COLUMNS_ERR_SIZE,
+					snprintf(err, SELECT_ERR_SIZE,
 						 "out of memory");
 					goto fail;
 				}
@@ -527,15 +528,15 @@ fail:
 }
 
 int
-columns_resolve_one(const char *opt, const char *spec, const char *const *names,
-		    size_t n, size_t *out, char *err)
+select_resolve_one(const char *opt, const char *spec, const char *const *names,
+		   size_t n, size_t *out, char *err)
 {
 	size_t *cols, count;
 
-	if (columns_resolve(opt, spec, names, n, &cols, &count, err) != 0)
+	if (select_resolve(opt, spec, names, n, &cols, &count, err) != 0)
 		return -1;
 	if (count != 1) {
-		snprintf(err, COLUMNS_ERR_SIZE,
+		snprintf(err, SELECT_ERR_SIZE,
 			 "'%s' names %zu columns, expected one", spec, count);
 		free(cols);
 		return -1;
@@ -546,8 +547,8 @@ columns_resolve_one(const char *opt, const char *spec, const char *const *names,
 }
 
 int
-columns_default(const char *const *names, size_t n, size_t *t, size_t *p,
-		char *err)
+select_default(const char *const *names, size_t n, size_t *t, size_t *p,
+	       char *err)
 {
 	static const char *const pairs[][2] = {{"y_true", "y_pred"},
 					       {"true", "pred"},
@@ -579,7 +580,7 @@ columns_default(const char *const *names, size_t n, size_t *t, size_t *p,
 		*p = 1;
 		return 0;
 	}
-	snprintf(err, COLUMNS_ERR_SIZE,
+	snprintf(err, SELECT_ERR_SIZE,
 		 "cannot tell which columns hold true and predicted values; "
 		 "give them with -t and -p");
 	list_header(err, names, n);

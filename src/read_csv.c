@@ -1,4 +1,4 @@
-/* csvin.c: CSV records with their physical line numbers, two ways.
+/* read_csv.c: CSV records with their physical line numbers, two ways.
  *
  * Text with no quote character is split where it lies, with nothing copied:
  * that is most CSV that holds numbers, and it is fast.  libcsv parses the
@@ -7,7 +7,7 @@
  * LF of CRLF included) and from the newlines inside quoted fields.  Both
  * follow the same rules: CR, LF and CRLF end a record, blank lines hold
  * none, nothing is trimmed. */
-#include "csvin.h"
+#include "read_csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +20,8 @@
 enum { FEED_PIECE = 1 << 20 };
 
 void
-csvin_init(struct csvin *c, const char *name, unsigned char delim,
-	   uint64_t line, csvin_record_fn fn, void *ctx)
+read_csv_init(struct read_csv *c, const char *name, unsigned char delim,
+	      uint64_t line, read_csv_record_fn fn, void *ctx)
 {
 	memset(c, 0, sizeof *c);
 	c->name = name;
@@ -32,7 +32,7 @@ csvin_init(struct csvin *c, const char *name, unsigned char delim,
 }
 
 void
-csvin_free(struct csvin *c)
+read_csv_free(struct read_csv *c)
 {
 	if (c->parser_ready)
 		csv_free(&c->parser);
@@ -63,14 +63,14 @@ grow(void **p, size_t *cap, size_t need, size_t elem)
 
 /* The line on which the record being read starts. */
 static uint64_t
-record_line(const struct csvin *c)
+record_line(const struct read_csv *c)
 {
 	return c->nfields > 0 ? c->line_of[0] : c->line;
 }
 
 /* Ends the reading with the reader's own error MSG. */
 static void
-fail(struct csvin *c, const char *msg)
+fail(struct read_csv *c, const char *msg)
 {
 	c->error = msg;
 	c->error_line = record_line(c);
@@ -78,10 +78,10 @@ fail(struct csvin *c, const char *msg)
 }
 
 static bool
-add_field(struct csvin *c, const char *s, size_t len)
+add_field(struct read_csv *c, const char *s, size_t len)
 {
-	if (c->nfields == CSVIN_FIELDS_MAX) {
-		fail(c, CSVIN_WIDE);
+	if (c->nfields == READ_CSV_FIELDS_MAX) {
+		fail(c, READ_CSV_WIDE);
 		return false;
 	}
 	if (c->nfields == c->fields_cap) {
@@ -110,9 +110,9 @@ add_field(struct csvin *c, const char *s, size_t len)
 /* Hands the record in c->field to the handler; false once reading must
  * stop. */
 static bool
-emit(struct csvin *c)
+emit(struct read_csv *c)
 {
-	struct csvin_record rec = {c->nfields, c->field, c->len, c->line_of};
+	struct read_csv_record rec = {c->nfields, c->field, c->len, c->line_of};
 
 	c->nfields = 0;
 	if (c->fn(c->ctx, &rec) != 0)
@@ -150,9 +150,9 @@ next_special(const char *text, size_t pos, size_t len, const bool *special,
 	return pos;
 }
 
-enum csvin_split_status
-csvin_split(struct csvin *c, const char *text, size_t len, bool final,
-	    size_t *used)
+enum read_csv_split_status
+read_csv_split(struct read_csv *c, const char *text, size_t len, bool final,
+	       size_t *used)
 {
 	bool special[256] = {false};
 	size_t pos = 0;
@@ -168,27 +168,27 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 		for (;;) {
 			pos = next_special(text, pos, len, special, c->delim);
 			if (pos == len) {
-				if (len - start > CSVIN_RECORD_MAX) {
-					fail(c, CSVIN_LONG);
-					return CSVIN_SPLIT_ERROR;
+				if (len - start > READ_CSV_RECORD_MAX) {
+					fail(c, READ_CSV_LONG);
+					return READ_CSV_SPLIT_ERROR;
 				}
 				if (!final)
-					return CSVIN_SPLIT_DONE;
+					return READ_CSV_SPLIT_DONE;
 				if (!add_field(c, text + field, pos - field))
-					return CSVIN_SPLIT_ERROR;
+					return READ_CSV_SPLIT_ERROR;
 				/* Taken before it is handed out, as every
 				 * record is: a handler that stops here must
 				 * not leave it to be read again. */
 				*used = len;
 				if (!emit(c))
-					return CSVIN_SPLIT_STOP;
-				return CSVIN_SPLIT_DONE;
+					return READ_CSV_SPLIT_STOP;
+				return READ_CSV_SPLIT_DONE;
 			}
 			ch = (unsigned char)text[pos++];
 			if (ch == c->delim) {
 				if (!add_field(c, text + field,
 					       pos - 1 - field))
-					return CSVIN_SPLIT_ERROR;
+					return READ_CSV_SPLIT_ERROR;
 				field = pos;
 				continue;
 			}
@@ -196,11 +196,11 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 		}
 		if (ch == '"') {
 			c->nfields = 0;
-			return CSVIN_SPLIT_QUOTE;
+			return READ_CSV_SPLIT_QUOTE;
 		}
-		if (pos - 1 - start > CSVIN_RECORD_MAX) {
-			fail(c, CSVIN_LONG);
-			return CSVIN_SPLIT_ERROR;
+		if (pos - 1 - start > READ_CSV_RECORD_MAX) {
+			fail(c, READ_CSV_LONG);
+			return READ_CSV_SPLIT_ERROR;
 		}
 		if (ch == '\n' && c->last_cr && pos - 1 == start) {
 			c->last_cr = false; /* the LF of a CRLF */
@@ -210,31 +210,31 @@ csvin_split(struct csvin *c, const char *text, size_t len, bool final,
 		c->last_cr = ch == '\r';
 		if (pos - 1 > start || c->nfields > 0) {
 			if (!add_field(c, text + field, pos - 1 - field))
-				return CSVIN_SPLIT_ERROR;
+				return READ_CSV_SPLIT_ERROR;
 			c->line++;
 			*used = pos;
 			/* The record's fields keep the line it started on. */
 			if (!emit(c))
-				return CSVIN_SPLIT_STOP;
+				return READ_CSV_SPLIT_STOP;
 			continue;
 		}
 		c->line++;
 		*used = pos;
 	}
-	return CSVIN_SPLIT_DONE;
+	return READ_CSV_SPLIT_DONE;
 }
 
 static void
 libcsv_field(void *data, size_t len, void *ctx)
 {
-	struct csvin *c = ctx;
+	struct read_csv *c = ctx;
 	const char *s = data;
 
 	if (c->stop)
 		return;
 	/* text_used holds the fields so far and a byte a delimiter. */
-	if (c->text_used + len > CSVIN_RECORD_MAX) {
-		fail(c, CSVIN_LONG);
+	if (c->text_used + len > READ_CSV_RECORD_MAX) {
+		fail(c, READ_CSV_LONG);
 		return;
 	}
 	c->last_cr = false;
@@ -258,7 +258,7 @@ libcsv_field(void *data, size_t len, void *ctx)
 static void
 libcsv_record(int ch, void *ctx)
 {
-	struct csvin *c = ctx;
+	struct read_csv *c = ctx;
 
 	if (c->stop)
 		return;
@@ -286,7 +286,7 @@ no_space(unsigned char ch)
 
 /* Reports libcsv's strict-mode error at the byte it stopped on. */
 static void
-parse_error(struct csvin *c, unsigned char bad)
+parse_error(struct read_csv *c, unsigned char bad)
 {
 	char q[DIAG_QUOTE_SIZE];
 	const char *partial = (const char *)c->parser.entry_buf;
@@ -310,7 +310,7 @@ parse_error(struct csvin *c, unsigned char bad)
 /* -1, after reporting the reader's own error; a handler that stopped the
  * reading has reported its own. */
 static int
-stopped(const struct csvin *c)
+stopped(const struct read_csv *c)
 {
 	if (c->error != NULL)
 		diag_at(c->name, c->error_line, "%s", c->error);
@@ -318,7 +318,7 @@ stopped(const struct csvin *c)
 }
 
 int
-csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
+read_csv_libcsv_feed(struct read_csv *c, const char *text, size_t len)
 {
 	size_t done;
 
@@ -333,8 +333,8 @@ csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 		c->parser_ready = true;
 		c->nfields = 0;
 	}
-	/* In pieces, so that libcsv holds little more than CSVIN_RECORD_MAX of
-	 * a record when it is found too long. */
+	/* In pieces, so that libcsv holds little more than READ_CSV_RECORD_MAX
+	 * of a record when it is found too long. */
 	while (len > 0) {
 		size_t piece = len < FEED_PIECE ? len : FEED_PIECE;
 		size_t held = c->parser.entry_size;
@@ -348,8 +348,8 @@ csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 				 libcsv_record, c);
 		/* The record read so far, its last field unfinished. */
 		if (!c->stop &&
-		    c->text_used + c->parser.entry_pos > CSVIN_RECORD_MAX)
-			fail(c, CSVIN_LONG);
+		    c->text_used + c->parser.entry_pos > READ_CSV_RECORD_MAX)
+			fail(c, READ_CSV_LONG);
 		if (c->stop)
 			return stopped(c);
 		if (done != piece) {
@@ -367,7 +367,7 @@ csvin_libcsv_feed(struct csvin *c, const char *text, size_t len)
 }
 
 int
-csvin_libcsv_finish(struct csvin *c)
+read_csv_libcsv_finish(struct read_csv *c)
 {
 	if (!c->parser_ready)
 		return 0;

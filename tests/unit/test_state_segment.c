@@ -1,10 +1,10 @@
-/* test_segment: pieces of an epoch, summarized one by one and joined in
+/* test_state_segment: pieces of an epoch, summarized one by one and joined in
  * order, give the means of batch values that one pass over all the rows
  * gives, whatever the batch size and wherever the cuts fall.  The one pass
  * is written out here plainly: batches of B rows in order, the last one
  * short. */
 #include "metric.h"
-#include "segment.h"
+#include "state_segment.h"
 
 #include <stdlib.h>
 
@@ -51,7 +51,7 @@ one_pass(const struct metric_config *cfg, const struct metric_row *rows,
 	for (size_t i = 0; i < n; i += size) {
 		size_t k = n - i < size ? n - i : size;
 		struct metric_sums s;
-		struct metric_xdd r, l;
+		struct xdd r, l;
 
 		metric_sums_init(&s, cfg);
 		metric_sums_add(cfg, &s, rows + i, NULL, k);
@@ -67,54 +67,54 @@ one_pass(const struct metric_config *cfg, const struct metric_row *rows,
 /* The same rows cut at random into pieces, each summarized by a builder,
  * joined in order. */
 static void
-pieces(const struct segment_config *sc, const struct metric_row *rows, size_t n,
-       size_t cuts, double *rmse, double *row_loss, uint64_t *count)
+pieces(const struct state_segment_config *sc, const struct metric_row *rows,
+       size_t n, size_t cuts, double *rmse, double *row_loss, uint64_t *count)
 {
-	struct segment_builder b;
-	struct segment whole, piece;
+	struct state_segment_builder b;
+	struct state_segment whole, piece;
 	struct metric_sums sums;
 	struct metric_mean mr, ml;
 	size_t at = 0;
 
-	CHECK(segment_builder_init(&b, sc) == 0);
+	CHECK(state_segment_builder_init(&b, sc) == 0);
 	metric_sums_init(&sums, &sc->sums);
 	for (size_t c = 0; c <= cuts && at < n; c++) {
 		size_t k = c == cuts ? n - at : 1 + rng_below(n - at);
 
 		/* Some pieces fed a row at a time, some in one go. */
-		segment_builder_reset(&b);
+		state_segment_builder_reset(&b);
 		metric_sums_clear(&sums);
 		if (rng_below(2)) {
-			segment_builder_add(&b, rows + at, k);
+			state_segment_builder_add(&b, rows + at, k);
 		} else {
 			for (size_t i = 0; i < k; i++)
-				segment_builder_add(&b, rows + at + i, 1);
+				state_segment_builder_add(&b, rows + at + i, 1);
 		}
 		metric_sums_add(&sc->sums, &sums, rows + at, NULL, k);
-		CHECK(segment_builder_take(&b, at == 0 ? &whole : &piece,
-					   &sums) == 0);
+		CHECK(state_segment_builder_take(&b, at == 0 ? &whole : &piece,
+						 &sums) == 0);
 		if (at != 0) {
-			CHECK(segment_append(sc, &whole, &piece) == 0);
-			segment_free(&piece);
+			CHECK(state_segment_append(sc, &whole, &piece) == 0);
+			state_segment_free(&piece);
 		}
 		at += k;
 	}
-	CHECK(segment_means(sc, &whole, &mr, &ml) == 0);
+	CHECK(state_segment_means(sc, &whole, &mr, &ml) == 0);
 	*rmse = metric_mean_value(&mr);
 	*row_loss = metric_mean_value(&ml);
 	*count = whole.rows;
-	segment_free(&whole);
+	state_segment_free(&whole);
 	metric_sums_free(&sums);
-	segment_builder_free(&b);
+	state_segment_builder_free(&b);
 }
 
 /* Joining is associative: ((a b) c) and (a (b c)) keep the same rows. */
 static void
-grouping(const struct segment_config *sc, const struct metric_row *rows,
+grouping(const struct state_segment_config *sc, const struct metric_row *rows,
 	 size_t n, double want_rmse)
 {
-	struct segment_builder b;
-	struct segment seg[3];
+	struct state_segment_builder b;
+	struct state_segment seg[3];
 	struct metric_sums sums;
 	struct metric_mean mr, ml;
 	size_t cut1 = rng_below(n + 1), cut2 = cut1 + rng_below(n - cut1 + 1);
@@ -122,25 +122,26 @@ grouping(const struct segment_config *sc, const struct metric_row *rows,
 
 	if (cut1 == 0 || cut2 == cut1 || cut2 == n)
 		return;
-	CHECK(segment_builder_init(&b, sc) == 0);
+	CHECK(state_segment_builder_init(&b, sc) == 0);
 	metric_sums_init(&sums, &sc->sums);
 	for (int i = 0; i < 3; i++) {
-		segment_builder_reset(&b);
+		state_segment_builder_reset(&b);
 		metric_sums_clear(&sums);
-		segment_builder_add(&b, rows + from[i], from[i + 1] - from[i]);
+		state_segment_builder_add(&b, rows + from[i],
+					  from[i + 1] - from[i]);
 		metric_sums_add(&sc->sums, &sums, rows + from[i], NULL,
 				from[i + 1] - from[i]);
-		CHECK(segment_builder_take(&b, &seg[i], &sums) == 0);
+		CHECK(state_segment_builder_take(&b, &seg[i], &sums) == 0);
 	}
-	CHECK(segment_append(sc, &seg[1], &seg[2]) == 0);
-	CHECK(segment_append(sc, &seg[0], &seg[1]) == 0);
-	CHECK(segment_means(sc, &seg[0], &mr, &ml) == 0);
+	CHECK(state_segment_append(sc, &seg[1], &seg[2]) == 0);
+	CHECK(state_segment_append(sc, &seg[0], &seg[1]) == 0);
+	CHECK(state_segment_means(sc, &seg[0], &mr, &ml) == 0);
 	CHECK_DOUBLE(metric_mean_value(&mr), want_rmse);
 	CHECK_U64(seg[0].rows, n);
 	for (int i = 0; i < 3; i++)
-		segment_free(&seg[i]);
+		state_segment_free(&seg[i]);
 	metric_sums_free(&sums);
-	segment_builder_free(&b);
+	state_segment_builder_free(&b);
 }
 
 static void
@@ -152,13 +153,13 @@ random_cases(void)
 	for (int round = 0; round < 3000; round++) {
 		struct metric_config cfg = {.pairs = 1 + rng_below(3),
 					    .row_loss = true};
-		struct segment_config sc;
+		struct state_segment_config sc;
 		size_t size = 1 + rng_below(round % 3 == 0 ? 40 : 9);
 		size_t n = 1 + rng_below(round % 2 ? MAX_ROWS : 3 * size);
 		double want_r, want_l, got_r, got_l;
 		uint64_t count;
 
-		segment_config_make(&sc, &cfg, size, true);
+		state_segment_config_make(&sc, &cfg, size, true);
 		make_rows(&cfg, rows, n, round % 4 == 0);
 		one_pass(&cfg, rows, n, size, &want_r, &want_l);
 		pieces(&sc, rows, n, rng_below(12), &got_r, &got_l, &count);
@@ -174,32 +175,32 @@ static void
 without_batches(void)
 {
 	struct metric_config cfg = {.pairs = 1};
-	struct segment_config sc;
-	struct segment_builder b;
-	struct segment x, y;
+	struct state_segment_config sc;
+	struct state_segment_builder b;
+	struct state_segment x, y;
 	struct metric_row rows[10];
 	struct metric_sums sums;
 
-	segment_config_make(&sc, &cfg, 4, false);
+	state_segment_config_make(&sc, &cfg, 4, false);
 	make_rows(&cfg, rows, 10, false);
-	CHECK(segment_builder_init(&b, &sc) == 0);
+	CHECK(state_segment_builder_init(&b, &sc) == 0);
 	metric_sums_init(&sums, &cfg);
-	segment_builder_add(&b, rows, 6);
+	state_segment_builder_add(&b, rows, 6);
 	metric_sums_add(&cfg, &sums, rows, NULL, 6);
-	CHECK(segment_builder_take(&b, &x, &sums) == 0);
-	segment_builder_reset(&b);
+	CHECK(state_segment_builder_take(&b, &x, &sums) == 0);
+	state_segment_builder_reset(&b);
 	metric_sums_clear(&sums);
-	segment_builder_add(&b, rows + 6, 4);
+	state_segment_builder_add(&b, rows + 6, 4);
 	metric_sums_add(&cfg, &sums, rows + 6, NULL, 4);
-	CHECK(segment_builder_take(&b, &y, &sums) == 0);
-	CHECK(segment_append(&sc, &x, &y) == 0);
+	CHECK(state_segment_builder_take(&b, &y, &sums) == 0);
+	CHECK(state_segment_append(&sc, &x, &y) == 0);
 	CHECK_U64(x.rows, 10);
 	CHECK_U64(x.sums.rows, 10);
 	CHECK(x.known == NULL);
-	segment_free(&x);
-	segment_free(&y);
+	state_segment_free(&x);
+	state_segment_free(&y);
 	metric_sums_free(&sums);
-	segment_builder_free(&b);
+	state_segment_builder_free(&b);
 }
 
 int
@@ -208,5 +209,5 @@ main(void)
 	rng_state = 0x9e3779b97f4a7c15u;
 	random_cases();
 	without_batches();
-	return check_finish("test_segment");
+	return check_finish("test_state_segment");
 }

@@ -1,4 +1,4 @@
-/* input.c: one file from its first byte to the batcher.
+/* read_input.c: one file from its first byte to the outlet.
  *
  * The first record is read here (it fixes the columns), then the text is
  * cut after the last line end of each read into blocks that the workers
@@ -6,7 +6,7 @@
  * have been cut safely (a quoted field may hold a line end), so from that
  * block on, libcsv parses the rest of the file on this thread.  The output
  * is the same either way. */
-#include "input.h"
+#include "read_input.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,42 +16,44 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvin.h"
 #include "diag.h"
-#include "report.h"
+#include "read_csv.h"
 
 /* Big enough that handing a block to a thread costs little against
  * converting it, small enough that the blocks in flight stay in cache. */
 enum { BLOCK_SIZE = 1 << 18 };
 
 int
-input_init(struct input *in, const struct options *opts,
-	   struct batcher *batcher, struct progress *progress, size_t nworkers)
+read_input_init(struct read_input *in, const struct read_config *cfg,
+		const struct read_input_outlet *outlet,
+		struct progress *progress, size_t nworkers)
 {
 	memset(in, 0, sizeof *in);
-	in->opts = opts;
-	in->batcher = batcher;
+	in->cfg = cfg;
+	in->outlet = *outlet;
+	in->row = cfg->row;
 	in->progress = progress;
-	epochkeys_init(&in->keys, opts->epoch_col != NULL);
-	return blocks_init(&in->blocks, nworkers);
+	read_keys_init(&in->keys, cfg->epoch_col != NULL);
+	return read_blocks_init(&in->blocks, nworkers);
 }
 
 void
-input_free(struct input *in)
+read_input_free(struct read_input *in)
 {
-	blocks_free(&in->blocks);
-	epochkeys_free(&in->keys);
-	rows_plan_free(&in->plan);
+	read_blocks_free(&in->blocks);
+	read_keys_free(&in->keys);
+	read_rows_plan_free(&in->plan);
 	free(in->carry);
+	free(in->key);
 	free(in->t);
 	free(in->p);
 	free(in->out);
 }
 
 static void
-note_skip(struct input *in, uint64_t line)
+note_skip(struct read_input *in, uint64_t line)
 {
-	if (in->rows_skipped < INPUT_SKIPS_SHOWN) {
+	if (in->rows_skipped < READ_INPUT_SKIPS_SHOWN) {
 		in->skipped[in->rows_skipped].name = in->name;
 		in->skipped[in->rows_skipped].line = line;
 	}
@@ -59,96 +61,26 @@ note_skip(struct input *in, uint64_t line)
 	in->rows_read++;
 }
 
-/* Column I of the plan as a saved state names it: its header name, or its
- * 1-based number with --no-header. */
-static char *
-state_name(const struct rows_plan *plan, size_t i)
-{
-	char num[24];
-
-	if (i == ROWS_NONE)
-		return NULL;
-	if (plan->names != NULL)
-		return strdup(plan->names[i]);
-	snprintf(num, sizeof num, "%zu", i + 1);
-	return strdup(num);
-}
-
-/* --save-state: the first file's columns name the state's. */
 static int
-save_columns(struct input *in)
+make_plan(struct read_input *in, const struct read_csv_record *rec)
 {
-	const struct rows_plan *plan = &in->plan;
-	struct state_header h = {.pairs = plan->pairs,
-				 .indices = plan->names == NULL};
-	bool oom;
-	int status;
+	struct read_rows_error err;
 
-	h.true_names = calloc(plan->pairs, sizeof *h.true_names);
-	h.pred_names = calloc(plan->pairs, sizeof *h.pred_names);
-	oom = h.true_names == NULL || h.pred_names == NULL;
-	for (size_t j = 0; !oom && j < plan->pairs; j++) {
-		h.true_names[j] = state_name(plan, plan->tcol[j]);
-		h.pred_names[j] = state_name(plan, plan->pcol[j]);
-		oom = h.true_names[j] == NULL || h.pred_names[j] == NULL;
-	}
-	h.weight = state_name(plan, plan->wcol);
-	h.epoch_col = state_name(plan, plan->ecol);
-	oom = oom || (plan->wcol != ROWS_NONE && h.weight == NULL) ||
-	      (plan->ecol != ROWS_NONE && h.epoch_col == NULL);
-	if (oom) {
-		state_header_free(&h);
-		diag("%s: out of memory", in->name);
-		return -1;
-	}
-	status = batcher_save_columns(in->batcher, &h);
-	state_header_free(&h);
-	return status;
-}
-
-static int
-make_plan(struct input *in, const struct csvin_record *rec)
-{
-	struct rows_error err;
-
-	rows_plan_free(&in->plan);
-	if (rows_plan_make(&in->plan, in->opts, rec, in->pairs, &err) != 0) {
+	read_rows_plan_free(&in->plan);
+	if (read_rows_plan_make(&in->plan, in->cfg, rec, in->pairs, &err) !=
+	    0) {
 		diag_at(in->name, err.line, "%s", err.text);
 		return -1;
 	}
 	in->planned = true;
-	if (in->pairs == 0) {
-		const char **names = NULL;
-		size_t pairs = in->plan.pairs;
-		char msg[REPORT_ERR_SIZE];
-		int status;
-
-		/* The first file names the pairs, by their columns. */
-		if (in->plan.names != NULL) {
-			names = calloc(2 * pairs, sizeof *names);
-			if (names == NULL) {
-				diag("%s: out of memory", in->name);
-				return -1;
-			}
-			for (size_t j = 0; j < pairs; j++) {
-				names[j] = in->plan.names[in->plan.tcol[j]];
-				names[pairs + j] =
-					in->plan.names[in->plan.pcol[j]];
-			}
-		}
-		status = batcher_start(in->batcher, pairs, names,
-				       names != NULL ? names + pairs : NULL,
-				       msg);
-		free(names);
-		if (status > 0)
-			diag_at(in->name, rec->line[0], "%s", msg);
-		if (status != 0 ||
-		    (in->opts->save_state != NULL && save_columns(in) != 0))
-			return -1;
-	}
-	in->plan.cfg = &in->batcher->cfg;
+	/* The first file's columns are the run's. */
+	if (in->pairs == 0 && in->outlet.selected(in->outlet.ctx, &in->plan,
+						  in->name, rec->line[0]) != 0)
+		return -1;
+	in->row.pairs = in->plan.pairs;
+	in->plan.row = &in->row;
 	in->pairs = in->plan.pairs;
-	if (in->plan.ecol != ROWS_NONE) {
+	if (in->plan.ecol != READ_ROWS_NONE) {
 		char column[DIAG_QUOTE_SIZE + 2], name[DIAG_QUOTE_SIZE];
 		const char *n =
 			in->plan.names ? in->plan.names[in->plan.ecol] : NULL;
@@ -159,7 +91,7 @@ make_plan(struct input *in, const struct csvin_record *rec)
 		else
 			snprintf(column, sizeof column, "%zu",
 				 in->plan.ecol + 1);
-		epochkeys_file_begin(&in->keys, column);
+		read_keys_file_begin(&in->keys, column);
 	}
 	free(in->t);
 	free(in->p);
@@ -174,47 +106,107 @@ make_plan(struct input *in, const struct csvin_record *rec)
 	return 0;
 }
 
+/* Whether KEY (LEN bytes), a row's epoch column value, goes on with the
+ * run of equal values that the rows before it in this file are in: a run
+ * is an epoch. */
+static bool
+same_run(const struct read_input *in, const char *key, size_t len)
+{
+	return in->in_run && len == in->key_len &&
+	       memcmp(key, in->key, len) == 0;
+}
+
+/* Starts a run of the value KEY (LEN bytes); -1 when out of memory
+ * (reported). */
+static int
+start_run(struct read_input *in, const char *key, size_t len)
+{
+	if (len + 1 > in->key_cap) {
+		char *k = realloc(in->key, len + 1);
+
+		if (k == NULL) {
+			diag("out of memory");
+			return -1;
+		}
+		in->key = k;
+		in->key_cap = len + 1;
+	}
+	memcpy(in->key, key, len);
+	in->key_len = len;
+	in->in_run = true;
+	return 0;
+}
+
+/* Hands the N rows at ROWS, and their per-output values OUT (or NULL), to
+ * the outlet; with -e, they are of the current run. */
+static int
+hand_on(struct read_input *in, const struct metric_row *rows,
+	const struct xdd *out, size_t n)
+{
+	struct read_input_rows r = {rows, out, n, NULL, 0};
+
+	if (in->plan.ecol != READ_ROWS_NONE) {
+		r.key = in->key;
+		r.key_len = in->key_len;
+	}
+	return in->outlet.rows(in->outlet.ctx, &r);
+}
+
+/* With -e, one row whose epoch value is KEY (LEN bytes), on LINE.  The
+ * epoch values watch hears of a run after its first row is handed on, so
+ * that a warning follows the line of the epoch before. */
+static int
+keyed_row(struct read_input *in, const struct metric_row *row,
+	  const struct xdd *out, const char *key, size_t len, uint64_t line)
+{
+	bool starts = !same_run(in, key, len);
+
+	if ((starts && start_run(in, key, len) != 0) ||
+	    hand_on(in, row, out, 1) != 0 ||
+	    (starts && read_keys_begin(&in->keys, in->name, key, len, line,
+				       in->last_row_line) != 0))
+		return -1;
+	in->last_row_line = line;
+	return 0;
+}
+
 /* The handler of the records read on this thread: the first of a file,
  * and all of them from a quote on. */
 static int
-sequential_record(void *ctx, const struct csvin_record *rec)
+sequential_record(void *ctx, const struct read_csv_record *rec)
 {
-	struct input *in = ctx;
-	const struct rows_plan *plan = &in->plan;
+	struct read_input *in = ctx;
+	const struct read_rows_plan *plan = &in->plan;
+	const struct xdd *out;
 	struct metric_row row;
-	struct rows_error err;
-	bool key;
-	int st;
+	struct read_rows_error err;
+	size_t e;
 
 	if (!in->planned) {
 		if (make_plan(in, rec) != 0) {
 			in->failed = true;
 			return -1;
 		}
-		if (in->opts->header)
+		if (in->cfg->header)
 			return 0;
 	}
 	in->records++;
-	key = plan->ecol != ROWS_NONE;
-	switch (rows_convert(plan, rec, in->t, in->p, &row, in->out, &err)) {
-	case ROWS_OK:
+	switch (read_rows_convert(plan, rec, in->t, in->p, &row, in->out,
+				  &err)) {
+	case READ_ROWS_OK:
 		in->rows_read++;
-		st = batcher_row(in->batcher, &row,
-				 plan->cfg->per_output ? in->out : NULL,
-				 key ? rec->field[plan->ecol] : NULL,
-				 key ? rec->len[plan->ecol] : 0);
-		if (st > 0 &&
-		    epochkeys_begin(&in->keys, in->name, rec->field[plan->ecol],
-				    rec->len[plan->ecol], rec->line[plan->ecol],
-				    in->last_row_line) != 0)
-			st = -1;
-		if (key)
-			in->last_row_line = rec->line[plan->ecol];
-		if (st >= 0)
+		out = plan->row->per_output ? in->out : NULL;
+		e = plan->ecol;
+		if ((e == READ_ROWS_NONE
+			     ? hand_on(in, &row, out, 1)
+			     : keyed_row(in, &row, out, rec->field[e],
+					 rec->len[e], rec->line[e])) == 0)
 			return 0;
 		break;
-	case ROWS_SKIPPED: note_skip(in, err.line); return 0;
-	case ROWS_ERROR: diag_at(in->name, err.line, "%s", err.text); break;
+	case READ_ROWS_SKIPPED: note_skip(in, err.line); return 0;
+	case READ_ROWS_ERROR:
+		diag_at(in->name, err.line, "%s", err.text);
+		break;
 	}
 	in->failed = true;
 	return -1;
@@ -222,9 +214,9 @@ sequential_record(void *ctx, const struct csvin_record *rec)
 
 /* The first record of a file: its header, or its first row. */
 static int
-first_record(void *ctx, const struct csvin_record *rec)
+first_record(void *ctx, const struct read_csv_record *rec)
 {
-	struct input *in = ctx;
+	struct read_input *in = ctx;
 
 	if (sequential_record(ctx, rec) != 0)
 		return -1;
@@ -241,9 +233,17 @@ readable(int fd)
 	return poll(&pfd, 1, 0) != 0;
 }
 
+/* Tells the outlet that the reader is between reads; WAIT, that the next
+ * one would wait.  Output that cannot be written ends the reading. */
+static int
+idle(struct read_input *in, bool wait)
+{
+	return in->outlet.idle(in->outlet.ctx, wait);
+}
+
 /* read(2) into BUF, retried when interrupted; -1 when reported. */
 static ssize_t
-read_some(struct input *in, char *buf, size_t len)
+read_some(struct read_input *in, char *buf, size_t len)
 {
 	for (;;) {
 		ssize_t n;
@@ -270,7 +270,7 @@ read_some(struct input *in, char *buf, size_t len)
 }
 
 static int
-reserve(struct input *in, char **buf, size_t *cap, size_t need)
+reserve(struct read_input *in, char **buf, size_t *cap, size_t need)
 {
 	size_t cap2 = *cap ? *cap : BLOCK_SIZE;
 	char *p;
@@ -288,48 +288,58 @@ reserve(struct input *in, char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-/* Sends the rest of the file through libcsv, starting with the block BLK
- * (collected), then the blocks after it, what was read after them, and
- * what is still to read. */
+/* libcsv's read loop, the only one: what is in the carry, then the rest
+ * of the file, then its end. */
 static int
-libcsv_rest(struct input *in, struct blocks_block *blk)
+libcsv_to_end(struct read_input *in, struct read_csv *c)
 {
-	struct blocks *bs = &in->blocks;
-	struct csvin c;
-	int status;
+	int status = read_csv_libcsv_feed(c, in->carry, in->carry_len);
 
-	csvin_init(&c, in->name, in->opts->delim, in->line, sequential_record,
-		   in);
-	status = csvin_libcsv_feed(&c, blk->text, blk->len);
-	blocks_release(bs);
-	while (blocks_in_flight(bs) > 0) {
-		blk = blocks_collect(bs);
-		if (status == 0)
-			status = csvin_libcsv_feed(&c, blk->text, blk->len);
-		blocks_release(bs);
-	}
-	if (status == 0)
-		status = csvin_libcsv_feed(&c, in->carry, in->carry_len);
 	in->carry_len = 0;
 	while (status == 0 && !in->eof) {
 		ssize_t n;
 
-		if (report_check(in->batcher->report) != 0)
-			status = -1;
-		else if (!readable(in->fd) && report_flush(in->batcher->report))
+		if (idle(in, false) != 0 ||
+		    (!readable(in->fd) && idle(in, true) != 0))
 			status = -1;
 		else if ((n = read_some(in, in->carry, in->carry_cap)) < 0)
 			status = -1;
 		else
-			status = csvin_libcsv_feed(&c, in->carry, (size_t)n);
+			status = read_csv_libcsv_feed(c, in->carry, (size_t)n);
 	}
 	if (status == 0)
-		status = csvin_libcsv_finish(&c);
-	csvin_free(&c);
+		status = read_csv_libcsv_finish(c);
 	return status;
 }
 
-/* The line ends in TEXT from byte FROM to TO, as csvin counts them: a
+/* Sends the rest of the file through libcsv, starting with the block BLK
+ * (collected), then the blocks after it, what was read after them, and
+ * what is still to read. */
+static int
+libcsv_rest(struct read_input *in, struct read_rows_block *blk)
+{
+	struct read_blocks *bs = &in->blocks;
+	struct read_csv c;
+	int status;
+
+	read_csv_init(&c, in->name, in->cfg->delim, in->line, sequential_record,
+		      in);
+	status = read_csv_libcsv_feed(&c, blk->text, blk->len);
+	read_blocks_release(bs);
+	while (read_blocks_in_flight(bs) > 0) {
+		blk = read_blocks_collect(bs);
+		if (status == 0)
+			status = read_csv_libcsv_feed(&c, blk->text, blk->len);
+		read_blocks_release(bs);
+	}
+	if (status == 0)
+		status = libcsv_to_end(in, &c);
+	in->carry_len = 0;
+	read_csv_free(&c);
+	return status;
+}
+
+/* The line ends in TEXT from byte FROM to TO, as read_csv counts them: a
  * CR, an LF, or a CRLF is one.  A block holds no quote, so every one is
  * the end of a physical line. */
 static uint64_t
@@ -349,7 +359,8 @@ line_ends(const char *text, size_t from, size_t to)
 
 /* The line of byte OFF of BLK, at or after the last one asked for. */
 static uint64_t
-line_in_block(struct input *in, const struct blocks_block *blk, size_t off)
+line_in_block(struct read_input *in, const struct read_rows_block *blk,
+	      size_t off)
 {
 	in->line_at += line_ends(blk->text, in->line_off, off);
 	in->line_off = off;
@@ -358,16 +369,16 @@ line_in_block(struct input *in, const struct blocks_block *blk, size_t off)
 
 /* The line of the last row of BLK, counted back from its end. */
 static uint64_t
-last_row_line(const struct input *in, const struct blocks_block *blk)
+last_row_line(const struct read_input *in, const struct read_rows_block *blk)
 {
 	return in->line + blk->lines -
 	       line_ends(blk->text, blk->key_off[blk->nrows - 1], blk->len);
 }
 
-/* Row I of BLK starts an epoch: where it is, and where the row before it
+/* Row I of BLK starts a run: where it is, and where the row before it
  * was, for the epoch values watch. */
 static int
-epoch_begins(struct input *in, const struct blocks_block *blk, size_t i)
+run_begins(struct read_input *in, const struct read_rows_block *blk, size_t i)
 {
 	uint64_t prev, line;
 
@@ -376,39 +387,73 @@ epoch_begins(struct input *in, const struct blocks_block *blk, size_t i)
 	prev = i > 0 ? line_in_block(in, blk, blk->key_off[i - 1])
 		     : in->last_row_line;
 	line = line_in_block(in, blk, blk->key_off[i]);
-	return epochkeys_begin(&in->keys, in->name, blk->text + blk->key_off[i],
+	return read_keys_begin(&in->keys, in->name, blk->text + blk->key_off[i],
 			       blk->key_len[i], line, prev);
 }
 
-/* Hands the rows of a converted block to the batcher, in order. */
-static int
-take_block(struct input *in, struct blocks_block *blk)
+/* The per-output values of row I of BLK, or NULL. */
+static const struct xdd *
+block_out(const struct read_rows_block *blk, size_t outputs, size_t i)
 {
-	const struct rows_plan *plan = &in->plan;
-	uint64_t base = in->line - 1;
-	size_t outputs = plan->cfg->per_output ? plan->pairs : 0;
+	return outputs > 0 ? blk->out + i * outputs : NULL;
+}
 
-	if (plan->ecol == ROWS_NONE)
-		batcher_rows(in->batcher, blk->rows, outputs ? blk->out : NULL,
-			     blk->nrows);
+/* With -e: the rows of BLK in runs of equal epoch values, each handed on
+ * in one piece, but for the first row of a run, which goes alone as in
+ * keyed_row. */
+static int
+take_runs(struct read_input *in, const struct read_rows_block *blk,
+	  size_t outputs)
+{
+	size_t start = 0;
+
 	in->line_off = 0;
 	in->line_at = in->line;
-	for (size_t i = 0; plan->ecol != ROWS_NONE && i < blk->nrows; i++) {
-		int st = batcher_row(in->batcher, &blk->rows[i],
-				     outputs ? blk->out + i * outputs : NULL,
-				     blk->text + blk->key_off[i],
-				     blk->key_len[i]);
+	for (size_t i = 0; i < blk->nrows; i++) {
+		const char *key = blk->text + blk->key_off[i];
+		size_t len = blk->key_len[i];
 
-		if (st != 0 && (st < 0 || epoch_begins(in, blk, i) != 0))
+		if (same_run(in, key, len))
+			continue;
+		if ((i > start &&
+		     hand_on(in, blk->rows + start,
+			     block_out(blk, outputs, start), i - start) != 0) ||
+		    start_run(in, key, len) != 0 ||
+		    hand_on(in, blk->rows + i, block_out(blk, outputs, i), 1) !=
+			    0 ||
+		    run_begins(in, blk, i) != 0)
 			return -1;
+		start = i + 1;
 	}
+	if (blk->nrows > start &&
+	    hand_on(in, blk->rows + start, block_out(blk, outputs, start),
+		    blk->nrows - start) != 0)
+		return -1;
 	if (in->keys.on && blk->nrows > 0)
 		in->last_row_line = last_row_line(in, blk);
+	return 0;
+}
+
+/* Hands the rows of a converted block on, in order. */
+static int
+take_block(struct read_input *in, struct read_rows_block *blk)
+{
+	const struct read_rows_plan *plan = &in->plan;
+	uint64_t base = in->line - 1;
+	size_t outputs = plan->row->per_output ? plan->pairs : 0;
+
+	if (plan->ecol != READ_ROWS_NONE
+		    ? take_runs(in, blk, outputs) != 0
+		    : blk->nrows > 0 &&
+			      hand_on(in, blk->rows, block_out(blk, outputs, 0),
+				      blk->nrows) != 0)
+		return -1;
 	in->rows_read += blk->nrows;
 	in->records += blk->nrows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)
-		note_skip(in,
-			  i < BLOCKS_SKIPS_KEPT ? base + blk->skip_line[i] : 0);
+		note_skip(in, i < READ_ROWS_SKIPS_KEPT
+				      ? base + blk->skip_line[i]
+				      : 0);
 	if (blk->failed) {
 		diag_at(in->name, base + blk->error.line, "%s",
 			blk->error.text);
@@ -440,7 +485,7 @@ cut_point(const char *text, size_t len, bool eof)
  * and only what was read is searched for line ends: a record longer than
  * many reads costs no copy and no search per read. */
 static int
-fill(struct input *in, struct blocks_block *blk)
+fill(struct read_input *in, struct read_rows_block *blk)
 {
 	size_t len = in->carry_len, cut = 0, from = 0, c;
 	char *swap = blk->text;
@@ -474,7 +519,7 @@ fill(struct input *in, struct blocks_block *blk)
 		}
 		if ((c = cut_point(blk->text + from, len - from, false)) != 0)
 			cut = from + c;
-		if (cut == 0 && len > CSVIN_RECORD_MAX + 1) {
+		if (cut == 0 && len > READ_CSV_RECORD_MAX + 1) {
 			/* No record ends in more than the longest record and a
 			 * CR: convert what there is, for the error. */
 			cut = len;
@@ -506,41 +551,40 @@ fill(struct input *in, struct blocks_block *blk)
 }
 
 static int
-run_blocks(struct input *in)
+run_blocks(struct read_input *in)
 {
-	struct blocks *bs = &in->blocks;
+	struct read_blocks *bs = &in->blocks;
 
-	blocks_set_plan(bs, &in->plan);
+	read_blocks_set_plan(bs, &in->plan);
 	for (;;) {
-		struct blocks_block *blk;
+		struct read_rows_block *blk;
 		bool more = !in->eof || in->carry_len > 0;
 
-		if (more && blocks_in_flight(bs) < bs->nslots) {
+		if (more && read_blocks_in_flight(bs) < bs->nslots) {
 			if (!in->eof && !readable(in->fd)) {
 				/* Show everything before waiting for more. */
-				if (blocks_in_flight(bs) > 0)
+				if (read_blocks_in_flight(bs) > 0)
 					goto collect;
-				if (report_flush(in->batcher->report) != 0)
+				if (idle(in, true) != 0)
 					return -1;
 			}
-			blk = blocks_next(bs);
+			blk = read_blocks_next(bs);
 			if (fill(in, blk) != 0)
 				return -1;
 			if (blk->len > 0)
-				blocks_submit(bs);
+				read_blocks_submit(bs);
 			continue;
 		}
-		if (blocks_in_flight(bs) == 0)
+		if (read_blocks_in_flight(bs) == 0)
 			return 0;
 	collect:
-		blk = blocks_collect(bs);
+		blk = read_blocks_collect(bs);
 		if (blk->quote)
 			return libcsv_rest(in, blk);
 		if (take_block(in, blk) != 0)
 			return -1;
-		blocks_release(bs);
-		/* Output that cannot be written ends the reading. */
-		if (report_check(in->batcher->report) != 0)
+		read_blocks_release(bs);
+		if (idle(in, false) != 0)
 			return -1;
 	}
 }
@@ -558,17 +602,17 @@ ends_or_quotes(const char *text, size_t len)
  * the fast splitter, or with libcsv when a quote comes first.  What was
  * read after the record is left in the carry. */
 static int
-read_first(struct input *in, bool *done)
+read_first(struct read_input *in, bool *done)
 {
-	struct csvin c;
+	struct read_csv c;
 	size_t len = 0, used, fresh;
 	bool bom_checked = false;
 	int status = 0;
 
 	*done = false;
-	csvin_init(&c, in->name, in->opts->delim, 1, first_record, in);
+	read_csv_init(&c, in->name, in->cfg->delim, 1, first_record, in);
 	for (;;) {
-		enum csvin_split_status st;
+		enum read_csv_split_status st;
 		ssize_t n;
 
 		if (reserve(in, &in->carry, &in->carry_cap, len + BLOCK_SIZE))
@@ -597,39 +641,22 @@ read_first(struct input *in, bool *done)
 		 * at every read. */
 		if (!in->eof &&
 		    !ends_or_quotes(in->carry + len - fresh, fresh)) {
-			if (len <= CSVIN_RECORD_MAX)
+			if (len <= READ_CSV_RECORD_MAX)
 				continue;
-			diag_at(in->name, c.line, "%s", CSVIN_LONG);
+			diag_at(in->name, c.line, "%s", READ_CSV_LONG);
 			goto fail;
 		}
-		st = csvin_split(&c, in->carry, len, in->eof, &used);
-		if (st == CSVIN_SPLIT_ERROR) {
+		st = read_csv_split(&c, in->carry, len, in->eof, &used);
+		if (st == READ_CSV_SPLIT_ERROR) {
 			diag_at(in->name, c.error_line, "%s", c.error);
 			goto fail;
 		}
-		if (st == CSVIN_SPLIT_QUOTE) {
+		if (st == READ_CSV_SPLIT_QUOTE) {
 			/* The file is libcsv's from its first record on. */
 			c.fn = sequential_record;
 			in->carry_len = len - used;
 			memmove(in->carry, in->carry + used, in->carry_len);
-			status =
-				csvin_libcsv_feed(&c, in->carry, in->carry_len);
-			in->carry_len = 0;
-			while (status == 0 && !in->eof) {
-				if ((n = read_some(in, in->carry,
-						   in->carry_cap)) < 0)
-					status = -1;
-				else
-					status = csvin_libcsv_feed(
-						&c, in->carry, (size_t)n);
-				if (status == 0 &&
-				    (report_check(in->batcher->report) ||
-				     (!readable(in->fd) &&
-				      report_flush(in->batcher->report))))
-					status = -1;
-			}
-			if (status == 0)
-				status = csvin_libcsv_finish(&c);
+			status = libcsv_to_end(in, &c);
 			*done = true;
 			break;
 		}
@@ -637,7 +664,7 @@ read_first(struct input *in, bool *done)
 		len -= used;
 		if (in->failed)
 			goto fail;
-		if (st == CSVIN_SPLIT_STOP || in->eof) {
+		if (st == READ_CSV_SPLIT_STOP || in->eof) {
 			/* A CRLF may have been cut after its CR. */
 			if (c.last_cr && len > 0 && in->carry[0] == '\n') {
 				memmove(in->carry, in->carry + 1, len - 1);
@@ -652,15 +679,15 @@ read_first(struct input *in, bool *done)
 			break;
 		}
 	}
-	csvin_free(&c);
+	read_csv_free(&c);
 	return status;
 fail:
-	csvin_free(&c);
+	read_csv_free(&c);
 	return -1;
 }
 
 int
-input_file(struct input *in, int fd, const char *name)
+read_input_file(struct read_input *in, int fd, const char *name)
 {
 	bool done;
 	int status;
@@ -669,36 +696,37 @@ input_file(struct input *in, int fd, const char *name)
 	in->fd = fd;
 	in->eof = in->planned = in->failed = in->pending_cr = false;
 	in->carry_open = false;
+	in->in_run = false;
 	in->records = 0;
 	in->carry_len = 0;
 	in->line = 1;
-	batcher_file_begin(in->batcher);
+	in->outlet.file_begin(in->outlet.ctx);
 	status = read_first(in, &done);
 	if (status == 0 && !done)
 		status = run_blocks(in);
 	if (status == 0 && !in->planned) {
 		diag_at(name, 1, "empty input%s",
-			in->opts->header ? ", expected a header line" : "");
+			in->cfg->header ? ", expected a header line" : "");
 		status = -1;
-	} else if (status == 0 && in->opts->header && in->records == 0) {
+	} else if (status == 0 && in->cfg->header && in->records == 0) {
 		diag_at(name, 2, "no data rows after the header");
 		status = -1;
 	}
 	if (status == 0)
-		batcher_file_end(in->batcher);
+		in->outlet.file_end(in->outlet.ctx);
 	return status;
 }
 
 void
-input_report_skips(const struct input *in)
+read_input_report_skips(const struct read_input *in)
 {
-	char where[INPUT_SKIPS_SHOWN * 64] = "";
+	char where[READ_INPUT_SKIPS_SHOWN * 64] = "";
 	size_t used = 0;
 
 	if (in->rows_skipped == 0)
 		return;
-	for (uint64_t i = 0; i < in->rows_skipped && i < INPUT_SKIPS_SHOWN &&
-			     used < sizeof where;
+	for (uint64_t i = 0; i < in->rows_skipped &&
+			     i < READ_INPUT_SKIPS_SHOWN && used < sizeof where;
 	     i++)
 		used += (size_t)snprintf(where + used, sizeof where - used,
 					 "%s%s:%" PRIu64, i ? ", " : "",
@@ -707,5 +735,5 @@ input_report_skips(const struct input *in)
 	diag("skipped %" PRIu64 " of %" PRIu64
 	     " rows with invalid numbers (--skip-invalid), at %s%s",
 	     in->rows_skipped, in->rows_read, where,
-	     in->rows_skipped > INPUT_SKIPS_SHOWN ? ", ..." : "");
+	     in->rows_skipped > READ_INPUT_SKIPS_SHOWN ? ", ..." : "");
 }

@@ -1,0 +1,23 @@
+/* read.h: how the reader reads, as main sets it: the CSV dialect, the
+ * header, the columns chosen (-t, -p, -w, -e) and what to work out of
+ * each row.  The reading files (read_*.c) share it. */
+#ifndef RMSETAB_READ_H
+#define RMSETAB_READ_H
+
+#include <stdbool.h>
+
+#include "metric.h"
+
+struct read_config {
+	unsigned char delim; /* -d */
+	bool header;	     /* the first line is the header (-n: it is not) */
+	bool header_forced;  /* --header: even when it looks like data */
+	bool skip_invalid;   /* --skip-invalid */
+	/* -t and -p, NULL for the usual names; -w and -e, NULL for none. */
+	const char *true_cols, *pred_cols, *weight_col, *epoch_col;
+	/* What each row adds besides its squared errors (measures_config),
+	 * and --dtype float32; the pairs come from the first file. */
+	struct metric_config row;
+};
+
+#endif

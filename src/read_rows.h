@@ -1,0 +1,99 @@
+/* read_rows.h: from CSV records to rows of numbers.  The column plan of a file
+ * is made once from its first record; converting a record, or a block of
+ * records, only reads it, so worker threads can share one plan.  Errors
+ * come back as text. */
+#ifndef RMSETAB_READ_ROWS_H
+#define RMSETAB_READ_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metric.h"
+#include "read.h"
+#include "read_csv.h"
+
+/* Which fields hold what, in one file. */
+struct read_rows_plan {
+	const struct read_config *cfg;
+	size_t nfields; /* every record must have this many */
+	char **names;	/* the header, or NULL with --no-header */
+	size_t *tcol, *pcol, pairs;
+	size_t wcol, ecol;		 /* READ_ROWS_NONE when not given */
+	const struct metric_config *row; /* what to work out of each row */
+};
+
+enum { READ_ROWS_NONE = (size_t)-1 };
+
+/* Room for the longest message in a read_rows_error. */
+enum { READ_ROWS_ERROR_SIZE = 640 };
+
+/* A problem with a record: its physical line and the message after
+ * "FILE:LINE: ". */
+struct read_rows_error {
+	uint64_t line;
+	char text[READ_ROWS_ERROR_SIZE];
+};
+
+/* Makes the plan from the first record of a file (its header, unless
+ * --no-header).  PAIRS is the number of pairs chosen in earlier files, or
+ * 0.  Returns 0, or -1 with ERR set. */
+int read_rows_plan_make(struct read_rows_plan *plan,
+			const struct read_config *cfg,
+			const struct read_csv_record *first, size_t pairs,
+			struct read_rows_error *err);
+
+void read_rows_plan_free(struct read_rows_plan *plan);
+
+enum read_rows_result {
+	READ_ROWS_OK,	   /* ROW and KEY are set */
+	READ_ROWS_SKIPPED, /* an invalid number, with --skip-invalid: ERR->line
+			    */
+	READ_ROWS_ERROR	   /* ERR is set */
+};
+
+/* Converts one data record.  T and P are scratch room for PLAN->pairs
+ * values each; OUT, room for as many per-output values when the plan's
+ * configuration asks for them.  With -e, the epoch is field PLAN->ecol of
+ * REC. */
+enum read_rows_result read_rows_convert(const struct read_rows_plan *plan,
+					const struct read_csv_record *rec,
+					double *t, double *p,
+					struct metric_row *row, struct xdd *out,
+					struct read_rows_error *err);
+
+/* The skipped rows whose lines a block keeps, for the message. */
+enum { READ_ROWS_SKIPS_KEPT = 5 };
+
+/* A block of text of whole records without quotes, and the rows it
+ * holds: the one place where text becomes rows, many at a time, on a
+ * worker thread (read_rows_block_convert). */
+struct read_rows_block {
+	/* Set by the reader: whole records, physical line 1 at the start; or
+	 * the start of one longer than READ_CSV_RECORD_MAX, for the error. */
+	char *text;
+	size_t len, cap;
+
+	/* Set by the conversion. */
+	bool quote;	/* the text holds a quote: the rest is void */
+	uint64_t lines; /* physical lines the text ends */
+	size_t nrows, rows_cap;
+	struct metric_row *rows;
+	struct xdd *out;	   /* per-output values, pairs per row */
+	size_t *key_off, *key_len; /* with -e: each row's epoch text */
+	uint64_t skipped, skip_line[READ_ROWS_SKIPS_KEPT];
+	bool failed; /* ERROR stops the reading after NROWS rows */
+	struct read_rows_error error;
+
+	double *t, *p; /* scratch */
+	size_t scratch_pairs;
+};
+
+/* Converts the text of BLK into its rows as PLAN says, from the start: on
+ * a quote, an error or a record too long, it stops there and says so. */
+void read_rows_block_convert(const struct read_rows_plan *plan,
+			     struct read_rows_block *blk);
+
+void read_rows_block_free(struct read_rows_block *blk);
+
+#endif

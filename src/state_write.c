@@ -1,0 +1,235 @@
+/* state_write.c: a saved state written, line by line, as state.c
+ * describes it: the header, each epoch's sums and segment as it ends, then
+ * the total and the checksum of every line before. */
+#include "state_write.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+void
+state_writer_init(struct state_writer *w, FILE *out)
+{
+	memset(w, 0, sizeof *w);
+	w->out = out;
+}
+
+void
+state_writer_free(struct state_writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
+
+static void put(struct state_writer *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+put(struct state_writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->oom)
+		return;
+	for (;;) {
+		size_t room = w->cap - w->len;
+		char *more;
+
+		va_start(ap, fmt);
+		n = vsnprintf(w->buf + w->len, room, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < room) {
+			w->len += (size_t)n;
+			return;
+		}
+		if (n < 0 ||
+		    (more = realloc(w->buf, w->cap * 2 + n + 64)) == NULL) {
+			w->oom = true;
+			return;
+		}
+		w->buf = more;
+		w->cap = w->cap * 2 + n + 64;
+	}
+}
+
+/* Ends the line being built: hashed, unless it is the end line, and
+ * written. */
+static void
+put_line(struct state_writer *w, bool hashed)
+{
+	put(w, "\n");
+	if (w->oom)
+		return;
+	if (hashed)
+		w->hash = state_hash(w->hash, w->buf, w->len);
+	fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static void
+put_text(struct state_writer *w, const char *s, size_t n)
+{
+	put(w, " \"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			put(w, "\\%c", c);
+		else if (c == '\n')
+			put(w, "\\n");
+		else if (c == '\r')
+			put(w, "\\r");
+		else if (c == '\t')
+			put(w, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			put(w, "\\x%02x", c);
+		else
+			put(w, "%c", c);
+	}
+	put(w, "\"");
+}
+
+/* A column name: text, or with -n a bare number; NULL is "-". */
+static void
+put_name(struct state_writer *w, const char *name, bool indices)
+{
+	if (name == NULL)
+		put(w, " -");
+	else if (indices)
+		put(w, " %s", name);
+	else
+		put_text(w, name, strlen(name));
+}
+
+static void
+put_xdd(struct state_writer *w, struct xdd x)
+{
+	put(w, " %a %a %" PRId32, x.v.hi, x.v.lo, x.exp);
+}
+
+static int
+writer_status(struct state_writer *w)
+{
+	if (w->oom) {
+		diag("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_write_header(struct state_writer *w, const struct state_header *h)
+{
+	w->hash = STATE_HASH_BASIS;
+	w->rows = 0;
+	state_config(h, &w->sc);
+	put(w, "%s %d", STATE_MAGIC, STATE_VERSION);
+	put_line(w, true);
+	put(w, "dtype float64");
+	put_line(w, true);
+	put(w, "batch-size %zu", h->batch_size);
+	put_line(w, true);
+	put(w, "reset %s", h->reset_never ? "never" : "epoch");
+	put_line(w, true);
+	put(w, "columns ");
+	for (size_t i = 0; i < h->ncolumns; i++)
+		put(w, "%s%s", i ? "," : "", measures_name(h->columns[i]));
+	put_line(w, true);
+	put(w, "pairs %zu", h->pairs);
+	put_line(w, true);
+	put(w, "true");
+	for (size_t j = 0; j < h->pairs; j++)
+		put_name(w, h->true_names[j], h->indices);
+	put_line(w, true);
+	put(w, "pred");
+	for (size_t j = 0; j < h->pairs; j++)
+		put_name(w, h->pred_names[j], h->indices);
+	put_line(w, true);
+	put(w, "weight-column");
+	put_name(w, h->weight, h->indices);
+	put_line(w, true);
+	put(w, "epoch-column");
+	put_name(w, h->epoch_col, h->indices);
+	put_line(w, true);
+	return writer_status(w);
+}
+
+static void
+put_sums(struct state_writer *w, uint64_t rows, const struct metric_sums *s)
+{
+	const struct metric_config *cfg = &w->sc.sums;
+
+	put(w, "rows %" PRIu64, rows);
+	put_line(w, true);
+	put(w, "sq");
+	put_xdd(w, s->sq);
+	put_line(w, true);
+	put(w, "weight");
+	put_xdd(w, s->weight);
+	put_line(w, true);
+	if (cfg->abs) {
+		put(w, "abs");
+		put_xdd(w, s->abs);
+		put_line(w, true);
+	}
+	if (cfg->row_loss) {
+		put(w, "row-loss");
+		put_xdd(w, s->row_loss);
+		put_line(w, true);
+	}
+	for (size_t j = 0; cfg->per_output && j < cfg->pairs; j++) {
+		put(w, "output %zu", j + 1);
+		put_xdd(w, s->out[j]);
+		put_line(w, true);
+	}
+}
+
+int
+state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
+		  uint64_t number, const struct state_segment *s)
+{
+	const struct state_segment_config *sc = &w->sc;
+	size_t known = state_segment_known_rows(sc, s->rows);
+
+	if (key != NULL) {
+		put(w, "epoch");
+		put_text(w, key, key_len);
+	} else {
+		put(w, "epoch %" PRIu64, number);
+	}
+	put_line(w, true);
+	put_sums(w, s->rows, &s->sums);
+	for (size_t i = 0; i < known; i++) {
+		put(w, "row");
+		put_xdd(w, s->known[i].sq);
+		put_xdd(w, s->known[i].weight);
+		if (sc->batch.row_loss)
+			put_xdd(w, s->known[i].row_loss);
+		put_line(w, true);
+	}
+	for (size_t a = 0; state_segment_is_long(sc, s) && a < sc->batch_size;
+	     a++) {
+		put(w, "batch %zu", a);
+		put_xdd(w, s->rmse[a].total);
+		if (sc->batch.row_loss)
+			put_xdd(w, s->row_loss[a].total);
+		put_line(w, true);
+	}
+	w->rows += s->rows;
+	return writer_status(w);
+}
+
+int
+state_write_end(struct state_writer *w, const struct metric_sums *total)
+{
+	put(w, "total");
+	put_line(w, true);
+	put_sums(w, w->rows, total);
+	put(w, "end %016" PRIx64, w->hash);
+	put_line(w, false);
+	return writer_status(w);
+}

@@ -1,0 +1,37 @@
+/* state_write.h: writes a saved state (state.h). */
+#ifndef RMSETAB_STATE_WRITE_H
+#define RMSETAB_STATE_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metric.h"
+#include "state.h"
+#include "state_segment.h"
+
+struct state_writer {
+	FILE *out;
+	struct state_segment_config sc;
+	uint64_t hash, rows;
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+void state_writer_init(struct state_writer *w, FILE *out);
+void state_writer_free(struct state_writer *w);
+
+/* Each returns 0, or -1 when out of memory (reported).  A failed write
+ * shows in ferror(out). */
+int state_write_header(struct state_writer *w, const struct state_header *h);
+
+/* An epoch: KEY (KEY_LEN bytes) with an epoch column, else NUMBER. */
+int state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
+		      uint64_t number, const struct state_segment *s);
+
+/* The sums of every row, and the end line. */
+int state_write_end(struct state_writer *w, const struct metric_sums *total);
+
+#endif
