@@ -82,6 +82,9 @@ fill_values(struct batcher *b, const struct metric_sums *unit, double *v,
 	v[M_MSE] = own->mse;
 	v[M_MAE] = own->mae;
 	v[M_UNIFORM_RMSE] = own->uniform_rmse;
+	v[M_R2] = own->r2;
+	v[M_BIAS] = own->bias;
+	v[M_MAX_ERROR] = own->max_error;
 	v[M_WEIGHT] = own->weight;
 	v[M_PER_OUTPUT] = NAN;
 	if (b->cfg.f32) {
@@ -238,7 +241,7 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		metric_sums_add(&b->cfg, &b->batch_sums, rows, out, k);
 		rows += k;
 		if (out != NULL)
-			out += k * b->cfg.pairs;
+			out += k * metric_row_extras(&b->cfg);
 		n -= k;
 		if (b->batch_sums.rows == b->config->batch_size)
 			end_batch(b);

@@ -321,11 +321,13 @@ put_number(struct report *r, double v)
 
 	/* JSON has no NaN and no infinity: an undefined RMSE is null, and
 	 * one beyond the largest double is a number that JSON readers take
-	 * as infinite. */
+	 * as infinite (an r2 or a bias may be below the most negative). */
 	if (isnan(v))
 		put_str(r, r->cfg->format == REPORT_JSONL ? "null" : "nan");
 	else if (isinf(v))
-		put_str(r, r->cfg->format == REPORT_JSONL ? "1e999" : "inf");
+		put_str(r, r->cfg->format == REPORT_JSONL
+				   ? (v < 0 ? "-1e999" : "1e999")
+				   : (v < 0 ? "-inf" : "inf"));
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
