@@ -249,6 +249,16 @@ metric_sums_free(struct metric_sums *s)
  * ends before W passes this many times w0. */
 enum { RUN_RATIO = 64 };
 
+/* SP's mean k + m, M, as the double nearest it and the rest. */
+static void
+spread_centre(struct metric_spread *sp, struct xdd m)
+{
+	double k = xdd_signed_value(xdd_sum(xdd_from(sp->k), m));
+
+	sp->m = xdd_sum(xdd_diff(sp->k, k), m);
+	sp->k = k;
+}
+
 /* A and B, of weights WA and WB, each as k, m and m2, joined into A:
  * M2 = M2a + M2b + d^2 Wa Wb / W, with d the difference of the means,
  * whose parts (k exactly, m to about 2^-104 of itself) are small where the
@@ -258,7 +268,6 @@ spread_join(struct metric_spread *a, struct xdd wa,
 	    const struct metric_spread *b, struct xdd wb)
 {
 	struct xdd d, f, u;
-	double k;
 
 	if (wb.v.hi == 0.0)
 		return;
@@ -272,11 +281,8 @@ spread_join(struct metric_spread *a, struct xdd wa,
 	f = xdd_div(wb, xdd_sum(wa, wb));
 	a->m2 = xdd_sum(xdd_sum(a->m2, b->m2),
 			xdd_mul(xdd_mul(xdd_mul(d, d), wa), f));
-	/* The new mean, a->k + u, as the double nearest it and the rest. */
 	u = xdd_sum(a->m, xdd_mul(d, f));
-	k = xdd_signed_value(xdd_sum(xdd_from(a->k), u));
-	a->m = xdd_sum(xdd_diff(a->k, k), u);
-	a->k = k;
+	spread_centre(a, u);
 }
 
 /* SP's run going on, of weight RUN_W, joined to its rows before, of
@@ -285,11 +291,12 @@ static void
 spread_end_run(struct metric_spread *sp, struct xdd w, struct xdd run_w)
 {
 	struct metric_spread run = {.k = sp->c};
+	struct xdd m = xdd_div(sp->s1, run_w);
 
-	run.m = xdd_div(sp->s1, run_w);
-	run.m2 = xdd_sum(sp->s2, xdd_neg(xdd_mul(sp->s1, run.m)));
+	run.m2 = xdd_sum(sp->s2, xdd_neg(xdd_mul(sp->s1, m)));
 	if (run.m2.v.hi < 0.0)
 		run.m2 = xdd_zero;
+	spread_centre(&run, m);
 	spread_join(sp, w, &run, run_w);
 	sp->c = 0.0;
 	sp->s1 = sp->s2 = xdd_zero;

@@ -34,6 +34,13 @@
  *                                     over the pairs)      (row_loss)
  *   output J HI LO EXP                J = 1..pairs: sum of w * (p_J -
  *                                     t_J)^2               (per_output)
+ *   bias HI LO EXP                    sum of w * (p - t)   (bias)
+ *   max-error X                       largest |p - t| of a row of w > 0,
+ *                                     or 0                 (max_error)
+ *   spread J K HI LO EXP HI LO EXP    J = 1..pairs: the weighted mean of
+ *                                     t_J, K (the double nearest it) + the
+ *                                     rest, and the sum of w * (t_J -
+ *                                     mean)^2              (r2)
  *   row SQ WEIGHT ROW-LOSS            one row's terms (each HI LO EXP)
  *   batch A RMSE ROW-LOSS             A = 0..B-1: sum of rows * value (HI
  *                                     LO EXP) of the whole batches at A
@@ -41,7 +48,8 @@
  * and at the end the sums of every row, then a checksum:
  *
  *   total
- *   rows, sq, weight, abs, row-loss, output lines, as above
+ *   rows, sq, weight, abs, row-loss, output, bias, max-error, spread
+ *   lines, as above
  *   end 0123456789abcdef              FNV-1a 64-bit hash of every byte of
  *                                     the state before this line
  *
@@ -50,7 +58,11 @@
  * fields likewise.  row and batch lines are there when -c has
  * mean_batch_rmse or mean_row_loss (state_segment.h): with B the batch size, an
  * epoch of at most 2B - 2 rows has one row line each; a longer one has
- * row lines for its first B - 1 and last B - 1 rows, then B batch lines. */
+ * row lines for its first B - 1 and last B - 1 rows, then B batch lines.
+ *
+ * bias, max-error and spread lines are there when -c has bias, max_error
+ * and r2 (which needs the output lines too).  A reader that does not know
+ * a column stops at the columns line: they came with no new version. */
 #include "state.h"
 
 #include <stdlib.h>

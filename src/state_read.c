@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,6 +543,45 @@ sum_line(struct state_reader *r, const char *word, struct xdd *x)
 	return 0;
 }
 
+/* The lines of the sums of bias, max_error and r2 into S, when the
+ * state's -c has them. */
+static int
+read_extra(struct state_reader *r, struct metric_sums *s)
+{
+	const struct metric_config *cfg = &r->sc.sums;
+	struct cursor c;
+
+	if (cfg->bias && sum_line(r, "bias", &s->x->bias) != 0)
+		return -1;
+	if (cfg->max_error) {
+		if (state_line(r, NULL) != 0)
+			return -1;
+		c = fields(r);
+		if (!keyword(&c, "max-error") ||
+		    !field_double(&c, &s->x->max_error) || !at_end(&c) ||
+		    !(s->x->max_error >= 0.0))
+			return corrupted(r, "max-error X");
+	}
+	for (size_t j = 0; cfg->spread && j < cfg->pairs; j++) {
+		struct metric_spread sp = {0};
+		uint64_t n;
+		char expected[64];
+
+		snprintf(expected, sizeof expected, "spread %zu K MEAN M2",
+			 j + 1);
+		if (state_line(r, NULL) != 0)
+			return -1;
+		c = fields(r);
+		if (!keyword(&c, "spread") || !field_u64(&c, &n) ||
+		    n != j + 1 || !field_double(&c, &sp.k) ||
+		    !field_xdd(&c, &sp.m) || !field_xdd(&c, &sp.m2) ||
+		    !at_end(&c) || !isfinite(sp.k) || !(sp.m2.v.hi >= 0.0))
+			return corrupted(r, expected);
+		metric_spread_set(s, j, &sp, s->weight);
+	}
+	return 0;
+}
+
 /* The lines from "rows" on: the sums of an epoch or of the whole state,
  * into S (made empty with the state's configuration). */
 static int
@@ -571,7 +611,7 @@ read_sums(struct state_reader *r, struct metric_sums *s, uint64_t *rows,
 		if (sum_line(r, word, &s->out[j]) != 0)
 			return -1;
 	}
-	return 0;
+	return read_extra(r, s);
 }
 
 /* The row and batch lines of an epoch's segment S. */
