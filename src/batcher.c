@@ -138,6 +138,7 @@ start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
 		.epoch_key = keyed ? b->key : NULL,
 		.epoch_key_len = keyed ? b->key_len : 0,
 		.rows = sums->rows,
+		.pairs = b->cfg.pairs,
 		.per_output = b->outputs,
 		.sums = sums,
 	};
@@ -174,7 +175,6 @@ end_epoch(struct batcher *b)
 	end_batch(b);
 	start_line(b, &line, BATCHER_EPOCH, &b->epoch_sums);
 	line.reset_never = b->config->reset_never;
-	line.pairs = b->cfg.pairs;
 	line.running_rows = b->running.rows;
 	fill_values(b, &b->epoch_sums, line.v, &own);
 	b->sink.line(b->sink.ctx, &line);

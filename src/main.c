@@ -33,6 +33,7 @@ enum {
 	OPT_DTYPE = 256,
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
+	OPT_FAIL_BELOW,
 	OPT_HEADER,
 	OPT_MERGE,
 	OPT_NO_PROGRESS,
@@ -53,6 +54,7 @@ static const struct option long_opts[] = {
 	{"epoch-col", required_argument, NULL, 'e'},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
+	{"fail-below", required_argument, NULL, OPT_FAIL_BELOW},
 	{"format", required_argument, NULL, 'f'},
 	{"header", no_argument, NULL, OPT_HEADER},
 	{"help", no_argument, NULL, 'h'},
@@ -77,8 +79,9 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
 	"[-f format]\n"
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
-	"               [--dtype float32|float64] [--explain] [--fail-above "
-	"x]\n"
+	"               [--dtype float32|float64] [--explain]\n"
+	"               [--fail-above [measure=]x] [--fail-below "
+	"[measure=]x]\n"
 	"               [--header] [--merge] [--plot file.svg] [--precision "
 	"n]\n"
 	"               [--progress | --no-progress] [--save-state file]\n"
@@ -130,7 +133,10 @@ static const char help_text[] =
 	"  -s, --summary          only the epoch and total lines\n"
 	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
 	"                         SVG chart, with the epochs marked\n"
-	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
+	"      --fail-above [M=]X exit with status 1 if measure M (default rmse) of\n"
+	"                         an epoch or of the total is above X, or undefined;\n"
+	"                         repeatable; any -c column, printed or not\n"
+	"      --fail-below [M=]X the same if it is below X (--fail-below r2=0.8)\n"
 	"      --progress         show progress on standard error even when it is\n"
 	"                         not a terminal (by default, only on one)\n"
 	"      --no-progress      never show progress\n"
@@ -143,7 +149,7 @@ static const char help_text[] =
 	"                         total lines of one pass over all their rows\n"
 	"                         (merged in the order given)\n"
 	"\n"
-	"Exit status: 0 success, 1 --fail-above exceeded, 2 error.\n"
+	"Exit status: 0 success, 1 a --fail-above or --fail-below failed, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
 /* clang-format on */
 
@@ -264,15 +270,41 @@ parse_dtype(const char *s)
 	return false;
 }
 
-static double
-parse_threshold(const char *s)
+/* --fail-above or, with BELOW, --fail-below [MEASURE=]X: one threshold
+ * more, on the rmse unless a measure is named. */
+static void
+parse_threshold(const char *s, bool below, struct options *o)
 {
+	const char *opt = below ? "--fail-below" : "--fail-above";
+	const char *eq = strchr(s, '='), *x = eq != NULL ? eq + 1 : s;
+	enum measure m = M_RMSE;
+	struct threshold_rule *more;
+	char msg[MEASURES_ERR_SIZE + 256], list[MEASURES_ERR_SIZE];
 	double v;
 
-	if (number_parse(s, strlen(s), &v) != NUMBER_OK || v < 0.0)
-		usage_error("invalid --fail-above '%s': expected a number >= 0",
-			    s);
-	return v;
+	if (eq != NULL && (m = measures_find(s, (size_t)(eq - s))) == M_COUNT) {
+		measures_list(list, sizeof list);
+		snprintf(msg, sizeof msg,
+			 "invalid %s '%.64s': unknown column '%.*s'; the "
+			 "columns "
+			 "are: %s",
+			 opt, s, (int)(eq - s < 64 ? eq - s : 64), s, list);
+		usage_error("%s", msg);
+	}
+	if (number_parse(x, strlen(x), &v) != NUMBER_OK ||
+	    (v < 0.0 && !measures_signed(m))) {
+		snprintf(msg, sizeof msg, "invalid %s '%.64s': expected %s",
+			 opt, s,
+			 measures_signed(m) ? "a number" : "a number >= 0");
+		usage_error("%s", msg);
+	}
+	more = realloc(o->rules, (o->nrules + 1) * sizeof *o->rules);
+	if (more == NULL) {
+		diag("out of memory");
+		exit(EXIT_TROUBLE);
+	}
+	o->rules = more;
+	o->rules[o->nrules++] = (struct threshold_rule){m, below, v};
 }
 
 /* What --save-state and --merge cannot go with; READING is the first
@@ -361,10 +393,8 @@ parse_options(int argc, char **argv, struct options *o)
 			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'w': o->weight_col = optarg; break;
 		case OPT_HEADER: o->header_forced = true; break;
-		case OPT_FAIL_ABOVE:
-			o->has_fail_above = true;
-			o->fail_above = parse_threshold(optarg);
-			break;
+		case OPT_FAIL_ABOVE: parse_threshold(optarg, false, o); break;
+		case OPT_FAIL_BELOW: parse_threshold(optarg, true, o); break;
 		case OPT_NO_PROGRESS: o->progress = PROGRESS_NEVER; break;
 		case OPT_PLOT: o->plot_path = optarg; break;
 		case OPT_PRECISION:
@@ -403,7 +433,11 @@ static void
 configure(const struct options *o, struct run_config *c,
 	  struct plot_config *plot)
 {
-	unsigned needs = measures_needs(o->measures, o->nmeasures);
+	struct threshold_config thresholds = {o->rules, o->nrules,
+					      o->reset_never};
+	/* What is checked is worked out, printed or not. */
+	unsigned needs = measures_needs(o->measures, o->nmeasures) |
+			 threshold_needs(&thresholds);
 
 	*c = (struct run_config){
 		.read = {.delim = o->delim,
@@ -426,10 +460,7 @@ configure(const struct options *o, struct run_config *c,
 			   .explain = o->explain,
 			   .weighted = o->weight_col != NULL,
 			   .nmeasures = o->nmeasures},
-		/* --fail-above watches each epoch's RMSE. */
-		.threshold = {.on = o->has_fail_above,
-			      .measure = M_RMSE,
-			      .above = o->fail_above},
+		.threshold = thresholds,
 		.progress = o->progress,
 		.merge = o->merge,
 	};

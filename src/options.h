@@ -9,6 +9,7 @@
 #include "measures.h"
 #include "progress.h"
 #include "report.h"
+#include "threshold.h"
 
 struct options {
 	const char *
@@ -29,8 +30,8 @@ struct options {
 			       when it looks like data */
 	bool summary;
 	bool skip_invalid;
-	bool has_fail_above;
-	double fail_above;
+	struct threshold_rule *rules; /* --fail-above, --fail-below */
+	size_t nrules;
 	enum measure measures[M_COUNT]; /* -c: what to print, in order */
 	size_t nmeasures;
 	bool f32;		/* --dtype float32 */

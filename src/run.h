@@ -18,7 +18,7 @@
 
 enum run_result {
 	RUN_OK,	   /* everything read and written */
-	RUN_ABOVE, /* as RUN_OK, and some epoch's RMSE is above --fail-above */
+	RUN_ABOVE, /* as RUN_OK, and a --fail-above or --fail-below failed */
 	RUN_ERROR  /* an input or output error, reported on standard error */
 };
 
