@@ -34,10 +34,10 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
 	read_input.o read_keys.o read_rows.o report.o run.o saver.o select.o \
 	state.o state_merge.o state_read.o state_segment.o state_write.o \
-	threshold.o)
+	threshold.o value.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_numfmt test_select test_state_segment test_counts test_eintr \
-	test_threshold)
+	test_threshold test_value)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	check-asan fuzz fuzz-build check-fuzz check-stress FORCE

@@ -41,7 +41,8 @@ enum {
 	OPT_PRECISION,
 	OPT_PROGRESS,
 	OPT_SAVE_STATE,
-	OPT_SKIP_INVALID
+	OPT_SKIP_INVALID,
+	OPT_VALUE
 };
 
 static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
@@ -70,6 +71,7 @@ static const struct option long_opts[] = {
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
 	{"summary", no_argument, NULL, 's'},
 	{"true", required_argument, NULL, 't'},
+	{"value", no_argument, NULL, OPT_VALUE},
 	{"version", no_argument, NULL, 'V'},
 	{"weight", required_argument, NULL, 'w'},
 	{NULL, 0, NULL, 0},
@@ -85,7 +87,7 @@ static const char usage_text[] =
 	"               [--header] [--merge] [--plot file.svg] [--precision "
 	"n]\n"
 	"               [--progress | --no-progress] [--save-state file]\n"
-	"               [--skip-invalid] [file ...]\n";
+	"               [--skip-invalid] [--value] [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -131,6 +133,8 @@ static const char help_text[] =
 	"      --explain          after each epoch, say why its numbers differ\n"
 	"                         (table format)\n"
 	"  -s, --summary          only the epoch and total lines\n"
+	"      --value            print only the value of all the rows: the rmse,\n"
+	"                         or the one column of -c (x=$(rmsetab --value f))\n"
 	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
 	"                         SVG chart, with the epochs marked\n"
 	"      --fail-above [M=]X exit with status 1 if measure M (default rmse) of\n"
@@ -157,8 +161,12 @@ static const char help_text[] =
 static int
 close_stdout(void)
 {
-	if (fclose(stdout) != 0) {
-		diag("standard output: %s", strerror(errno));
+	/* A write that failed before (a buffer's worth of --help, say) may
+	 * leave nothing for fclose to fail on: the error flag says it. */
+	bool failed = ferror(stdout) != 0;
+
+	if (fclose(stdout) != 0 || failed) {
+		diag("standard output: %s", strerror(errno != 0 ? errno : EIO));
 		return -1;
 	}
 	return 0;
@@ -333,6 +341,48 @@ check_states(const struct options *o, const char *reading)
 			    "4096");
 }
 
+/* What --value cannot go with: it prints one number of all the rows, in
+ * place of the lines of every format. */
+static void
+check_value(const struct options *o)
+{
+	enum measure m = o->measures[0];
+	char count[24];
+
+	if (!o->value)
+		return;
+	snprintf(count, sizeof count, "%zu", o->nmeasures);
+	if (o->nmeasures > 1)
+		usage_error("--value prints one number: -c names %s columns; "
+			    "give it one",
+			    count);
+	if (m == M_PER_OUTPUT)
+		usage_error("%s",
+			    "--value prints one number, and per_output has "
+			    "one per pair: give -c uniform_rmse, or use "
+			    "-f csv");
+	if (measures_running(m))
+		usage_error(
+			"--value prints a value of all the rows, and %s is a "
+			"running value: read the total line of -f csv -r "
+			"never instead",
+			measures_name(m));
+	if (o->format_given)
+		usage_error("%s", "-f cannot be given with --value: it prints "
+				  "one bare number");
+	if (o->precision_given)
+		usage_error("%s",
+			    "--precision cannot be given with --value: it "
+			    "prints 17 significant digits");
+	if (o->explain)
+		usage_error("%s", "--explain cannot be given with --value: it "
+				  "prints one number");
+	if (o->save_state != NULL && strcmp(o->save_state, "-") == 0)
+		usage_error("%s",
+			    "--save-state - cannot be given with --value: "
+			    "both would be standard output");
+}
+
 /* Colour only for a person at a terminal, and never against NO_COLOR
  * (no-color.org: set and not empty). */
 static bool
@@ -377,7 +427,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c': parse_columns(optarg, o); break;
 		case 'd': o->delim = parse_delimiter(optarg); break;
 		case 'e': o->epoch_col = optarg; break;
-		case 'f': o->format = parse_format(optarg); break;
+		case 'f':
+			o->format = parse_format(optarg);
+			o->format_given = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			putchar('\n');
@@ -399,6 +452,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PLOT: o->plot_path = optarg; break;
 		case OPT_PRECISION:
 			o->precision = parse_precision(optarg);
+			o->precision_given = true;
 			break;
 		case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
@@ -406,12 +460,17 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_MERGE: o->merge = true; break;
 		case OPT_SAVE_STATE: o->save_state = optarg; break;
+		case OPT_VALUE: o->value = true; break;
 		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
 		}
 	}
-	/* With --merge and no -c, the states' -c (run.c). */
+	/* With --merge and no -c, the states' -c (run.c); --value prints the
+	 * rmse. */
+	if (o->nmeasures == 0 && o->value)
+		parse_columns("rmse", o);
 	if (o->nmeasures == 0 && !o->merge)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
+	check_value(o);
 	check_states(o, reading);
 	if (o->header_forced && !o->header)
 		usage_error("%s", "-n and --header cannot be given together: "
@@ -461,6 +520,7 @@ configure(const struct options *o, struct run_config *c,
 			   .weighted = o->weight_col != NULL,
 			   .nmeasures = o->nmeasures},
 		.threshold = thresholds,
+		.value = {o->value, o->measures[0]},
 		.progress = o->progress,
 		.merge = o->merge,
 	};

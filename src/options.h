@@ -21,8 +21,10 @@ struct options {
 	size_t batch_size;
 	bool reset_never; /* -r never */
 	enum report_format format;
-	int precision; /* significant digits in the table and Markdown */
-	bool color;    /* the table may use SGR escapes: stdout is a terminal */
+	bool format_given; /* -f */
+	int precision;	   /* significant digits in the table and Markdown */
+	bool precision_given;
+	bool color; /* the table may use SGR escapes: stdout is a terminal */
 	enum progress_mode progress;
 	unsigned char delim;
 	bool header;	    /* -n clears it: the first line is data */
@@ -38,6 +40,7 @@ struct options {
 	bool explain;		/* --explain */
 	const char *save_state; /* --save-state FILE ("-": standard output) */
 	bool merge;		/* --merge: the inputs are saved states */
+	bool value;		/* --value: one number, of all the rows */
 };
 
 #endif

@@ -1,8 +1,9 @@
 /* run.c: the one hub.  It opens the source of the rows (the reader, or
  * with --merge the saved states), starts the batcher, and fans the
- * batcher's lines out to the sinks it attaches: the report, the plot, the
- * state saver and the thresholds.  At the end it says what --skip-invalid
- * skipped and which values --fail-above and --fail-below caught. */
+ * batcher's lines out to the sinks it attaches: the report (or --value in
+ * its place), the plot, the state saver and the thresholds.  At the end it says
+ * what --skip-invalid skipped and which values --fail-above and --fail-below
+ * caught. */
 #include "run.h"
 
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include "state.h"
 #include "state_merge.h"
 #include "threshold.h"
+#include "value.h"
 
 /* One run's parts. */
 struct run {
@@ -34,7 +36,8 @@ struct run {
 	struct saver saver;
 	bool saving; /* --save-state of the rows read */
 	struct threshold threshold;
-	bool checking; /* --fail-above, --fail-below */
+	bool checking;	    /* --fail-above, --fail-below */
+	struct value value; /* --value, in the report's place */
 };
 
 /* The batcher's lines, to every sink. */
@@ -45,7 +48,9 @@ on_line(void *ctx, const struct batcher_line *line)
 
 	if (r->plot != NULL && line->kind == BATCHER_BATCH)
 		plot_batch(r->plot, line);
-	if (!r->quiet)
+	if (r->c.value.on)
+		value_line(&r->value, line);
+	else if (!r->quiet)
 		report_line(&r->report, line);
 	if (r->checking)
 		threshold_line(&r->threshold, line);
@@ -297,8 +302,10 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	/* Without an epoch column, an epoch is a file and named by it. */
 	threshold_init(&r.threshold, &r.c.threshold,
 		       r.c.merge || r.c.batcher.keyed ? NULL : names, nfiles);
+	value_init(&r.value, out, &r.c.value);
 	batcher_init(&r.batcher, &r.c.batcher, &sink,
-		     (!r.c.report.summary && !r.quiet) || r.plot != NULL);
+		     (!r.c.report.summary && !r.quiet && !r.c.value.on) ||
+			     r.plot != NULL);
 	if (read_input_init(&input, &r.c.read, &outlet, &progress, nworkers) !=
 	    0)
 		status = -1;

@@ -15,6 +15,7 @@
 #include "read.h"
 #include "report.h"
 #include "threshold.h"
+#include "value.h"
 
 enum run_result {
 	RUN_OK,	   /* everything read and written */
@@ -29,6 +30,7 @@ struct run_config {
 	struct batcher_config batcher;
 	struct report_config report;
 	struct threshold_config threshold;
+	struct value_config value;
 	enum progress_mode progress;
 	bool merge; /* the inputs are saved states */
 };
