@@ -252,18 +252,25 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 void
 batcher_finish(struct batcher *b)
 {
-	static const enum measure running[] = {M_MEAN_BATCH_RMSE,
-					       M_RUNNING_RMSE, M_MEAN_ROW_LOSS,
-					       M_RUNNING_MSE, M_RUNNING_MAE};
 	struct metric_values own = {0};
 	struct batcher_line line;
 
 	start_line(b, &line, BATCHER_TOTAL, &b->all);
 	line.epochs = b->epochs_done;
 	fill_values(b, &b->all, line.v, &own);
-	/* The running columns keep their meaning: their values at the end. */
-	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
-		line.v[running[i]] = b->last[running[i]];
+	/* The running columns keep their meaning: with -r never their values
+	 * at the end, those of the whole run; with resets, the last epoch's
+	 * would read as the run's, and there are none. */
+	for (int m = 0; m < M_COUNT; m++) {
+		if (!measures_running((enum measure)m))
+			continue;
+		if (b->config->reset_never) {
+			line.v[m] = b->last[m];
+		} else {
+			line.v[m] = NAN;
+			line.absent |= 1u << m;
+		}
+	}
 	b->sink.line(b->sink.ctx, &line);
 }
 

@@ -24,7 +24,9 @@ struct batcher_line {
 	size_t group_len;
 	uint64_t batch; /* 1-based within the epoch; batch lines only */
 	uint64_t rows;
-	double v[M_COUNT];		/* each quantity */
+	double v[M_COUNT]; /* each quantity */
+	unsigned absent;   /* bits 1 << measure: none on this line, the running
+			      values of the total line with -r epoch */
 	const double *per_output;	/* one per pair */
 	const struct metric_sums *sums; /* of the line's rows */
 

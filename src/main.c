@@ -492,8 +492,7 @@ static void
 configure(const struct options *o, struct run_config *c,
 	  struct plot_config *plot)
 {
-	struct threshold_config thresholds = {o->rules, o->nrules,
-					      o->reset_never};
+	struct threshold_config thresholds = {o->rules, o->nrules};
 	/* What is checked is worked out, printed or not. */
 	unsigned needs = measures_needs(o->measures, o->nmeasures) |
 			 threshold_needs(&thresholds);

@@ -231,7 +231,6 @@ on_first_state(void *ctx, const struct state_merge *m)
 	report->summary = true;
 	batcher->batch_size = h->batch_size;
 	batcher->reset_never = h->reset_never;
-	r->c.threshold.reset_never = h->reset_never;
 	batcher->keyed = h->epoch_col != NULL;
 	measures_config(measures_needs(report->measures, report->nmeasures) |
 				threshold_needs(th),

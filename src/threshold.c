@@ -144,10 +144,9 @@ threshold_line(void *ctx, const struct batcher_line *l)
 	for (size_t i = 0; i < cfg->n; i++) {
 		const struct threshold_rule *r = &cfg->rules[i];
 
-		/* With resets, the running values of a total line are the
-		 * last epoch's, not the run's. */
-		if (l->kind == BATCHER_TOTAL && measures_running(r->measure) &&
-		    !cfg->reset_never)
+		/* A value the line does not have (with resets, the running
+		 * ones of the total) is not checked. */
+		if ((l->absent >> r->measure) & 1)
 			continue;
 		if (r->measure != M_PER_OUTPUT)
 			check(t, l, r, l->v[r->measure], 0);

@@ -23,8 +23,6 @@ struct threshold_rule {
 struct threshold_config {
 	const struct threshold_rule *rules;
 	size_t n;
-	bool reset_never; /* -r never: the running values of a total line are
-			     those of the whole run */
 };
 
 struct threshold {

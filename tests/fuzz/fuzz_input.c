@@ -214,8 +214,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	/* --fail-above on the rmse, as main makes it. */
 	rule = (struct threshold_rule){M_RMSE, false, thresholds[opt[3] >> 6]};
-	o.threshold = (struct threshold_config){&rule, (opt[0] & 16) != 0,
-						o.batcher.reset_never};
+	o.threshold = (struct threshold_config){&rule, (opt[0] & 16) != 0};
 	/* The default columns, or (top bit) every column, with float32 and
 	 * --explain drawn from the same byte. */
 	if (opt[0] & 128) {

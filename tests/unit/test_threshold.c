@@ -36,7 +36,7 @@ static void
 test_labels(void)
 {
 	static const struct threshold_rule above1 = {M_RMSE, false, 1.0};
-	static const struct threshold_config cfg = {&above1, 1, false};
+	static const struct threshold_config cfg = {&above1, 1};
 	static char a[] = "a.csv", b[] = "b.csv";
 	static char *const two[] = {a, b}, *const one[] = {a};
 	double per[2] = {0, 0};
@@ -89,7 +89,7 @@ test_checked(void)
 		{M_RUNNING_RMSE, false, 1.0},
 		{M_PER_OUTPUT, false, 1.0},
 	};
-	static struct threshold_config cfg = {rules, 4, false};
+	static const struct threshold_config cfg = {rules, 4};
 	static char o1[] = "rmse[a]", o2[] = "rmse[b]";
 	static char *const names[] = {o1, o2};
 	double per[2] = {0.5, 3.0};
@@ -110,17 +110,18 @@ test_checked(void)
 	CHECK_STR(text(&t), "epoch 1: r2 is undefined (nan), which fails "
 			    "--fail-below 0.5\n"
 			    "epoch 1: rmse[b] 3 is above 1 (--fail-above)\n");
-	/* A total line: running values only with -r never; the total of
-	 * one epoch is not checked again. */
+	/* A total line: the values it has (the running ones with -r never);
+	 * not those it has none of (the running ones with -r epoch, empty);
+	 * the total of one epoch is not checked again. */
 	l = line(BATCHER_TOTAL, 0, 2.0, per);
 	per[1] = 0.0;
-	threshold_line(&t, &l);
-	CHECK_STR(text(&t), "total: rmse 2 is above 1 (--fail-above)\n");
-	cfg.reset_never = true;
 	threshold_line(&t, &l);
 	CHECK_STR(text(&t),
 		  "total: rmse 2 is above 1 (--fail-above)\n"
 		  "total: running_rmse 2 is above 1 (--fail-above)\n");
+	l.absent = 1u << M_RUNNING_RMSE;
+	threshold_line(&t, &l);
+	CHECK_STR(text(&t), "total: rmse 2 is above 1 (--fail-above)\n");
 	l.epochs = 1;
 	threshold_line(&t, &l);
 	CHECK_STR(text(&t), "");
