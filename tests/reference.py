@@ -412,17 +412,21 @@ def main(argv=None, shown=None):
     header_done = False
 
     def line(kind, label, batch, rows, own, run, means):
-        """own: the values of the line's own rows; run and means: as they stand."""
+        """own: the values of the line's own rows; run and means: as they stand, or
+        None for none (empty: the total line's running columns with -r epoch)."""
         nonlocal header_done
-        have = {"mean_batch_rmse": means["rmse"].value(),
-                "mean_row_loss": means["row_loss"].value(),
-                "running_rmse": run["rmse"], "running_mse": run["mse"],
-                "running_mae": run["mae"]}
+        have = {"mean_batch_rmse": means and means["rmse"].value(),
+                "mean_row_loss": means and means["row_loss"].value(),
+                "running_rmse": run and run["rmse"], "running_mse": run and run["mse"],
+                "running_mae": run and run["mae"]}
         head, fields = ["kind", "epoch", "batch", "rows"], [kind, label, batch, rows]
         for name in a.c:
             if name == "per_output":
                 head += per_output_names(names, d)
                 fields += [show(x, a.exact) for x in own["per_output"]]
+            elif name in have and run is None:
+                head.append(name)
+                fields.append("")
             else:
                 head.append(name)
                 fields.append(show(have[name] if name in have else own[name], a.exact))
@@ -458,9 +462,13 @@ def main(argv=None, shown=None):
                 line("batch", label, start // a.b + 1, batch.rows, own, run.values(), means)
         last = run.values()
         line("epoch", label, "", epoch.rows, epoch.values(), last, means)
-    if epochs > 1:
-        # The running columns keep their values at the end of the run.
+    # -f csv always ends with the total line.  Its running columns are their values at
+    # the end of the run with -r never, the whole run's; with resets they would be the
+    # last epoch's, and are left empty.
+    if a.r == "never":
         line("total", "", "", everything.rows, everything.values(), last, means)
+    else:
+        line("total", "", "", everything.rows, everything.values(), None, None)
 
 
 if __name__ == "__main__":
