@@ -39,6 +39,7 @@ UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
 	test_numfmt test_select test_state_segment test_counts test_eintr)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
+	bench-number \
 	check-asan fuzz fuzz-build check-fuzz check-stress FORCE
 
 all: $(B)rmsetab
@@ -150,6 +151,21 @@ check-fuzz:
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
+# number_parse alone, in ns per number, on the numbers of the benchmark's
+# files (1M rows x 1 pair, 100k rows x 10 pairs) and on generated forms.
+BENCH_DIR = /tmp/rmsetab-bench
+tests/bench/number-bench: tests/bench/number-bench.c src/number.h src/number.o
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/bench/number-bench.c \
+		src/number.o -lm
+
+bench-number: tests/bench/number-bench
+	@mkdir -p $(BENCH_DIR)
+	$(CC) -O2 -o $(BENCH_DIR)/gen tests/bench/gen.c -lm
+	$(BENCH_DIR)/gen 1000000 1 >$(BENCH_DIR)/numbers-narrow.csv
+	$(BENCH_DIR)/gen 100000 10 >$(BENCH_DIR)/numbers-wide.csv
+	tests/bench/number-bench $(BENCH_DIR)/numbers-narrow.csv \
+		$(BENCH_DIR)/numbers-wide.csv
+
 # The seed example: its table, and its chart in build/demo/ (and a PNG of
 # it where rsvg-convert, from librsvg2-bin, is installed).  The demo writes
 # nothing that git tracks.
@@ -192,5 +208,6 @@ lint:
 	mandoc -Tlint -W warning man/rmsetab.1
 
 clean:
-	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay .libcsv-ok .libcsv-test
+	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay .libcsv-ok .libcsv-test \
+		tests/bench/number-bench
 	rm -rf build
