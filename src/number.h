@@ -13,7 +13,8 @@ enum number_status {
 
 /* Parses the LEN bytes at TEXT (no NUL byte needed after them).
  * Accepts [+-]digits[.[digits]][(e|E)[+-]digits] and [+-].digits[...]:
- * no spaces, no hexadecimal, no infinities or NaNs. */
+ * no spaces, no hexadecimal, no infinities or NaNs.  Reads no byte outside
+ * the LEN. */
 enum number_status number_parse(const char *text, size_t len, double *out);
 
 #endif
