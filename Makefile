@@ -35,8 +35,9 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	read_input.o read_keys.o read_rows.o report.o run.o saver.o select.o \
 	state.o state_merge.o state_read.o state_segment.o state_write.o \
 	threshold.o)
-UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
-	test_numfmt test_select test_state_segment test_counts test_eintr)
+UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
+	test_metric test_numfmt test_select test_state_segment test_counts \
+	test_eintr)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	bench-number \
@@ -70,6 +71,14 @@ $(B)src/%.o: src/%.c src/*.h .libcsv-ok
 $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
+
+# test_number on number.c without its SSE2 code (the portable code that
+# other machines run): it includes number.c itself, so no number.o.
+$(B)tests/unit/test_number_swar: tests/unit/test_number_swar.c \
+		tests/unit/test_number.c tests/unit/check.h src/number.c \
+		src/number.h src/pow5.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< -lm
 
 # The test suites (tests/README): `make check-NAME` runs tests/check-NAME.sh
 # with the binary under test, by the one rule below.  `make check` runs

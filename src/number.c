@@ -435,7 +435,9 @@ plain_decimal(const char *text, size_t len, uint64_t *w, int64_t *q)
 	if (bad)
 		return false;
 	*q = (int64_t)k + 1 - (int64_t)len;
+#ifdef NUMBER_SSE2
 count:
+#endif
 	nd = (int64_t)len - 1; /* one of the bytes is the point */
 	if (nd > 19) {
 		/* Leading zeros do not count. */

@@ -1,13 +1,24 @@
 /* test_number: number_parse accepts exactly the grammar number.h states and
- * converts like strtod in the "C" locale, bit for bit.  The random parts
- * are here so that a faster parser can replace strtod later without
- * anyone trusting it on a handful of examples. */
+ * converts like strtod in the "C" locale, bit for bit.  The random parts are
+ * here so that a faster parser can replace strtod without anyone trusting it on
+ * a handful of examples.  Every text is parsed where it is, and again copied to
+ * the very end and the very start of a page between two pages that cannot be
+ * read: the parsers read 8 and 16 bytes at a time, and must not read one byte
+ * outside the text. */
 #include "number.h"
 
 #include <float.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
+
+/* The name the summary line gives: test_number_swar builds this file
+ * again, on the code without SSE2. */
+#ifndef TEST_NAME
+#define TEST_NAME "test_number"
+#endif
 
 struct parse_case {
 	int line;
@@ -220,22 +231,58 @@ result(char *buf, enum number_status st, double v)
 	return buf;
 }
 
+/* A page that can be read and written between two that cannot (set up by
+ * main): a text copied to its end or its start is followed or preceded by
+ * memory whose reading kills the test. */
+static char *page;
+static size_t page_size;
+
+/* Texts up to this long are tried at the page's ends too: well past the
+ * 32 bytes the vector code takes, while the long midpoint texts, which
+ * only the byte scanner reads, do not cost three times over. */
+enum { PAGE_TEXT_MAX = 64 };
+
+/* One result against what was expected: WANT, and VALUE bit for bit when
+ * WANT is NUMBER_OK.  WHERE says which call gave it. */
+static void
+check_result(int line, const char *where, const char *text, size_t len,
+	     enum number_status st, double got, enum number_status want,
+	     double value)
+{
+	char a[80], b[80];
+
+	check_count++;
+	if (st != want || (st == NUMBER_OK && bits_of(got) != bits_of(value)))
+		check_fail(__FILE__, line, "%s(\"%s\", %zu) is %s, expected %s",
+			   where, shown(text, len), len, result(a, st, got),
+			   result(b, want, value));
+}
+
 /* One check: number_parse on the LEN bytes at TEXT gives WANT, with VALUE
- * bit for bit when WANT is NUMBER_OK. */
+ * bit for bit when WANT is NUMBER_OK, where the text is, and at the end of
+ * a page and at its start (up to PAGE_TEXT_MAX bytes). */
 static void
 check_parse(int line, const char *text, size_t len, enum number_status want,
 	    double value)
 {
 	double got = 42.0;
 	enum number_status st = number_parse(text, len, &got);
-	char a[80], b[80];
 
-	check_count++;
-	if (st != want || (st == NUMBER_OK && bits_of(got) != bits_of(value)))
-		check_fail(__FILE__, line,
-			   "number_parse(\"%s\", %zu) is %s, expected %s",
-			   shown(text, len), len, result(a, st, got),
-			   result(b, want, value));
+	check_result(line, "number_parse", text, len, st, got, want, value);
+	if (len <= PAGE_TEXT_MAX) {
+		char *end = page + page_size - len;
+
+		memcpy(end, text, len);
+		got = 42.0;
+		st = number_parse(end, len, &got);
+		check_result(line, "number_parse at a page end", text, len, st,
+			     got, want, value);
+		memcpy(page, text, len);
+		got = 42.0;
+		st = number_parse(page, len, &got);
+		check_result(line, "number_parse at a page start", text, len,
+			     st, got, want, value);
+	}
 }
 
 static void
@@ -575,13 +622,104 @@ test_fuzz_grammar(long count)
 	}
 }
 
+/* The text of a shape: SIGN, ZEROS leading zeros, N digits with the
+ * point before digit POINT (after the last for POINT == N, nowhere for
+ * POINT > N), then EXP.  The digits are random (DIGITS 0), all 9 (1), all
+ * 0 (2), or a 1 and zeros (3). */
+static size_t
+shape_text(char *s, const char *sign, size_t zeros, size_t n, size_t point,
+	   int digits, const char *exp)
+{
+	size_t len = (size_t)sprintf(s, "%s", sign);
+
+	for (size_t z = 0; z < zeros; z++)
+		s[len++] = '0';
+	for (size_t i = 0; i < n; i++) {
+		if (i == point)
+			s[len++] = '.';
+		switch (digits) {
+		case 0: s[len++] = (char)('0' + rng_below(10)); break;
+		case 1: s[len++] = '9'; break;
+		case 2: s[len++] = '0'; break;
+		default: s[len++] = i == 0 ? '1' : '0'; break;
+		}
+	}
+	if (point == n)
+		s[len++] = '.';
+	return len + (size_t)sprintf(s + len, "%s", exp);
+}
+
+/* S with each of its LEN bytes in turn replaced by one not allowed there
+ * or just outside the digits ('/' and ':', and high bytes): the fast
+ * paths must turn down exactly what the grammar does. */
+static void
+check_corrupted(char *s, size_t len)
+{
+	static const char bad[] = "/:.+-eE x\0\x80\xb0";
+
+	for (size_t j = 0; j < len; j++) {
+		char c = s[j];
+
+		s[j] = bad[rng_below(sizeof bad - 1)];
+		if (grammar_accepts(s, len))
+			check_like_strtod(__LINE__, s, len);
+		else
+			check_parse(__LINE__, s, len, NUMBER_INVALID, 0.0);
+		s[j] = c;
+	}
+}
+
+/* Every shape the word and vector paths tell apart, at every length they
+ * take and around it: 1 to 25 digits, the point before each of them,
+ * after the last or nowhere, each sign, 0 to 3 leading zeros, exponents of
+ * 1 to 5 digits or none, the digits of each kind shape_text writes; and
+ * the random ones corrupted. */
+static void
+test_shapes(void)
+{
+	static const char *const signs[] = {"", "+", "-"};
+	static const char *const exps[] = {"",	    "e5",     "E-05", "e+300",
+					   "e-320", "e22",    "e-22", "e23",
+					   "e0307", "e-00342"};
+	enum { EXPS = sizeof exps / sizeof exps[0] };
+
+	for (size_t n = 1; n <= 25; n++)
+		for (size_t point = 0; point <= n + 1; point++)
+			for (size_t k = 0; k < 3 * 4 * EXPS * 4; k++) {
+				size_t si = k % 3, zeros = k / 3 % 4,
+				       ei = k / 12 % EXPS;
+				int digits = (int)(k / 12 / EXPS);
+				char s[64];
+				size_t len =
+					shape_text(s, signs[si], zeros, n,
+						   point, digits, exps[ei]);
+
+				check_like_strtod(__LINE__, s, len);
+				if (digits == 0 && ei <= 1)
+					check_corrupted(s, len);
+			}
+}
+
 int
 main(void)
 {
+	long ps = sysconf(_SC_PAGESIZE);
+	char *pages;
+
+	page_size = ps > 0 ? (size_t)ps : 4096;
+	pages = mmap(NULL, 3 * page_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pages == MAP_FAILED || mprotect(pages, page_size, PROT_NONE) != 0 ||
+	    mprotect(pages + 2 * page_size, page_size, PROT_NONE) != 0) {
+		perror("test_number: mmap");
+		return 1;
+	}
+	page = pages + page_size;
 	rng_state = 0x9e3779b97f4a7c15u;
 	test_table();
 	test_random_like_strtod(3000000);
 	test_midpoints(100000);
 	test_fuzz_grammar(200000);
-	return check_finish("test_number");
+	test_shapes();
+	return check_finish(TEST_NAME);
 }
