@@ -631,3 +631,51 @@ number_parse(const char *text, size_t len, double *out)
 		return to_double(w, q, c == '-', text, len, out);
 	return parse_rest(text, len, s, out);
 }
+static inline bool
+is_number_byte(unsigned char c)
+{
+	return is_digit((char)c) || c == '.' || c == '+' || c == '-' ||
+	       (c | 0x20) == 'e';
+}
+
+/* The run is found 16 bytes at a time with SSE2, else a byte at a time;
+ * then number_parse reads it again, from the cache. */
+enum number_status
+number_scan(const char *p, const char *end, unsigned char delim, double *out,
+	    const char **stop)
+{
+	const char *q = p;
+
+#ifdef NUMBER_SSE2
+	for (; end - q >= 16; q += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)q);
+		__m128i d = _mm_sub_epi8(b, _mm_set1_epi8('0'));
+		__m128i nine = _mm_set1_epi8(9);
+		__m128i yes = _mm_cmpeq_epi8(_mm_max_epu8(d, nine), nine);
+		unsigned no;
+
+		yes = _mm_or_si128(yes, _mm_cmpeq_epi8(b, _mm_set1_epi8('.')));
+		yes = _mm_or_si128(yes, _mm_cmpeq_epi8(b, _mm_set1_epi8('+')));
+		yes = _mm_or_si128(yes, _mm_cmpeq_epi8(b, _mm_set1_epi8('-')));
+		yes = _mm_or_si128(
+			yes,
+			_mm_cmpeq_epi8(_mm_or_si128(b, _mm_set1_epi8(0x20)),
+				       _mm_set1_epi8('e')));
+		yes = _mm_andnot_si128(
+			_mm_cmpeq_epi8(b, _mm_set1_epi8((char)delim)), yes);
+		no = (unsigned)_mm_movemask_epi8(yes) ^ 0xFFFF;
+		if (no) {
+			q += __builtin_ctz(no);
+			goto found;
+		}
+	}
+#endif
+	while (q < end && *q != (char)delim &&
+	       is_number_byte((unsigned char)*q))
+		q++;
+#ifdef NUMBER_SSE2
+found:
+#endif
+	*stop = q;
+	return number_parse(p, (size_t)(q - p), out);
+}

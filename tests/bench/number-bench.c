@@ -1,5 +1,6 @@
-/* number-bench: how fast number_parse turns text into doubles, in ns per
- * number and MB/s of text, on the numbers of CSV files (those of gen.c:
+/* number-bench: how fast number_parse turns text into doubles, and
+ * number_scan fields of a row buffer into doubles, in ns per number and
+ * MB/s of text, on the numbers of CSV files (those of gen.c:
  * %.17g of normal values) and on generated sets of other common forms.
  * Not a test: `make bench-number` builds and runs it.
  * usage: number-bench [-G] [-r REPS] [FILE.csv...]
@@ -18,7 +19,7 @@
  * delimiter, as in a CSV file), and where each starts and how long it is. */
 struct set {
 	const char *name;
-	char *text;
+	char *text, *end; /* the whole buffer */
 	size_t bytes;
 	const char **field;
 	size_t *len;
@@ -62,6 +63,7 @@ set_from_file(struct set *s, const char *path)
 	s->bytes = (size_t)size;
 	end = s->text + size;
 	*end = '\n';
+	s->end = end + 1;
 	p = memchr(s->text, '\n', (size_t)size);
 	p = p ? p + 1 : end;
 	s->bytes = (size_t)(end - p);
@@ -147,6 +149,7 @@ set_generated(struct set *s, const char *name, enum form form, size_t count)
 		n += (size_t)len + 1;
 	}
 	s->bytes = n;
+	s->end = s->text + n;
 }
 
 static double
@@ -166,11 +169,12 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Parses every number of S, REPS times; prints the best and the median
- * time per number.  Every number must parse: a set that does not is not
- * measuring the parser. */
+/* Parses every number of S, REPS times, by number_parse or with SCAN by
+ * number_scan; prints the best and the median time per number.  Every
+ * number must parse (and a scan stop at its delimiter): a set that does
+ * not is not measuring the parser. */
 static int
-bench_parse(const struct set *s, int reps)
+bench(const struct set *s, int reps, int scan)
 {
 	double t[64] = {0}, sum = 0.0; /* the last run's, to keep it all */
 
@@ -178,10 +182,15 @@ bench_parse(const struct set *s, int reps)
 		double t0 = now(), acc = 0.0;
 
 		for (size_t i = 0; i < s->n; i++) {
+			const char *stop = s->field[i] + s->len[i];
 			double v;
+			enum number_status st =
+				scan ? number_scan(s->field[i], s->end, ',', &v,
+						   &stop)
+				     : number_parse(s->field[i], s->len[i], &v);
 
-			if (number_parse(s->field[i], s->len[i], &v) !=
-			    NUMBER_OK) {
+			if (st != NUMBER_OK ||
+			    stop != s->field[i] + s->len[i]) {
 				fprintf(stderr,
 					"number-bench: %s: '%.*s' does "
 					"not parse\n",
@@ -195,7 +204,7 @@ bench_parse(const struct set *s, int reps)
 	}
 	qsort(t, (size_t)reps, sizeof t[0], cmp_double);
 	printf("%-28s %-6s %9zu %7.2f %7.2f %8.0f %8.0f  (%g)\n", s->name,
-	       "parse", s->n, 1e9 * t[0] / (double)s->n,
+	       scan ? "scan" : "parse", s->n, 1e9 * t[0] / (double)s->n,
 	       1e9 * t[reps / 2] / (double)s->n, (double)s->bytes / t[0] / 1e6,
 	       (double)s->bytes / t[reps / 2] / 1e6, sum);
 	return 0;
@@ -230,7 +239,7 @@ main(int argc, char **argv)
 		struct set s = {0};
 
 		if (set_from_file(&s, argv[i]) != 0 ||
-		    bench_parse(&s, reps) != 0)
+		    bench(&s, reps, 0) != 0 || bench(&s, reps, 1) != 0)
 			status = 2;
 		free(s.text);
 		free(s.field);
@@ -241,7 +250,7 @@ main(int argc, char **argv)
 		struct set s = {0};
 
 		set_generated(&s, forms[f].name, forms[f].form, 1000000);
-		if (bench_parse(&s, reps) != 0)
+		if (bench(&s, reps, 0) != 0 || bench(&s, reps, 1) != 0)
 			status = 2;
 		free(s.text);
 		free(s.field);

@@ -1,10 +1,11 @@
 /* test_number: number_parse accepts exactly the grammar number.h states and
- * converts like strtod in the "C" locale, bit for bit.  The random parts are
- * here so that a faster parser can replace strtod without anyone trusting it on
- * a handful of examples.  Every text is parsed where it is, and again copied to
- * the very end and the very start of a page between two pages that cannot be
- * read: the parsers read 8 and 16 bytes at a time, and must not read one byte
- * outside the text. */
+ * converts like strtod in the "C" locale, bit for bit; number_scan finds
+ * where a field's run of number bytes ends and says what number_parse says
+ * of it.  The random parts are here so that a faster parser can replace
+ * strtod without anyone trusting it on a handful of examples.  Every text
+ * is parsed where it is, and again copied to the very end and the very
+ * start of a page between two pages that cannot be read: the parsers read
+ * 8 and 16 bytes at a time, and must not read one byte outside the text. */
 #include "number.h"
 
 #include <float.h>
@@ -258,9 +259,68 @@ check_result(int line, const char *where, const char *text, size_t len,
 			   result(b, want, value));
 }
 
+/* The bytes number_scan takes into a number's run: those of the grammar,
+ * written again here. */
+static int
+is_number_char(char c)
+{
+	return c != '\0' && strchr("0123456789+-.eE", c) != NULL;
+}
+
+/* number_scan on TEXT followed by a delimiter and a digit, and on TEXT
+ * at the very end of the page (END the page's end; texts up to
+ * PAGE_TEXT_MAX bytes): *STOP must be the
+ * first byte that is not a number byte or is the delimiter, and the status
+ * and value number_parse's of the bytes before it.  The delimiter changes
+ * from call to call, and is sometimes one of the number bytes. */
+static void
+check_scan(int line, const char *text, size_t len)
+{
+	static const char delims[] = ",\t;|.e-5E+0 ";
+	static unsigned turn;
+	char delim = delims[turn++ % (sizeof delims - 1)], buf[4096];
+	const char *stop, *p;
+	size_t n;
+	double got = 42.0, want_v = 42.0;
+	enum number_status st, want;
+
+	if (len + 2 > sizeof buf)
+		return;
+	memcpy(buf, text, len);
+	buf[len] = delim;
+	buf[len + 1] = '7';
+	for (n = 0; n < len && buf[n] != delim && is_number_char(buf[n]); n++)
+		;
+	want = number_parse(buf, n, &want_v);
+	st = number_scan(buf, buf + len + 2, (unsigned char)delim, &got, &stop);
+	check_result(line, "number_scan", text, len, st, got, want, want_v);
+	check_count++;
+	if (stop != buf + n)
+		check_fail(__FILE__, line,
+			   "number_scan(\"%s\", '%c') stops after %td bytes, "
+			   "expected %zu",
+			   shown(text, len), delim, stop - buf, n);
+
+	if (len > PAGE_TEXT_MAX)
+		return;
+	p = page + page_size - len;
+	memcpy((char *)p, text, len);
+	got = 42.0;
+	st = number_scan(p, p + len, (unsigned char)delim, &got, &stop);
+	check_result(line, "number_scan at a page end", text, len, st, got,
+		     want, want_v);
+	check_count++;
+	if (stop != p + n)
+		check_fail(__FILE__, line,
+			   "number_scan(\"%s\", '%c') at a page end stops "
+			   "after %td bytes, expected %zu",
+			   shown(text, len), delim, stop - p, n);
+}
+
 /* One check: number_parse on the LEN bytes at TEXT gives WANT, with VALUE
  * bit for bit when WANT is NUMBER_OK, where the text is, and at the end of
- * a page and at its start (up to PAGE_TEXT_MAX bytes). */
+ * a page and at its start (up to PAGE_TEXT_MAX bytes); and number_scan
+ * agrees. */
 static void
 check_parse(int line, const char *text, size_t len, enum number_status want,
 	    double value)
@@ -283,6 +343,7 @@ check_parse(int line, const char *text, size_t len, enum number_status want,
 		check_result(line, "number_parse at a page start", text, len,
 			     st, got, want, value);
 	}
+	check_scan(line, text, len);
 }
 
 static void
@@ -291,6 +352,81 @@ test_table(void)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_parse(cases[i].line, cases[i].text, cases[i].len,
 			    cases[i].want, cases[i].value);
+}
+
+/* number_scan on fields as a row holds them, the delimiter and where the
+ * scan must stop given by hand: a delimiter that is itself a number byte
+ * ends the run; anything else that is not a number byte ends it too, and
+ * the caller then sees that the field has more in it. */
+struct scan_case {
+	int line;
+	const char *text;
+	size_t len;
+	char delim;
+	size_t stop;
+	enum number_status want;
+	double value;
+};
+
+/* clang-format off */
+#define SCAN(s, d, n, st, v) {__LINE__, s, sizeof s - 1, d, n, st, v}
+/* clang-format on */
+
+static const struct scan_case scan_cases[] = {
+	SCAN("1.5,2", ',', 3, NUMBER_OK, 1.5),
+	SCAN("-0.25\n3", ',', 5, NUMBER_OK, -0.25),
+	SCAN("-0.25\r\n", ',', 5, NUMBER_OK, -0.25),
+	SCAN("7\t8", '\t', 1, NUMBER_OK, 7.0),
+	SCAN("1e5,", ',', 3, NUMBER_OK, 1e5),
+	SCAN("1e5e5,", ',', 5, NUMBER_INVALID, 0.0),
+	SCAN("1e400,", ',', 5, NUMBER_RANGE, 0.0),
+	SCAN("1 ,", ',', 1, NUMBER_OK, 1.0),
+	SCAN(" 1,", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN(",1", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN("", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN("nan,", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN("0x10,", ',', 1, NUMBER_OK, 0.0),
+	SCAN("2.5", ',', 3, NUMBER_OK, 2.5),
+	SCAN("12.5.3", '.', 2, NUMBER_OK, 12.0),
+	SCAN("1e5", 'e', 1, NUMBER_OK, 1.0),
+	SCAN("1E5", 'E', 1, NUMBER_OK, 1.0),
+	SCAN("3-6", '-', 1, NUMBER_OK, 3.0),
+	SCAN("-5-6", '-', 0, NUMBER_INVALID, 0.0),
+	SCAN("+5+6", '+', 0, NUMBER_INVALID, 0.0),
+	SCAN("15", '5', 1, NUMBER_OK, 1.0),
+	SCAN("05", '0', 0, NUMBER_INVALID, 0.0),
+	/* Past 16 bytes, where the scan goes on a vector at a time. */
+	SCAN("1234567890123456789012345678901234567890,", ',', 40, NUMBER_OK,
+	     1234567890123456789012345678901234567890.0),
+	SCAN("1.0000000000000000000000000000001|", '|', 33, NUMBER_OK, 1.0),
+	SCAN("0.000000000000000000000000000000000e5;", ';', 37, NUMBER_OK, 0.0),
+	SCAN("-0.79250040217443507,-0.94124123526456438\n", ',', 20, NUMBER_OK,
+	     -0.79250040217443507),
+	SCAN("-0.79250040217443507.94124123526456438\n", '.', 2, NUMBER_OK,
+	     -0.0),
+};
+
+static void
+test_scan_table(void)
+{
+	for (size_t i = 0; i < sizeof scan_cases / sizeof scan_cases[0]; i++) {
+		const struct scan_case *c = &scan_cases[i];
+		const char *stop = NULL;
+		double got = 42.0;
+		enum number_status st =
+			number_scan(c->text, c->text + c->len,
+				    (unsigned char)c->delim, &got, &stop);
+
+		check_result(c->line, "number_scan", c->text, c->len, st, got,
+			     c->want, c->value);
+		check_count++;
+		if (stop != c->text + c->stop)
+			check_fail(__FILE__, c->line,
+				   "number_scan(\"%s\", '%c') stops after "
+				   "%td bytes, expected %zu",
+				   shown(c->text, c->len), c->delim,
+				   stop - c->text, c->stop);
+	}
 }
 
 /* The grammar of number.h, written again independently of number.c:
@@ -717,6 +853,7 @@ main(void)
 	page = pages + page_size;
 	rng_state = 0x9e3779b97f4a7c15u;
 	test_table();
+	test_scan_table();
 	test_random_like_strtod(3000000);
 	test_midpoints(100000);
 	test_fuzz_grammar(200000);
