@@ -301,29 +301,93 @@ digit_mask(const char *p, __m128i *d)
 		_mm_cmpeq_epi8(_mm_max_epu8(*d, nine), nine));
 }
 
-/* The values of the 16 decimal digits in each of A and B (0 to 9 a byte,
- * the first in byte 0), by pairs, fours and eights of multiply-adds. */
+/* The values of the 8-digit halves of D (16 decimal digits, 0 to 9 a
+ * byte, the first in byte 0), in its low two 32-bit lanes.  Pairs: a
+ * 16-bit lane d0 + 256 d1 times 2561 is d0 + 256 (10 d0 + d1) modulo
+ * 2^16, so its high byte is the pair; then fours and eights by
+ * multiply-adds. */
+static ALWAYS_INLINE __m128i
+eights_of(__m128i d)
+{
+	__m128i pairs =
+		_mm_srli_epi16(_mm_mullo_epi16(d, _mm_set1_epi16(2561)), 8);
+	__m128i fours = _mm_madd_epi16(
+		pairs, _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100));
+
+	return _mm_madd_epi16(
+		_mm_packs_epi32(fours, fours),
+		_mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000));
+}
+
+/* The values of the 16 decimal digits in each of A and B (as eights_of
+ * takes them): their four eights in one vector, then each pair of eights
+ * joined by a 32 x 32-bit multiply. */
 static ALWAYS_INLINE void
 sixteen_digits_2(__m128i a, __m128i b, uint64_t *va, uint64_t *vb)
 {
-	const __m128i low = _mm_set1_epi16(0x00FF), ten = _mm_set1_epi16(10);
 	const __m128i hundred = _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100);
 	const __m128i ten_thousand =
 		_mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000);
-	__m128i pa = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(a, low), ten),
-				   _mm_srli_epi16(a, 8));
-	__m128i pb = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(b, low), ten),
-				   _mm_srli_epi16(b, 8));
+	__m128i pa =
+		_mm_srli_epi16(_mm_mullo_epi16(a, _mm_set1_epi16(2561)), 8);
+	__m128i pb =
+		_mm_srli_epi16(_mm_mullo_epi16(b, _mm_set1_epi16(2561)), 8);
 	__m128i eights =
 		_mm_madd_epi16(_mm_packs_epi32(_mm_madd_epi16(pa, hundred),
 					       _mm_madd_epi16(pb, hundred)),
 			       ten_thousand);
-	uint64_t lo = (uint64_t)_mm_cvtsi128_si64(eights);
-	uint64_t hi =
-		(uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(eights, eights));
+	__m128i both =
+		_mm_add_epi64(_mm_mul_epu32(eights, _mm_set1_epi32(100000000)),
+			      _mm_srli_epi64(eights, 32));
 
-	*va = (lo & 0xFFFFFFFF) * 100000000 + (lo >> 32);
-	*vb = (hi & 0xFFFFFFFF) * 100000000 + (hi >> 32);
+	*va = (uint64_t)_mm_cvtsi128_si64(both);
+	*vb = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(both, both));
+}
+
+/* plain_decimal for 9 to 16 bytes with the point among the first 8, or
+ * none: the first and the last 8 bytes as the halves of one vector, the
+ * point taken out of the first; each half's value is one of the eights. */
+static ALWAYS_INLINE bool
+plain_decimal_8x2(const char *text, size_t len, uint64_t *w, int64_t *q)
+{
+	__m128i nine = _mm_set1_epi8(9);
+	__m128i d = _mm_sub_epi8(
+		_mm_unpacklo_epi64(
+			_mm_loadl_epi64((const __m128i *)text),
+			_mm_loadl_epi64((const __m128i *)(text + len - 8))),
+		_mm_set1_epi8('0'));
+	unsigned m = (unsigned)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(_mm_max_epu8(d, nine), nine));
+	unsigned k = (unsigned)__builtin_ctz(
+		((unsigned)_mm_movemask_epi8(
+			 _mm_cmpeq_epi8(d, _mm_set1_epi8('.' - '0'))) &
+		 0xFF) |
+		0x100);
+	unsigned all = (1u << len) - 1;
+	unsigned digits = ((m & 0xFF) | (m >> 8) << (len - 8)) & all;
+	__m128i keep, eights;
+	uint64_t both;
+
+	/* All digits but the point, if there is one (k < 8). */
+	if (digits != (all & ~((1u << k) & 0xFF)))
+		return false;
+	if (k == 8) {
+		d = _mm_and_si128(
+			d, _mm_or_si128(bytes_below(8), bytes_from(24 - len)));
+		*q = 0;
+	} else {
+		keep = _mm_or_si128(
+			_mm_and_si128(bytes_from(k + 1), bytes_below(8)),
+			bytes_from(24 - len));
+		d = _mm_or_si128(
+			_mm_slli_si128(_mm_and_si128(d, bytes_below(k)), 1),
+			_mm_and_si128(d, keep));
+		*q = (int64_t)k + 1 - (int64_t)len;
+	}
+	eights = eights_of(d);
+	both = (uint64_t)_mm_cvtsi128_si64(eights);
+	*w = (both & 0xFFFFFFFF) * pow10_u64[len - 8] + (both >> 32);
+	return true;
 }
 
 /* plain_decimal for 17 to 32 bytes with the point among the first 16:
@@ -401,7 +465,9 @@ plain_decimal(const char *text, size_t len, uint64_t *w, int64_t *q)
 		return true;
 	}
 #ifdef NUMBER_SSE2
-	if (len >= 17 && len <= 32) {
+	if (len <= 16)
+		return plain_decimal_8x2(text, len, w, q);
+	if (len <= 32) {
 		if (!plain_decimal_16(text, len, w, q))
 			return false;
 		goto count;
