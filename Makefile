@@ -160,8 +160,9 @@ check-fuzz:
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
-# number_parse alone, in ns per number, on the numbers of the benchmark's
-# files (1M rows x 1 pair, 100k rows x 10 pairs) and on generated forms.
+# number_parse and number_scan alone, in ns per number, on the numbers of
+# gen.c's files (1M rows x 1 pair, 100k rows x 10 pairs) and on generated
+# forms (doc/performance.md).
 BENCH_DIR ?= /tmp/rmsetab-bench
 tests/bench/number-bench: tests/bench/number-bench.c src/number.h src/number.o
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/bench/number-bench.c \

@@ -63,7 +63,8 @@ static const uint64_t top_bytes[9] = {
 };
 
 #define ONES UINT64_C(0x0101010101010101)
-/* An exponent this large already puts any text's value out of range. */
+/* Where the scanner stops adding up an exponent's digits: no text in
+ * memory has digits enough to bring one this large back into range. */
 #define MAX_EXPONENT INT64_C(100000000000000000)
 
 static inline bool
@@ -301,41 +302,37 @@ digit_mask(const char *p, __m128i *d)
 		_mm_cmpeq_epi8(_mm_max_epu8(*d, nine), nine));
 }
 
-/* The values of the 8-digit halves of D (16 decimal digits, 0 to 9 a
- * byte, the first in byte 0), in its low two 32-bit lanes.  Pairs: a
- * 16-bit lane d0 + 256 d1 times 2561 is d0 + 256 (10 d0 + d1) modulo
- * 2^16, so its high byte is the pair; then fours and eights by
- * multiply-adds. */
+/* The values of the four 4-digit quarters of D (16 decimal digits, 0 to 9
+ * a byte, the first in byte 0), in its 32-bit lanes.  Pairs: a 16-bit
+ * lane d0 + 256 d1 times 2561 is d0 + 256 (10 d0 + d1) modulo 2^16, so
+ * its high byte is the pair; then fours by a multiply-add. */
 static ALWAYS_INLINE __m128i
-eights_of(__m128i d)
+fours_of(__m128i d)
 {
 	__m128i pairs =
 		_mm_srli_epi16(_mm_mullo_epi16(d, _mm_set1_epi16(2561)), 8);
-	__m128i fours = _mm_madd_epi16(
-		pairs, _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100));
 
+	return _mm_madd_epi16(pairs,
+			      _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100));
+}
+
+/* The eights of the fours A and B (from fours_of) in the four 32-bit
+ * lanes: A's two, then B's. */
+static ALWAYS_INLINE __m128i
+eights_of(__m128i a, __m128i b)
+{
 	return _mm_madd_epi16(
-		_mm_packs_epi32(fours, fours),
+		_mm_packs_epi32(a, b),
 		_mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000));
 }
 
-/* The values of the 16 decimal digits in each of A and B (as eights_of
+/* The values of the 16 decimal digits in each of A and B (as fours_of
  * takes them): their four eights in one vector, then each pair of eights
  * joined by a 32 x 32-bit multiply. */
 static ALWAYS_INLINE void
 sixteen_digits_2(__m128i a, __m128i b, uint64_t *va, uint64_t *vb)
 {
-	const __m128i hundred = _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100);
-	const __m128i ten_thousand =
-		_mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000);
-	__m128i pa =
-		_mm_srli_epi16(_mm_mullo_epi16(a, _mm_set1_epi16(2561)), 8);
-	__m128i pb =
-		_mm_srli_epi16(_mm_mullo_epi16(b, _mm_set1_epi16(2561)), 8);
-	__m128i eights =
-		_mm_madd_epi16(_mm_packs_epi32(_mm_madd_epi16(pa, hundred),
-					       _mm_madd_epi16(pb, hundred)),
-			       ten_thousand);
+	__m128i eights = eights_of(fours_of(a), fours_of(b));
 	__m128i both =
 		_mm_add_epi64(_mm_mul_epu32(eights, _mm_set1_epi32(100000000)),
 			      _mm_srli_epi64(eights, 32));
@@ -365,7 +362,7 @@ plain_decimal_8x2(const char *text, size_t len, uint64_t *w, int64_t *q)
 		0x100);
 	unsigned all = (1u << len) - 1;
 	unsigned digits = ((m & 0xFF) | (m >> 8) << (len - 8)) & all;
-	__m128i keep, eights;
+	__m128i keep;
 	uint64_t both;
 
 	/* All digits but the point, if there is one (k < 8). */
@@ -384,8 +381,8 @@ plain_decimal_8x2(const char *text, size_t len, uint64_t *w, int64_t *q)
 			_mm_and_si128(d, keep));
 		*q = (int64_t)k + 1 - (int64_t)len;
 	}
-	eights = eights_of(d);
-	both = (uint64_t)_mm_cvtsi128_si64(eights);
+	d = fours_of(d);
+	both = (uint64_t)_mm_cvtsi128_si64(eights_of(d, d));
 	*w = (both & 0xFFFFFFFF) * pow10_u64[len - 8] + (both >> 32);
 	return true;
 }
@@ -443,10 +440,11 @@ short_decimal(uint64_t t, size_t n, uint64_t *w, unsigned *point)
 
 /* The significant digits and the power of ten of the LEN bytes at TEXT,
  * which has no sign, if they have one of the shapes read a word or a
- * vector at a time: digits with at most 19 significant ones, and up to 8
- * bytes with at most one point anywhere, longer ones with one point among
- * the first 8 (16 with SSE2, up to 32 bytes).  False for anything else,
- * valid or not: the caller then scans the text byte by byte. */
+ * vector at a time: digits, at most 19 significant ones, and at most one
+ * point, which may be anywhere in up to 8 bytes; in 9 to 16 bytes, among
+ * the first 8 or nowhere (with SSE2); in 17 to 32, among the first 16
+ * (with SSE2); else among the first 8.  False for anything else, valid or
+ * not: the caller then scans the text byte by byte. */
 static ALWAYS_INLINE bool
 plain_decimal(const char *text, size_t len, uint64_t *w, int64_t *q)
 {

@@ -3,9 +3,10 @@
  * where a field's run of number bytes ends and says what number_parse says
  * of it.  The random parts are here so that a faster parser can replace
  * strtod without anyone trusting it on a handful of examples.  Every text
- * is parsed where it is, and again copied to the very end and the very
- * start of a page between two pages that cannot be read: the parsers read
- * 8 and 16 bytes at a time, and must not read one byte outside the text. */
+ * is parsed where it is, and (up to 64 bytes) again copied to the very end
+ * and the very start of a page between two pages that cannot be read: the
+ * parsers read 8 and 16 bytes at a time, and must not read one byte outside
+ * the text. */
 #include "number.h"
 
 #include <float.h>
@@ -267,12 +268,12 @@ is_number_char(char c)
 	return c != '\0' && strchr("0123456789+-.eE", c) != NULL;
 }
 
-/* number_scan on TEXT followed by a delimiter and a digit, and on TEXT
- * at the very end of the page (END the page's end; texts up to
- * PAGE_TEXT_MAX bytes): *STOP must be the
- * first byte that is not a number byte or is the delimiter, and the status
- * and value number_parse's of the bytes before it.  The delimiter changes
- * from call to call, and is sometimes one of the number bytes. */
+/* number_scan on TEXT followed by a delimiter and a digit, and on TEXT at
+ * the very end of the page with END there (up to PAGE_TEXT_MAX bytes):
+ * *STOP must be the first byte that is not a number byte or is the
+ * delimiter, and the status and value number_parse's of the bytes before
+ * it.  The delimiter changes from call to call, and is sometimes one of
+ * the number bytes. */
 static void
 check_scan(int line, const char *text, size_t len)
 {
