@@ -156,7 +156,7 @@ line_text(const struct progress *p, char *line, size_t width, double t)
 	}
 	frac = p->bytes >= p->total ? 1 : (double)p->bytes / (double)p->total;
 	share_text(bytes, sizeof bytes, (double)p->bytes, (double)p->total);
-	if (frac > 0 && elapsed >= 1)
+	if (frac >= 1 || (frac > 0 && elapsed >= 1))
 		time_text(left, sizeof left, elapsed / frac * (1 - frac));
 	else
 		strcpy(left, "-:--");
@@ -241,8 +241,16 @@ progress_clear(void *ctx)
 }
 
 void
-progress_end(struct progress *p)
+progress_end(struct progress *p, uint64_t bytes, uint64_t rows)
 {
+	/* The rows of the last bytes are counted after they are read: the
+	 * line drawn then lags behind, and a small file's one line says 0
+	 * rows.  Its last state has the run's figures. */
+	if (p->drawn) {
+		p->bytes = bytes;
+		p->rows = rows;
+		draw(p, now());
+	}
 	progress_clear(p);
 	p->on = false;
 }

@@ -296,7 +296,7 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 		status = run_merge(&r, nfiles, names, fds, x->save);
 	for (size_t i = 0; !r.c.merge && i < nfiles && status == 0; i++)
 		status = read_input_file(&input, fds[i], names[i]);
-	progress_end(&progress);
+	progress_end(&progress, input.bytes_read, input.rows_read);
 	if (status == 0)
 		batcher_finish(&r.batcher);
 	if (r.saver.failed)

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Checks what rmsetab does on a terminal (make check-terminal): the progress
-# line is drawn and erased, leaves the screen as the results alone would,
-# makes way for an error message, and is never drawn when standard error is
-# not a terminal (unless --progress) or with --no-progress; the table is
-# coloured only on a terminal and never with NO_COLOR.  Runs rmsetab under
-# a pseudo-terminal with script(1), and replays what it wrote with a small
-# terminal model (carriage return, line feed, erase to the end of the line,
-# SGR).
+# line is drawn and erased, ends with the run's figures, leaves the screen
+# as the results alone would, makes way for an error message, and is never
+# drawn when standard error is not a terminal (unless --progress) or with
+# --no-progress; the table is coloured only on a terminal and never with
+# NO_COLOR.  Runs rmsetab under a pseudo-terminal with script(1), and
+# replays what it wrote with a small terminal model (carriage return, line
+# feed, erase to the end of the line, SGR).
 # usage: sh tests/check-terminal.sh PATH-TO-RMSETAB
 
 . "$(dirname "$0")/lib/harness.sh"
@@ -148,7 +148,26 @@ else
     pass progress-option
 fi
 
-# 7. Colour: on a terminal, not through a pipe, not with NO_COLOR set; an
+# 7. --progress on a file read in one go, the results elsewhere: the line
+# drawn after the read says 0 rows (rows are counted once converted), so
+# it is drawn once more with the run's figures before it is erased: every
+# row, a rate that is not 0, nothing left; then the screen is blank.
+printf 'y_true,y_pred\n0,1\n0,3\n0,5\n' >"$tmp/small.csv"
+pty "$bin -s --progress $tmp/small.csv >/dev/null"
+last=$(tr '\r' '\n' <"$tmp/raw" | grep 'rows/s' | tail -n 1)
+case $last in
+*'] 100% 26/26 B, 3 rows, '*' rows/s, 0:00 left')
+    if echo "$last" | grep -q ' 0 rows/s'; then
+        fail_screen progress-small-file "a rate of 0: $last"
+    elif [ -n "$(screen "$tmp/raw")" ]; then
+        fail_screen progress-small-file "something stays: $(screen "$tmp/raw")"
+    else
+        pass progress-small-file
+    fi ;;
+*) fail_screen progress-small-file "the last line drawn is '$last'" ;;
+esac
+
+# 8. Colour: on a terminal, not through a pipe, not with NO_COLOR set; an
 # empty NO_COLOR counts as unset (no-color.org).
 esc=$(printf '\033')
 pty "$bin -s -b 64 $tmp/in.csv"
