@@ -236,8 +236,11 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	  FILE *save)
 {
 	struct state_merge m;
-	int status =
-		state_merge_read(&m, nfiles, names, fds, on_first_state, r);
+	int status = 0;
+
+	state_merge_init(&m, on_first_state, r);
+	for (size_t i = 0; i < nfiles && status == 0; i++)
+		status = state_merge_file(&m, fds[i], names[i]);
 
 	if (status == 0 && save != NULL)
 		status = state_merge_save(&m, save, r->c.report.measures,
