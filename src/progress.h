@@ -45,4 +45,8 @@ void progress_clear(void *ctx);
  * and ROWS, if a line is on the screen. */
 void progress_end(struct progress *p, uint64_t bytes, uint64_t rows);
 
+/* Erases the line on the screen, if any, from a signal handler: write(2)
+ * alone. */
+void progress_erase_now(void);
+
 #endif
