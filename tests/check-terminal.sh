@@ -167,7 +167,32 @@ case $last in
 *) fail_screen progress-small-file "the last line drawn is '$last'" ;;
 esac
 
-# 8. Colour: on a terminal, not through a pipe, not with NO_COLOR set; an
+# 8. Ctrl-C while the line is drawn: rmsetab erases it before the signal
+# ends it, and the shell sees 130.  rmsetab reads a FIFO in the foreground
+# (a background job would ignore SIGINT); the writer's cat of 1 MB ends
+# only once rmsetab has read most of it, in reads of at most a pipe's
+# 64 KiB, and --progress draws the line after the first: only then does
+# the writer send SIGINT, and it closes the FIFO after.
+mkdir "$tmp/int" && mkfifo "$tmp/int/fifo" || exit 2
+awk 'BEGIN { print "y_true,y_pred"; for (i = 0; i < 150000; i++)
+    print i % 10 "," (i % 10) + (i % 7) / 4 }' >"$tmp/int/big.csv"
+cat >"$tmp/int.sh" <<EOF
+cd "$tmp/int" || exit 2
+{ cat big.csv; kill -s INT "\$(cat pid)"; } >fifo &
+sh -c 'echo \$\$ >pid; exec "$bin" -s --progress fifo' >/dev/null
+echo "status \$?"
+wait
+EOF
+pty "sh $tmp/int.sh"
+if ! grep -q 'rows/s' "$tmp/raw"; then
+    fail_screen progress-erased-on-sigint "no progress line on the terminal"
+elif [ "$(screen "$tmp/raw")" != "status 130" ]; then
+    fail_screen progress-erased-on-sigint "the screen is '$(screen "$tmp/raw")'"
+else
+    pass progress-erased-on-sigint
+fi
+
+# 9. Colour: on a terminal, not through a pipe, not with NO_COLOR set; an
 # empty NO_COLOR counts as unset (no-color.org).
 esc=$(printf '\033')
 pty "$bin -s -b 64 $tmp/in.csv"
