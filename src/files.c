@@ -15,9 +15,9 @@
 
 #include "diag.h"
 
-/* The signals that end a run with their default action, and that would
- * leave a new file behind.  The others either dump core (a crash leaves
- * what it leaves) or cannot be caught. */
+/* The signals sent to stop a run (by a user, a terminal, a pipe's reader
+ * gone, a job manager), which would leave a new file behind.  A crash
+ * leaves what it leaves, and SIGKILL cannot be caught. */
 static const int caught[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM};
 
 /* The new files not yet renamed, for the signal handler, which has no

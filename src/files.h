@@ -23,8 +23,9 @@ int files_open_input(const char *name);
 /* An output file, from its check to its rename. */
 struct files_output {
 	const char *name; /* as given: in messages */
-	char *target;	  /* NAME with symbolic links followed: replaced */
-	char *where;	  /* its directory, canonical, and its name */
+	char *target;	  /* the file replaced: NAME with symbolic links
+			     followed, absolute and canonical; NAME when
+			     direct */
 	bool exists;	  /* TARGET exists */
 	bool direct;	  /* not a regular file (a pipe, a device), or a
 			     name under /dev: written to as it is */
@@ -35,8 +36,8 @@ struct files_output {
 };
 
 /* Finds where the output NAME goes, without creating anything: an error
- * if it is a directory or its directory does not exist.  Returns 0, or -1
- * after reporting. */
+ * if it is a directory, its directory does not exist, or it is a file
+ * this user may not write.  Returns 0, or -1 after reporting. */
 int files_output_check(struct files_output *o, const char *name);
 
 /* Whether O is the file of ST, or the same file as the output B. */
