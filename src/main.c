@@ -157,14 +157,22 @@ close_stdout(void)
 	return 0;
 }
 
+/* After the line that says what is wrong: where to read more, rather than
+ * the whole synopsis, which would bury that line. */
+static void
+usage_end(void)
+{
+	fputs("Try 'rmsetab --help' for more information.\n", stderr);
+	exit(EXIT_TROUBLE);
+}
+
 static void
 usage_error(const char *fmt, const char *arg)
 {
 	fputs("rmsetab: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("\n", stderr);
-	fputs(usage_text, stderr);
-	exit(EXIT_TROUBLE);
+	usage_end();
 }
 
 static size_t
@@ -375,7 +383,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_MERGE: o->merge = true; break;
 		case OPT_SAVE_STATE: o->save_state = optarg; break;
-		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
+		default: usage_end(); /* getopt said what */
 		}
 	}
 	/* With --merge and no -c, the states' -c (run.c). */
