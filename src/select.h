@@ -25,6 +25,12 @@ int select_resolve_one(const char *opt, const char *spec,
 		       const char *const *names, size_t n, size_t *out,
 		       char *err);
 
+/* Appends to ERR (a message of SELECT_ERR_SIZE) what a user who mistyped
+ * a name needs: "; the header has: a, b, c" (with NAMES NULL, "; the input
+ * has N columns"), or for a header of one column that holds a tab, a
+ * semicolon, a pipe or a comma, the -d that would split it. */
+void select_list_header(char *err, const char *const *names, size_t n);
+
 /* Picks the true and predicted columns when none were given: a pair of
  * names y_true/y_pred, true/pred or target/prediction, else the only two
  * columns there are.  Returns 0 and sets *T and *P, or -1 with ERR set. */

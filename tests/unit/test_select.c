@@ -82,7 +82,8 @@ static const struct resolve_case cases[] = {
 	 "true_3",
 	 H(seed),
 	 {END},
-	 "no column 'true_3'" SEED_LIST,
+	 "no column 'true_3' (did you mean 'true_0', 'true_1' or 'true_2'?)"
+	 SEED_LIST,
 	 NULL},
 	{__LINE__,
 	 "true_0-true_9",
@@ -94,7 +95,7 @@ static const struct resolve_case cases[] = {
 	 "True_0",
 	 H(seed),
 	 {END},
-	 "no column 'True_0'" SEED_LIST,
+	 "no column 'True_0' (did you mean 'true_0'?)" SEED_LIST,
 	 NULL},
 	{__LINE__, " w", H(seed), {END}, "no column ' w'" SEED_LIST, NULL},
 	/* A name used that is not unique is an error; one not used is not,
@@ -452,6 +453,29 @@ test_default(void)
 	}
 }
 
+/* A lookup in a header with a name three times, and one set aside. */
+static void
+test_many_same(void)
+{
+	static const char *const same[] = {"a", "1", "a", "a", "b"};
+	char err[SELECT_ERR_SIZE];
+	size_t *cols, count;
+
+	CHECK_INT(select_resolve("-t", "b", H(same), &cols, &count, err), 0);
+	CHECK_U64(cols[0], 4);
+	free(cols);
+	CHECK_INT(select_resolve("-t", "a", H(same), &cols, &count, err), -1);
+	CHECK_STR(err, "column name 'a' is ambiguous: columns 1 and 3 share "
+		       "it; select by position instead");
+	CHECK_INT(select_resolve("-t", "2", H(same), &cols, &count, err), 0);
+	CHECK_U64(cols[0], 1);
+	CHECK_INT(select_resolve("-t", "Bb", H(same), &cols, &count, err), -1);
+	CHECK_STR(err, "no column 'Bb'; the header has: a, 1, a, a, b");
+	CHECK_INT(select_resolve("-t", "B", H(same), &cols, &count, err), -1);
+	CHECK_STR(err, "no column 'B' (did you mean 'b'?); the header has: "
+		       "a, 1, a, a, b");
+}
+
 /* A long header or spec must be cut to SELECT_ERR_SIZE, never overrun
  * it: guard bytes after the buffer stay as they were. */
 static void
@@ -521,6 +545,7 @@ main(void)
 	test_resolve_table();
 	test_resolve_one();
 	test_default();
+	test_many_same();
 	test_long_messages();
 	return check_finish("test_select");
 }
