@@ -749,53 +749,94 @@ select_resolve_one(const char *opt, const char *spec, const char *const *names,
 	return 0;
 }
 
-int
-select_default(const char *const *names, size_t n, size_t *t, size_t *p,
-	       char *err)
+/* Appends C to BUF, of SIZE bytes of which *USED are taken, if it fits
+ * with the NUL after it. */
+static void
+put(char *buf, size_t size, size_t *used, char c)
 {
-	static const char *const pairs[][2] = {{"y_true", "y_pred"},
-					       {"true", "pred"},
-					       {"target", "prediction"}};
-	struct header h;
-	size_t dup[2];
-	int status = -1;
+	if (*used + 1 < size)
+		buf[(*used)++] = c;
+}
 
-	if (header_init(&h, "-t", names, n, err) != 0)
+/* Appends column C to BUF as WAY spells it: its name bare (0) or in double
+ * quotes (1), or its position (2). */
+static void
+spell_column(char *buf, size_t size, size_t *used, const char *const *names,
+	     size_t c, int way)
+{
+	char num[24];
+	const char *s = num;
+	bool quote = way == 1 && names != NULL;
+
+	if (way == 2 || names == NULL)
+		snprintf(num, sizeof num, "%zu", c + 1);
+	else
+		s = names[c];
+	if (quote)
+		put(buf, size, used, '"');
+	for (; *s != '\0'; s++) {
+		if (quote && *s == '"')
+			put(buf, size, used, '"');
+		put(buf, size, used, *s);
+	}
+	if (quote)
+		put(buf, size, used, '"');
+}
+
+/* The columns COLS[0..K) into BUF as a list, each as WAY spells it; a run
+ * of three or more neighbours as a range. */
+static void
+spell_list(char *buf, size_t size, const char *const *names, const size_t *cols,
+	   size_t k, int way)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		size_t j = i;
+
+		while (j + 1 < k && cols[j + 1] == cols[j] + 1)
+			j++;
+		if (i > 0)
+			put(buf, size, &used, ',');
+		spell_column(buf, size, &used, names, cols[i], way);
+		if (j >= i + 2) {
+			put(buf, size, &used, '-');
+			spell_column(buf, size, &used, names, cols[j], way);
+			i = j;
+		}
+	}
+	buf[used] = '\0';
+}
+
+int
+select_spell(char *buf, size_t size, const char *const *names, size_t n,
+	     const size_t *cols, size_t k)
+{
+	char *list = malloc(size), err[SELECT_ERR_SIZE];
+	int way;
+
+	if (list == NULL)
 		return -1;
-	for (size_t k = 0; names != NULL && k < sizeof pairs / sizeof pairs[0];
-	     k++) {
-		const char *tn = pairs[k][0], *pn = pairs[k][1];
-		long a = find_name(&h, tn, strlen(tn), SIZE_MAX, dup), b;
+	/* The first spelling that reads back as COLS, so that the command
+	 * a message gives does what it says. */
+	for (way = 0; way < 3; way++) {
+		size_t *got, count;
+		bool same;
 
-		if (a == AMBIGUOUS) {
-			lookup_error(&h, a, tn, strlen(tn), dup, err);
-			goto done;
-		}
-		if (a < 0)
+		spell_list(list, size, names, cols, k, way);
+		if (select_resolve("-t", list, names, n, &got, &count, err) !=
+		    0)
 			continue;
-		b = find_name(&h, pn, strlen(pn), SIZE_MAX, dup);
-		if (b == AMBIGUOUS) {
-			lookup_error(&h, b, pn, strlen(pn), dup, err);
-			goto done;
-		}
-		if (b < 0)
-			continue;
-		*t = (size_t)a;
-		*p = (size_t)b;
-		status = 0;
-		goto done;
+		same = count == k;
+		for (size_t i = 0; same && i < k; i++)
+			same = got[i] == cols[i];
+		free(got);
+		if (same)
+			break;
 	}
-	if (n == 2) {
-		*t = 0;
-		*p = 1;
-		status = 0;
-		goto done;
-	}
-	snprintf(err, SELECT_ERR_SIZE,
-		 "cannot tell which columns hold true and predicted values; "
-		 "give them with -t and -p");
-	select_list_header(err, names, n);
-done:
-	header_free(&h);
-	return status;
+	if (way == 3)
+		spell_list(list, size, names, cols, k, 2);
+	diag_shell(buf, size, list, strlen(list));
+	free(list);
+	return 0;
 }
