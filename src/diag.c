@@ -185,5 +185,6 @@ diag_shell(char *buf, size_t size, const char *text, size_t len)
 	if (quote)
 		buf[o++] = '\'';
 	buf[o] = '\0';
+	free(shown);
 	return buf;
 }
