@@ -653,6 +653,7 @@ test_many_same(void)
 		       "it; select by position instead");
 	CHECK_INT(select_resolve("-t", "2", H(same), &cols, &count, err), 0);
 	CHECK_U64(cols[0], 1);
+	free(cols);
 	CHECK_INT(select_resolve("-t", "Bb", H(same), &cols, &count, err), -1);
 	CHECK_STR(err, "no column 'Bb'; the header has: a, 1, a, a, b");
 	CHECK_INT(select_resolve("-t", "B", H(same), &cols, &count, err), -1);
