@@ -821,6 +821,7 @@ main(int argc, char **argv)
 	st = malloc((size_t)nfiles * sizeof *st);
 	if (fds == NULL || names == NULL || st == NULL) {
 		diag("out of memory");
+		free(opts.rules);
 		return EXIT_TROUBLE;
 	}
 	/* From the first new file on, a signal removes it. */
@@ -830,6 +831,7 @@ main(int argc, char **argv)
 		free(fds);
 		free(names);
 		free(st);
+		free(opts.rules);
 		return EXIT_TROUBLE;
 	}
 	free(st);
@@ -838,6 +840,7 @@ main(int argc, char **argv)
 		drop_outputs(&outs);
 		free(fds);
 		free(names);
+		free(opts.rules);
 		return EXIT_TROUBLE;
 	}
 	for (int i = 0; i < nfiles; i++)
@@ -848,6 +851,7 @@ main(int argc, char **argv)
 			    opts.merge ? 0 : workers());
 	free(names);
 	free(fds);
+	free(opts.rules);
 	if (result != RUN_ERROR && close_stdout() != 0)
 		result = RUN_ERROR;
 	result = close_outputs(&outs, result);
