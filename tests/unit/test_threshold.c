@@ -73,6 +73,7 @@ test_labels(void)
 	CHECK_STR(text(&t),
 		  "group 'east', total: rmse 2 is above 1 (--fail-above)\n");
 	/* --merge: no files. */
+	threshold_free(&t);
 	threshold_init(&t, &cfg, NULL, 0);
 	l = line(BATCHER_EPOCH, 7, 2.0, per);
 	threshold_line(&t, &l);
