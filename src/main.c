@@ -146,12 +146,21 @@ static const char help_text[] =
 	"See rmsetab(1) for the output columns and examples.\n";
 /* clang-format on */
 
-/* A failed write to standard output is an error like any other. */
+/* A failed write to standard output is an error like any other; one that
+ * failed before the last (the help text is longer than a buffer) shows in
+ * ferror, not in what fclose returns. */
 static int
 close_stdout(void)
 {
+	bool failed = ferror(stdout) != 0;
+	int err = errno;
+
 	if (fclose(stdout) != 0) {
 		diag("standard output: %s", strerror(errno));
+		return -1;
+	}
+	if (failed) {
+		diag("standard output: %s", strerror(err != 0 ? err : EIO));
 		return -1;
 	}
 	return 0;
