@@ -226,18 +226,19 @@ on_first_state(void *ctx, const struct state_merge *m)
 	return start(r, h->pairs,
 		     h->indices ? NULL : (const char *const *)h->true_names,
 		     h->indices ? NULL : (const char *const *)h->pred_names,
-		     m->file, m->line + STATE_LINE_TRUE);
+		     m->file, m->line + STATE_LINE_PAIRS);
 }
 
 /* --merge: the epochs of the states, joined, to the batcher, and to SAVE
- * as one state unless it is NULL. */
+ * as one state unless it is NULL (then the parts of a run that follow one
+ * another merge, to be merged with the rest later). */
 static int
 run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	  FILE *save)
 {
 	struct state_merge m;
-	int status =
-		state_merge_read(&m, nfiles, names, fds, on_first_state, r);
+	int status = state_merge_read(&m, nfiles, names, fds, save != NULL,
+				      on_first_state, r);
 
 	if (status == 0 && save != NULL)
 		status = state_merge_save(&m, save, r->c.report.measures,
@@ -282,7 +283,7 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	r.plot = x->plot;
 	/* With --merge, the states are saved as they are merged. */
 	r.saving = x->save != NULL && !r.c.merge;
-	saver_init(&r.saver, x->save);
+	saver_init(&r.saver, x->save, &r.c.save);
 	if (r.saving)
 		sink.rows = on_epoch_rows;
 	r.checking = r.c.threshold.on;
