@@ -36,7 +36,7 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	state.o state_merge.o state_read.o state_segment.o state_write.o \
 	threshold.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
-	test_numfmt test_select test_state_segment test_counts test_eintr)
+	test_numfmt test_select test_state test_state_segment test_counts test_eintr)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	check-asan fuzz fuzz-build check-fuzz check-stress FORCE
