@@ -367,7 +367,9 @@ test_line_limit(void)
 	/* One byte more: the reader stops at that line, the first after the
 	 * header, which it reads with the header (the checksum, after it,
 	 * is not reached). */
-	buf = realloc(buf, len + 2);
+	if ((p = realloc(buf, len + 2)) == NULL)
+		abort();
+	buf = p;
 	p = strstr(buf, "epoch \"k");
 	memmove(p + 8, p + 7, len + 1 - (size_t)(p + 7 - buf));
 	p[7] = 'k';
