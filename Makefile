@@ -34,11 +34,13 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
 	read_input.o read_keys.o read_rows.o report.o run.o saver.o select.o \
 	state.o state_merge.o state_read.o state_segment.o state_write.o \
-	threshold.o)
-UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_metric \
-	test_numfmt test_select test_state test_state_segment test_counts test_eintr)
+	threshold.o files.o)
+UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
+	test_metric test_numfmt test_select test_state test_state_segment \
+	test_counts test_eintr)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
+	bench-number \
 	check-asan fuzz fuzz-build check-fuzz check-stress FORCE
 
 all: $(B)rmsetab
@@ -69,6 +71,14 @@ $(B)src/%.o: src/%.c src/*.h .libcsv-ok
 $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJS) $(LIBS)
+
+# test_number on number.c without its SSE2 code (the portable code that
+# other machines run): it includes number.c itself, so no number.o.
+$(B)tests/unit/test_number_swar: tests/unit/test_number_swar.c \
+		tests/unit/test_number.c tests/unit/check.h src/number.c \
+		src/number.h src/pow5.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< -lm
 
 # The test suites (tests/README): `make check-NAME` runs tests/check-NAME.sh
 # with the binary under test, by the one rule below.  `make check` runs
@@ -177,6 +187,22 @@ check-fuzz:
 bench: rmsetab
 	sh tests/bench/run.sh ./rmsetab
 
+# number_parse and number_scan alone, in ns per number, on the numbers of
+# gen.c's files (1M rows x 1 pair, 100k rows x 10 pairs) and on generated
+# forms (doc/performance.md).
+BENCH_DIR ?= /tmp/rmsetab-bench
+tests/bench/number-bench: tests/bench/number-bench.c src/number.h src/number.o
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/bench/number-bench.c \
+		src/number.o -lm
+
+bench-number: tests/bench/number-bench
+	@mkdir -p $(BENCH_DIR)
+	$(CC) -O2 -o $(BENCH_DIR)/gen tests/bench/gen.c -lm
+	$(BENCH_DIR)/gen 1000000 1 >$(BENCH_DIR)/numbers-narrow.csv
+	$(BENCH_DIR)/gen 100000 10 >$(BENCH_DIR)/numbers-wide.csv
+	tests/bench/number-bench $(BENCH_DIR)/numbers-narrow.csv \
+		$(BENCH_DIR)/numbers-wide.csv
+
 # The seed example: its table, and its chart in build/demo/ (and a PNG of
 # it where rsvg-convert, from librsvg2-bin, is installed).  The demo writes
 # nothing that git tracks.
@@ -220,5 +246,6 @@ lint:
 
 clean:
 	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay \
-		tests/fuzz/replay_state .libcsv-ok .libcsv-test
+		tests/fuzz/replay_state .libcsv-ok .libcsv-test \
+		tests/bench/number-bench
 	rm -rf build

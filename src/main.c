@@ -1,8 +1,7 @@
 /* main.c: the command line.  Reads the options, turns them into one
- * config per part, opens the inputs and the files written, runs them
- * (run.c) and turns the result into the exit code. */
+ * config per part, checks the inputs and opens the files written, runs
+ * them (run.c) and turns the result into the exit code. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -10,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "files.h"
 #include "measures.h"
 #include "number.h"
 #include "options.h"
@@ -524,109 +525,197 @@ workers(void)
 	return n > 1 ? (size_t)n : 0;
 }
 
-static bool
-is_directory(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The bytes of every input, for the progress display; 0 when one is not
- * a regular file (a pipe, a terminal), whose size is not known. */
-static uint64_t
-total_size(int nfiles, const int *fds)
-{
-	uint64_t total = 0;
-
-	for (int i = 0; i < nfiles; i++) {
-		struct stat st;
-
-		if (fstat(fds[i], &st) != 0 || !S_ISREG(st.st_mode))
-			return 0;
-		total += (uint64_t)st.st_size;
-	}
-	return total;
-}
-
-static void
-close_inputs(int nfiles, const int *fds)
-{
-	for (int i = 0; i < nfiles; i++)
-		if (fds[i] != STDIN_FILENO)
-			close(fds[i]);
-}
-
-/* Opens every input before any is read, so that a missing file is found
- * before any output that would be incomplete. */
+/* The inputs, each checked now and opened only when its turn comes
+ * (run.c), so that a missing or unreadable file is found before any output
+ * that would be incomplete, and any number of files can be read.  FDS[I]
+ * is standard input for "-", else -1; ST[I] is what the input is (st_mode
+ * 0: not known), for the checks of the outputs; *TOTAL, the bytes of
+ * every input for the progress line, 0 when one is not a regular file (a
+ * pipe, a terminal), whose size is not known. */
 static int
-open_inputs(int nfiles, char **files, int *fds)
+check_inputs(int nfiles, char **files, int *fds, struct stat *st,
+	     uint64_t *total)
 {
+	bool sized = true;
+
+	*total = 0;
 	for (int i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0) {
 			fds[i] = STDIN_FILENO;
-			continue;
-		}
-		fds[i] = open(files[i], O_RDONLY);
-		if (fds[i] >= 0 && is_directory(fds[i])) {
-			close(fds[i]);
+			if (fstat(STDIN_FILENO, &st[i]) != 0)
+				memset(&st[i], 0, sizeof st[i]);
+		} else {
 			fds[i] = -1;
-			errno = EISDIR;
+			if (files_check_input(files[i], &st[i]) != 0)
+				return -1;
 		}
-		if (fds[i] < 0) {
-			diag("%s: %s", files[i], strerror(errno));
-			while (i-- > 0)
-				if (fds[i] != STDIN_FILENO)
-					close(fds[i]);
+		if (S_ISREG(st[i].st_mode))
+			*total += (uint64_t)st[i].st_size;
+		else
+			sized = false;
+	}
+	if (!sized)
+		*total = 0;
+	return 0;
+}
+
+/* The files written, --save-state FILE and --plot FILE.svg: all checked
+ * before any is created, created before any input is read, and renamed
+ * over their targets at the end of a run that succeeded (files.c). */
+struct outputs {
+	struct files_output file[2];
+	const char *option[2];
+	size_t n;
+	FILE *save; /* the state's file, standard output for -, or NULL */
+	FILE *plot; /* or NULL */
+};
+
+static bool
+ends_in_svg(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 4 && strcasecmp(name + n - 4, ".svg") == 0;
+}
+
+/* A plot file of a name that does not end in .svg would be an SVG image
+ * under another name, which viewers take for what the name says; a pipe
+ * or a device (/dev/stdout, a converter's standard input) has no name to
+ * mislead. */
+static int
+check_plot_name(const struct files_output *o)
+{
+	const char *name = o->name, *base = strrchr(name, '/'), *dot;
+	int stem;
+
+	if (o->direct || ends_in_svg(name))
+		return 0;
+	base = base != NULL ? base + 1 : name;
+	dot = strrchr(base, '.');
+	stem = (int)(dot != NULL && dot != base ? (size_t)(dot - name)
+						: strlen(name));
+	diag("%s: --plot draws SVG only: name a file ending in .svg, and "
+	     "convert it afterwards if need be (rsvg-convert -o %.*s.png "
+	     "%.*s.svg)",
+	     name, stem, name, stem, name);
+	return -1;
+}
+
+/* Whether the output O (of OPTION) is an input (ST, NFILES of FILES) or
+ * an output of OUTS, the same file through any name: said if so.  Only a
+ * regular file can be lost that way; a device or a pipe (/dev/null for
+ * both, one terminal) is no clash. */
+static bool
+clashes(const struct files_output *o, const char *option,
+	const struct outputs *outs, int nfiles, char **files,
+	const struct stat *st)
+{
+	char q[DIAG_QUOTE_SIZE];
+
+	if (o->exists && !S_ISREG(o->st.st_mode))
+		return false;
+	for (int i = 0; i < nfiles; i++) {
+		if (st[i].st_mode == 0 || !files_output_is(o, &st[i]))
+			continue;
+		if (strcmp(files[i], "-") == 0)
+			diag("%s: %s would overwrite the standard input: name "
+			     "another file",
+			     o->name, option);
+		else
+			diag("%s: %s would overwrite the input '%s': name "
+			     "another file",
+			     o->name, option,
+			     diag_quote(q, sizeof q, files[i],
+					strlen(files[i])));
+		return true;
+	}
+	for (size_t j = 0; j < outs->n; j++) {
+		if (!files_output_same(o, &outs->file[j]))
+			continue;
+		diag("%s: %s would overwrite the %s file '%s': name another "
+		     "file",
+		     o->name, option, outs->option[j],
+		     diag_quote(q, sizeof q, outs->file[j].name,
+				strlen(outs->file[j].name)));
+		return true;
+	}
+	return false;
+}
+
+/* Adds NAME, the file of OPTION, to OUTS, unless it cannot be written or
+ * clashes. */
+static int
+add_output(struct outputs *outs, const char *name, const char *option,
+	   int nfiles, char **files, const struct stat *st)
+{
+	struct files_output *o = &outs->file[outs->n];
+
+	if (files_output_check(o, name) != 0)
+		return -1;
+	if ((strcmp(option, "--plot") == 0 && check_plot_name(o) != 0) ||
+	    clashes(o, option, outs, nfiles, files, st)) {
+		files_output_drop(o);
+		return -1;
+	}
+	outs->option[outs->n++] = option;
+	return 0;
+}
+
+static void
+drop_outputs(struct outputs *outs)
+{
+	for (size_t i = 0; i < outs->n; i++)
+		files_output_drop(&outs->file[i]);
+}
+
+/* The outputs OPTS names, checked against the inputs, then created. */
+static int
+open_outputs(struct outputs *outs, const struct options *opts, int nfiles,
+	     char **files, const struct stat *st)
+{
+	const char *save = opts->save_state;
+
+	memset(outs, 0, sizeof *outs);
+	if ((save != NULL && strcmp(save, "-") != 0 &&
+	     add_output(outs, save, "--save-state", nfiles, files, st) != 0) ||
+	    (opts->plot_path != NULL &&
+	     add_output(outs, opts->plot_path, "--plot", nfiles, files, st) !=
+		     0)) {
+		drop_outputs(outs);
+		return -1;
+	}
+	for (size_t i = 0; i < outs->n; i++) {
+		if (files_output_open(&outs->file[i]) != 0) {
+			drop_outputs(outs);
 			return -1;
 		}
 	}
+	if (save != NULL)
+		outs->save = strcmp(save, "-") == 0 ? stdout : outs->file[0].f;
+	if (opts->plot_path != NULL)
+		outs->plot = outs->file[outs->n - 1].f;
 	return 0;
 }
 
-/* --save-state FILE, opened before any input is read so that a state that
- * cannot be written is found first; never one of the inputs, which
- * opening it would empty. */
-static FILE *
-open_save(const char *path, int nfiles, const int *fds)
+/* The new files replace their targets only after a run that succeeded,
+ * and only if every one of them was written whole; else they are removed,
+ * and the old files stay as they were.  (A rename that fails after
+ * another succeeded would leave one replaced: in one directory, it does
+ * not fail but for a failing disk.) */
+static enum run_result
+close_outputs(struct outputs *outs, enum run_result result)
 {
-	struct stat out, in;
-	FILE *f;
-
-	if (strcmp(path, "-") == 0)
-		return stdout;
-	if (stat(path, &out) == 0) {
-		for (int i = 0; i < nfiles; i++) {
-			if (fstat(fds[i], &in) == 0 &&
-			    in.st_dev == out.st_dev &&
-			    in.st_ino == out.st_ino) {
-				diag("%s: --save-state would overwrite an "
-				     "input",
-				     path);
-				return NULL;
-			}
-		}
+	for (size_t i = 0; i < outs->n; i++)
+		if (result != RUN_ERROR &&
+		    files_output_close(&outs->file[i]) != 0)
+			result = RUN_ERROR;
+	for (size_t i = 0; i < outs->n; i++) {
+		if (result == RUN_ERROR)
+			files_output_drop(&outs->file[i]);
+		else if (files_output_commit(&outs->file[i]) != 0)
+			result = RUN_ERROR;
 	}
-	if ((f = fopen(path, "w")) == NULL)
-		diag("%s: %s", path, strerror(errno));
-	return f;
-}
-
-static int
-close_save(FILE *f, const char *path)
-{
-	if (f == NULL || f == stdout)
-		return 0;
-	if (fflush(f) != 0 || ferror(f)) {
-		diag("%s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	if (fclose(f) != 0) {
-		diag("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return result;
 }
 
 int
@@ -638,11 +727,12 @@ main(int argc, char **argv)
 	struct run_config cfg;
 	struct plot_config plot_cfg;
 	struct plot plot;
-	struct run_extras extras;
+	struct run_extras extras = {0};
+	struct outputs outs;
 	enum run_result result;
-	FILE *save = NULL;
+	struct stat *st;
 	char **files, **names;
-	int nfiles, *fds, i;
+	int nfiles, *fds;
 
 	parse_options(argc, argv, &opts);
 	configure(&opts, &cfg, &plot_cfg);
@@ -650,43 +740,39 @@ main(int argc, char **argv)
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);
 	names = malloc((size_t)nfiles * sizeof *names);
-	if (fds == NULL || names == NULL) {
+	st = malloc((size_t)nfiles * sizeof *st);
+	if (fds == NULL || names == NULL || st == NULL) {
 		diag("out of memory");
 		return EXIT_TROUBLE;
 	}
-	if (open_inputs(nfiles, files, fds) != 0) {
+	/* From the first new file on, a signal removes it. */
+	files_catch_signals(progress_erase_now);
+	if (check_inputs(nfiles, files, fds, st, &extras.total_size) != 0 ||
+	    open_outputs(&outs, &opts, nfiles, files, st) != 0) {
+		free(fds);
+		free(names);
+		free(st);
+		return EXIT_TROUBLE;
+	}
+	free(st);
+	if (outs.plot != NULL &&
+	    plot_init(&plot, outs.plot, opts.plot_path, &plot_cfg) != 0) {
+		drop_outputs(&outs);
 		free(fds);
 		free(names);
 		return EXIT_TROUBLE;
 	}
-	if (opts.save_state != NULL &&
-	    (save = open_save(opts.save_state, nfiles, fds)) == NULL) {
-		close_inputs(nfiles, fds);
-		free(fds);
-		free(names);
-		return EXIT_TROUBLE;
-	}
-	if (opts.plot_path != NULL &&
-	    plot_open(&plot, opts.plot_path, &plot_cfg) != 0) {
-		close_inputs(nfiles, fds);
-		close_save(save, opts.save_state);
-		free(fds);
-		free(names);
-		return EXIT_TROUBLE;
-	}
-	for (i = 0; i < nfiles; i++)
+	for (int i = 0; i < nfiles; i++)
 		names[i] = fds[i] == STDIN_FILENO ? stdin_label : files[i];
-	extras = (struct run_extras){save, opts.plot_path ? &plot : NULL,
-				     total_size(nfiles, fds)};
+	extras.save = outs.save;
+	extras.plot = outs.plot != NULL ? &plot : NULL;
 	result = run_inputs(&cfg, (size_t)nfiles, fds, names, stdout, &extras,
 			    opts.merge ? 0 : workers());
-	close_inputs(nfiles, fds);
 	free(names);
-	if (close_save(save, opts.save_state) != 0)
-		result = RUN_ERROR;
 	free(fds);
 	if (result != RUN_ERROR && close_stdout() != 0)
 		result = RUN_ERROR;
+	result = close_outputs(&outs, result);
 	return result == RUN_OK	     ? EXIT_OK
 	       : result == RUN_ABOVE ? EXIT_ABOVE
 				     : EXIT_TROUBLE;

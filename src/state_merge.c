@@ -415,8 +415,8 @@ hold_epoch(struct state_merge_piece *p, struct state_epoch *ep)
 	return 0;
 }
 
-static int
-read_file(struct state_merge *m, int fd, const char *name)
+int
+state_merge_file(struct state_merge *m, int fd, const char *name)
 {
 	struct state_reader r;
 	struct state_epoch ep;
@@ -602,23 +602,21 @@ join_parts(struct state_merge *m)
 	return 0;
 }
 
-int
-state_merge_read(struct state_merge *m, size_t nfiles, char *const *names,
-		 const int *fds, bool partial_ok,
+void
+state_merge_init(struct state_merge *m, bool partial_ok,
 		 int (*first)(void *ctx, const struct state_merge *m),
 		 void *ctx)
 {
-	int status = 0;
-
 	memset(m, 0, sizeof *m);
 	m->first = first;
 	m->ctx = ctx;
 	m->partial_ok = partial_ok;
-	for (size_t i = 0; i < nfiles && status == 0; i++)
-		status = read_file(m, fds[i], names[i]);
-	if (status == 0 && m->npieces > 0)
-		status = join_parts(m);
-	return status;
+}
+
+int
+state_merge_end(struct state_merge *m)
+{
+	return m->npieces > 0 ? join_parts(m) : 0;
 }
 
 int

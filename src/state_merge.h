@@ -89,17 +89,25 @@ struct state_merge_epoch {
 	struct metric_mean rmse, row_loss; /* sums of rows * value */
 };
 
-/* Reads the states in the NFILES open files FDS, named NAMES in messages,
- * in order, or in the order of their parts.  Once the first state's
- * header is read, FIRST(CTX, M) says whether to go on (0), and so can take
- * the run's settings from M->h.  With PARTIAL_OK, states of parts FIRST to
- * LAST of a run merge (to be saved, and merged with the others later);
- * else every part of the run must be there.  Returns 0, or -1 after
- * reporting an error (or FIRST's). */
-int state_merge_read(struct state_merge *m, size_t nfiles, char *const *names,
-		     const int *fds, bool partial_ok,
-		     int (*first)(void *ctx, const struct state_merge *m),
-		     void *ctx);
+/* Ready to read states.  Once the first state's header is read,
+ * FIRST(CTX, M) says whether to go on (0), and so can take the run's
+ * settings from M->h.  With PARTIAL_OK, states of parts FIRST to LAST of a
+ * run merge (to be saved, and merged with the others later); else every
+ * part of the run must be there. */
+void state_merge_init(struct state_merge *m, bool partial_ok,
+		      int (*first)(void *ctx, const struct state_merge *m),
+		      void *ctx);
+
+/* Reads the states in the open file FD, named NAME in messages (which
+ * must outlive M), after those read before: states saved without --part
+ * are joined as they are read, states of parts held.  Returns 0, or -1
+ * after reporting an error (or FIRST's). */
+int state_merge_file(struct state_merge *m, int fd, const char *name);
+
+/* Every file is read: the parts, in the order of their parts, none twice
+ * and none missing, are joined.  Returns 0, or -1 after reporting an
+ * error. */
+int state_merge_end(struct state_merge *m);
 
 /* Whether the states keep what the N measures of LIST need: 0, or -1
  * after reporting the first that cannot be computed. */

@@ -1,13 +1,26 @@
 /* test_number: number_parse accepts exactly the grammar number.h states and
- * converts like strtod in the "C" locale, bit for bit.  The random parts
- * are here so that a faster parser can replace strtod later without
- * anyone trusting it on a handful of examples. */
+ * converts like strtod in the "C" locale, bit for bit; number_scan finds
+ * where a field's run of number bytes ends and says what number_parse says
+ * of it.  The random parts are here so that a faster parser can replace
+ * strtod without anyone trusting it on a handful of examples.  Every text
+ * is parsed where it is, and (up to 64 bytes) again copied to the very end
+ * and the very start of a page between two pages that cannot be read: the
+ * parsers read 8 and 16 bytes at a time, and must not read one byte outside
+ * the text. */
 #include "number.h"
 
 #include <float.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
+
+/* The name the summary line gives: test_number_swar builds this file
+ * again, on the code without SSE2. */
+#ifndef TEST_NAME
+#define TEST_NAME "test_number"
+#endif
 
 struct parse_case {
 	int line;
@@ -220,22 +233,118 @@ result(char *buf, enum number_status st, double v)
 	return buf;
 }
 
+/* A page that can be read and written between two that cannot (set up by
+ * main): a text copied to its end or its start is followed or preceded by
+ * memory whose reading kills the test. */
+static char *page;
+static size_t page_size;
+
+/* Texts up to this long are tried at the page's ends too: well past the
+ * 32 bytes the vector code takes, while the long midpoint texts, which
+ * only the byte scanner reads, do not cost three times over. */
+enum { PAGE_TEXT_MAX = 64 };
+
+/* One result against what was expected: WANT, and VALUE bit for bit when
+ * WANT is NUMBER_OK.  WHERE says which call gave it. */
+static void
+check_result(int line, const char *where, const char *text, size_t len,
+	     enum number_status st, double got, enum number_status want,
+	     double value)
+{
+	char a[80], b[80];
+
+	check_count++;
+	if (st != want || (st == NUMBER_OK && bits_of(got) != bits_of(value)))
+		check_fail(__FILE__, line, "%s(\"%s\", %zu) is %s, expected %s",
+			   where, shown(text, len), len, result(a, st, got),
+			   result(b, want, value));
+}
+
+/* The bytes number_scan takes into a number's run: those of the grammar,
+ * written again here. */
+static int
+is_number_char(char c)
+{
+	return c != '\0' && strchr("0123456789+-.eE", c) != NULL;
+}
+
+/* number_scan on TEXT followed by a delimiter and a digit, and on TEXT at
+ * the very end of the page with END there (up to PAGE_TEXT_MAX bytes):
+ * *STOP must be the first byte that is not a number byte or is the
+ * delimiter, and the status and value number_parse's of the bytes before
+ * it.  The delimiter changes from call to call, and is sometimes one of
+ * the number bytes. */
+static void
+check_scan(int line, const char *text, size_t len)
+{
+	static const char delims[] = ",\t;|.e-5E+0 ";
+	static unsigned turn;
+	char delim = delims[turn++ % (sizeof delims - 1)], buf[4096];
+	const char *stop, *p;
+	size_t n;
+	double got = 42.0, want_v = 42.0;
+	enum number_status st, want;
+
+	if (len + 2 > sizeof buf)
+		return;
+	memcpy(buf, text, len);
+	buf[len] = delim;
+	buf[len + 1] = '7';
+	for (n = 0; n < len && buf[n] != delim && is_number_char(buf[n]); n++)
+		;
+	want = number_parse(buf, n, &want_v);
+	st = number_scan(buf, buf + len + 2, (unsigned char)delim, &got, &stop);
+	check_result(line, "number_scan", text, len, st, got, want, want_v);
+	check_count++;
+	if (stop != buf + n)
+		check_fail(__FILE__, line,
+			   "number_scan(\"%s\", '%c') stops after %td bytes, "
+			   "expected %zu",
+			   shown(text, len), delim, stop - buf, n);
+
+	if (len > PAGE_TEXT_MAX)
+		return;
+	p = page + page_size - len;
+	memcpy((char *)p, text, len);
+	got = 42.0;
+	st = number_scan(p, p + len, (unsigned char)delim, &got, &stop);
+	check_result(line, "number_scan at a page end", text, len, st, got,
+		     want, want_v);
+	check_count++;
+	if (stop != p + n)
+		check_fail(__FILE__, line,
+			   "number_scan(\"%s\", '%c') at a page end stops "
+			   "after %td bytes, expected %zu",
+			   shown(text, len), delim, stop - p, n);
+}
+
 /* One check: number_parse on the LEN bytes at TEXT gives WANT, with VALUE
- * bit for bit when WANT is NUMBER_OK. */
+ * bit for bit when WANT is NUMBER_OK, where the text is, and at the end of
+ * a page and at its start (up to PAGE_TEXT_MAX bytes); and number_scan
+ * agrees. */
 static void
 check_parse(int line, const char *text, size_t len, enum number_status want,
 	    double value)
 {
 	double got = 42.0;
 	enum number_status st = number_parse(text, len, &got);
-	char a[80], b[80];
 
-	check_count++;
-	if (st != want || (st == NUMBER_OK && bits_of(got) != bits_of(value)))
-		check_fail(__FILE__, line,
-			   "number_parse(\"%s\", %zu) is %s, expected %s",
-			   shown(text, len), len, result(a, st, got),
-			   result(b, want, value));
+	check_result(line, "number_parse", text, len, st, got, want, value);
+	if (len <= PAGE_TEXT_MAX) {
+		char *end = page + page_size - len;
+
+		memcpy(end, text, len);
+		got = 42.0;
+		st = number_parse(end, len, &got);
+		check_result(line, "number_parse at a page end", text, len, st,
+			     got, want, value);
+		memcpy(page, text, len);
+		got = 42.0;
+		st = number_parse(page, len, &got);
+		check_result(line, "number_parse at a page start", text, len,
+			     st, got, want, value);
+	}
+	check_scan(line, text, len);
 }
 
 static void
@@ -244,6 +353,81 @@ test_table(void)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_parse(cases[i].line, cases[i].text, cases[i].len,
 			    cases[i].want, cases[i].value);
+}
+
+/* number_scan on fields as a row holds them, the delimiter and where the
+ * scan must stop given by hand: a delimiter that is itself a number byte
+ * ends the run; anything else that is not a number byte ends it too, and
+ * the caller then sees that the field has more in it. */
+struct scan_case {
+	int line;
+	const char *text;
+	size_t len;
+	char delim;
+	size_t stop;
+	enum number_status want;
+	double value;
+};
+
+/* clang-format off */
+#define SCAN(s, d, n, st, v) {__LINE__, s, sizeof s - 1, d, n, st, v}
+/* clang-format on */
+
+static const struct scan_case scan_cases[] = {
+	SCAN("1.5,2", ',', 3, NUMBER_OK, 1.5),
+	SCAN("-0.25\n3", ',', 5, NUMBER_OK, -0.25),
+	SCAN("-0.25\r\n", ',', 5, NUMBER_OK, -0.25),
+	SCAN("7\t8", '\t', 1, NUMBER_OK, 7.0),
+	SCAN("1e5,", ',', 3, NUMBER_OK, 1e5),
+	SCAN("1e5e5,", ',', 5, NUMBER_INVALID, 0.0),
+	SCAN("1e400,", ',', 5, NUMBER_RANGE, 0.0),
+	SCAN("1 ,", ',', 1, NUMBER_OK, 1.0),
+	SCAN(" 1,", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN(",1", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN("", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN("nan,", ',', 0, NUMBER_INVALID, 0.0),
+	SCAN("0x10,", ',', 1, NUMBER_OK, 0.0),
+	SCAN("2.5", ',', 3, NUMBER_OK, 2.5),
+	SCAN("12.5.3", '.', 2, NUMBER_OK, 12.0),
+	SCAN("1e5", 'e', 1, NUMBER_OK, 1.0),
+	SCAN("1E5", 'E', 1, NUMBER_OK, 1.0),
+	SCAN("3-6", '-', 1, NUMBER_OK, 3.0),
+	SCAN("-5-6", '-', 0, NUMBER_INVALID, 0.0),
+	SCAN("+5+6", '+', 0, NUMBER_INVALID, 0.0),
+	SCAN("15", '5', 1, NUMBER_OK, 1.0),
+	SCAN("05", '0', 0, NUMBER_INVALID, 0.0),
+	/* Past 16 bytes, where the scan goes on a vector at a time. */
+	SCAN("1234567890123456789012345678901234567890,", ',', 40, NUMBER_OK,
+	     1234567890123456789012345678901234567890.0),
+	SCAN("1.0000000000000000000000000000001|", '|', 33, NUMBER_OK, 1.0),
+	SCAN("0.000000000000000000000000000000000e5;", ';', 37, NUMBER_OK, 0.0),
+	SCAN("-0.79250040217443507,-0.94124123526456438\n", ',', 20, NUMBER_OK,
+	     -0.79250040217443507),
+	SCAN("-0.79250040217443507.94124123526456438\n", '.', 2, NUMBER_OK,
+	     -0.0),
+};
+
+static void
+test_scan_table(void)
+{
+	for (size_t i = 0; i < sizeof scan_cases / sizeof scan_cases[0]; i++) {
+		const struct scan_case *c = &scan_cases[i];
+		const char *stop = NULL;
+		double got = 42.0;
+		enum number_status st =
+			number_scan(c->text, c->text + c->len,
+				    (unsigned char)c->delim, &got, &stop);
+
+		check_result(c->line, "number_scan", c->text, c->len, st, got,
+			     c->want, c->value);
+		check_count++;
+		if (stop != c->text + c->stop)
+			check_fail(__FILE__, c->line,
+				   "number_scan(\"%s\", '%c') stops after "
+				   "%td bytes, expected %zu",
+				   shown(c->text, c->len), c->delim,
+				   stop - c->text, c->stop);
+	}
 }
 
 /* The grammar of number.h, written again independently of number.c:
@@ -575,13 +759,105 @@ test_fuzz_grammar(long count)
 	}
 }
 
+/* The text of a shape: SIGN, ZEROS leading zeros, N digits with the
+ * point before digit POINT (after the last for POINT == N, nowhere for
+ * POINT > N), then EXP.  The digits are random (DIGITS 0), all 9 (1), all
+ * 0 (2), or a 1 and zeros (3). */
+static size_t
+shape_text(char *s, const char *sign, size_t zeros, size_t n, size_t point,
+	   int digits, const char *exp)
+{
+	size_t len = (size_t)sprintf(s, "%s", sign);
+
+	for (size_t z = 0; z < zeros; z++)
+		s[len++] = '0';
+	for (size_t i = 0; i < n; i++) {
+		if (i == point)
+			s[len++] = '.';
+		switch (digits) {
+		case 0: s[len++] = (char)('0' + rng_below(10)); break;
+		case 1: s[len++] = '9'; break;
+		case 2: s[len++] = '0'; break;
+		default: s[len++] = i == 0 ? '1' : '0'; break;
+		}
+	}
+	if (point == n)
+		s[len++] = '.';
+	return len + (size_t)sprintf(s + len, "%s", exp);
+}
+
+/* S with each of its LEN bytes in turn replaced by one not allowed there
+ * or just outside the digits ('/' and ':', and high bytes): the fast
+ * paths must turn down exactly what the grammar does. */
+static void
+check_corrupted(char *s, size_t len)
+{
+	static const char bad[] = "/:.+-eE x\0\x80\xb0";
+
+	for (size_t j = 0; j < len; j++) {
+		char c = s[j];
+
+		s[j] = bad[rng_below(sizeof bad - 1)];
+		if (grammar_accepts(s, len))
+			check_like_strtod(__LINE__, s, len);
+		else
+			check_parse(__LINE__, s, len, NUMBER_INVALID, 0.0);
+		s[j] = c;
+	}
+}
+
+/* Every shape the word and vector paths tell apart, at every length they
+ * take and around it: 1 to 25 digits, the point before each of them,
+ * after the last or nowhere, each sign, 0 to 3 leading zeros, exponents of
+ * 1 to 5 digits or none, the digits of each kind shape_text writes; and
+ * the random ones corrupted. */
+static void
+test_shapes(void)
+{
+	static const char *const signs[] = {"", "+", "-"};
+	static const char *const exps[] = {"",	    "e5",     "E-05", "e+300",
+					   "e-320", "e22",    "e-22", "e23",
+					   "e0307", "e-00342"};
+	enum { EXPS = sizeof exps / sizeof exps[0] };
+
+	for (size_t n = 1; n <= 25; n++)
+		for (size_t point = 0; point <= n + 1; point++)
+			for (size_t k = 0; k < 3 * 4 * EXPS * 4; k++) {
+				size_t si = k % 3, zeros = k / 3 % 4,
+				       ei = k / 12 % EXPS;
+				int digits = (int)(k / 12 / EXPS);
+				char s[64];
+				size_t len =
+					shape_text(s, signs[si], zeros, n,
+						   point, digits, exps[ei]);
+
+				check_like_strtod(__LINE__, s, len);
+				if (digits == 0 && ei <= 1)
+					check_corrupted(s, len);
+			}
+}
+
 int
 main(void)
 {
+	long ps = sysconf(_SC_PAGESIZE);
+	char *pages;
+
+	page_size = ps > 0 ? (size_t)ps : 4096;
+	pages = mmap(NULL, 3 * page_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pages == MAP_FAILED || mprotect(pages, page_size, PROT_NONE) != 0 ||
+	    mprotect(pages + 2 * page_size, page_size, PROT_NONE) != 0) {
+		perror("test_number: mmap");
+		return 1;
+	}
+	page = pages + page_size;
 	rng_state = 0x9e3779b97f4a7c15u;
 	test_table();
+	test_scan_table();
 	test_random_like_strtod(3000000);
 	test_midpoints(100000);
 	test_fuzz_grammar(200000);
-	return check_finish("test_number");
+	test_shapes();
+	return check_finish(TEST_NAME);
 }
