@@ -32,7 +32,8 @@
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
 enum {
-	OPT_DTYPE = 256,
+	OPT_DECIMAL_COMMA = 256,
+	OPT_DTYPE,
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
 	OPT_HEADER,
@@ -52,6 +53,7 @@ static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
 static const struct option long_opts[] = {
 	{"batch-size", required_argument, NULL, 'b'},
 	{"columns", required_argument, NULL, 'c'},
+	{"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
 	{"delimiter", required_argument, NULL, 'd'},
 	{"dtype", required_argument, NULL, OPT_DTYPE},
 	{"epoch-col", required_argument, NULL, 'e'},
@@ -83,13 +85,13 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
 	"[-f format]\n"
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
-	"               [--dtype float32|float64] [--explain] [--fail-above "
-	"x]\n"
-	"               [--header] [--merge] [--plot file.svg] [--precision "
-	"n]\n"
-	"               [--progress | --no-progress] [--save-state file]\n"
-	"               [--part k/n [--run-id id]] [--skip-invalid] "
-	"[file ...]\n";
+	"               [--decimal-comma] [--dtype float32|float64] "
+	"[--explain]\n"
+	"               [--fail-above x] [--header] [--merge] [--plot "
+	"file.svg]\n"
+	"               [--precision n] [--progress | --no-progress]\n"
+	"               [--save-state file] [--part k/n [--run-id id]]\n"
+	"               [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -103,8 +105,10 @@ static const char help_text[] =
 	"                         lists and ranges (1-10, true_0-true_9); a name\n"
 	"                         of digits in double quotes (-t '\"0\"')\n"
 	"  -p, --pred COLS        predicted values, as many as -t, paired in order;\n"
-	"                         without -t/-p: y_true/y_pred, true/pred,\n"
-	"                         target/prediction, or the only two columns\n"
+	"                         without -t/-p: the columns named as in\n"
+	"                         rmsetab(1), FILES THAT WORK (y_true/y_pred,\n"
+	"                         actual/predicted, true_a/pred_a, ... in any\n"
+	"                         case), or the only two columns\n"
 	"  -w, --weight COL       sample weight of each row (finite, >= 0)\n"
 	"  -e, --epoch-col COL    a new epoch wherever this column's value changes\n"
 	"                         (default: each file is one epoch)\n"
@@ -114,7 +118,11 @@ static const char help_text[] =
 	"  -r, --reset WHEN       clear the running values every 'epoch' (default)\n"
 	"                         or 'never'\n"
 	"Input:\n"
-	"  -d, --delimiter C      field delimiter, one byte, or 'tab' (default ,)\n"
+	"  -d, --delimiter C      field delimiter, one byte, or 'tab' (default: a\n"
+	"                         comma, or the tab, ';' or '|' of a first line\n"
+	"                         without commas)\n"
+	"      --decimal-comma    numbers are written 3,14 (the default delimiter\n"
+	"                         is then ';')\n"
 	"  -n, --no-header        the first row is data; columns by position only\n"
 	"      --header           the first row is the header even if it looks\n"
 	"                         like data; without -n or --header, a first row\n"
@@ -179,14 +187,22 @@ close_stdout(void)
 	return 0;
 }
 
+/* After the line that says what is wrong: where to read more, rather than
+ * the whole synopsis, which would bury that line. */
+static void
+usage_end(void)
+{
+	fputs("Try 'rmsetab --help' for more information.\n", stderr);
+	exit(EXIT_TROUBLE);
+}
+
 static void
 usage_error(const char *fmt, const char *arg)
 {
 	fputs("rmsetab: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("\n", stderr);
-	fputs(usage_text, stderr);
-	exit(EXIT_TROUBLE);
+	usage_end();
 }
 
 static size_t
@@ -386,7 +402,6 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.batch_size = 32,
 			      .format = REPORT_TABLE,
 			      .precision = 10,
-			      .delim = ',',
 			      .header = true};
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
 	       -1) {
@@ -399,10 +414,11 @@ parse_options(int argc, char **argv, struct options *o)
 			reading = letter;
 		} else if (reading == NULL &&
 			   (c == OPT_SKIP_INVALID || c == OPT_DTYPE ||
-			    c == OPT_HEADER)) {
-			reading = c == OPT_DTYPE    ? "--dtype"
-				  : c == OPT_HEADER ? "--header"
-						    : "--skip-invalid";
+			    c == OPT_HEADER || c == OPT_DECIMAL_COMMA)) {
+			reading = c == OPT_DTYPE	   ? "--dtype"
+				  : c == OPT_HEADER	   ? "--header"
+				  : c == OPT_DECIMAL_COMMA ? "--decimal-comma"
+							   : "--skip-invalid";
 		}
 		switch (c) {
 		case 'b': o->batch_size = parse_batch_size(optarg); break;
@@ -425,6 +441,7 @@ parse_options(int argc, char **argv, struct options *o)
 			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'w': o->weight_col = optarg; break;
 		case OPT_HEADER: o->header_forced = true; break;
+		case OPT_DECIMAL_COMMA: o->decimal_comma = true; break;
 		case OPT_FAIL_ABOVE:
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
@@ -442,7 +459,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_MERGE: o->merge = true; break;
 		case OPT_SAVE_STATE: o->save_state = optarg; break;
-		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
+		default: usage_end(); /* getopt said what */
 		}
 	}
 	/* With --merge and no -c, the states' -c (run.c). */
@@ -452,6 +469,10 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->header_forced && !o->header)
 		usage_error("%s", "-n and --header cannot be given together: "
 				  "the first row is either data or the header");
+	if (o->decimal_comma && o->delim == ',')
+		usage_error("%s", "--decimal-comma cannot go with -d ',': the "
+				  "comma would be both the delimiter and the "
+				  "decimal mark");
 	if (o->explain && o->format != REPORT_TABLE)
 		usage_error("%s", "--explain goes with the table format");
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))
@@ -473,6 +494,7 @@ configure(const struct options *o, struct run_config *c,
 
 	*c = (struct run_config){
 		.read = {.delim = o->delim,
+			 .decimal_comma = o->decimal_comma,
 			 .header = o->header,
 			 .header_forced = o->header_forced,
 			 .skip_invalid = o->skip_invalid,
@@ -507,6 +529,32 @@ configure(const struct options *o, struct run_config *c,
 	measures_config(needs, &c->batcher.sums);
 	*plot = (struct plot_config){.batch_size = o->batch_size,
 				     .reset_never = o->reset_never};
+}
+
+/* ARGV[FROM..TO) into BUF (SIZE bytes) as a shell reads them, a word
+ * each, for the commands that messages suggest; what does not fit, which
+ * no message would show whole, is cut after a word, with "...". */
+static const char *
+shell_words(char *buf, size_t size, char **argv, int from, int to)
+{
+	size_t used = 0;
+
+	*buf = '\0';
+	for (int i = from; i < to; i++) {
+		char word[512];
+		size_t len;
+
+		diag_shell(word, sizeof word, argv[i], strlen(argv[i]));
+		len = strlen(word);
+		if (used + len + 5 >= size) {
+			snprintf(buf + used, size - used, "%s...",
+				 used ? " " : "");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 used ? " " : "", word);
+	}
+	return buf;
 }
 
 /* Worker threads for converting blocks: one a processor this process may
@@ -722,6 +770,7 @@ int
 main(int argc, char **argv)
 {
 	static char stdin_name[] = "-", stdin_label[] = "(stdin)";
+	static char options_text[1024], args_text[1024];
 	char *stdin_only[] = {stdin_name};
 	struct options opts;
 	struct run_config cfg;
@@ -736,6 +785,12 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &opts);
 	configure(&opts, &cfg, &plot_cfg);
+	/* The command as given, for the commands that messages suggest. */
+	cfg.read.options =
+		shell_words(options_text, sizeof options_text, argv, 1, optind);
+	cfg.read.args = shell_words(args_text, sizeof args_text, argv, 1, argc);
+	cfg.read.files = argv + optind;
+	cfg.read.nfiles = (size_t)(argc - optind);
 	files = argc > optind ? argv + optind : stdin_only;
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);

@@ -9,7 +9,8 @@
 #include "metric.h"
 
 struct read_config {
-	unsigned char delim; /* -d */
+	unsigned char delim; /* -d; 0: each file's first line says */
+	bool decimal_comma;  /* --decimal-comma: "3,14" */
 	bool header;	     /* the first line is the header (-n: it is not) */
 	bool header_forced;  /* --header: even when it looks like data */
 	bool skip_invalid;   /* --skip-invalid */
@@ -18,6 +19,12 @@ struct read_config {
 	/* What each row adds besides its squared errors (measures_config),
 	 * and --dtype float32; the pairs come from the first file. */
 	struct metric_config row;
+	/* For the commands that messages suggest: the options as given, one
+	 * shell word each ("-s -b 8"); those and the files (ARGS); and the
+	 * files as given. */
+	const char *options, *args;
+	char *const *files;
+	size_t nfiles;
 };
 
 #endif
