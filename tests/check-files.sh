@@ -205,7 +205,7 @@ cd "$root" || exit 2
 # number), and a run of one epoch has no total line.  The same state
 # twice is refused (its rows would count twice), so each copy of in.state
 # gets an id of its own, as 1000 runs would give it, and the checksum of
-# its lines (FNV-1a, the man page's STATE FILES), made here apart from
+# its lines (FNV-1a, the man page's STATE FORMAT), made here apart from
 # rmsetab.
 d=$tmp/many
 mkdir "$d" || exit 2
