@@ -36,8 +36,8 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	select_default.o state.o state_merge.o state_read.o state_segment.o \
 	state_write.o threshold.o files.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
-	test_metric test_numfmt test_select test_state_segment test_counts \
-	test_eintr)
+	test_metric test_numfmt test_select test_state test_state_segment \
+	test_counts test_eintr)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	bench-number \
@@ -89,7 +89,8 @@ SUITES = $(sort $(patsubst tests/check-%.sh,%,$(wildcard tests/check-*.sh)))
 SLOW_SUITES = valgrind
 CHECKS = $(addprefix check-,$(filter-out $(SLOW_SUITES),$(SUITES)))
 
-check: $(B)rmsetab $(UNIT_TESTS) $(B)tests/fuzz/replay
+check: $(B)rmsetab $(UNIT_TESTS) $(B)tests/fuzz/replay \
+	$(B)tests/fuzz/replay_state
 	@tally=$$(mktemp) || exit 2; \
 	CHECK_TALLY=$$tally $(MAKE) --no-print-directory -k $(CHECKS); \
 	status=$$?; \
@@ -106,54 +107,80 @@ FORCE:
 
 # What suites need besides the binary: they find it beside the binary.
 check-unit: $(UNIT_TESTS)
-check-corpus: $(B)tests/fuzz/replay
+check-corpus: $(B)tests/fuzz/replay $(B)tests/fuzz/replay_state
 
 # Millions of generated rows against an exact reference (about 20 s).
 check-stress: $(B)rmsetab
 	@$(PYTHON) tests/stress.py ./$(B)rmsetab
 
-# The fuzzing harness without libFuzzer, over the seed corpus and every
-# input that once made it fail.
+# The fuzzing harnesses without libFuzzer, over their seed corpus and
+# every input that once made them fail: replay for fuzz_input.c (CSV),
+# replay_state for fuzz_state.c (saved states).
 $(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
 		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
 
+$(B)tests/fuzz/replay_state: tests/fuzz/replay.c tests/fuzz/fuzz_state.c \
+	$(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_state.c $(OBJS) $(LIBS)
+
 # The whole suite again, built with AddressSanitizer and
-# UndefinedBehaviorSanitizer in build/asan/: any report fails it.
+# UndefinedBehaviorSanitizer in build/asan/, then with clang in
+# build/asan-clang/, whose UBSan checks more than gcc's (arithmetic on a
+# null pointer, for one): any report fails it.
+SAN_CC = clang
 check-asan:
 	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan/ \
 		SAN="$(SAN_FLAGS)" check
+	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan-clang/ \
+		CC=$(SAN_CC) SAN="$(SAN_FLAGS)" check
 
 # Fuzzing with libFuzzer: clang builds everything in build/fuzz/ with the
-# fuzzer's coverage and the sanitizers.  `make fuzz FUZZ_SECONDS=N` runs
-# for N seconds; new inputs go to build/fuzz/corpus, a failing one to
-# build/fuzz/crash-* (make it a regression: tests/fuzz/README).
+# fuzzer's coverage and the sanitizers.  Two targets: FUZZ_TARGET=input
+# (the default: CSV, fuzz_input.c) and FUZZ_TARGET=state (saved states,
+# merged and saved again, fuzz_state.c); tests/fuzz/README.  `make fuzz
+# FUZZ_SECONDS=N` runs one for N seconds; new inputs go to
+# build/fuzz/corpus-TARGET, a failing one to build/fuzz/TARGET-crash-*
+# (make it a regression: tests/fuzz/README).
 FUZZ_CC = clang
 FUZZ_SECONDS = 600
-FUZZ_FLAGS = -max_len=8192 -timeout=20 -print_final_stats=1
+FUZZ_TARGET = input
+FUZZ_FLAGS = -timeout=20 -print_final_stats=1
 FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
+# Each target's longest input, dictionary, and seeds with its regressions.
+FUZZ_MAX_input = 8192
+FUZZ_DICT_input = tests/fuzz/csv.dict
+FUZZ_SEEDS_input = tests/fuzz/corpus tests/fuzz/regressions
+FUZZ_MAX_state = 16384
+FUZZ_DICT_state = tests/fuzz/state.dict
+FUZZ_SEEDS_state = tests/fuzz/state-corpus tests/fuzz/state-regressions
 
-$(B)tests/fuzz/fuzz_input: tests/fuzz/fuzz_input.c $(OBJS)
+$(B)tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc $(LDFLAGS) -o $@ \
-		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+		tests/fuzz/fuzz_$*.c $(OBJS) $(LIBS)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory B=build/fuzz/ CC=$(FUZZ_CC) \
-		SAN="$(FUZZ_SAN)" build/fuzz/tests/fuzz/fuzz_input
+		SAN="$(FUZZ_SAN)" build/fuzz/tests/fuzz/fuzz_$(FUZZ_TARGET)
 
 fuzz: fuzz-build
-	@mkdir -p build/fuzz/corpus
-	$(SAN_ENV) build/fuzz/tests/fuzz/fuzz_input $(FUZZ_FLAGS) \
-		-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ \
-		-dict=tests/fuzz/csv.dict \
-		build/fuzz/corpus tests/fuzz/corpus tests/fuzz/regressions
+	@mkdir -p build/fuzz/corpus-$(FUZZ_TARGET)
+	$(SAN_ENV) build/fuzz/tests/fuzz/fuzz_$(FUZZ_TARGET) $(FUZZ_FLAGS) \
+		-max_len=$(FUZZ_MAX_$(FUZZ_TARGET)) \
+		-max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=build/fuzz/$(FUZZ_TARGET)- \
+		-dict=$(FUZZ_DICT_$(FUZZ_TARGET)) \
+		build/fuzz/corpus-$(FUZZ_TARGET) $(FUZZ_SEEDS_$(FUZZ_TARGET))
 
-# A short run for CI.
+# A short run of each target for CI.
 check-fuzz:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGET=input FUZZ_SECONDS=60
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGET=state FUZZ_SECONDS=60
 
 # Not part of check: timings belong in a benchmark, not in a test.  Its
 # settings (BENCH_ROWS, BENCH_TOOLS, ...) and last table: tests/bench/README.
@@ -218,6 +245,7 @@ lint:
 	mandoc -Tlint -W warning man/rmsetab.1
 
 clean:
-	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay .libcsv-ok .libcsv-test \
+	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay \
+		tests/fuzz/replay_state .libcsv-ok .libcsv-test \
 		tests/bench/number-bench
 	rm -rf build

@@ -14,6 +14,7 @@
 #include "progress.h"
 #include "read.h"
 #include "report.h"
+#include "saver.h"
 #include "threshold.h"
 
 enum run_result {
@@ -29,6 +30,7 @@ struct run_config {
 	struct batcher_config batcher;
 	struct report_config report;
 	struct threshold_config threshold;
+	struct saver_config save; /* --part, --run-id */
 	enum progress_mode progress;
 	bool merge; /* the inputs are saved states */
 };
