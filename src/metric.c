@@ -266,6 +266,19 @@ metric_batch_values(const struct metric_config *cfg,
 }
 
 void
+metric_batch_close(const struct metric_config *cfg, struct metric_batch *b,
+		   bool values)
+{
+	struct xdd row_loss;
+
+	metric_batch_values(cfg, &b->sums, &b->rmse, &row_loss);
+	if (values) {
+		b->values.per_output = NULL;
+		metric_values(cfg, &b->sums, &b->values);
+	}
+}
+
+void
 metric_mean_init(struct metric_mean *m)
 {
 	*m = (struct metric_mean){{{0.0, 0.0}, 0}, 0};

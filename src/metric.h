@@ -23,6 +23,10 @@ struct metric_config {
 	bool row_loss;	 /* each row's own RMSE, for Keras's per-row loss */
 	bool per_output; /* sums for each pair, for per-output RMSEs */
 	bool f32;	 /* Keras's float32 arithmetic, beside the exact sums */
+	/* No measure needs more of a row than its squared errors and
+	 * weight (measures_config): the reader may sum rows in batches as it
+	 * parses them, unless f32 asks for float32 sums too. */
+	bool sq_only;
 };
 
 /* What one row adds to the sums: worked out where the row is parsed,
@@ -54,6 +58,15 @@ struct metric_mean {
 struct metric_values {
 	double rmse, mse, mae, row_loss, weight, uniform_rmse;
 	double *per_output; /* the caller's room for pairs values, or NULL */
+};
+
+/* A batch summed where its rows were read (on a worker thread, by the
+ * reader's fast path): its sums, and what the batcher works out of them
+ * when a batch ends, worked out there too (metric_batch_close). */
+struct metric_batch {
+	struct metric_sums sums; /* no per-output sums */
+	struct xdd rmse;	 /* unrounded, for the mean of batch values */
+	struct metric_values values; /* per_output NULL; unset unless asked */
 };
 
 /* Keras's float32 Mean, the loss tracker behind the progress bar: total
@@ -180,6 +193,12 @@ void metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 void metric_batch_values(const struct metric_config *cfg,
 			 const struct metric_sums *s, struct xdd *rmse,
 			 struct xdd *row_loss);
+
+/* Works out what the batcher needs of the batch B when it ends: its RMSE
+ * as metric_batch_values has it, and with VALUES, its quantities as
+ * metric_values has them.  CFG asks for no more than squared errors. */
+void metric_batch_close(const struct metric_config *cfg, struct metric_batch *b,
+			bool values);
 
 void metric_mean_init(struct metric_mean *m);
 
