@@ -11,6 +11,8 @@
 
 #include "diag.h"
 #include "number.h"
+#include "read_fused.h"
+#include "read_scan.h"
 #include "select.h"
 
 static int
@@ -413,6 +415,44 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 }
 
 void
+read_rows_block_scan(const struct read_rows_plan *plan,
+		     struct read_rows_block *blk)
+{
+	struct read_scan r;
+	size_t words = read_scan_words(blk->len);
+
+	blk->quote = false;
+	if (!blk->fused)
+		return;
+	if (blk->mask_cap < words) {
+		free(blk->mask);
+		blk->mask = malloc(words * sizeof *blk->mask);
+		blk->mask_cap = blk->mask != NULL ? words : 0;
+		if (blk->mask == NULL) {
+			/* Not fused after all: the general path says so. */
+			blk->fused = false;
+			return;
+		}
+	}
+	read_scan(blk->text, blk->len, plan->cfg->delim, blk->mask, &r);
+	blk->records = r.records;
+	blk->quote = r.quote;
+}
+
+uint64_t
+read_rows_block_rows(const struct read_rows_block *blk)
+{
+	uint64_t rows = blk->nrows;
+
+	/* Every whole batch has as many rows as the first. */
+	if (blk->fused && blk->nbatches > 0)
+		rows += blk->nbatches * blk->batches[0].sums.rows;
+	if (blk->fused)
+		rows += blk->tail.rows;
+	return rows;
+}
+
+void
 read_rows_block_convert(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
@@ -420,6 +460,11 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 	struct read_csv c;
 	size_t used;
 
+	if (blk->fused) {
+		if (!blk->quote)
+			read_fused_convert(plan, blk);
+		return;
+	}
 	blk->quote = blk->failed = false;
 	blk->nrows = 0;
 	blk->skipped = 0;
@@ -452,6 +497,7 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 		blk->error.line = 1;
 		strcpy(blk->error.text, "out of memory");
 	}
+	blk->records = blk->nrows + blk->skipped;
 }
 
 void
@@ -464,4 +510,8 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->key_len);
 	free(blk->t);
 	free(blk->p);
+	free(blk->fv);
+	free(blk->need);
+	free(blk->mask);
+	free(blk->batches);
 }
