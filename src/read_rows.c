@@ -340,6 +340,9 @@ read_rows_convert(const struct read_rows_plan *plan,
 
 /* Blocks. */
 
+/* The bytes of rows a block makes room for at first. */
+enum { ROWS_ROOM = 256 << 10 };
+
 struct convert_ctx {
 	const struct read_rows_plan *plan;
 	struct read_rows_block *blk;
@@ -354,7 +357,20 @@ room_for_row(struct read_rows_block *blk, bool keys, size_t outputs)
 
 	if (blk->nrows < blk->rows_cap)
 		return true;
-	cap = blk->rows_cap ? 2 * blk->rows_cap : 4096;
+	if (blk->rows_cap > 0) {
+		cap = 2 * blk->rows_cap;
+	} else {
+		/* The first room by bytes, not by rows: a row of 400,000
+		 * pairs with per-output sums takes 9.6 MB, and 4,096 of them
+		 * would be 39 GB for a block that may hold one.  It doubles
+		 * as rows come. */
+		size_t row = sizeof *blk->rows + outputs * sizeof *blk->out +
+			     (keys ? sizeof *blk->key_off + sizeof *blk->key_len
+				   : 0);
+
+		cap = ROWS_ROOM / row;
+		cap = cap < 1 ? 1 : cap > 4096 ? 4096 : cap;
+	}
 	if ((p = realloc(blk->rows, cap * sizeof *blk->rows)) == NULL)
 		return false;
 	blk->rows = p;
