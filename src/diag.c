@@ -4,7 +4,9 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Set once by main.  Static here rather than passed along, since every
@@ -136,5 +138,53 @@ diag_quote(char *buf, size_t size, const char *text, size_t len)
 		}
 	}
 	buf[o] = '\0';
+	return buf;
+}
+
+char *
+diag_shell(char *buf, size_t size, const char *text, size_t len)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_-.,/:=+@%";
+	char *shown = malloc(4 * len + 8);
+	size_t o = 0;
+	bool quote = len == 0, plain_text = true;
+
+	if (shown == NULL || size < 8) {
+		if (size > 0)
+			*buf = '\0';
+		free(shown);
+		return buf;
+	}
+	/* Text that diag_quote would change is shown as it shows it. */
+	for (size_t i = 0, k; plain_text && i < len; i += k) {
+		unsigned char c = (unsigned char)text[i];
+
+		k = diag_utf8_len(text + i, len - i);
+		plain_text = k > 0 && c != 0x7f && (c >= 0x20 || k > 1);
+	}
+	if (plain_text) {
+		memcpy(shown, text, len);
+		shown[len] = '\0';
+	} else {
+		diag_quote(shown, 4 * len + 8, text, len);
+	}
+	for (const char *c = shown; *c != '\0'; c++)
+		quote |= strchr(plain, *c) == NULL;
+	if (quote)
+		buf[o++] = '\'';
+	for (const char *c = shown; *c != '\0' && o + 6 < size; c++) {
+		if (*c == '\'') {
+			memcpy(buf + o, "'\\''", 4);
+			o += 4;
+		} else {
+			buf[o++] = *c;
+		}
+	}
+	if (quote)
+		buf[o++] = '\'';
+	buf[o] = '\0';
+	free(shown);
 	return buf;
 }

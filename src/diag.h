@@ -21,6 +21,14 @@ void diag_set_hook(void (*fn)(void *ctx), void *ctx);
  * with "...".  Returns BUF. */
 char *diag_quote(char *buf, size_t size, const char *text, size_t len);
 
+/* Writes TEXT into BUF as one word for a POSIX shell, for the commands a
+ * message suggests: as it is when it holds only characters a shell takes
+ * literally, else in single quotes (a single quote as '\''), with
+ * control bytes and bytes that are not UTF-8 escaped as diag_quote does;
+ * cut short (and then no longer a word) when it does not fit.  Returns
+ * BUF. */
+char *diag_shell(char *buf, size_t size, const char *text, size_t len);
+
 /* The length of the UTF-8 character that TEXT (LEN bytes) starts with,
  * 1 to 4, or 0 when it does not start with one. */
 size_t diag_utf8_len(const char *text, size_t len);

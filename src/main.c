@@ -1,8 +1,7 @@
 /* main.c: the command line.  Reads the options, turns them into one
- * config per part, opens the inputs and the files written, runs them
- * (run.c) and turns the result into the exit code. */
+ * config per part, checks the inputs and opens the files written, runs
+ * them (run.c) and turns the result into the exit code. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -10,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "files.h"
 #include "measures.h"
 #include "number.h"
 #include "options.h"
@@ -30,7 +31,8 @@
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
 enum {
-	OPT_DTYPE = 256,
+	OPT_DECIMAL_COMMA = 256,
+	OPT_DTYPE,
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
 	OPT_HEADER,
@@ -48,6 +50,7 @@ static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
 static const struct option long_opts[] = {
 	{"batch-size", required_argument, NULL, 'b'},
 	{"columns", required_argument, NULL, 'c'},
+	{"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
 	{"delimiter", required_argument, NULL, 'd'},
 	{"dtype", required_argument, NULL, OPT_DTYPE},
 	{"epoch-col", required_argument, NULL, 'e'},
@@ -77,12 +80,12 @@ static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
 	"[-f format]\n"
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
-	"               [--dtype float32|float64] [--explain] [--fail-above "
-	"x]\n"
-	"               [--header] [--merge] [--plot file.svg] [--precision "
-	"n]\n"
-	"               [--progress | --no-progress] [--save-state file]\n"
-	"               [--skip-invalid] [file ...]\n";
+	"               [--decimal-comma] [--dtype float32|float64] "
+	"[--explain]\n"
+	"               [--fail-above x] [--header] [--merge] [--plot "
+	"file.svg]\n"
+	"               [--precision n] [--progress | --no-progress]\n"
+	"               [--save-state file] [--skip-invalid] [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -96,8 +99,10 @@ static const char help_text[] =
 	"                         lists and ranges (1-10, true_0-true_9); a name\n"
 	"                         of digits in double quotes (-t '\"0\"')\n"
 	"  -p, --pred COLS        predicted values, as many as -t, paired in order;\n"
-	"                         without -t/-p: y_true/y_pred, true/pred,\n"
-	"                         target/prediction, or the only two columns\n"
+	"                         without -t/-p: the columns named as in\n"
+	"                         rmsetab(1), FILES THAT WORK (y_true/y_pred,\n"
+	"                         actual/predicted, true_a/pred_a, ... in any\n"
+	"                         case), or the only two columns\n"
 	"  -w, --weight COL       sample weight of each row (finite, >= 0)\n"
 	"  -e, --epoch-col COL    a new epoch wherever this column's value changes\n"
 	"                         (default: each file is one epoch)\n"
@@ -107,7 +112,11 @@ static const char help_text[] =
 	"  -r, --reset WHEN       clear the running values every 'epoch' (default)\n"
 	"                         or 'never'\n"
 	"Input:\n"
-	"  -d, --delimiter C      field delimiter, one byte, or 'tab' (default ,)\n"
+	"  -d, --delimiter C      field delimiter, one byte, or 'tab' (default: a\n"
+	"                         comma, or the tab, ';' or '|' of a first line\n"
+	"                         without commas)\n"
+	"      --decimal-comma    numbers are written 3,14 (the default delimiter\n"
+	"                         is then ';')\n"
 	"  -n, --no-header        the first row is data; columns by position only\n"
 	"      --header           the first row is the header even if it looks\n"
 	"                         like data; without -n or --header, a first row\n"
@@ -157,14 +166,22 @@ close_stdout(void)
 	return 0;
 }
 
+/* After the line that says what is wrong: where to read more, rather than
+ * the whole synopsis, which would bury that line. */
+static void
+usage_end(void)
+{
+	fputs("Try 'rmsetab --help' for more information.\n", stderr);
+	exit(EXIT_TROUBLE);
+}
+
 static void
 usage_error(const char *fmt, const char *arg)
 {
 	fputs("rmsetab: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("\n", stderr);
-	fputs(usage_text, stderr);
-	exit(EXIT_TROUBLE);
+	usage_end();
 }
 
 static size_t
@@ -321,7 +338,6 @@ parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){.batch_size = 32,
 			      .format = REPORT_TABLE,
 			      .precision = 10,
-			      .delim = ',',
 			      .header = true};
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
 	       -1) {
@@ -334,10 +350,11 @@ parse_options(int argc, char **argv, struct options *o)
 			reading = letter;
 		} else if (reading == NULL &&
 			   (c == OPT_SKIP_INVALID || c == OPT_DTYPE ||
-			    c == OPT_HEADER)) {
-			reading = c == OPT_DTYPE    ? "--dtype"
-				  : c == OPT_HEADER ? "--header"
-						    : "--skip-invalid";
+			    c == OPT_HEADER || c == OPT_DECIMAL_COMMA)) {
+			reading = c == OPT_DTYPE	   ? "--dtype"
+				  : c == OPT_HEADER	   ? "--header"
+				  : c == OPT_DECIMAL_COMMA ? "--decimal-comma"
+							   : "--skip-invalid";
 		}
 		switch (c) {
 		case 'b': o->batch_size = parse_batch_size(optarg); break;
@@ -360,6 +377,7 @@ parse_options(int argc, char **argv, struct options *o)
 			exit(close_stdout() == 0 ? EXIT_OK : EXIT_TROUBLE);
 		case 'w': o->weight_col = optarg; break;
 		case OPT_HEADER: o->header_forced = true; break;
+		case OPT_DECIMAL_COMMA: o->decimal_comma = true; break;
 		case OPT_FAIL_ABOVE:
 			o->has_fail_above = true;
 			o->fail_above = parse_threshold(optarg);
@@ -375,7 +393,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_MERGE: o->merge = true; break;
 		case OPT_SAVE_STATE: o->save_state = optarg; break;
-		default: fputs(usage_text, stderr); exit(EXIT_TROUBLE);
+		default: usage_end(); /* getopt said what */
 		}
 	}
 	/* With --merge and no -c, the states' -c (run.c). */
@@ -385,6 +403,10 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->header_forced && !o->header)
 		usage_error("%s", "-n and --header cannot be given together: "
 				  "the first row is either data or the header");
+	if (o->decimal_comma && o->delim == ',')
+		usage_error("%s", "--decimal-comma cannot go with -d ',': the "
+				  "comma would be both the delimiter and the "
+				  "decimal mark");
 	if (o->explain && o->format != REPORT_TABLE)
 		usage_error("%s", "--explain goes with the table format");
 	if ((o->true_cols == NULL) != (o->pred_cols == NULL))
@@ -406,6 +428,7 @@ configure(const struct options *o, struct run_config *c,
 
 	*c = (struct run_config){
 		.read = {.delim = o->delim,
+			 .decimal_comma = o->decimal_comma,
 			 .header = o->header,
 			 .header_forced = o->header_forced,
 			 .skip_invalid = o->skip_invalid,
@@ -439,6 +462,32 @@ configure(const struct options *o, struct run_config *c,
 				     .reset_never = o->reset_never};
 }
 
+/* ARGV[FROM..TO) into BUF (SIZE bytes) as a shell reads them, a word
+ * each, for the commands that messages suggest; what does not fit, which
+ * no message would show whole, is cut after a word, with "...". */
+static const char *
+shell_words(char *buf, size_t size, char **argv, int from, int to)
+{
+	size_t used = 0;
+
+	*buf = '\0';
+	for (int i = from; i < to; i++) {
+		char word[512];
+		size_t len;
+
+		diag_shell(word, sizeof word, argv[i], strlen(argv[i]));
+		len = strlen(word);
+		if (used + len + 5 >= size) {
+			snprintf(buf + used, size - used, "%s...",
+				 used ? " " : "");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 used ? " " : "", word);
+	}
+	return buf;
+}
+
 /* Worker threads for converting blocks: one a processor this process may
  * run on; none on a single one, where a thread would only add switches. */
 static size_t
@@ -455,169 +504,261 @@ workers(void)
 	return n > 1 ? (size_t)n : 0;
 }
 
-static bool
-is_directory(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The bytes of every input, for the progress display; 0 when one is not
- * a regular file (a pipe, a terminal), whose size is not known. */
-static uint64_t
-total_size(int nfiles, const int *fds)
-{
-	uint64_t total = 0;
-
-	for (int i = 0; i < nfiles; i++) {
-		struct stat st;
-
-		if (fstat(fds[i], &st) != 0 || !S_ISREG(st.st_mode))
-			return 0;
-		total += (uint64_t)st.st_size;
-	}
-	return total;
-}
-
-static void
-close_inputs(int nfiles, const int *fds)
-{
-	for (int i = 0; i < nfiles; i++)
-		if (fds[i] != STDIN_FILENO)
-			close(fds[i]);
-}
-
-/* Opens every input before any is read, so that a missing file is found
- * before any output that would be incomplete. */
+/* The inputs, each checked now and opened only when its turn comes
+ * (run.c), so that a missing or unreadable file is found before any output
+ * that would be incomplete, and any number of files can be read.  FDS[I]
+ * is standard input for "-", else -1; ST[I] is what the input is (st_mode
+ * 0: not known), for the checks of the outputs; *TOTAL, the bytes of
+ * every input for the progress line, 0 when one is not a regular file (a
+ * pipe, a terminal), whose size is not known. */
 static int
-open_inputs(int nfiles, char **files, int *fds)
+check_inputs(int nfiles, char **files, int *fds, struct stat *st,
+	     uint64_t *total)
 {
+	bool sized = true;
+
+	*total = 0;
 	for (int i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0) {
 			fds[i] = STDIN_FILENO;
-			continue;
-		}
-		fds[i] = open(files[i], O_RDONLY);
-		if (fds[i] >= 0 && is_directory(fds[i])) {
-			close(fds[i]);
+			if (fstat(STDIN_FILENO, &st[i]) != 0)
+				memset(&st[i], 0, sizeof st[i]);
+		} else {
 			fds[i] = -1;
-			errno = EISDIR;
+			if (files_check_input(files[i], &st[i]) != 0)
+				return -1;
 		}
-		if (fds[i] < 0) {
-			diag("%s: %s", files[i], strerror(errno));
-			while (i-- > 0)
-				if (fds[i] != STDIN_FILENO)
-					close(fds[i]);
+		if (S_ISREG(st[i].st_mode))
+			*total += (uint64_t)st[i].st_size;
+		else
+			sized = false;
+	}
+	if (!sized)
+		*total = 0;
+	return 0;
+}
+
+/* The files written, --save-state FILE and --plot FILE.svg: all checked
+ * before any is created, created before any input is read, and renamed
+ * over their targets at the end of a run that succeeded (files.c). */
+struct outputs {
+	struct files_output file[2];
+	const char *option[2];
+	size_t n;
+	FILE *save; /* the state's file, standard output for -, or NULL */
+	FILE *plot; /* or NULL */
+};
+
+static bool
+ends_in_svg(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 4 && strcasecmp(name + n - 4, ".svg") == 0;
+}
+
+/* A plot file of a name that does not end in .svg would be an SVG image
+ * under another name, which viewers take for what the name says; a pipe
+ * or a device (/dev/stdout, a converter's standard input) has no name to
+ * mislead. */
+static int
+check_plot_name(const struct files_output *o)
+{
+	const char *name = o->name, *base = strrchr(name, '/'), *dot;
+	int stem;
+
+	if (o->direct || ends_in_svg(name))
+		return 0;
+	base = base != NULL ? base + 1 : name;
+	dot = strrchr(base, '.');
+	stem = (int)(dot != NULL && dot != base ? (size_t)(dot - name)
+						: strlen(name));
+	diag("%s: --plot draws SVG only: name a file ending in .svg, and "
+	     "convert it afterwards if need be (rsvg-convert -o %.*s.png "
+	     "%.*s.svg)",
+	     name, stem, name, stem, name);
+	return -1;
+}
+
+/* Whether the output O (of OPTION) is an input (ST, NFILES of FILES) or
+ * an output of OUTS, the same file through any name: said if so.  Only a
+ * regular file can be lost that way; a device or a pipe (/dev/null for
+ * both, one terminal) is no clash. */
+static bool
+clashes(const struct files_output *o, const char *option,
+	const struct outputs *outs, int nfiles, char **files,
+	const struct stat *st)
+{
+	char q[DIAG_QUOTE_SIZE];
+
+	if (o->exists && !S_ISREG(o->st.st_mode))
+		return false;
+	for (int i = 0; i < nfiles; i++) {
+		if (st[i].st_mode == 0 || !files_output_is(o, &st[i]))
+			continue;
+		if (strcmp(files[i], "-") == 0)
+			diag("%s: %s would overwrite the standard input: name "
+			     "another file",
+			     o->name, option);
+		else
+			diag("%s: %s would overwrite the input '%s': name "
+			     "another file",
+			     o->name, option,
+			     diag_quote(q, sizeof q, files[i],
+					strlen(files[i])));
+		return true;
+	}
+	for (size_t j = 0; j < outs->n; j++) {
+		if (!files_output_same(o, &outs->file[j]))
+			continue;
+		diag("%s: %s would overwrite the %s file '%s': name another "
+		     "file",
+		     o->name, option, outs->option[j],
+		     diag_quote(q, sizeof q, outs->file[j].name,
+				strlen(outs->file[j].name)));
+		return true;
+	}
+	return false;
+}
+
+/* Adds NAME, the file of OPTION, to OUTS, unless it cannot be written or
+ * clashes. */
+static int
+add_output(struct outputs *outs, const char *name, const char *option,
+	   int nfiles, char **files, const struct stat *st)
+{
+	struct files_output *o = &outs->file[outs->n];
+
+	if (files_output_check(o, name) != 0)
+		return -1;
+	if ((strcmp(option, "--plot") == 0 && check_plot_name(o) != 0) ||
+	    clashes(o, option, outs, nfiles, files, st)) {
+		files_output_drop(o);
+		return -1;
+	}
+	outs->option[outs->n++] = option;
+	return 0;
+}
+
+static void
+drop_outputs(struct outputs *outs)
+{
+	for (size_t i = 0; i < outs->n; i++)
+		files_output_drop(&outs->file[i]);
+}
+
+/* The outputs OPTS names, checked against the inputs, then created. */
+static int
+open_outputs(struct outputs *outs, const struct options *opts, int nfiles,
+	     char **files, const struct stat *st)
+{
+	const char *save = opts->save_state;
+
+	memset(outs, 0, sizeof *outs);
+	if ((save != NULL && strcmp(save, "-") != 0 &&
+	     add_output(outs, save, "--save-state", nfiles, files, st) != 0) ||
+	    (opts->plot_path != NULL &&
+	     add_output(outs, opts->plot_path, "--plot", nfiles, files, st) !=
+		     0)) {
+		drop_outputs(outs);
+		return -1;
+	}
+	for (size_t i = 0; i < outs->n; i++) {
+		if (files_output_open(&outs->file[i]) != 0) {
+			drop_outputs(outs);
 			return -1;
 		}
 	}
+	if (save != NULL)
+		outs->save = strcmp(save, "-") == 0 ? stdout : outs->file[0].f;
+	if (opts->plot_path != NULL)
+		outs->plot = outs->file[outs->n - 1].f;
 	return 0;
 }
 
-/* --save-state FILE, opened before any input is read so that a state that
- * cannot be written is found first; never one of the inputs, which
- * opening it would empty. */
-static FILE *
-open_save(const char *path, int nfiles, const int *fds)
+/* The new files replace their targets only after a run that succeeded,
+ * and only if every one of them was written whole; else they are removed,
+ * and the old files stay as they were.  (A rename that fails after
+ * another succeeded would leave one replaced: in one directory, it does
+ * not fail but for a failing disk.) */
+static enum run_result
+close_outputs(struct outputs *outs, enum run_result result)
 {
-	struct stat out, in;
-	FILE *f;
-
-	if (strcmp(path, "-") == 0)
-		return stdout;
-	if (stat(path, &out) == 0) {
-		for (int i = 0; i < nfiles; i++) {
-			if (fstat(fds[i], &in) == 0 &&
-			    in.st_dev == out.st_dev &&
-			    in.st_ino == out.st_ino) {
-				diag("%s: --save-state would overwrite an "
-				     "input",
-				     path);
-				return NULL;
-			}
-		}
+	for (size_t i = 0; i < outs->n; i++)
+		if (result != RUN_ERROR &&
+		    files_output_close(&outs->file[i]) != 0)
+			result = RUN_ERROR;
+	for (size_t i = 0; i < outs->n; i++) {
+		if (result == RUN_ERROR)
+			files_output_drop(&outs->file[i]);
+		else if (files_output_commit(&outs->file[i]) != 0)
+			result = RUN_ERROR;
 	}
-	if ((f = fopen(path, "w")) == NULL)
-		diag("%s: %s", path, strerror(errno));
-	return f;
-}
-
-static int
-close_save(FILE *f, const char *path)
-{
-	if (f == NULL || f == stdout)
-		return 0;
-	if (fflush(f) != 0 || ferror(f)) {
-		diag("%s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	if (fclose(f) != 0) {
-		diag("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return result;
 }
 
 int
 main(int argc, char **argv)
 {
 	static char stdin_name[] = "-", stdin_label[] = "(stdin)";
+	static char options_text[1024], args_text[1024];
 	char *stdin_only[] = {stdin_name};
 	struct options opts;
 	struct run_config cfg;
 	struct plot_config plot_cfg;
 	struct plot plot;
-	struct run_extras extras;
+	struct run_extras extras = {0};
+	struct outputs outs;
 	enum run_result result;
-	FILE *save = NULL;
+	struct stat *st;
 	char **files, **names;
-	int nfiles, *fds, i;
+	int nfiles, *fds;
 
 	parse_options(argc, argv, &opts);
 	configure(&opts, &cfg, &plot_cfg);
+	/* The command as given, for the commands that messages suggest. */
+	cfg.read.options =
+		shell_words(options_text, sizeof options_text, argv, 1, optind);
+	cfg.read.args = shell_words(args_text, sizeof args_text, argv, 1, argc);
+	cfg.read.files = argv + optind;
+	cfg.read.nfiles = (size_t)(argc - optind);
 	files = argc > optind ? argv + optind : stdin_only;
 	nfiles = argc > optind ? argc - optind : 1;
 	fds = malloc((size_t)nfiles * sizeof *fds);
 	names = malloc((size_t)nfiles * sizeof *names);
-	if (fds == NULL || names == NULL) {
+	st = malloc((size_t)nfiles * sizeof *st);
+	if (fds == NULL || names == NULL || st == NULL) {
 		diag("out of memory");
 		return EXIT_TROUBLE;
 	}
-	if (open_inputs(nfiles, files, fds) != 0) {
+	/* From the first new file on, a signal removes it. */
+	files_catch_signals(progress_erase_now);
+	if (check_inputs(nfiles, files, fds, st, &extras.total_size) != 0 ||
+	    open_outputs(&outs, &opts, nfiles, files, st) != 0) {
+		free(fds);
+		free(names);
+		free(st);
+		return EXIT_TROUBLE;
+	}
+	free(st);
+	if (outs.plot != NULL &&
+	    plot_init(&plot, outs.plot, opts.plot_path, &plot_cfg) != 0) {
+		drop_outputs(&outs);
 		free(fds);
 		free(names);
 		return EXIT_TROUBLE;
 	}
-	if (opts.save_state != NULL &&
-	    (save = open_save(opts.save_state, nfiles, fds)) == NULL) {
-		close_inputs(nfiles, fds);
-		free(fds);
-		free(names);
-		return EXIT_TROUBLE;
-	}
-	if (opts.plot_path != NULL &&
-	    plot_open(&plot, opts.plot_path, &plot_cfg) != 0) {
-		close_inputs(nfiles, fds);
-		close_save(save, opts.save_state);
-		free(fds);
-		free(names);
-		return EXIT_TROUBLE;
-	}
-	for (i = 0; i < nfiles; i++)
+	for (int i = 0; i < nfiles; i++)
 		names[i] = fds[i] == STDIN_FILENO ? stdin_label : files[i];
-	extras = (struct run_extras){save, opts.plot_path ? &plot : NULL,
-				     total_size(nfiles, fds)};
+	extras.save = outs.save;
+	extras.plot = outs.plot != NULL ? &plot : NULL;
 	result = run_inputs(&cfg, (size_t)nfiles, fds, names, stdout, &extras,
 			    opts.merge ? 0 : workers());
-	close_inputs(nfiles, fds);
 	free(names);
-	if (close_save(save, opts.save_state) != 0)
-		result = RUN_ERROR;
 	free(fds);
 	if (result != RUN_ERROR && close_stdout() != 0)
 		result = RUN_ERROR;
+	result = close_outputs(&outs, result);
 	return result == RUN_OK	     ? EXIT_OK
 	       : result == RUN_ABOVE ? EXIT_ABOVE
 				     : EXIT_TROUBLE;

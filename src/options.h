@@ -23,10 +23,11 @@ struct options {
 	int precision; /* significant digits in the table and Markdown */
 	bool color;    /* the table may use SGR escapes: stdout is a terminal */
 	enum progress_mode progress;
-	unsigned char delim;
-	bool header;	    /* -n clears it: the first line is data */
-	bool header_forced; /* --header: the first line is the header even
-			       when it looks like data */
+	unsigned char delim; /* -d; 0: each file's first line says */
+	bool decimal_comma;  /* --decimal-comma */
+	bool header;	     /* -n clears it: the first line is data */
+	bool header_forced;  /* --header: the first line is the header even
+				when it looks like data */
 	bool summary;
 	bool skip_invalid;
 	bool has_fail_above;

@@ -6,7 +6,6 @@
  * text written at the end: no library, no script, no external font. */
 #include "plot.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -44,21 +43,17 @@ bucket_clear(struct plot_bucket *b)
 }
 
 int
-plot_open(struct plot *p, const char *path, const struct plot_config *cfg)
+plot_init(struct plot *p, FILE *out, const char *name,
+	  const struct plot_config *cfg)
 {
 	memset(p, 0, sizeof *p);
 	p->cfg = *cfg;
-	p->path = path;
+	p->out = out;
 	p->span = 1;
 	p->mark_stride = 1;
 	p->buckets = malloc(PLOT_POINTS * sizeof *p->buckets);
 	if (p->buckets == NULL) {
-		diag("%s: out of memory", path);
-		return -1;
-	}
-	if ((p->out = fopen(path, "w")) == NULL) {
-		diag("%s: %s", path, strerror(errno));
-		free(p->buckets);
+		diag("%s: out of memory", name);
 		return -1;
 	}
 	return 0;
@@ -583,17 +578,9 @@ put_svg(FILE *out, const struct plot *p)
 	fputs("</svg>\n", out);
 }
 
-int
-plot_close(struct plot *p)
+void
+plot_finish(struct plot *p)
 {
-	int status = 0;
-
 	put_svg(p->out, p);
-	errno = 0;
-	if (ferror(p->out) | (fclose(p->out) != 0)) {
-		diag("%s: %s", p->path, strerror(errno ? errno : EIO));
-		status = -1;
-	}
 	free(p->buckets);
-	return status;
 }

@@ -43,7 +43,6 @@ struct plot_config {
 
 struct plot {
 	struct plot_config cfg;
-	const char *path;
 	FILE *out;
 	struct plot_bucket *buckets;
 	size_t nbuckets;
@@ -56,15 +55,17 @@ struct plot {
 	uint64_t mark_stride; /* every mark_stride-th boundary is kept */
 };
 
-/* Creates PATH now, so that a path that cannot be written is an error
- * before any input is read.  Returns 0, or -1 after reporting. */
-int plot_open(struct plot *p, const char *path, const struct plot_config *cfg);
+/* A chart to be written to OUT (the file NAME, in messages), open: its
+ * writing and closing are the opener's.  Returns 0, or -1 after
+ * reporting. */
+int plot_init(struct plot *p, FILE *out, const char *name,
+	      const struct plot_config *cfg);
 
 /* Adds the batch line L (its kind is BATCHER_BATCH). */
 void plot_batch(struct plot *p, const struct batcher_line *l);
 
-/* Writes the chart and closes the file; frees P.  Returns 0, or -1 after
- * reporting a failed write. */
-int plot_close(struct plot *p);
+/* Writes the chart to its file, which stays open; frees P.  A failed
+ * write shows in ferror(OUT). */
+void plot_finish(struct plot *p);
 
 #endif

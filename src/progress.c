@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,6 +20,11 @@
 #define INTERVAL 0.1
 
 enum { LINE_MAX_WIDTH = 200 };
+
+/* The width of the line on the screen, for progress_erase_now, which a
+ * signal handler calls and so cannot be handed the struct (a process has
+ * one progress line). */
+static volatile sig_atomic_t on_screen;
 
 static double
 now(void)
@@ -156,7 +162,7 @@ line_text(const struct progress *p, char *line, size_t width, double t)
 	}
 	frac = p->bytes >= p->total ? 1 : (double)p->bytes / (double)p->total;
 	share_text(bytes, sizeof bytes, (double)p->bytes, (double)p->total);
-	if (frac > 0 && elapsed >= 1)
+	if (frac >= 1 || (frac > 0 && elapsed >= 1))
 		time_text(left, sizeof left, elapsed / frac * (1 - frac));
 	else
 		strcpy(left, "-:--");
@@ -192,7 +198,10 @@ draw(struct progress *p, double t)
 	/* Spaces over what is left of a longer line drawn before. */
 	for (size_t i = n; i < p->width && i < width; i++)
 		buf[1 + n++] = ' ';
+	/* Until it is drawn, either width may be on the screen. */
+	on_screen = (sig_atomic_t)(n > p->width ? n : p->width);
 	put(p, buf, 1 + n);
+	on_screen = (sig_atomic_t)n;
 	p->width = n;
 	p->drawn = true;
 }
@@ -236,13 +245,40 @@ progress_clear(void *ctx)
 	memset(buf + 1, ' ', p->width);
 	buf[1 + p->width] = '\r';
 	put(p, buf, p->width + 2);
+	on_screen = 0;
 	p->drawn = false;
 	p->width = 0;
 }
 
 void
-progress_end(struct progress *p)
+progress_end(struct progress *p, uint64_t bytes, uint64_t rows)
 {
+	/* The rows of the last bytes are counted after they are read: the
+	 * line drawn then lags behind, and a small file's one line says 0
+	 * rows.  Its last state has the run's figures. */
+	if (p->drawn) {
+		p->bytes = bytes;
+		p->rows = rows;
+		draw(p, now());
+	}
 	progress_clear(p);
 	p->on = false;
+}
+
+void
+progress_erase_now(void)
+{
+	char buf[1 + LINE_MAX_WIDTH + 1];
+	sig_atomic_t width = on_screen;
+	size_t n = 0;
+
+	if (width <= 0 || width > LINE_MAX_WIDTH)
+		return;
+	buf[n++] = '\r';
+	while (n <= (size_t)width)
+		buf[n++] = ' ';
+	buf[n++] = '\r';
+	/* Nothing to do if it fails: the process is ending. */
+	if (write(STDERR_FILENO, buf, n) < 0)
+		return;
 }

@@ -41,7 +41,12 @@ void progress_wait(struct progress *p, int fd, uint64_t bytes, uint64_t rows);
  * this is the hook of report and diag. */
 void progress_clear(void *ctx);
 
-/* Erases the line for good. */
-void progress_end(struct progress *p);
+/* Erases the line for good, once drawn with the run's last figures, BYTES
+ * and ROWS, if a line is on the screen. */
+void progress_end(struct progress *p, uint64_t bytes, uint64_t rows);
+
+/* Erases the line on the screen, if any, from a signal handler: write(2)
+ * alone. */
+void progress_erase_now(void);
 
 #endif

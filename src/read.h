@@ -9,7 +9,8 @@
 #include "metric.h"
 
 struct read_config {
-	unsigned char delim; /* -d */
+	unsigned char delim; /* -d; 0: each file's first line says */
+	bool decimal_comma;  /* --decimal-comma: "3,14" */
 	bool header;	     /* the first line is the header (-n: it is not) */
 	bool header_forced;  /* --header: even when it looks like data */
 	bool skip_invalid;   /* --skip-invalid */
@@ -24,6 +25,12 @@ struct read_config {
 	 * there too, for batch lines.  Set by the hub from the batcher's. */
 	size_t batch_size;
 	bool batch_values;
+	/* For the commands that messages suggest: the options as given, one
+	 * shell word each ("-s -b 8"); those and the files (ARGS); and the
+	 * files as given. */
+	const char *options, *args;
+	char *const *files;
+	size_t nfiles;
 };
 
 #endif

@@ -225,7 +225,7 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk)
 	const char *text = blk->text;
 	size_t len = blk->len, nf = plan->nfields, pairs = plan->pairs;
 	size_t wcol = plan->wcol;
-	unsigned char delim = plan->cfg->delim;
+	unsigned char delim = plan->delim;
 	struct seps s = {blk->mask, read_scan_words(len), len, 0, 0};
 	struct sink k = {.blk = blk,
 			 .cfg = plan->row,

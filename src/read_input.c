@@ -33,8 +33,10 @@ read_input_init(struct read_input *in, const struct read_config *cfg,
 	in->outlet = *outlet;
 	in->row = cfg->row;
 	in->progress = progress;
+	/* Not with --decimal-comma: the fused loop reads numbers as
+	 * number_parse does, where a point is a decimal mark. */
 	in->fused = cfg->row.sq_only && !cfg->row.f32 && cfg->batch_size > 0 &&
-		    cfg->epoch_col == NULL;
+		    cfg->epoch_col == NULL && !cfg->decimal_comma;
 	read_keys_init(&in->keys, cfg->epoch_col != NULL);
 	return read_blocks_init(&in->blocks, nworkers);
 }
@@ -63,14 +65,29 @@ note_skip(struct read_input *in, uint64_t line)
 	in->rows_read++;
 }
 
+/* File I as given on the command line, for a command a message suggests;
+ * NULL for standard input, or past the last one. */
+static const char *
+given_name(const struct read_input *in, size_t i)
+{
+	const struct read_config *cfg = in->cfg;
+
+	if (i >= cfg->nfiles || strcmp(cfg->files[i], "-") == 0)
+		return NULL;
+	return cfg->files[i];
+}
+
 static int
 make_plan(struct read_input *in, const struct read_csv_record *rec)
 {
+	const struct read_rows_file file = {in->delim,
+					    given_name(in, in->file_index),
+					    given_name(in, in->file_index + 1)};
 	struct read_rows_error err;
 
 	read_rows_plan_free(&in->plan);
-	if (read_rows_plan_make(&in->plan, in->cfg, rec, in->pairs, &err) !=
-	    0) {
+	if (read_rows_plan_make(&in->plan, in->cfg, rec, in->pairs, &file,
+				&err) != 0) {
 		diag_at(in->name, err.line, "%s", err.text);
 		return -1;
 	}
@@ -325,8 +342,7 @@ libcsv_rest(struct read_input *in, struct read_rows_block *blk)
 	struct read_csv c;
 	int status;
 
-	read_csv_init(&c, in->name, in->cfg->delim, in->line, sequential_record,
-		      in);
+	read_csv_init(&c, in->name, in->delim, in->line, sequential_record, in);
 	status = read_csv_libcsv_feed(&c, blk->text, blk->len);
 	read_blocks_release(bs);
 	while (read_blocks_in_flight(bs) > 0) {
@@ -633,6 +649,170 @@ ends_or_quotes(const char *text, size_t len)
 	       memchr(text, '"', len) != NULL;
 }
 
+/* The bytes a file starts with that say what it is: a UTF-8 byte order
+ * mark, skipped; or what is not CSV as rmsetab reads it. */
+enum magic { BOM, UTF16, ZIP };
+
+static const struct {
+	const char *bytes;
+	size_t len;
+	enum magic is;
+} magics[] = {
+	{"\xef\xbb\xbf", 3, BOM},
+	{"\xff\xfe", 2, UTF16},
+	{"\xfe\xff", 2, UTF16},
+	{"PK\x03\x04", 4, ZIP},
+};
+
+enum { NMAGICS = sizeof magics / sizeof magics[0] };
+
+/* Whether the LEN bytes at TEXT may be the start of a longer magic: wait
+ * for more, so that a pipe that gives a byte at a time is read as a
+ * file. */
+static bool
+magic_prefix(const char *text, size_t len)
+{
+	for (size_t i = 0; i < NMAGICS; i++)
+		if (len < magics[i].len &&
+		    memcmp(text, magics[i].bytes, len) == 0)
+			return true;
+	return false;
+}
+
+/* The command that reads this file after CMD ("iconv -f UTF-16 -t UTF-8"):
+ * CMD FILE | rmsetab OPTIONS, into BUF. */
+static const char *
+piped(const struct read_input *in, char *buf, size_t size, const char *cmd)
+{
+	const char *name = given_name(in, in->file_index);
+	const char *opts = in->cfg->options ? in->cfg->options : "";
+	char word[DIAG_QUOTE_SIZE * 4 + 8];
+
+	snprintf(buf, size, "%s%s%s | rmsetab%s%s", cmd, name ? " " : "",
+		 name ? diag_shell(word, sizeof word, name, strlen(name)) : "",
+		 *opts ? " " : "", opts);
+	return buf;
+}
+
+/* Refuses a file that starts with the magic of a UTF-16 text or of a zip
+ * archive (a spreadsheet), saying what to do instead; skips a UTF-8 byte
+ * order mark.  *LEN is the bytes at TEXT. */
+static int
+check_magic(const struct read_input *in, char *text, size_t *len)
+{
+	char cmd[1024];
+	size_t i = 0;
+
+	while (i < NMAGICS && (*len < magics[i].len ||
+			       memcmp(text, magics[i].bytes, magics[i].len)))
+		i++;
+	if (i == NMAGICS)
+		return 0;
+	switch (magics[i].is) {
+	case BOM:
+		memmove(text, text + 3, *len - 3);
+		*len -= 3;
+		return 0;
+	case UTF16:
+		diag_at(in->name, 1,
+			"the text is UTF-16 (it starts with the bytes %02x "
+			"%02x); convert it to UTF-8 first: %s",
+			(unsigned char)text[0], (unsigned char)text[1],
+			piped(in, cmd, sizeof cmd, "iconv -f UTF-16 -t UTF-8"));
+		return -1;
+	case ZIP:
+		diag_at(in->name, 1,
+			"a zip archive, not CSV: if it is a spreadsheet "
+			"(.xlsx, "
+			".ods), save the sheet as CSV and read that");
+		return -1;
+	}
+	return 0;
+}
+
+/* Where the guess of a file's delimiter stands: the first line that is not
+ * blank, scanned up to POS, and the delimiters met outside quotes. */
+struct guess {
+	size_t pos;
+	uint64_t line; /* the physical line of the first record */
+	bool started, quoted, cr;
+	bool comma, tab, semicolon, pipe;
+};
+
+/* Scans the LEN bytes at TEXT from where G stopped, for the end of the
+ * first record: 1 when it is found or EOF is reached, 0 when more is
+ * needed. */
+static int
+guess_scan(struct guess *g, const char *text, size_t len, bool eof)
+{
+	for (; g->pos < len; g->pos++) {
+		char c = text[g->pos];
+		bool cr = g->cr;
+
+		g->cr = c == '\r';
+		if (c == '"') {
+			g->quoted = !g->quoted;
+		} else if (g->quoted) {
+			continue;
+		} else if (c == '\n' || c == '\r') {
+			if (g->started)
+				return 1;
+			g->line += !(c == '\n' && cr);
+			continue;
+		}
+		g->started = true;
+		g->comma |= c == ',';
+		g->tab |= c == '\t';
+		g->semicolon |= c == ';';
+		g->pipe |= c == '|';
+	}
+	return eof;
+}
+
+/* The delimiter of a file whose first line G scanned: a comma, unless the
+ * line has none but tabs, semicolons or pipes (with --decimal-comma, a
+ * semicolon unless the line has tabs or pipes instead); -1 when it has
+ * more than one of those (reported). */
+static int
+guess_delim(const struct read_input *in, const struct guess *g)
+{
+	const bool has[3] = {g->tab, g->semicolon, g->pipe};
+	static const char bytes[3] = {'\t', ';', '|'};
+	static const char *const shown[3] = {"tabs", "';'", "'|'"};
+	static const char *const spelled[3] = {"tab", "';'", "'|'"};
+	char what[64] = "", choices[64] = "";
+	size_t found = 0, first = 0, k = 0;
+
+	if (g->comma && !in->cfg->decimal_comma)
+		return ',';
+	for (size_t i = 0; i < 3; i++)
+		if (has[i] && found++ == 0)
+			first = i;
+	if (found == 0)
+		return in->cfg->decimal_comma ? ';' : ',';
+	if (found == 1)
+		return bytes[first];
+	for (size_t i = 0; i < 3; i++) {
+		const char *sep = k == 0 ? "" : k + 1 == found ? " and " : ", ";
+
+		if (!has[i])
+			continue;
+		snprintf(what + strlen(what), sizeof what - strlen(what),
+			 "%s%s", sep, shown[i]);
+		snprintf(choices + strlen(choices),
+			 sizeof choices - strlen(choices), "%s-d %s",
+			 k == 0		  ? ""
+			 : k + 1 == found ? " or "
+					  : ", ",
+			 spelled[i]);
+		k++;
+	}
+	diag_at(in->name, g->line,
+		"cannot tell the delimiter: the first line has %s%s; type %s",
+		in->cfg->decimal_comma ? "" : "no comma, but ", what, choices);
+	return -1;
+}
+
 /* Reads up to the end of the first record, which fixes the columns, with
  * the fast splitter, or with libcsv when a quote comes first.  What was
  * read after the record is left in the carry. */
@@ -640,12 +820,14 @@ static int
 read_first(struct read_input *in, bool *done)
 {
 	struct read_csv c;
+	struct guess g = {.line = 1};
 	size_t len = 0, used, fresh;
-	bool bom_checked = false;
+	bool magic_checked = false, guessed = in->cfg->delim != 0;
 	int status = 0;
 
 	*done = false;
-	read_csv_init(&c, in->name, in->cfg->delim, 1, first_record, in);
+	in->delim = in->cfg->delim;
+	read_csv_init(&c, in->name, in->delim, 1, first_record, in);
 	for (;;) {
 		enum read_csv_split_status st;
 		ssize_t n;
@@ -657,18 +839,31 @@ read_first(struct read_input *in, bool *done)
 			goto fail;
 		len += (size_t)n;
 		fresh = (size_t)n; /* bytes the splitter has not seen */
-		if (!bom_checked) {
-			/* A byte order mark is skipped, even one that arrives
-			 * a byte at a time through a pipe. */
-			if (!in->eof && len < 3 &&
-			    memcmp(in->carry, "\xef\xbb\xbf", len) == 0)
+		if (!magic_checked) {
+			/* Even one that arrives a byte at a time through a
+			 * pipe. */
+			if (!in->eof && magic_prefix(in->carry, len))
 				continue;
-			bom_checked = true;
-			if (len >= 3 &&
-			    memcmp(in->carry, "\xef\xbb\xbf", 3) == 0) {
-				memmove(in->carry, in->carry + 3, len - 3);
-				len -= 3;
+			magic_checked = true;
+			if (check_magic(in, in->carry, &len) != 0)
+				goto fail;
+			fresh = len;
+		}
+		if (!guessed) {
+			int d;
+
+			/* The delimiter is the first line's: wait for it
+			 * whole. */
+			if (guess_scan(&g, in->carry, len, in->eof) == 0) {
+				if (len <= READ_CSV_RECORD_MAX)
+					continue;
+				diag_at(in->name, g.line, "%s", READ_CSV_LONG);
+				goto fail;
 			}
+			if ((d = guess_delim(in, &g)) < 0)
+				goto fail;
+			c.delim = in->delim = (unsigned char)d;
+			guessed = true;
 			fresh = len;
 		}
 		/* Until a line end or a quote comes, the record goes on:
@@ -729,6 +924,7 @@ read_input_file(struct read_input *in, int fd, const char *name)
 
 	in->name = name;
 	in->fd = fd;
+	in->file_index = in->files_begun++;
 	in->eof = in->planned = in->failed = in->pending_cr = false;
 	in->carry_open = false;
 	in->in_run = false;

@@ -64,6 +64,8 @@ struct read_input {
 
 	/* Per file. */
 	const char *name;
+	size_t file_index; /* this file's place among the files given */
+	unsigned char delim;
 	int fd;
 	bool eof, planned, failed;
 	bool pending_cr; /* the first record ended in a CR that may be CRLF */
@@ -89,6 +91,7 @@ struct read_input {
 	size_t line_off;
 
 	/* Over the whole run. */
+	size_t files_begun;
 	uint64_t bytes_read, rows_read, rows_skipped;
 	struct {
 		const char *name;

@@ -14,6 +14,7 @@
 #include "read_fused.h"
 #include "read_scan.h"
 #include "select.h"
+#include "select_default.h"
 
 static int
 fail(struct read_rows_error *err, uint64_t line, const char *what,
@@ -61,12 +62,42 @@ is_nonfinite(const char *s, size_t len)
 	       (len == 8 && strncasecmp(s, "infinity", 8) == 0);
 }
 
+/* --decimal-comma: the LEN bytes at S as a number whose decimal mark is a
+ * comma ("3,14"), read by number_parse from a copy with a point instead.
+ * A point is refused: in such files it groups thousands ("1.234,5"). */
+static enum number_status
+parse_decimal_comma(const char *s, size_t len, double *out)
+{
+	char buf[128], *copy = buf;
+	enum number_status st;
+
+	if (len == 0 || memchr(s, '.', len) != NULL)
+		return NUMBER_INVALID;
+	if (len > sizeof buf && (copy = malloc(len)) == NULL)
+		return NUMBER_INVALID;
+	for (size_t i = 0; i < len; i++)
+		copy[i] = s[i] == ',' ? '.' : s[i];
+	st = number_parse(copy, len, out);
+	if (copy != buf)
+		free(copy);
+	return st;
+}
+
+static enum number_status
+parse_value(const struct read_config *cfg, const char *s, size_t len,
+	    double *out)
+{
+	return cfg->decimal_comma ? parse_decimal_comma(s, len, out)
+				  : number_parse(s, len, out);
+}
+
 /* Whether a first record looks like a row of data rather than names:
  * every field a number (of any size, or infinity or NaN) or empty (a
  * missing value), and at least one a decimal number.  Taking such a line
  * for the header would drop a row without a word. */
 static bool
-looks_like_data(const struct read_csv_record *rec)
+looks_like_data(const struct read_config *cfg,
+		const struct read_csv_record *rec)
 {
 	bool number = false;
 
@@ -76,7 +107,7 @@ looks_like_data(const struct read_csv_record *rec)
 		if (rec->len[i] == 0 ||
 		    is_nonfinite(rec->field[i], rec->len[i]))
 			continue;
-		if (number_parse(rec->field[i], rec->len[i], &v) ==
+		if (parse_value(cfg, rec->field[i], rec->len[i], &v) ==
 		    NUMBER_INVALID)
 			return false;
 		number = true;
@@ -194,9 +225,49 @@ one_role(const struct read_rows_plan *plan, size_t pairs, uint64_t line,
 	return 0;
 }
 
+/* The columns of the default pairs: select_default, told how to write
+ * the commands that its messages suggest. */
+static int
+choose_default(struct read_rows_plan *plan, const struct read_rows_file *file,
+	       char *msg, size_t *pairs)
+{
+	const struct read_config *cfg = plan->cfg;
+	struct select_default_how how = {
+		cfg->args ? cfg->args : "", NULL, {plan->wcol, plan->ecol}};
+	char *paste = NULL;
+	int status;
+
+	if (file->name != NULL && file->next != NULL) {
+		const char d[3] = {'-', 'd', (char)plan->delim};
+		const char *opts = cfg->options ? cfg->options : "";
+		char dq[16], a[SELECT_ERR_SIZE / 4], b[SELECT_ERR_SIZE / 4];
+		size_t size = SELECT_ERR_SIZE / 2;
+
+		/* paste(1) joins with a tab unless told otherwise. */
+		if ((paste = malloc(size)) == NULL) {
+			snprintf(msg, SELECT_ERR_SIZE, "out of memory");
+			return -1;
+		}
+		snprintf(
+			paste, size, "paste%s%s %s %s | rmsetab%s%s",
+			plan->delim == '\t' ? "" : " ",
+			plan->delim == '\t' ? ""
+					    : diag_shell(dq, sizeof dq, d, 3),
+			diag_shell(a, sizeof a, file->name, strlen(file->name)),
+			diag_shell(b, sizeof b, file->next, strlen(file->next)),
+			*opts ? " " : "", opts);
+		how.paste = paste;
+	}
+	status = select_default((const char *const *)plan->names, plan->nfields,
+				&how, &plan->tcol, &plan->pcol, pairs, msg);
+	free(paste);
+	return status;
+}
+
 int
 read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 		    const struct read_csv_record *first, size_t pairs,
+		    const struct read_rows_file *file,
 		    struct read_rows_error *err)
 {
 	uint64_t line = first->line[0];
@@ -206,11 +277,13 @@ read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 
 	memset(plan, 0, sizeof *plan);
 	plan->cfg = cfg;
+	plan->delim = file->delim;
+	plan->decimal_comma = cfg->decimal_comma;
 	plan->nfields = first->nfields;
 	plan->wcol = plan->ecol = READ_ROWS_NONE;
 	if (cfg->header) {
-		if (!cfg->header_forced && looks_like_data(first))
-			return data_not_header(err, first, cfg->delim);
+		if (!cfg->header_forced && looks_like_data(cfg, first))
+			return data_not_header(err, first, file->delim);
 		plan->names = calloc(first->nfields, sizeof *plan->names);
 		if (plan->names == NULL)
 			return oom(err, line);
@@ -224,17 +297,26 @@ read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 						      first->len[i])) == NULL)
 				return oom(err, line);
 		}
+		/* np.savetxt(..., header="y_true,y_pred") writes its
+		 * comments, "# ", before the header. */
+		if (first->nfields > 0 && strncmp(plan->names[0], "# ", 2) == 0)
+			memmove(plan->names[0], plan->names[0] + 2,
+				strlen(plan->names[0]) - 1);
 	}
 	names = (const char *const *)plan->names;
+	/* -w and -e first: the default's "only two columns" are the others. */
+	if (cfg->weight_col != NULL &&
+	    select_resolve_one("-w", cfg->weight_col, names, plan->nfields,
+			       &plan->wcol, msg) != 0)
+		return fail(err, line, "-w", msg);
+	if (cfg->epoch_col != NULL &&
+	    select_resolve_one("-e", cfg->epoch_col, names, plan->nfields,
+			       &plan->ecol, msg) != 0)
+		return fail(err, line, "-e", msg);
 	if (cfg->true_cols == NULL) {
-		plan->tcol = malloc(sizeof *plan->tcol);
-		plan->pcol = malloc(sizeof *plan->pcol);
-		if (plan->tcol == NULL || plan->pcol == NULL)
-			return oom(err, line);
-		if (select_default(names, plan->nfields, plan->tcol, plan->pcol,
-				   msg) != 0)
+		if (choose_default(plan, file, msg, &nt) != 0)
 			return fail(err, line, NULL, msg);
-		nt = np = 1;
+		np = nt;
 	} else {
 		if (select_resolve("-t", cfg->true_cols, names, plan->nfields,
 				   &plan->tcol, &nt, msg) != 0)
@@ -250,14 +332,6 @@ read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 			return fail(err, line, NULL, msg);
 		}
 	}
-	if (cfg->weight_col != NULL &&
-	    select_resolve_one("-w", cfg->weight_col, names, plan->nfields,
-			       &plan->wcol, msg) != 0)
-		return fail(err, line, "-w", msg);
-	if (cfg->epoch_col != NULL &&
-	    select_resolve_one("-e", cfg->epoch_col, names, plan->nfields,
-			       &plan->ecol, msg) != 0)
-		return fail(err, line, "-e", msg);
 	if (one_role(plan, nt, line, err) != 0)
 		return -1;
 	if (pairs != 0 && nt != pairs) {
@@ -271,18 +345,71 @@ read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 	return 0;
 }
 
-/* Parses field I as a value, or with WEIGHT as a weight. */
+/* Whether the LEN bytes at S are how pandas, numpy, R or a database
+ * write a missing value. */
+static bool
+is_missing(const char *s, size_t len)
+{
+	static const char *const words[] = {"nan", "-nan", "+nan", "na",
+					    "n/a", "null", "none"};
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (len == strlen(words[i]) &&
+		    strncasecmp(s, words[i], len) == 0)
+			return true;
+	return len == 0;
+}
+
+/* For text that holds a tab or a semicolon that the file is not split at,
+ * what to type: a file read with the wrong delimiter. */
+static const char *
+other_delimiter(const struct read_rows_plan *plan, const char *s, size_t len)
+{
+	if (plan->delim != '\t' && memchr(s, '\t', len) != NULL)
+		return " (it holds a tab); type -d tab";
+	if (plan->delim != ';' && memchr(s, ';', len) != NULL)
+		return " (it holds ';'); type -d ';'";
+	return "";
+}
+
+/* What a message about the invalid number TEXT (LEN bytes) adds: what it
+ * seems to be, and what to type. */
+static const char *
+invalid_hint(const struct read_rows_plan *plan, const char *s, size_t len)
+{
+	const char *hint;
+	double v;
+
+	if (is_missing(s, len))
+		return " (a missing value); type --skip-invalid to skip such "
+		       "rows";
+	if (plan->decimal_comma && memchr(s, '.', len) != NULL)
+		return " (with --decimal-comma, '.' is not a decimal mark); "
+		       "leave --decimal-comma out if it is one";
+	if (!plan->decimal_comma && plan->delim != ',' &&
+	    memchr(s, ',', len) != NULL &&
+	    parse_decimal_comma(s, len, &v) == NUMBER_OK)
+		return " (a decimal comma); type --decimal-comma";
+	if (*(hint = other_delimiter(plan, s, len)) != '\0')
+		return hint;
+	if (plan->delim == ',' && len > 1 && s[0] == ' ' &&
+	    number_parse(s + 1, len - 1, &v) == NUMBER_OK)
+		return " (a space after the comma, as numpy's "
+		       "savetxt(delimiter=', ') writes); remove such spaces "
+		       "first: sed 's/, /,/g'";
+	return "";
+}
+
+/* The error, or the skip, for field I of REC, which ST says is not a
+ * number, or with WEIGHT, is not a weight (NUMBER_OK: it is negative). */
 static enum read_rows_result
-field_number(const struct read_rows_plan *plan,
-	     const struct read_csv_record *rec, size_t i, bool weight,
-	     double *out, struct read_rows_error *err)
+field_error(const struct read_rows_plan *plan,
+	    const struct read_csv_record *rec, size_t i, bool weight,
+	    enum number_status st, struct read_rows_error *err)
 {
 	char name[DIAG_QUOTE_SIZE], text[DIAG_QUOTE_SIZE];
-	enum number_status st = number_parse(rec->field[i], rec->len[i], out);
 	const char *what = weight ? "weight" : "number";
 
-	if (st == NUMBER_OK && (!weight || *out >= 0.0))
-		return READ_ROWS_OK;
 	err->line = rec->line[i];
 	if (plan->cfg->skip_invalid)
 		return READ_ROWS_SKIPPED;
@@ -290,10 +417,27 @@ field_number(const struct read_rows_plan *plan,
 	diag_quote(text, sizeof text, rec->field[i], rec->len[i]);
 	snprintf(err->text, sizeof err->text, "column %s: invalid %s '%s'%s",
 		 name, what, text,
-		 st == NUMBER_RANGE	? " (out of range)"
-		 : st == NUMBER_INVALID ? ""
-					: " (negative)");
+		 st == NUMBER_RANGE ? " (out of range)"
+		 : st == NUMBER_INVALID
+			 ? invalid_hint(plan, rec->field[i], rec->len[i])
+			 : " (negative)");
 	return READ_ROWS_ERROR;
+}
+
+/* Parses field I as a value, or with WEIGHT as a weight. */
+static enum read_rows_result
+field_number(const struct read_rows_plan *plan,
+	     const struct read_csv_record *rec, size_t i, bool weight,
+	     double *out, struct read_rows_error *err)
+{
+	enum number_status st =
+		plan->decimal_comma
+			? parse_decimal_comma(rec->field[i], rec->len[i], out)
+			: number_parse(rec->field[i], rec->len[i], out);
+
+	if (st == NUMBER_OK && (!weight || *out >= 0.0))
+		return READ_ROWS_OK;
+	return field_error(plan, rec, i, weight, st, err);
 }
 
 enum read_rows_result
@@ -308,10 +452,14 @@ read_rows_convert(const struct read_rows_plan *plan,
 	if (rec->nfields != plan->nfields) {
 		err->line = rec->line[0];
 		snprintf(err->text, sizeof err->text,
-			 "row has %zu field%s, %s has %zu", rec->nfields,
+			 "row has %zu field%s, %s has %zu%s", rec->nfields,
 			 rec->nfields == 1 ? "" : "s",
 			 plan->names != NULL ? "the header" : "the first row",
-			 plan->nfields);
+			 plan->nfields,
+			 rec->nfields == 1
+				 ? other_delimiter(plan, rec->field[0],
+						   rec->len[0])
+				 : "");
 		return READ_ROWS_ERROR;
 	}
 	for (size_t j = 0; j < plan->pairs; j++) {
@@ -450,7 +598,7 @@ read_rows_block_scan(const struct read_rows_plan *plan,
 			return;
 		}
 	}
-	read_scan(blk->text, blk->len, plan->cfg->delim, blk->mask, &r);
+	read_scan(blk->text, blk->len, plan->delim, blk->mask, &r);
 	blk->records = r.records;
 	blk->quote = r.quote;
 }
@@ -494,7 +642,7 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 	if (blk->scratch_pairs == 0) {
 		cc.oom = true;
 	} else {
-		read_csv_init(&c, "", plan->cfg->delim, 1, convert_record, &cc);
+		read_csv_init(&c, "", plan->delim, 1, convert_record, &cc);
 		switch (read_csv_split(&c, blk->text, blk->len, true, &used)) {
 		case READ_CSV_SPLIT_QUOTE: blk->quote = true; break;
 		case READ_CSV_SPLIT_ERROR:

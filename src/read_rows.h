@@ -16,8 +16,10 @@
 /* Which fields hold what, in one file. */
 struct read_rows_plan {
 	const struct read_config *cfg;
-	size_t nfields; /* every record must have this many */
-	char **names;	/* the header, or NULL with --no-header */
+	unsigned char delim; /* this file's: -d, or as its first line says */
+	bool decimal_comma;  /* --decimal-comma */
+	size_t nfields;	     /* every record must have this many */
+	char **names;	     /* the header, or NULL with --no-header */
 	size_t *tcol, *pcol, pairs;
 	size_t wcol, ecol;		 /* READ_ROWS_NONE when not given */
 	const struct metric_config *row; /* what to work out of each row */
@@ -26,7 +28,7 @@ struct read_rows_plan {
 enum { READ_ROWS_NONE = (size_t)-1 };
 
 /* Room for the longest message in a read_rows_error. */
-enum { READ_ROWS_ERROR_SIZE = 640 };
+enum { READ_ROWS_ERROR_SIZE = 896 };
 
 /* A problem with a record: its physical line and the message after
  * "FILE:LINE: ". */
@@ -35,12 +37,21 @@ struct read_rows_error {
 	char text[READ_ROWS_ERROR_SIZE];
 };
 
+/* What the reader knows of the file it plans: the delimiter it is read
+ * with, and for messages, its name and the next file's as given (NULL for
+ * standard input, or for none). */
+struct read_rows_file {
+	unsigned char delim;
+	const char *name, *next;
+};
+
 /* Makes the plan from the first record of a file (its header, unless
  * --no-header).  PAIRS is the number of pairs chosen in earlier files, or
  * 0.  Returns 0, or -1 with ERR set. */
 int read_rows_plan_make(struct read_rows_plan *plan,
 			const struct read_config *cfg,
 			const struct read_csv_record *first, size_t pairs,
+			const struct read_rows_file *file,
 			struct read_rows_error *err);
 
 void read_rows_plan_free(struct read_rows_plan *plan);

@@ -13,6 +13,7 @@
 
 #include "batcher.h"
 #include "diag.h"
+#include "files.h"
 #include "measures.h"
 #include "plot.h"
 #include "progress.h"
@@ -234,6 +235,14 @@ on_first_state(void *ctx, const struct state_merge *m)
 		     m->file, m->line + STATE_LINE_TRUE);
 }
 
+/* Input I: FDS[I], or NAMES[I] opened now, when its turn comes (-1 when
+ * it cannot be, reported). */
+static int
+open_input(const int *fds, char *const *names, size_t i)
+{
+	return fds[i] >= 0 ? fds[i] : files_open_input(names[i]);
+}
+
 /* --merge: the epochs of the states, joined, to the batcher, and to SAVE
  * as one state unless it is NULL. */
 static int
@@ -241,9 +250,16 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	  FILE *save)
 {
 	struct state_merge m;
-	int status =
-		state_merge_read(&m, nfiles, names, fds, on_first_state, r);
+	int status = 0;
 
+	state_merge_init(&m, on_first_state, r);
+	for (size_t i = 0; i < nfiles && status == 0; i++) {
+		int fd = open_input(fds, names, i);
+
+		status = fd < 0 ? -1 : state_merge_file(&m, fd, names[i]);
+		if (fd >= 0 && fds[i] < 0)
+			close(fd);
+	}
 	if (status == 0 && save != NULL)
 		status = state_merge_save(&m, save, r->c.report.measures,
 					  r->c.report.nmeasures);
@@ -255,6 +271,23 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 				       e.sums, &e.rmse, &e.row_loss);
 	}
 	state_merge_free(&m);
+	return status;
+}
+
+/* The rows of each input in turn. */
+static int
+run_read(struct read_input *input, size_t nfiles, char *const *names,
+	 const int *fds)
+{
+	int status = 0;
+
+	for (size_t i = 0; i < nfiles && status == 0; i++) {
+		int fd = open_input(fds, names, i);
+
+		status = fd < 0 ? -1 : read_input_file(input, fd, names[i]);
+		if (fd >= 0 && fds[i] < 0)
+			close(fd);
+	}
 	return status;
 }
 
@@ -303,9 +336,9 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 		status = -1;
 	if (status == 0 && r.c.merge)
 		status = run_merge(&r, nfiles, names, fds, x->save);
-	for (size_t i = 0; !r.c.merge && i < nfiles && status == 0; i++)
-		status = read_input_file(&input, fds[i], names[i]);
-	progress_end(&progress);
+	if (status == 0 && !r.c.merge)
+		status = run_read(&input, nfiles, names, fds);
+	progress_end(&progress, input.bytes_read, input.rows_read);
 	if (status == 0)
 		batcher_finish(&r.batcher);
 	if (r.saver.failed)
@@ -313,8 +346,8 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	if (report_flush(&r.report) != 0)
 		status = -1;
 	read_input_report_skips(&input);
-	if (r.plot != NULL && plot_close(r.plot) != 0)
-		status = -1;
+	if (r.plot != NULL)
+		plot_finish(r.plot);
 	if (status == 0)
 		above = threshold_report(&r.threshold);
 	diag_set_hook(NULL, NULL);

@@ -36,15 +36,17 @@ struct run_config {
 /* What main opens before a run besides the inputs. */
 struct run_extras {
 	FILE *save;	     /* --save-state, or NULL */
-	struct plot *plot;   /* --plot, opened, or NULL */
+	struct plot *plot;   /* --plot, started, or NULL */
 	uint64_t total_size; /* of the inputs, for progress; 0 if unknown */
 };
 
-/* Reads the NFILES inputs FDS (named NAMES in messages) in order, as CFG
- * says (--merge: as states), and writes the result lines to OUT, flushed
- * but not closed; a state saved to OUT (X->save) is the output alone.
- * NWORKERS threads convert blocks of rows (0: this thread does).  X may be
- * NULL.  The descriptors are left open. */
+/* Reads the NFILES inputs NAMES in order, as CFG says (--merge: as
+ * states), and writes the result lines to OUT, flushed but not closed; a
+ * state saved to OUT (X->save) is the output alone.  FDS[I] is input I's
+ * open descriptor, left open, or -1: the file NAMES[I] is then opened when
+ * its turn comes and closed after it, so that there may be more inputs
+ * than open files.  NWORKERS threads convert blocks of rows (0: this
+ * thread does).  X may be NULL. */
 enum run_result run_inputs(const struct run_config *cfg, size_t nfiles,
 			   const int *fds, char *const *names, FILE *out,
 			   const struct run_extras *x, size_t nworkers);

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,26 @@
 
 enum { NOT_FOUND = -1, AMBIGUOUS = -2 };
 
+/* A distinct name of the header and its first three columns: enough to
+ * tell a name that is unique, once one column is set aside, from one that
+ * is not.  COUNT is 0 for an empty slot, and stops at 3. */
+struct slot {
+	uint32_t col[3];
+	uint32_t count;
+};
+
 /* What a list is resolved against: the option it was given to (for the
  * spelling a message suggests), and the header (NULL without one) of N
- * columns. */
+ * columns, its names' lengths and a hash table of them, so that a lookup
+ * costs the same whatever the width of the file: a list of 16000 columns
+ * of a file of 200000 is resolved in linear time, not in their product. */
 struct header {
 	const char *opt;
 	const char *const *names;
 	size_t n;
+	size_t *len;
+	struct slot *slots;
+	size_t mask;
 };
 
 /* One end of an item, as written: TEXT, LEN bytes of the list.  A name in
@@ -39,16 +53,135 @@ struct end {
 	size_t name_len;
 };
 
-/* Appends a short list of the header to ERR, so that a user who mistyped a
- * name sees the right one. */
+/* FNV-1a: short names, no adversary worth more (a crafted header only
+ * makes its own lookups slower). */
+static size_t
+hash_name(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	return (size_t)(h ^ h >> 32);
+}
+
+/* The slot of the name S (LEN bytes): where it is, or the empty slot
+ * where it would go. */
+static struct slot *
+slot_of(const struct header *h, const char *s, size_t len)
+{
+	size_t i = hash_name(s, len) & h->mask;
+
+	for (;; i = (i + 1) & h->mask) {
+		struct slot *sl = &h->slots[i];
+		size_t c = sl->col[0];
+
+		if (sl->count == 0 ||
+		    (h->len[c] == len && memcmp(h->names[c], s, len) == 0))
+			return sl;
+	}
+}
+
+/* Sets up H for the N NAMES (NULL: no header); -1 when out of memory,
+ * with ERR set. */
+static int
+header_init(struct header *h, const char *opt, const char *const *names,
+	    size_t n, char *err)
+{
+	size_t cap = 8;
+
+	*h = (struct header){opt, names, n, NULL, NULL, 0};
+	if (names == NULL)
+		return 0;
+	while (cap < 2 * n)
+		cap *= 2;
+	h->len = malloc((n ? n : 1) * sizeof *h->len);
+	h->slots = calloc(cap, sizeof *h->slots);
+	if (h->len == NULL || h->slots == NULL) {
+		free(h->len);
+		free(h->slots);
+		snprintf(err, SELECT_ERR_SIZE, "out of memory");
+		return -1;
+	}
+	h->mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		struct slot *sl;
+
+		h->len[i] = strlen(names[i]);
+		sl = slot_of(h, names[i], h->len[i]);
+		if (sl->count < 3)
+			sl->col[sl->count++] = (uint32_t)i;
+	}
+	return 0;
+}
+
 static void
-list_header(char *err, const char *const *names, size_t n)
+header_free(struct header *h)
+{
+	free(h->len);
+	free(h->slots);
+}
+
+/* The column named by the LEN bytes at S, other than column EXCEPT
+ * (SIZE_MAX: none).  For a name that is not unique, DUP gets two columns
+ * that share it. */
+static long
+find_name(const struct header *h, const char *s, size_t len, size_t except,
+	  size_t *dup)
+{
+	const struct slot *sl;
+	size_t found[3], k = 0;
+
+	if (h->names == NULL || (sl = slot_of(h, s, len))->count == 0)
+		return NOT_FOUND;
+	for (uint32_t i = 0; i < sl->count; i++)
+		if (sl->col[i] != except)
+			found[k++] = sl->col[i];
+	if (k == 0)
+		return NOT_FOUND;
+	if (k == 1)
+		return (long)found[0];
+	dup[0] = found[0];
+	dup[1] = found[1];
+	return AMBIGUOUS;
+}
+
+/* For a header of one column, which holds a tab, a semicolon, a pipe or a
+ * comma: the -d it was surely meant to be split at (a file read with the
+ * wrong delimiter), as -d spells it; else NULL. */
+static const char *
+header_delimiter(const char *const *names, size_t n)
+{
+	static const char *const spelled[] = {"tab", "';'", "'|'", ","};
+	static const char bytes[] = "\t;|,";
+
+	if (names == NULL || n != 1)
+		return NULL;
+	for (size_t i = 0; i < 4; i++)
+		if (strchr(names[0], bytes[i]) != NULL)
+			return spelled[i];
+	return NULL;
+}
+
+void
+select_list_header(char *err, const char *const *names, size_t n)
 {
 	size_t used = strlen(err);
+	const char *d = header_delimiter(names, n);
 
 	if (names == NULL) {
 		snprintf(err + used, SELECT_ERR_SIZE - used,
 			 "; the input has %zu columns", n);
+		return;
+	}
+	if (d != NULL) {
+		char name[DIAG_QUOTE_SIZE];
+
+		snprintf(err + used, SELECT_ERR_SIZE - used,
+			 "; the header is one column, '%s': type -d %s",
+			 diag_quote(name, sizeof name, names[0],
+				    strlen(names[0])),
+			 d);
 		return;
 	}
 	used += (size_t)snprintf(err + used, SELECT_ERR_SIZE - used,
@@ -65,29 +198,6 @@ list_header(char *err, const char *const *names, size_t n)
 	}
 	if (used >= SELECT_ERR_SIZE - 1)
 		strcpy(err + SELECT_ERR_SIZE - 5, "...");
-}
-
-/* The column named by the LEN bytes at S, other than column EXCEPT
- * (SIZE_MAX: none).  For a name that is not unique, DUP gets two columns
- * that share it. */
-static long
-find_name(const char *s, size_t len, const char *const *names, size_t n,
-	  size_t except, size_t *dup)
-{
-	long found = NOT_FOUND;
-
-	for (size_t i = 0; names != NULL && i < n; i++) {
-		if (i == except || strlen(names[i]) != len ||
-		    memcmp(names[i], s, len) != 0)
-			continue;
-		if (found >= 0) {
-			dup[0] = (size_t)found;
-			dup[1] = i;
-			return AMBIGUOUS;
-		}
-		found = (long)i;
-	}
-	return found;
 }
 
 static bool
@@ -139,9 +249,97 @@ shell_spelling(char *buf, size_t size, const char *opt, const char *name,
 	return buf;
 }
 
+/* C in lower case, if it is an ASCII letter: names are bytes, whatever
+ * the locale. */
 static int
-lookup_error(long r, const char *s, size_t len, const size_t *dup,
-	     const char *const *names, size_t n, char *err)
+fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
+/* How far apart the names A and B are, in edits (a byte put in, taken
+ * out, changed, or two swapped; case aside), up to MAX: MAX + 1 when
+ * further. */
+static size_t
+distance(const char *a, size_t la, const char *b, size_t lb, size_t max)
+{
+	enum { LONGEST = 64 };
+	size_t rows[3][LONGEST + 1], *prev2 = rows[0], *prev = rows[1],
+				     *cur = rows[2], *t;
+
+	if (la > LONGEST || lb > LONGEST || (la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t best = cur[0] = i;
+
+		for (size_t j = 1; j <= lb; j++) {
+			int x = fold(a[i - 1]), y = fold(b[j - 1]);
+			size_t d = prev[j - 1] + (x != y);
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && x == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == y && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > max)
+			return max + 1;
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+/* Appends to ERR the names of the header closest to the unknown name S
+ * (LEN bytes), up to three, when they are close enough to be a slip: a
+ * difference of case, or one edit in a short name, two in a longer one. */
+static void
+did_you_mean(char *err, const struct header *h, const char *s, size_t len)
+{
+	size_t max = len <= 2 ? 0 : len <= 5 ? 1 : len <= 8 ? 2 : 3;
+	size_t best = max + 1, shown = 0, used = strlen(err);
+	size_t pick[3];
+
+	for (size_t i = 0; h->names != NULL && i < h->n; i++) {
+		size_t d = distance(s, len, h->names[i], h->len[i], max);
+
+		if (d > max || d > best)
+			continue;
+		if (d < best) {
+			best = d;
+			shown = 0;
+		}
+		if (shown < 3)
+			pick[shown++] = i;
+	}
+	for (size_t i = 0; i < shown; i++) {
+		char name[DIAG_QUOTE_SIZE];
+
+		used += (size_t)snprintf(
+			err + used, SELECT_ERR_SIZE - used, "%s'%s'%s",
+			i == 0		 ? " (did you mean "
+			: i + 1 == shown ? " or "
+					 : ", ",
+			diag_quote(name, sizeof name, h->names[pick[i]],
+				   h->len[pick[i]]),
+			i + 1 == shown ? "?)" : "");
+		if (used >= SELECT_ERR_SIZE)
+			return;
+	}
+}
+
+static int
+lookup_error(const struct header *h, long r, const char *s, size_t len,
+	     const size_t *dup, char *err)
 {
 	if (r == AMBIGUOUS) {
 		snprintf(err, SELECT_ERR_SIZE,
@@ -151,7 +349,8 @@ lookup_error(long r, const char *s, size_t len, const size_t *dup,
 		return -1;
 	}
 	snprintf(err, SELECT_ERR_SIZE, "no column '%.*s'", (int)len, s);
-	list_header(err, names, n);
+	did_you_mean(err, h, s, len);
+	select_list_header(err, h->names, h->n);
 	return -1;
 }
 
@@ -162,8 +361,8 @@ resolve_position(const struct header *h, const struct end *e, const char *item,
 		 size_t ilen, size_t *col, char *err)
 {
 	size_t v = position_value(e->text, e->len, h->n), dup[2];
-	long other = find_name(e->text, e->len, h->names, h->n,
-			       v > 0 ? v - 1 : SIZE_MAX, dup);
+	long other =
+		find_name(h, e->text, e->len, v > 0 ? v - 1 : SIZE_MAX, dup);
 	char a[DIAG_QUOTE_SIZE], b[DIAG_QUOTE_SIZE];
 	char ta[2 * DIAG_QUOTE_SIZE], tb[2 * DIAG_QUOTE_SIZE];
 
@@ -200,7 +399,7 @@ resolve_position(const struct header *h, const struct end *e, const char *item,
 			shell_spelling(ta, sizeof ta, h->opt, e->text, e->len));
 		return -1;
 	}
-	return lookup_error(NOT_FOUND, item, ilen, dup, h->names, h->n, err);
+	return lookup_error(h, NOT_FOUND, item, ilen, dup, err);
 }
 
 /* The column named by E. */
@@ -219,7 +418,7 @@ resolve_name(const struct header *h, const struct end *e, size_t *col,
 			 diag_quote(name, sizeof name, e->text, e->len), h->n);
 		return -1;
 	}
-	r = find_name(e->name, e->name_len, h->names, h->n, SIZE_MAX, dup);
+	r = find_name(h, e->name, e->name_len, SIZE_MAX, dup);
 	if (r >= 0) {
 		*col = (size_t)r;
 		return 0;
@@ -227,10 +426,11 @@ resolve_name(const struct header *h, const struct end *e, size_t *col,
 	if (e->quoted && r == NOT_FOUND) {
 		snprintf(err, SELECT_ERR_SIZE, "no column named '%s'",
 			 diag_quote(name, sizeof name, e->name, e->name_len));
-		list_header(err, h->names, h->n);
+		did_you_mean(err, h, e->name, e->name_len);
+		select_list_header(err, h->names, h->n);
 		return -1;
 	}
-	return lookup_error(r, e->name, e->name_len, dup, h->names, h->n, err);
+	return lookup_error(h, r, e->name, e->name_len, dup, err);
 }
 
 static int
@@ -259,7 +459,7 @@ try_bare(const struct header *h, const char *s, size_t len, size_t *dup)
 
 		return v > 0 ? (long)v - 1 : NOT_FOUND;
 	}
-	return find_name(s, len, h->names, h->n, SIZE_MAX, dup);
+	return find_name(h, s, len, SIZE_MAX, dup);
 }
 
 /* Where the '-' of "DIGITS-DIGITS" is in S (LEN bytes), or 0. */
@@ -291,7 +491,7 @@ resolve_bare(const struct header *h, const char *s, size_t len, struct end *a,
 		return 0;
 	}
 	if (k != 0) {
-		r = find_name(s, len, h->names, h->n, SIZE_MAX, dup);
+		r = find_name(h, s, len, SIZE_MAX, dup);
 		if (r == AMBIGUOUS)
 			r = (long)dup[0];
 		if (r >= 0) {
@@ -311,9 +511,9 @@ resolve_bare(const struct header *h, const char *s, size_t len, struct end *a,
 		*range = true;
 		return 0;
 	}
-	r = find_name(s, len, h->names, h->n, SIZE_MAX, dup);
+	r = find_name(h, s, len, SIZE_MAX, dup);
 	if (r == AMBIGUOUS)
-		return lookup_error(r, s, len, dup, h->names, h->n, err);
+		return lookup_error(h, r, s, len, dup, err);
 	if (r >= 0) {
 		*a = bare(s, len);
 		return 0;
@@ -324,19 +524,18 @@ resolve_bare(const struct header *h, const char *s, size_t len, struct end *a,
 		if (s[i] != '-')
 			continue;
 		if ((x = try_bare(h, s, i, dup)) == AMBIGUOUS)
-			return lookup_error(x, s, i, dup, h->names, h->n, err);
+			return lookup_error(h, x, s, i, dup, err);
 		y = try_bare(h, s + i + 1, len - i - 1, dup);
 		if (y == AMBIGUOUS)
-			return lookup_error(y, s + i + 1, len - i - 1, dup,
-					    h->names, h->n, err);
+			return lookup_error(h, y, s + i + 1, len - i - 1, dup,
+					    err);
 		if (x >= 0 && y >= 0) {
 			split = i;
 			ways++;
 		}
 	}
 	if (ways == 0)
-		return lookup_error(NOT_FOUND, s, len, dup, h->names, h->n,
-				    err);
+		return lookup_error(h, NOT_FOUND, s, len, dup, err);
 	if (ways > 1) {
 		snprintf(err, SELECT_ERR_SIZE,
 			 "range '%.*s' can be read in more than one way; "
@@ -485,10 +684,12 @@ int
 select_resolve(const char *opt, const char *spec, const char *const *names,
 	       size_t n, size_t **out, size_t *count, char *err)
 {
-	const struct header h = {opt, names, n};
+	struct header h;
 	size_t *cols = NULL, ncols = 0, cap = 0;
 	const char *s = spec;
 
+	if (header_init(&h, opt, names, n, err) != 0)
+		return -1;
 	for (;;) {
 		size_t lo, hi;
 		const char *next;
@@ -519,10 +720,12 @@ select_resolve(const char *opt, const char *spec, const char *const *names,
 			break;
 		s = next + 1;
 	}
+	header_free(&h);
 	*out = cols;
 	*count = ncols;
 	return 0;
 fail:
+	header_free(&h);
 	free(cols);
 	return -1;
 }
@@ -546,43 +749,94 @@ select_resolve_one(const char *opt, const char *spec, const char *const *names,
 	return 0;
 }
 
-int
-select_default(const char *const *names, size_t n, size_t *t, size_t *p,
-	       char *err)
+/* Appends C to BUF, of SIZE bytes of which *USED are taken, if it fits
+ * with the NUL after it. */
+static void
+put(char *buf, size_t size, size_t *used, char c)
 {
-	static const char *const pairs[][2] = {{"y_true", "y_pred"},
-					       {"true", "pred"},
-					       {"target", "prediction"}};
-	size_t dup[2];
+	if (*used + 1 < size)
+		buf[(*used)++] = c;
+}
 
-	for (size_t k = 0; names != NULL && k < sizeof pairs / sizeof pairs[0];
-	     k++) {
-		const char *tn = pairs[k][0], *pn = pairs[k][1];
-		long a = find_name(tn, strlen(tn), names, n, SIZE_MAX, dup), b;
+/* Appends column C to BUF as WAY spells it: its name bare (0) or in double
+ * quotes (1), or its position (2). */
+static void
+spell_column(char *buf, size_t size, size_t *used, const char *const *names,
+	     size_t c, int way)
+{
+	char num[24];
+	const char *s = num;
+	bool quote = way == 1 && names != NULL;
 
-		if (a == AMBIGUOUS)
-			return lookup_error(a, tn, strlen(tn), dup, names, n,
-					    err);
-		if (a < 0)
-			continue;
-		b = find_name(pn, strlen(pn), names, n, SIZE_MAX, dup);
-		if (b == AMBIGUOUS)
-			return lookup_error(b, pn, strlen(pn), dup, names, n,
-					    err);
-		if (b < 0)
-			continue;
-		*t = (size_t)a;
-		*p = (size_t)b;
-		return 0;
+	if (way == 2 || names == NULL)
+		snprintf(num, sizeof num, "%zu", c + 1);
+	else
+		s = names[c];
+	if (quote)
+		put(buf, size, used, '"');
+	for (; *s != '\0'; s++) {
+		if (quote && *s == '"')
+			put(buf, size, used, '"');
+		put(buf, size, used, *s);
 	}
-	if (n == 2) {
-		*t = 0;
-		*p = 1;
-		return 0;
+	if (quote)
+		put(buf, size, used, '"');
+}
+
+/* The columns COLS[0..K) into BUF as a list, each as WAY spells it; a run
+ * of three or more neighbours as a range. */
+static void
+spell_list(char *buf, size_t size, const char *const *names, const size_t *cols,
+	   size_t k, int way)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		size_t j = i;
+
+		while (j + 1 < k && cols[j + 1] == cols[j] + 1)
+			j++;
+		if (i > 0)
+			put(buf, size, &used, ',');
+		spell_column(buf, size, &used, names, cols[i], way);
+		if (j >= i + 2) {
+			put(buf, size, &used, '-');
+			spell_column(buf, size, &used, names, cols[j], way);
+			i = j;
+		}
 	}
-	snprintf(err, SELECT_ERR_SIZE,
-		 "cannot tell which columns hold true and predicted values; "
-		 "give them with -t and -p");
-	list_header(err, names, n);
-	return -1;
+	buf[used] = '\0';
+}
+
+int
+select_spell(char *buf, size_t size, const char *const *names, size_t n,
+	     const size_t *cols, size_t k)
+{
+	char *list = malloc(size), err[SELECT_ERR_SIZE];
+	int way;
+
+	if (list == NULL)
+		return -1;
+	/* The first spelling that reads back as COLS, so that the command
+	 * a message gives does what it says. */
+	for (way = 0; way < 3; way++) {
+		size_t *got, count;
+		bool same;
+
+		spell_list(list, size, names, cols, k, way);
+		if (select_resolve("-t", list, names, n, &got, &count, err) !=
+		    0)
+			continue;
+		same = count == k;
+		for (size_t i = 0; same && i < k; i++)
+			same = got[i] == cols[i];
+		free(got);
+		if (same)
+			break;
+	}
+	if (way == 3)
+		spell_list(list, size, names, cols, k, 2);
+	diag_shell(buf, size, list, strlen(list));
+	free(list);
+	return 0;
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* Room for the longest message the functions below write. */
-#define SELECT_ERR_SIZE 512
+#define SELECT_ERR_SIZE 768
 
 /* Resolves SPEC, the list given to option OPT ("-t"): a comma list of
  * items, each a column or a range FIRST-LAST of them ("1-10",
@@ -25,10 +25,17 @@ int select_resolve_one(const char *opt, const char *spec,
 		       const char *const *names, size_t n, size_t *out,
 		       char *err);
 
-/* Picks the true and predicted columns when none were given: a pair of
- * names y_true/y_pred, true/pred or target/prediction, else the only two
- * columns there are.  Returns 0 and sets *T and *P, or -1 with ERR set. */
-int select_default(const char *const *names, size_t n, size_t *t, size_t *p,
-		   char *err);
+/* Appends to ERR (a message of SELECT_ERR_SIZE) what a user who mistyped
+ * a name needs: "; the header has: a, b, c" (with NAMES NULL, "; the input
+ * has N columns"), or for a header of one column that holds a tab, a
+ * semicolon, a pipe or a comma, the -d that would split it. */
+void select_list_header(char *err, const char *const *names, size_t n);
+
+/* Writes into BUF (SIZE bytes) the columns COLS[0..K) as a list for -t or
+ * -p, for a command that a message suggests: one that select_resolve
+ * reads back as COLS against the header NAMES (N columns), as one shell
+ * word.  -1 when out of memory. */
+int select_spell(char *buf, size_t size, const char *const *names, size_t n,
+		 const size_t *cols, size_t k);
 
 #endif

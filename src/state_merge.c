@@ -199,8 +199,8 @@ same_header(const struct state_merge *m, const struct state_reader *r)
 	return 0;
 }
 
-static int
-read_file(struct state_merge *m, int fd, const char *name)
+int
+state_merge_file(struct state_merge *m, int fd, const char *name)
 {
 	struct state_reader r;
 	struct state_epoch ep;
@@ -228,20 +228,14 @@ read_file(struct state_merge *m, int fd, const char *name)
 	return st;
 }
 
-int
-state_merge_read(struct state_merge *m, size_t nfiles, char *const *names,
-		 const int *fds,
+void
+state_merge_init(struct state_merge *m,
 		 int (*first)(void *ctx, const struct state_merge *m),
 		 void *ctx)
 {
-	int status = 0;
-
 	memset(m, 0, sizeof *m);
 	m->first = first;
 	m->ctx = ctx;
-	for (size_t i = 0; i < nfiles && status == 0; i++)
-		status = read_file(m, fds[i], names[i]);
-	return status;
 }
 
 int

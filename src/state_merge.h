@@ -50,14 +50,17 @@ struct state_merge_epoch {
 	struct metric_mean rmse, row_loss; /* sums of rows * batch value */
 };
 
-/* Reads the states in the NFILES open files FDS, named NAMES in messages,
- * in order.  Once the first state's header is read, FIRST(CTX, M) says
- * whether to go on (0), and so can take the run's settings from M->h.
- * Returns 0, or -1 after reporting an error (or FIRST's). */
-int state_merge_read(struct state_merge *m, size_t nfiles, char *const *names,
-		     const int *fds,
-		     int (*first)(void *ctx, const struct state_merge *m),
-		     void *ctx);
+/* Ready to read states.  Once the first state's header is read,
+ * FIRST(CTX, M) says whether to go on (0), and so can take the run's
+ * settings from M->h. */
+void state_merge_init(struct state_merge *m,
+		      int (*first)(void *ctx, const struct state_merge *m),
+		      void *ctx);
+
+/* Reads the states in the open file FD, named NAME in messages (which
+ * must outlive M), after those read before.  Returns 0, or -1 after
+ * reporting an error (or FIRST's). */
+int state_merge_file(struct state_merge *m, int fd, const char *name);
 
 /* Whether the states keep what the N measures of LIST need: 0, or -1
  * after reporting the first that cannot be computed. */

@@ -10,28 +10,6 @@
 harness_start "$@"
 
 for dir in "$tests"/cases/*/; do
-    name=$(basename "$dir")
-    (cd "$dir" && exec sh -c "$(cat cmd)") \
-        </dev/null >"$tmp/stdout" 2>"$tmp/stderr"
-    got=$?
-    report=
-    for f in stdout stderr; do
-        want=$dir/$f
-        [ -f "$want" ] || want=/dev/null
-        cmp -s "$want" "$tmp/$f" || report="$report    $f (- expected, + actual):
-$(diff -u "$want" "$tmp/$f" | sed '1,2d; s/^/    /')
-"
-    done
-    want=0
-    [ -f "$dir/status" ] && want=$(cat "$dir/status")
-    [ "$got" = "$want" ] ||
-        report="$report    status: expected $want, actual $got
-"
-    if [ -z "$report" ]; then
-        pass "$name"
-    else
-        fail "$name"
-        printf '%s' "$report"
-    fi
+    golden_case "${dir%/}"
 done
 harness_end

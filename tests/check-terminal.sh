@@ -1,12 +1,12 @@
 #!/bin/sh
 # Checks what rmsetab does on a terminal (make check-terminal): the progress
-# line is drawn and erased, leaves the screen as the results alone would,
-# makes way for an error message, and is never drawn when standard error is
-# not a terminal (unless --progress) or with --no-progress; the table is
-# coloured only on a terminal and never with NO_COLOR.  Runs rmsetab under
-# a pseudo-terminal with script(1), and replays what it wrote with a small
-# terminal model (carriage return, line feed, erase to the end of the line,
-# SGR).
+# line is drawn and erased, ends with the run's figures, leaves the screen
+# as the results alone would, makes way for an error message, and is never
+# drawn when standard error is not a terminal (unless --progress) or with
+# --no-progress; the table is coloured only on a terminal and never with
+# NO_COLOR.  Runs rmsetab under a pseudo-terminal with script(1), and
+# replays what it wrote with a small terminal model (carriage return, line
+# feed, erase to the end of the line, SGR).
 # usage: sh tests/check-terminal.sh PATH-TO-RMSETAB
 
 . "$(dirname "$0")/lib/harness.sh"
@@ -148,7 +148,51 @@ else
     pass progress-option
 fi
 
-# 7. Colour: on a terminal, not through a pipe, not with NO_COLOR set; an
+# 7. --progress on a file read in one go, the results elsewhere: the line
+# drawn after the read says 0 rows (rows are counted once converted), so
+# it is drawn once more with the run's figures before it is erased: every
+# row, a rate that is not 0, nothing left; then the screen is blank.
+printf 'y_true,y_pred\n0,1\n0,3\n0,5\n' >"$tmp/small.csv"
+pty "$bin -s --progress $tmp/small.csv >/dev/null"
+last=$(tr '\r' '\n' <"$tmp/raw" | grep 'rows/s' | tail -n 1)
+case $last in
+*'] 100% 26/26 B, 3 rows, '*' rows/s, 0:00 left')
+    if echo "$last" | grep -q ' 0 rows/s'; then
+        fail_screen progress-small-file "a rate of 0: $last"
+    elif [ -n "$(screen "$tmp/raw")" ]; then
+        fail_screen progress-small-file "something stays: $(screen "$tmp/raw")"
+    else
+        pass progress-small-file
+    fi ;;
+*) fail_screen progress-small-file "the last line drawn is '$last'" ;;
+esac
+
+# 8. Ctrl-C while the line is drawn: rmsetab erases it before the signal
+# ends it, and the shell sees 130.  rmsetab reads a FIFO in the foreground
+# (a background job would ignore SIGINT); the writer's cat of 1 MB ends
+# only once rmsetab has read most of it, in reads of at most a pipe's
+# 64 KiB, and --progress draws the line after the first: only then does
+# the writer send SIGINT, and it closes the FIFO after.
+mkdir "$tmp/int" && mkfifo "$tmp/int/fifo" || exit 2
+awk 'BEGIN { print "y_true,y_pred"; for (i = 0; i < 150000; i++)
+    print i % 10 "," (i % 10) + (i % 7) / 4 }' >"$tmp/int/big.csv"
+cat >"$tmp/int.sh" <<EOF
+cd "$tmp/int" || exit 2
+{ cat big.csv; kill -s INT "\$(cat pid)"; } >fifo &
+sh -c 'echo \$\$ >pid; exec "$bin" -s --progress fifo' >/dev/null
+echo "status \$?"
+wait
+EOF
+pty "sh $tmp/int.sh"
+if ! grep -q 'rows/s' "$tmp/raw"; then
+    fail_screen progress-erased-on-sigint "no progress line on the terminal"
+elif [ "$(screen "$tmp/raw")" != "status 130" ]; then
+    fail_screen progress-erased-on-sigint "the screen is '$(screen "$tmp/raw")'"
+else
+    pass progress-erased-on-sigint
+fi
+
+# 9. Colour: on a terminal, not through a pipe, not with NO_COLOR set; an
 # empty NO_COLOR counts as unset (no-color.org).
 esc=$(printf '\033')
 pty "$bin -s -b 64 $tmp/in.csv"

@@ -8,7 +8,8 @@
  *           5 worker threads, 6 column specs follow
  *   byte 1  batch size: 1 + the byte, or an extreme (2^31, 2^32 + 1,
  *           SIZE_MAX) for the last few values
- *   byte 2  bits 0-1 the format, 2-4 the delimiter, 5-7 how many files
+ *   byte 2  bits 0-1 the format, 2-4 the delimiter (or the first line's,
+ *           with or without --decimal-comma), 5-7 how many files
  *   byte 3  bits 0-5 where the data is cut into files, 6-7 the threshold
  *   byte 4  bits 0-1 how each file is read: a memory file, a pipe, or a
  *           packet socket that hands out a few bytes per read(2); bits
@@ -184,8 +185,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t big_batches[] = {
 		(size_t)1 << 31, ((size_t)1 << 32) + 1, SIZE_MAX, 2, 32, 1000};
+	/* 0: the first line's; the second, with --decimal-comma. */
 	static const unsigned char delims[] = {',', ';', '\t', '|',
-					       ' ', '.', '0',  0xff};
+					       ' ', 0,	 0,    0xff};
 	static const enum report_format formats[] = {REPORT_TABLE, REPORT_CSV,
 						     REPORT_TSV, REPORT_JSONL};
 	static const double thresholds[] = {0.0, 0.5, 4.0, 1e300};
@@ -201,6 +203,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The configs as main's configure() makes them. */
 	o = (struct run_config){
 		.read = {.delim = delims[(opt[2] >> 2) & 7],
+			 .decimal_comma = ((opt[2] >> 2) & 7) == 6,
 			 .header = !(opt[0] & 1),
 			 .skip_invalid = opt[0] & 2},
 		.batcher = {.batch_size = opt[1] < 250

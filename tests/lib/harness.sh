@@ -20,9 +20,10 @@
 # "FAIL NAME"; its details follow, indented), or in `check NAME EXPECTED
 # ACTUAL`, which compares two files and shows the start of the difference.
 # `skip WHAT` says what cannot be checked on this machine; it is not
-# counted.  `harness_end` prints "check-NAME: N passed, N failed", adds the
-# counts to the file $CHECK_TALLY when `make check` set it, and exits 1 if
-# any check failed.  A suite that stops before harness_end (exit 2 when its
+# counted.  `golden_case DIR` runs the golden case in DIR (tests/README)
+# and ends in pass or fail.  `harness_end` prints "check-NAME: N passed, N
+# failed", adds the counts to the file $CHECK_TALLY when `make check` set
+# it, and exits 1 if any check failed.  A suite that stops before harness_end (exit 2 when its
 # test data cannot be made) counts one failure more, so that a suite cannot
 # pass by stopping.
 
@@ -74,6 +75,36 @@ check() { # name expected actual
 	else
 		fail "$1"
 		diff "$2" "$3" | head -n 6 | sed 's/^/    /'
+	fi
+}
+
+# golden_case DIR: runs the case in DIR (tests/README, "Adding a golden
+# case") and checks its stdout, stderr and status: its cmd run in DIR with
+# standard input empty.
+golden_case() {
+	harness_name=$(basename "$1")
+	(cd "$1" && exec sh -c "$(cat cmd)") \
+		</dev/null >"$tmp/stdout" 2>"$tmp/stderr"
+	harness_got=$?
+	harness_report=
+	for harness_f in stdout stderr; do
+		harness_want=$1/$harness_f
+		[ -f "$harness_want" ] || harness_want=/dev/null
+		cmp -s "$harness_want" "$tmp/$harness_f" ||
+			harness_report="$harness_report    $harness_f (- expected, + actual):
+$(diff -u "$harness_want" "$tmp/$harness_f" | sed '1,2d; s/^/    /')
+"
+	done
+	harness_want=0
+	[ -f "$1/status" ] && harness_want=$(cat "$1/status")
+	[ "$harness_got" = "$harness_want" ] ||
+		harness_report="$harness_report    status: expected $harness_want, actual $harness_got
+"
+	if [ -z "$harness_report" ]; then
+		pass "$harness_name"
+	else
+		fail "$harness_name"
+		printf '%s' "$harness_report"
 	fi
 }
 

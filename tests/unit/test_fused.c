@@ -168,6 +168,7 @@ make_plan(struct read_rows_plan *plan, struct read_config *rc,
 	uint64_t line[16];
 	struct read_csv_record first = {nf, field, len, line};
 	struct read_rows_error err;
+	struct read_rows_file file = {.delim = ',', .name = "", .next = NULL};
 	size_t used = 0;
 
 	for (size_t i = 0; i < nf; i++) {
@@ -191,7 +192,7 @@ make_plan(struct read_rows_plan *plan, struct read_config *rc,
 	rc->weight_col = wcol != READ_ROWS_NONE ? wc : NULL;
 	rc->epoch_col = NULL;
 	rc->row = *mc;
-	if (!CHECK(read_rows_plan_make(plan, rc, &first, 0, &err) == 0))
+	if (!CHECK(read_rows_plan_make(plan, rc, &first, 0, &file, &err) == 0))
 		printf("  %s\n", err.text);
 	plan->row = mc;
 }

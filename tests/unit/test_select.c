@@ -1,8 +1,11 @@
 /* test_select: column lists by name, index and range resolved against a
  * header, and the default true/pred columns.  Messages that design.md
  * fixes word for word are compared exactly (main.c prefixes them with
- * "rmsetab: FILE:1: -t: "); the others must at least quote the item. */
+ * "rmsetab: FILE:1: -t: "); the others must at least quote the item.
+ * The default columns: every layout of the synonyms, and every way the
+ * names can fail to say. */
 #include "select.h"
+#include "select_default.h"
 
 #include <stdlib.h>
 
@@ -82,7 +85,8 @@ static const struct resolve_case cases[] = {
 	 "true_3",
 	 H(seed),
 	 {END},
-	 "no column 'true_3'" SEED_LIST,
+	 "no column 'true_3' (did you mean 'true_0', 'true_1' or "
+	 "'true_2'?)" SEED_LIST,
 	 NULL},
 	{__LINE__,
 	 "true_0-true_9",
@@ -94,7 +98,7 @@ static const struct resolve_case cases[] = {
 	 "True_0",
 	 H(seed),
 	 {END},
-	 "no column 'True_0'" SEED_LIST,
+	 "no column 'True_0' (did you mean 'true_0'?)" SEED_LIST,
 	 NULL},
 	{__LINE__, " w", H(seed), {END}, "no column ' w'" SEED_LIST, NULL},
 	/* A name used that is not unique is an error; one not used is not,
@@ -366,10 +370,10 @@ test_resolve_one(void)
 
 struct default_case {
 	int line;
-	const char *const *names;
+	const char *const *names; /* NULL: no header */
 	size_t n;
-	size_t t, p;
-	const char *err; /* NULL: must succeed */
+	size_t t[MAXCOLS], p[MAXCOLS]; /* up to END */
+	const char *err;	       /* NULL: must succeed */
 };
 
 static const char *const d_y[] = {"x", "y_true", "y_pred"};
@@ -382,44 +386,168 @@ static const char *const d_half[] = {"y_true", "true", "pred"};
 static const char *const d_half2[] = {"target", "pred", "true"};
 static const char *const d_two[] = {"a", "b"};
 static const char *const d_two_half[] = {"y_true", "b"};
+static const char *const d_two_back[] = {"b", "y_true"};
+static const char *const d_two_pred[] = {"y_pred", "b"};
+static const char *const d_two_clash[] = {"y", "label"};
 static const char *const d_three[] = {"a", "b", "c"};
 static const char *const d_one[] = {"y_true"};
 static const char *const d_case[] = {"Y_TRUE", "Y_PRED", "w"};
+static const char *const d_case2[] = {"Target", "PREDICTION"};
 static const char *const d_dup[] = {"true", "pred", "true"};
+static const char *const d_dup_case[] = {"y_true", "y_pred", "Y_True"};
+/* The synonyms of the table, one pair each. */
+static const char *const d_actual[] = {"actual", "predicted"};
+static const char *const d_yhat[] = {"y", "yhat", "z"};
+static const char *const d_y_hat[] = {"z", "y_hat", "y"};
+static const char *const d_label[] = {"label", "pred", "z"};
+static const char *const d_truth[] = {"truth", "pred", "z"};
+static const char *const d_test[] = {"y_test", "y_pred", "z"};
+static const char *const d_obs[] = {"observed", "predicted", "z"};
+static const char *const d_obs2[] = {"obs", "pred", "z"};
+/* pandas's index and R's row names are not data. */
+static const char *const d_index[] = {"", "a", "b"};
+static const char *const d_unnamed[] = {"Unnamed: 0", "obs", "pred"};
+static const char *const d_index_only[] = {"", "a", "b", "c"};
+static const char *const d_named_index[] = {"id", "a", "b"};
+/* Several outputs, paired by the rest of their names. */
+static const char *const d_keys_after[] = {"true_a", "true_b", "pred_a",
+					   "pred_b"};
+static const char *const d_keys_before[] = {"a_true", "b_true", "b_pred",
+					    "a_pred"};
+static const char *const d_keys_y[] = {"y_true_a", "y_pred_a", "y_true_b",
+				       "y_pred_b"};
+static const char *const d_keys_case[] = {"True.A", "PRED.a"};
+static const char *const d_keys_seed[] = {"true_0", "true_1", "true_2",
+					  "pred_0", "pred_1", "pred_2"};
+static const char *const d_keys_short[] = {"true_a", "true_b", "pred_a"};
+static const char *const d_keys_mixed[] = {"true", "pred", "true_a", "pred_a"};
+static const char *const d_interval[] = {"y", "yhat", "y_lower", "y_upper"};
+static const char *const d_keys_twice[] = {"true_a", "pred_a", "TRUE_A"};
+static const char *const d_digits[] = {"1", "true", "pred", "true"};
 
 static const struct default_case dcases[] = {
-	{__LINE__, H(d_y), 1, 2, NULL},
-	{__LINE__, H(d_y_rev), 2, 0, NULL},
-	{__LINE__, H(d_plain), 1, 2, NULL},
+	{__LINE__, H(d_y), {1, END}, {2, END}, NULL},
+	{__LINE__, H(d_y_rev), {2, END}, {0, END}, NULL},
+	{__LINE__, H(d_plain), {1, END}, {2, END}, NULL},
 	/* Names win over the two-column rule, even in the other order. */
-	{__LINE__, H(d_plain_rev), 1, 0, NULL},
-	{__LINE__, H(d_target), 0, 2, NULL},
-	/* y_true/y_pred before true/pred. */
-	{__LINE__, H(d_both), 2, 3, NULL},
-	/* Half a pair does not count: the next convention decides. */
-	{__LINE__, H(d_half), 1, 2, NULL},
-	{__LINE__, H(d_half2), 2, 1, NULL},
-	/* The only two columns there are. */
-	{__LINE__, H(d_two), 0, 1, NULL},
-	{__LINE__, H(d_two_half), 0, 1, NULL},
-	{__LINE__, NOHEADER(2), 0, 1, NULL},
-	/* Otherwise an error that lists the header (design.md). */
-	{__LINE__, H(d_three), 0, 0,
+	{__LINE__, H(d_plain_rev), {1, END}, {0, END}, NULL},
+	{__LINE__, H(d_target), {0, END}, {2, END}, NULL},
+	/* Two pairs of names: no pick, but both commands. */
+	{__LINE__,
+	 H(d_both),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values, 2 "
+	 "choices fit: type rmsetab -t y_true -p y_pred f.csv, or rmsetab -t "
+	 "true -p pred f.csv"},
+	/* Half a pair does not count. */
+	{__LINE__, H(d_half), {1, END}, {2, END}, NULL},
+	{__LINE__, H(d_half2), {2, END}, {1, END}, NULL},
+	/* The only two columns there are, the names saying which is which. */
+	{__LINE__, H(d_two), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_two_half), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_two_back), {1, END}, {0, END}, NULL},
+	{__LINE__, H(d_two_pred), {1, END}, {0, END}, NULL},
+	{__LINE__, NOHEADER(2), {0, END}, {1, END}, NULL},
+	{__LINE__,
+	 H(d_two_clash),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values; give "
+	 "them with -t and -p; the header has: y, label"},
+	/* Otherwise an error that lists the header. */
+	{__LINE__,
+	 H(d_three),
+	 {END},
+	 {END},
 	 "cannot tell which columns hold true and predicted values; give them "
 	 "with -t and -p; the header has: a, b, c"},
-	{__LINE__, H(d_one), 0, 0,
+	{__LINE__,
+	 H(d_one),
+	 {END},
+	 {END},
 	 "cannot tell which columns hold true and predicted values; give them "
 	 "with -t and -p; the header has: y_true"},
-	{__LINE__, H(d_case), 0, 0,
-	 "cannot tell which columns hold true and predicted values; give them "
-	 "with -t and -p; the header has: Y_TRUE, Y_PRED, w"},
-	{__LINE__, NOHEADER(3), 0, 0,
+	{__LINE__,
+	 NOHEADER(3),
+	 {END},
+	 {END},
 	 "cannot tell which columns hold true and predicted values; give them "
 	 "with -t and -p; the input has 3 columns"},
-	/* A conventional name that is not unique is no answer either. */
-	{__LINE__, H(d_dup), 0, 0,
-	 "column name 'true' is ambiguous: columns 1 and 3 share it; select "
-	 "by position instead"},
+	/* Case does not matter. */
+	{__LINE__, H(d_case), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_case2), {0, END}, {1, END}, NULL},
+	/* A name twice: two choices, by position. */
+	{__LINE__,
+	 H(d_dup),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values, 2 choices "
+	 "fit: type rmsetab -t 1 -p pred f.csv, or rmsetab -t 3 -p pred f.csv"},
+	{__LINE__,
+	 H(d_dup_case),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values, 2 choices "
+	 "fit: type rmsetab -t y_true -p y_pred f.csv, or rmsetab -t Y_True "
+	 "-p y_pred f.csv"},
+	{__LINE__, H(d_actual), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_yhat), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_y_hat), {2, END}, {1, END}, NULL},
+	{__LINE__, H(d_label), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_truth), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_test), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_obs), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_obs2), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_index), {1, END}, {2, END}, NULL},
+	{__LINE__, H(d_unnamed), {1, END}, {2, END}, NULL},
+	{__LINE__,
+	 H(d_index_only),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values; give them "
+	 "with -t and -p; the header has: , a, b, c"},
+	{__LINE__,
+	 H(d_named_index),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values; give them "
+	 "with -t and -p; the header has: id, a, b"},
+	{__LINE__, H(d_keys_after), {0, 1, END}, {2, 3, END}, NULL},
+	{__LINE__, H(d_keys_before), {0, 1, END}, {3, 2, END}, NULL},
+	{__LINE__, H(d_keys_y), {0, 2, END}, {1, 3, END}, NULL},
+	{__LINE__, H(d_keys_case), {0, END}, {1, END}, NULL},
+	{__LINE__, H(d_keys_seed), {0, 1, 2, END}, {3, 4, 5, END}, NULL},
+	{__LINE__,
+	 H(d_keys_short),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values: 'true_b' "
+	 "has no column to pair with; for the pairs that have one, type "
+	 "rmsetab -t true_a -p pred_a f.csv"},
+	{__LINE__,
+	 H(d_keys_mixed),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values, 2 choices "
+	 "fit: type rmsetab -t true -p pred f.csv, or rmsetab -t true_a -p "
+	 "pred_a f.csv"},
+	/* Keys that only one side has are no pair, nor half of one. */
+	{__LINE__, H(d_interval), {0, END}, {1, END}, NULL},
+	{__LINE__,
+	 H(d_keys_twice),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values, 2 choices "
+	 "fit: type rmsetab -t true_a -p pred_a f.csv, or rmsetab -t TRUE_A "
+	 "-p pred_a f.csv"},
+	/* A name that two columns share is spelled by position. */
+	{__LINE__,
+	 H(d_digits),
+	 {END},
+	 {END},
+	 "cannot tell which columns hold true and predicted values, 2 choices "
+	 "fit: type rmsetab -t 2 -p pred f.csv, or rmsetab -t 4 -p pred f.csv"},
 };
 
 static void
@@ -427,29 +555,110 @@ test_default(void)
 {
 	for (size_t i = 0; i < sizeof dcases / sizeof dcases[0]; i++) {
 		const struct default_case *c = &dcases[i];
+		const struct select_default_how how = {
+			"f.csv", NULL, {SIZE_MAX, SIZE_MAX}};
 		char err[SELECT_ERR_SIZE];
-		size_t t = 99, p = 99;
-		int r;
+		size_t *t = NULL, *p = NULL, pairs = 99, k = 0;
+		int r, same;
 
 		strcpy(err, "(untouched)");
-		r = select_default(c->names, c->n, &t, &p, err);
+		r = select_default(c->names, c->n, &how, &t, &p, &pairs, err);
 		if (c->err != NULL && r == -1) {
 			check_str_at(__FILE__, c->line, err, c->err,
 				     "select_default error");
 			continue;
 		}
 		check_count++;
-		if (c->err != NULL)
+		while (k < MAXCOLS && c->t[k] != END)
+			k++;
+		same = r == 0 && c->err == NULL && pairs == k;
+		for (size_t j = 0; same && j < k; j++)
+			same = t[j] == c->t[j] && p[j] == c->p[j];
+		if (!same)
 			check_fail(__FILE__, c->line,
-				   "select_default is %d, t %zu, p %zu, "
-				   "expected -1 with \"%s\"",
-				   r, t, p, c->err);
-		else if (r != 0 || t != c->t || p != c->p)
-			check_fail(__FILE__, c->line,
-				   "select_default is %d, t %zu, p %zu (%s), "
-				   "expected 0, t %zu, p %zu",
-				   r, t, p, r ? err : "no error", c->t, c->p);
+				   "select_default is %d, %zu pairs, first "
+				   "t %zu p %zu (%s)",
+				   r, r == 0 ? pairs : 0, r == 0 ? t[0] : 0,
+				   r == 0 ? p[0] : 0, r ? err : "no error");
+		if (r == 0) {
+			free(t);
+			free(p);
+		}
 	}
+}
+
+/* The columns of -w and -e are not among the only two; the paste of the
+ * next file is offered to a header of one half. */
+static void
+test_default_how(void)
+{
+	static const char *const abw[] = {"a", "b", "w"};
+	static const char *const truth[] = {"", "y_true"};
+	static const char *const preds[] = {"Y_HAT"};
+	struct select_default_how how = {"", NULL, {2, SIZE_MAX}};
+	char err[SELECT_ERR_SIZE];
+	size_t *t, *p, pairs;
+
+	CHECK_INT(select_default(H(abw), &how, &t, &p, &pairs, err), 0);
+	CHECK_U64(pairs, 1);
+	CHECK_U64(t[0], 0);
+	CHECK_U64(p[0], 1);
+	free(t);
+	free(p);
+	how.skip[0] = SIZE_MAX;
+	CHECK_INT(select_default(H(abw), &how, &t, &p, &pairs, err), -1);
+	how.paste = "paste -d, a.csv b.csv | rmsetab";
+	CHECK_INT(select_default(H(truth), &how, &t, &p, &pairs, err), -1);
+	CHECK_STR(err, "cannot tell which columns hold true and predicted "
+		       "values: the header has true values only ('y_true'); "
+		       "if the next file holds the predictions, type paste "
+		       "-d, a.csv b.csv | rmsetab");
+	CHECK_INT(select_default(H(preds), &how, &t, &p, &pairs, err), -1);
+	CHECK_CONTAINS(err, "the header has predictions only ('Y_HAT'); if "
+			    "the next file holds the true values");
+}
+
+/* The spelling of a list in a suggested command reads back as its
+ * columns. */
+static void
+test_spell(void)
+{
+	static const char *const spelt[] = {"a,b", "it's", "1", "x", "y", "z"};
+	const size_t range[] = {3, 4, 5}, two[] = {0, 1}, pos[] = {2};
+	char buf[200];
+
+	CHECK_INT(select_spell(buf, sizeof buf, H(spelt), range, 3), 0);
+	CHECK_STR(buf, "x-z");
+	CHECK_INT(select_spell(buf, sizeof buf, H(spelt), two, 2), 0);
+	CHECK_STR(buf, "'\"a,b\",\"it'\\''s\"'");
+	CHECK_INT(select_spell(buf, sizeof buf, H(spelt), pos, 1), 0);
+	CHECK_STR(buf, "'\"1\"'");
+	CHECK_INT(select_spell(buf, sizeof buf, NOHEADER(6), range, 3), 0);
+	CHECK_STR(buf, "4-6");
+}
+
+/* A lookup in a header with a name three times, and one set aside. */
+static void
+test_many_same(void)
+{
+	static const char *const same[] = {"a", "1", "a", "a", "b"};
+	char err[SELECT_ERR_SIZE];
+	size_t *cols, count;
+
+	CHECK_INT(select_resolve("-t", "b", H(same), &cols, &count, err), 0);
+	CHECK_U64(cols[0], 4);
+	free(cols);
+	CHECK_INT(select_resolve("-t", "a", H(same), &cols, &count, err), -1);
+	CHECK_STR(err, "column name 'a' is ambiguous: columns 1 and 3 share "
+		       "it; select by position instead");
+	CHECK_INT(select_resolve("-t", "2", H(same), &cols, &count, err), 0);
+	CHECK_U64(cols[0], 1);
+	free(cols);
+	CHECK_INT(select_resolve("-t", "Bb", H(same), &cols, &count, err), -1);
+	CHECK_STR(err, "no column 'Bb'; the header has: a, 1, a, a, b");
+	CHECK_INT(select_resolve("-t", "B", H(same), &cols, &count, err), -1);
+	CHECK_STR(err, "no column 'B' (did you mean 'b'?); the header has: "
+		       "a, 1, a, a, b");
 }
 
 /* A long header or spec must be cut to SELECT_ERR_SIZE, never overrun
@@ -461,7 +670,8 @@ test_long_messages(void)
 	static char namebuf[NCOLS][40];
 	const char *names[NCOLS];
 	char spec[2000], buf[SELECT_ERR_SIZE + GUARD];
-	size_t *cols, count, t, p;
+	const struct select_default_how how = {"", NULL, {SIZE_MAX, SIZE_MAX}};
+	size_t *cols, count, *t, *p, pairs;
 	int guard_ok;
 
 	for (int i = 0; i < NCOLS; i++) {
@@ -487,7 +697,7 @@ test_long_messages(void)
 	CHECK(guard_ok);
 
 	memset(buf, 'G', sizeof buf);
-	CHECK_INT(select_default(names, NCOLS, &t, &p, buf), -1);
+	CHECK_INT(select_default(names, NCOLS, &how, &t, &p, &pairs, buf), -1);
 	CHECK(strlen(buf) < SELECT_ERR_SIZE);
 	guard_ok = 1;
 	for (int i = SELECT_ERR_SIZE; i < (int)sizeof buf; i++)
@@ -521,6 +731,9 @@ main(void)
 	test_resolve_table();
 	test_resolve_one();
 	test_default();
+	test_default_how();
+	test_spell();
+	test_many_same();
 	test_long_messages();
 	return check_finish("test_select");
 }
