@@ -192,18 +192,15 @@ read_scan_avx2(const char *text, size_t len, unsigned char delim,
 	scan_loop(text, len, delim, mask, r, masks_avx2);
 }
 
+/* Asked once a block, from any thread: no cache, which the threads
+ * would share unlocked; each test reads a word the C library set. */
 bool
 read_scan_has_avx2(void)
 {
-	static int has = -1; /* the same answer for every thread */
-
-	if (has < 0)
-		has = __builtin_cpu_supports("avx2") &&
-		      __builtin_cpu_supports("fma") &&
-		      __builtin_cpu_supports("bmi") &&
-		      __builtin_cpu_supports("bmi2") &&
-		      __builtin_cpu_supports("popcnt");
-	return has;
+	return __builtin_cpu_supports("avx2") &&
+	       __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
+	       __builtin_cpu_supports("bmi2") &&
+	       __builtin_cpu_supports("popcnt");
 }
 #else
 void
