@@ -96,4 +96,9 @@ measures_config(unsigned needs, struct metric_config *cfg)
 	cfg->abs = (needs & MEASURES_ABS) != 0;
 	cfg->row_loss = (needs & MEASURES_ROW_LOSS) != 0;
 	cfg->per_output = (needs & MEASURES_PER_OUTPUT) != 0;
+	/* The one choice between the reader's two paths: only what every
+	 * row adds anyway, and the batch values worked out of the sums, are
+	 * the fast path's; any other need, and any new one, is the general
+	 * path's until the fast path works it out. */
+	cfg->sq_only = (needs & ~(unsigned)MEASURES_BATCHES) == 0;
 }

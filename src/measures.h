@@ -46,7 +46,8 @@ const char *measures_label(enum measure m);
 /* What the N measures of LIST need: enum measures_need bits, or'ed. */
 unsigned measures_needs(const enum measure *list, size_t n);
 
-/* Sets the parts of CFG (abs, row_loss, per_output) that NEEDS ask for. */
+/* Sets the parts of CFG (abs, row_loss, per_output, sq_only) that NEEDS
+ * ask for. */
 void measures_config(unsigned needs, struct metric_config *cfg);
 
 #endif

@@ -33,6 +33,10 @@ read_input_init(struct read_input *in, const struct read_config *cfg,
 	in->outlet = *outlet;
 	in->row = cfg->row;
 	in->progress = progress;
+	/* Not with --decimal-comma: the fused loop reads numbers as
+	 * number_parse does, where a point is a decimal mark. */
+	in->fused = cfg->row.sq_only && !cfg->row.f32 && cfg->batch_size > 0 &&
+		    cfg->epoch_col == NULL && !cfg->decimal_comma;
 	read_keys_init(&in->keys, cfg->epoch_col != NULL);
 	return read_blocks_init(&in->blocks, nworkers);
 }
@@ -158,12 +162,13 @@ static int
 hand_on(struct read_input *in, const struct metric_row *rows,
 	const struct xdd *out, size_t n)
 {
-	struct read_input_rows r = {rows, out, n, NULL, 0};
+	struct read_input_rows r = {.rows = rows, .out = out, .n = n};
 
 	if (in->plan.ecol != READ_ROWS_NONE) {
 		r.key = in->key;
 		r.key_len = in->key_len;
 	}
+	in->rows += n;
 	return in->outlet.rows(in->outlet.ctx, &r);
 }
 
@@ -448,22 +453,49 @@ take_runs(struct read_input *in, const struct read_rows_block *blk,
 	return 0;
 }
 
+/* The rows, whole batches and the rest of a fused block, whose batches
+ * began where the file's rows so far say. */
+static int
+take_fused(struct read_input *in, const struct read_rows_block *blk)
+{
+	struct read_input_rows r = {.rows = blk->rows,
+				    .n = blk->nrows,
+				    .batches = blk->batches,
+				    .nbatches = blk->nbatches,
+				    .tail = blk->tail.rows > 0 ? &blk->tail
+							       : NULL};
+
+	in->rows += read_rows_block_rows(blk);
+	return in->outlet.rows(in->outlet.ctx, &r);
+}
+
 /* Hands the rows of a converted block on, in order. */
 static int
 take_block(struct read_input *in, struct read_rows_block *blk)
 {
 	const struct read_rows_plan *plan = &in->plan;
-	uint64_t base = in->line - 1;
+	uint64_t base = in->line - 1, rows;
 	size_t outputs = plan->row->per_output ? plan->pairs : 0;
 
-	if (plan->ecol != READ_ROWS_NONE
+	if (blk->fused && blk->first_row != in->rows) {
+		/* Rows skipped before it moved its batches: converted again,
+		 * here, as rows.  So are the few blocks in flight after the
+		 * first skip; the reader fuses no more blocks of the run. */
+		blk->fused = false;
+		read_rows_block_convert(plan, blk);
+	}
+	if (blk->skipped > 0)
+		in->unfused = true;
+	rows = read_rows_block_rows(blk);
+	if (blk->fused ? take_fused(in, blk) != 0
+	    : plan->ecol != READ_ROWS_NONE
 		    ? take_runs(in, blk, outputs) != 0
 		    : blk->nrows > 0 &&
 			      hand_on(in, blk->rows, block_out(blk, outputs, 0),
 				      blk->nrows) != 0)
 		return -1;
-	in->rows_read += blk->nrows;
-	in->records += blk->nrows + blk->skipped;
+	in->rows_read += rows;
+	in->records += rows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)
 		note_skip(in, i < READ_ROWS_SKIPS_KEPT
 				      ? base + blk->skip_line[i]
@@ -585,8 +617,13 @@ run_blocks(struct read_input *in)
 			blk = read_blocks_next(bs);
 			if (fill(in, blk) != 0)
 				return -1;
-			if (blk->len > 0)
+			if (blk->len > 0) {
+				blk->fused = in->fused && !in->unfused;
+				blk->first_row = read_blocks_in_flight(bs) == 0
+							 ? in->rows
+							 : READ_ROWS_UNKNOWN;
 				read_blocks_submit(bs);
+			}
 			continue;
 		}
 		if (read_blocks_in_flight(bs) == 0)
@@ -891,7 +928,7 @@ read_input_file(struct read_input *in, int fd, const char *name)
 	in->eof = in->planned = in->failed = in->pending_cr = false;
 	in->carry_open = false;
 	in->in_run = false;
-	in->records = 0;
+	in->records = in->rows = 0;
 	in->carry_len = 0;
 	in->line = 1;
 	in->outlet.file_begin(in->outlet.ctx);

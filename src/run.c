@@ -185,8 +185,13 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 {
 	struct run *r = ctx;
 
-	return batcher_rows(&r->batcher, rows->rows, rows->out, rows->n,
-			    rows->key, rows->key_len);
+	if (batcher_rows(&r->batcher, rows->rows, rows->out, rows->n, rows->key,
+			 rows->key_len) != 0)
+		return -1;
+	if (rows->nbatches > 0 || rows->tail != NULL)
+		batcher_batches(&r->batcher, rows->batches, rows->nbatches,
+				rows->tail);
+	return 0;
 }
 
 /* Output that cannot be written ends the reading; before the reader
@@ -325,6 +330,10 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	threshold_init(&r.threshold, &r.c.threshold);
 	batcher_init(&r.batcher, &r.c.batcher, &sink,
 		     (!r.c.report.summary && !r.quiet) || r.plot != NULL);
+	/* The reader sums whole batches where it reads them, unless the
+	 * saver wants the rows. */
+	r.c.read.batch_size = r.saving ? 0 : r.c.batcher.batch_size;
+	r.c.read.batch_values = r.batcher.batch_lines;
 	if (read_input_init(&input, &r.c.read, &outlet, &progress, nworkers) !=
 	    0)
 		status = -1;
