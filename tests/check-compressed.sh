@@ -3,7 +3,8 @@
 # installed (gzip, zstd, xz, bzip2), read by its name, whatever that is, and
 # from standard input, in one piece and as members or frames one after
 # another, must give the numbers tests/reference.py works out from the
-# plain text, bit for bit; cut short, it must fail with the exact message.
+# plain text, bit for bit; cut short, it must fail with the exact message;
+# --progress counts its compressed bytes.
 # The golden cases err-compressed-* and compressed-* hold the other
 # messages.
 # usage: sh tests/check-compressed.sh PATH-TO-RMSETAB
@@ -78,4 +79,16 @@ for tool in gzip zstd xz bzip2; do
     echo "status 2" >>"$tmp/want"
     check "$tool: cut in half" "$tmp/want" "$tmp/got"
 done
+# --progress: compressed bytes read of the file's size, not the text's.
+printf 'y_true,y_pred\n0,1\n0,3\n0,5\n' | gzip -n -c >"$tmp/small" || exit 2
+packed=$(wc -c <"$tmp/small")
+"$bin" -s --progress "$tmp/small" >/dev/null 2>"$tmp/raw"
+last=$(tr '\r' '\n' <"$tmp/raw" | grep 'rows/s' | tail -n 1)
+case $last in
+*"] 100% $packed/$packed B, 3 rows, "*) pass "progress: compressed bytes" ;;
+*)
+    fail "progress: compressed bytes"
+    echo "    the last line drawn is '$last', the file has $packed bytes"
+    ;;
+esac
 harness_end
