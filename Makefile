@@ -39,9 +39,8 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
 	read_decompress.o read_input.o read_keys.o read_rows.o report.o run.o \
-	saver.o select.o \
-	select_default.o state.o state_merge.o state_read.o state_segment.o \
-	state_write.o threshold.o files.o)
+	saver.o select.o select_default.o state.o state_merge.o state_read.o \
+	state_segment.o state_write.o threshold.o files.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
 	test_metric test_numfmt test_select test_state_segment test_counts \
 	test_eintr)
@@ -79,7 +78,8 @@ $(B)src/%.o: src/%.c src/*.h $(LIB_STAMPS)
 
 # The decompressors, as libcsv: a stamp file once each is there, and else the
 # Debian package to install, installed here when run as root.
-# $(call need_lib,STAMP,PACKAGE,HEADER,LIBS,CALL)
+# $(call need_lib,STAMP,PACKAGE,HEADER,LIBS,CALL,VARIABLE): CALL, a function
+# of the library, links; VARIABLE is the one that holds LIBS.
 define need_lib
 $(1):
 	@if printf '#include <$(3)>\nint main(void){return $(5) == 0;}\n' \
