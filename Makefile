@@ -9,6 +9,11 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 CSV_LIBS ?= -lcsv
+# The decompressors of compressed input (gzip, zstd, xz, bzip2).
+Z_LIBS ?= -lz
+ZSTD_LIBS ?= -lzstd
+LZMA_LIBS ?= -llzma
+BZ2_LIBS ?= -lbz2
 PYTHON ?= python3
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -18,7 +23,8 @@ endif
 # float32 emulation rounds every operation: no fused multiply-adds.
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -ffp-contract=off $(WARN) \
 	$(CFLAGS) $(SAN)
-LIBS = $(CSV_LIBS) -lm -lpthread
+LIBS = $(CSV_LIBS) $(Z_LIBS) $(ZSTD_LIBS) $(LZMA_LIBS) $(BZ2_LIBS) -lm \
+	-lpthread
 
 # Objects and programs go under $(B): empty for the normal build, another
 # directory for the sanitizer build (check-asan), so that one never
@@ -32,9 +38,10 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 
 OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
-	read_fused.o read_input.o read_keys.o read_rows.o read_scan.o report.o \
-	run.o saver.o select.o select_default.o state.o state_merge.o \
-	state_read.o state_segment.o state_write.o threshold.o files.o)
+	read_decompress.o read_fused.o read_input.o read_keys.o read_rows.o \
+	read_scan.o report.o run.o saver.o select.o select_default.o state.o \
+	state_merge.o state_read.o state_segment.o state_write.o threshold.o \
+	files.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
 	test_metric test_numfmt test_select test_state test_state_segment \
 	test_counts test_eintr test_scan test_fused)
@@ -48,9 +55,11 @@ all: $(B)rmsetab
 $(B)rmsetab: $(B)src/main.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)src/main.o $(OBJS) $(LIBS)
 
-# Every object needs libcsv's header to be there, so that a missing package
-# is named once, clearly, instead of as a compiler error.
-$(B)src/%.o: src/%.c src/*.h .libcsv-ok
+# Every object needs the libraries' headers to be there, so that a missing
+# package is named once, clearly, instead of as a compiler error.
+LIB_STAMPS = .libcsv-ok .zlib-ok .libzstd-ok .liblzma-ok .libbz2-ok
+
+$(B)src/%.o: src/%.c src/*.h $(LIB_STAMPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -67,6 +76,30 @@ $(B)src/%.o: src/%.c src/*.h .libcsv-ok
 		echo "or set CFLAGS and CSV_LIBS to where it is." >&2; \
 		exit 1; \
 	fi
+
+# The decompressors, as libcsv: a stamp file once each is there, and else the
+# Debian package to install, installed here when run as root.
+# $(call need_lib,STAMP,PACKAGE,HEADER,LIBS,CALL,VARIABLE): CALL, a function
+# of the library, links; VARIABLE is the one that holds LIBS.
+define need_lib
+$(1):
+	@if printf '#include <$(3)>\nint main(void){return $(5) == 0;}\n' \
+	    | $$(CC) -x c - -o $(1)-test $$(LDFLAGS) $(4) 2>/dev/null; then \
+		rm -f $(1)-test; touch $$@; \
+	elif [ "$$$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "$(3) is missing: installing $(2) with apt-get"; \
+		apt-get update -qq && apt-get install -y -qq $(2) && touch $$@; \
+	else \
+		echo "rmsetab needs $(3) ($(4)) to read compressed input. Install it with:" >&2; \
+		echo "    sudo apt-get install $(2)     # Debian, Ubuntu" >&2; \
+		echo "or set CFLAGS and $(6) to where it is." >&2; \
+		exit 1; \
+	fi
+endef
+$(eval $(call need_lib,.zlib-ok,zlib1g-dev,zlib.h,$(Z_LIBS),zlibVersion(),Z_LIBS))
+$(eval $(call need_lib,.libzstd-ok,libzstd-dev,zstd.h,$(ZSTD_LIBS),ZSTD_versionNumber(),ZSTD_LIBS))
+$(eval $(call need_lib,.liblzma-ok,liblzma-dev,lzma.h,$(LZMA_LIBS),lzma_version_number(),LZMA_LIBS))
+$(eval $(call need_lib,.libbz2-ok,libbz2-dev,bzlib.h,$(BZ2_LIBS),BZ2_bzlibVersion(),BZ2_LIBS))
 
 $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
@@ -246,6 +279,7 @@ lint:
 
 clean:
 	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay \
-		tests/fuzz/replay_state .libcsv-ok .libcsv-test \
+		tests/fuzz/replay_state $(LIB_STAMPS) \
+		.libcsv-test $(addsuffix -test,$(LIB_STAMPS)) \
 		tests/bench/number-bench
 	rm -rf build

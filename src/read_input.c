@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "read_csv.h"
+#include "read_decompress.h"
 
 /* Big enough that handing a block to a thread costs little against
  * converting it, small enough that the blocks in flight stay in cache. */
@@ -246,10 +247,12 @@ first_record(void *ctx, const struct read_csv_record *rec)
 /* Whether a read would return at once.  When it would not, what is done
  * so far is shown first: that is what makes `tail -f | rmsetab` work. */
 static bool
-readable(int fd)
+readable(const struct read_input *in)
 {
-	struct pollfd pfd = {fd, POLLIN, 0};
+	struct pollfd pfd = {in->fd, POLLIN, 0};
 
+	if (in->dz != NULL)
+		return read_decompress_ready(in->dz);
 	return poll(&pfd, 1, 0) != 0;
 }
 
@@ -261,10 +264,20 @@ idle(struct read_input *in, bool wait)
 	return in->outlet.idle(in->outlet.ctx, wait);
 }
 
-/* read(2) into BUF, retried when interrupted; -1 when reported. */
+/* read(2) into BUF, retried when interrupted; -1 when reported.  The text
+ * of a compressed file comes from its decompressor, and its progress is in
+ * compressed bytes, of the file's size. */
 static ssize_t
 read_some(struct read_input *in, char *buf, size_t len)
 {
+	if (in->dz != NULL) {
+		ssize_t n =
+			read_decompress_read(in->dz, buf, len, &in->bytes_read);
+
+		progress_update(in->progress, in->bytes_read, in->rows_read);
+		in->eof = n == 0;
+		return n;
+	}
 	for (;;) {
 		ssize_t n;
 
@@ -320,7 +333,7 @@ libcsv_to_end(struct read_input *in, struct read_csv *c)
 		ssize_t n;
 
 		if (idle(in, false) != 0 ||
-		    (!readable(in->fd) && idle(in, true) != 0))
+		    (!readable(in) && idle(in, true) != 0))
 			status = -1;
 		else if ((n = read_some(in, in->carry, in->carry_cap)) < 0)
 			status = -1;
@@ -549,7 +562,7 @@ fill(struct read_input *in, struct read_rows_block *blk)
 	if ((c = cut_point(blk->text + from, len - from, false)) != 0)
 		cut = from + c;
 	/* Wait for input only when no whole record is at hand. */
-	while (!in->eof && (cut == 0 || readable(in->fd))) {
+	while (!in->eof && (cut == 0 || readable(in))) {
 		ssize_t n = read_some(in, blk->text + len, blk->cap - len);
 
 		if (n < 0)
@@ -571,7 +584,7 @@ fill(struct read_input *in, struct read_rows_block *blk)
 			cut = len;
 			break;
 		}
-		if (len == blk->cap || !readable(in->fd))
+		if (len == blk->cap || !readable(in))
 			break;
 	}
 	if (in->eof)
@@ -607,7 +620,7 @@ run_blocks(struct read_input *in)
 		bool more = !in->eof || in->carry_len > 0;
 
 		if (more && read_blocks_in_flight(bs) < bs->nslots) {
-			if (!in->eof && !readable(in->fd)) {
+			if (!in->eof && !readable(in)) {
 				/* Show everything before waiting for more. */
 				if (read_blocks_in_flight(bs) > 0)
 					goto collect;
@@ -840,10 +853,28 @@ read_first(struct read_input *in, bool *done)
 		len += (size_t)n;
 		fresh = (size_t)n; /* bytes the splitter has not seen */
 		if (!magic_checked) {
+			enum read_decompress_format f =
+				in->dz != NULL
+					? READ_DECOMPRESS_NONE
+					: read_decompress_detect(in->carry, len,
+								 in->eof);
+
 			/* Even one that arrives a byte at a time through a
 			 * pipe. */
-			if (!in->eof && magic_prefix(in->carry, len))
+			if (f == READ_DECOMPRESS_MORE ||
+			    (!in->eof && magic_prefix(in->carry, len)))
 				continue;
+			if (f != READ_DECOMPRESS_NONE) {
+				/* Compressed: the bytes read are its start,
+				 * and the text it holds is looked at anew. */
+				if (read_decompress_start(&in->dz, f, in->fd,
+							  in->carry, len,
+							  in->name) != 0)
+					goto fail;
+				len = 0;
+				in->eof = false;
+				continue;
+			}
 			magic_checked = true;
 			if (check_magic(in, in->carry, &len) != 0)
 				goto fail;
@@ -935,6 +966,8 @@ read_input_file(struct read_input *in, int fd, const char *name)
 	status = read_first(in, &done);
 	if (status == 0 && !done)
 		status = run_blocks(in);
+	read_decompress_end(in->dz);
+	in->dz = NULL;
 	if (status == 0 && !in->planned) {
 		diag_at(name, 1, "empty input%s",
 			in->cfg->header ? ", expected a header line" : "");

@@ -67,6 +67,7 @@ struct read_input {
 	size_t file_index; /* this file's place among the files given */
 	unsigned char delim;
 	int fd;
+	struct read_decompress *dz; /* a compressed file's text, or NULL */
 	bool eof, planned, failed;
 	bool pending_cr; /* the first record ended in a CR that may be CRLF */
 	struct read_rows_plan plan;
