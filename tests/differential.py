@@ -223,7 +223,15 @@ class Case:
         pandas = self.names == ["0", "1"]  # names that are positions too: no -t, -p
         if default and (pandas or rng.random() < 0.6):
             if "y_true" not in self.names:
-                ref = ["-t", "1", "-p", "2"]
+                # The only two columns: the first is true unless a name of the man page's
+                # table says otherwise (true_0 or pred_0 here; "x true_0" is no such name).
+                def holds(name, word):
+                    n = name.lower()
+                    return n == word or any(n.startswith(word + c) and len(n) > len(word) + 1
+                                            or n.endswith(c + word) and len(n) > len(word) + 1
+                                            for c in "_.- ")
+                second = holds(self.names[1], "true") or holds(self.names[0], "pred")
+                ref = ["-t", "2", "-p", "1"] if second else ["-t", "1", "-p", "2"]
         else:
             pick = (lambda i: self.names[i]) if by_name else (lambda i: str(i + 1))
             mine = ["-t", ",".join(pick(i) for i in t), "-p", ",".join(pick(i) for i in p)]
