@@ -41,10 +41,10 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	read_decompress.o read_fused.o read_input.o read_keys.o read_rows.o \
 	read_scan.o report.o run.o saver.o select.o select_default.o state.o \
 	state_merge.o state_read.o state_segment.o state_write.o threshold.o \
-	files.o)
+	value.o files.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
 	test_metric test_numfmt test_select test_state test_state_segment \
-	test_counts test_eintr test_scan test_fused)
+	test_counts test_eintr test_scan test_fused test_threshold test_value)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	bench-number \

@@ -79,6 +79,9 @@ fill_values(struct batcher *b, const struct metric_values *own, double *v)
 	v[M_MSE] = own->mse;
 	v[M_MAE] = own->mae;
 	v[M_UNIFORM_RMSE] = own->uniform_rmse;
+	v[M_R2] = own->r2;
+	v[M_BIAS] = own->bias;
+	v[M_MAX_ERROR] = own->max_error;
 	v[M_WEIGHT] = own->weight;
 	v[M_PER_OUTPUT] = NAN;
 	if (b->cfg.f32) {
@@ -141,6 +144,7 @@ start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
 		.epoch_key = keyed ? b->key : NULL,
 		.epoch_key_len = keyed ? b->key_len : 0,
 		.rows = sums->rows,
+		.pairs = b->cfg.pairs,
 		.per_output = b->outputs,
 		.sums = sums,
 	};
@@ -196,7 +200,6 @@ end_epoch(struct batcher *b)
 	end_batch(b);
 	start_line(b, &line, BATCHER_EPOCH, &b->epoch_sums);
 	line.reset_never = b->config->reset_never;
-	line.pairs = b->cfg.pairs;
 	line.running_rows = b->running.rows;
 	own_values(b, &b->epoch_sums, &own);
 	fill_values(b, &own, line.v);
@@ -264,7 +267,7 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		metric_sums_add(&b->cfg, &b->batch_sums, rows, out, k);
 		rows += k;
 		if (out != NULL)
-			out += k * b->cfg.pairs;
+			out += k * metric_row_extras(&b->cfg);
 		n -= k;
 		if (b->batch_sums.rows == b->config->batch_size)
 			end_batch(b);
@@ -298,9 +301,6 @@ batcher_batches(struct batcher *b, const struct metric_batch *batches, size_t n,
 void
 batcher_finish(struct batcher *b)
 {
-	static const enum measure running[] = {M_MEAN_BATCH_RMSE,
-					       M_RUNNING_RMSE, M_MEAN_ROW_LOSS,
-					       M_RUNNING_MSE, M_RUNNING_MAE};
 	struct metric_values own = {0};
 	struct batcher_line line;
 
@@ -308,9 +308,19 @@ batcher_finish(struct batcher *b)
 	line.epochs = b->epochs_done;
 	own_values(b, &b->all, &own);
 	fill_values(b, &own, line.v);
-	/* The running columns keep their meaning: their values at the end. */
-	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
-		line.v[running[i]] = b->last[running[i]];
+	/* The running columns keep their meaning: with -r never their values
+	 * at the end, those of the whole run; with resets, the last epoch's
+	 * would read as the run's, and there are none. */
+	for (int m = 0; m < M_COUNT; m++) {
+		if (!measures_running((enum measure)m))
+			continue;
+		if (b->config->reset_never) {
+			line.v[m] = b->last[m];
+		} else {
+			line.v[m] = NAN;
+			line.absent |= 1u << m;
+		}
+	}
 	b->sink.line(b->sink.ctx, &line);
 }
 

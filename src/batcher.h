@@ -19,15 +19,21 @@ struct batcher_line {
 	uint64_t epoch;	       /* 1-based epoch number */
 	const char *epoch_key; /* the epoch column's value, or NULL */
 	size_t epoch_key_len;
+	const char *group; /* the group's key (-g, to come), or NULL: the lines
+			      of all the rows */
+	size_t group_len;
 	uint64_t batch; /* 1-based within the epoch; batch lines only */
 	uint64_t rows;
-	double v[M_COUNT];		/* each quantity */
+	double v[M_COUNT]; /* each quantity */
+	unsigned absent;   /* bits 1 << measure: none on this line, the running
+			      values of the total line with -r epoch */
 	const double *per_output;	/* one per pair */
 	const struct metric_sums *sums; /* of the line's rows */
 
+	size_t pairs; /* and per_output's values */
+
 	/* What --explain needs to know besides, on epoch lines. */
 	bool reset_never;
-	size_t pairs;
 	uint64_t running_rows;
 
 	uint64_t epochs; /* on the total line: how many the run had */

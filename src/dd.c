@@ -177,3 +177,88 @@ xdd_value(struct xdd x)
 		s = nextafter(s, d > 0.0 ? INFINITY : 0.0);
 	return s;
 }
+
+struct xdd
+xdd_from(double x)
+{
+	return xdd_normal((struct xdd){{x, 0.0}, 0});
+}
+
+struct xdd
+xdd_diff(double a, double b)
+{
+	struct dd d = dd_two_sum(a, -b);
+	int32_t k = 0;
+
+	if (!isfinite(d.hi)) {
+		/* a - b overflowed: halve both first, exactly but for the last
+		 * bit of a subnormal, far below the other's. */
+		d = dd_two_sum(a / 2, -b / 2);
+		k = 1;
+	}
+	return xdd_normal((struct xdd){d, k});
+}
+
+/* X (not 0, finite) with its high part in [1, 2). */
+static struct xdd
+unit_scaled(struct xdd x)
+{
+	int k = ilogb(x.v.hi);
+
+	x.v = dd_scale(x.v, -k);
+	x.exp += k;
+	return x;
+}
+
+struct xdd
+xdd_sum(struct xdd a, struct xdd b)
+{
+	struct xdd r;
+
+	if (!isfinite(a.v.hi) || !isfinite(b.v.hi))
+		return (struct xdd){{a.v.hi + b.v.hi, 0.0}, 0};
+	if (b.v.hi == 0.0)
+		return a;
+	if (a.v.hi == 0.0)
+		return b;
+	if (a.exp != b.exp) {
+		/* Both near 1 first, so that the smaller one, brought to the
+		 * larger's exponent, loses only what lies below 2^-1000 of
+		 * it. */
+		a = unit_scaled(a);
+		b = unit_scaled(b);
+		if (a.exp < b.exp) {
+			r = a;
+			a = b;
+			b = r;
+		}
+		b.v = dd_scale(b.v, b.exp - a.exp);
+	}
+	r.v = dd_add(a.v, b.v);
+	r.exp = a.exp;
+	return xdd_normal(r);
+}
+
+struct xdd
+xdd_mul(struct xdd a, struct xdd b)
+{
+	if (!isfinite(a.v.hi) || !isfinite(b.v.hi))
+		return (struct xdd){{a.v.hi * b.v.hi, 0.0}, 0};
+	/* Both high parts are in the safe range: the product is too. */
+	return xdd_normal((struct xdd){dd_mul(a.v, b.v), a.exp + b.exp});
+}
+
+struct xdd
+xdd_div(struct xdd a, struct xdd b)
+{
+	if (b.v.hi == 0.0 || !isfinite(a.v.hi) || !isfinite(b.v.hi))
+		return (struct xdd){
+			{b.v.hi == 0.0 ? NAN : a.v.hi / b.v.hi, 0.0}, 0};
+	return xdd_normal((struct xdd){dd_div(a.v, b.v), a.exp - b.exp});
+}
+
+double
+xdd_signed_value(struct xdd x)
+{
+	return x.v.hi < 0.0 ? -xdd_value(xdd_neg(x)) : xdd_value(x);
+}

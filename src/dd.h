@@ -181,4 +181,34 @@ xdd_sqrt(struct xdd x)
  * even (dd.c says why).  One too large for a double is infinite. */
 double xdd_value(struct xdd x);
 
+/* Arithmetic of either sign, for the sums whose terms have both (bias,
+ * the spread of true values around their mean): each result is within
+ * about 2^-104 of the largest operand's size, and NaN and infinities go
+ * through.  Not on the path of the default columns. */
+
+/* X exactly. */
+struct xdd xdd_from(double x);
+
+/* A - B exactly. */
+struct xdd xdd_diff(double a, double b);
+
+/* A + B. */
+struct xdd xdd_sum(struct xdd a, struct xdd b);
+
+struct xdd xdd_mul(struct xdd a, struct xdd b);
+
+/* A / B; NaN when B is 0. */
+struct xdd xdd_div(struct xdd a, struct xdd b);
+
+static inline struct xdd
+xdd_neg(struct xdd x)
+{
+	x.v.hi = -x.v.hi;
+	x.v.lo = -x.v.lo;
+	return x;
+}
+
+/* X, of either sign, rounded once to a double as xdd_value rounds. */
+double xdd_signed_value(struct xdd x);
+
 #endif

@@ -36,6 +36,7 @@ enum {
 	OPT_DTYPE,
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
+	OPT_FAIL_BELOW,
 	OPT_HEADER,
 	OPT_MERGE,
 	OPT_NO_PROGRESS,
@@ -45,7 +46,8 @@ enum {
 	OPT_PROGRESS,
 	OPT_RUN_ID,
 	OPT_SAVE_STATE,
-	OPT_SKIP_INVALID
+	OPT_SKIP_INVALID,
+	OPT_VALUE
 };
 
 static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
@@ -59,6 +61,7 @@ static const struct option long_opts[] = {
 	{"epoch-col", required_argument, NULL, 'e'},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
+	{"fail-below", required_argument, NULL, OPT_FAIL_BELOW},
 	{"format", required_argument, NULL, 'f'},
 	{"header", no_argument, NULL, OPT_HEADER},
 	{"help", no_argument, NULL, 'h'},
@@ -76,6 +79,7 @@ static const struct option long_opts[] = {
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
 	{"summary", no_argument, NULL, 's'},
 	{"true", required_argument, NULL, 't'},
+	{"value", no_argument, NULL, OPT_VALUE},
 	{"version", no_argument, NULL, 'V'},
 	{"weight", required_argument, NULL, 'w'},
 	{NULL, 0, NULL, 0},
@@ -87,11 +91,13 @@ static const char usage_text[] =
 	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
 	"               [--decimal-comma] [--dtype float32|float64] "
 	"[--explain]\n"
-	"               [--fail-above x] [--header] [--merge] [--plot "
-	"file.svg]\n"
-	"               [--precision n] [--progress | --no-progress]\n"
-	"               [--save-state file] [--part k/n [--run-id id]]\n"
-	"               [--skip-invalid] [file ...]\n";
+	"               [--fail-above [measure=]x] [--fail-below "
+	"[measure=]x]\n"
+	"               [--header] [--merge] [--plot file.svg] [--precision "
+	"n]\n"
+	"               [--progress | --no-progress] [--save-state file]\n"
+	"               [--part k/n [--run-id id]] [--skip-invalid] [--value]\n"
+	"               [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -136,15 +142,21 @@ static const char help_text[] =
 	"  -c, --columns LIST     what to print, in order (default\n"
 	"                         rmse,mean_batch_rmse,running_rmse); also\n"
 	"                         row_loss, mean_row_loss, mse, running_mse, mae,\n"
-	"                         running_mae, per_output, uniform_rmse, weight\n"
+	"                         running_mae, per_output, uniform_rmse, r2, bias,\n"
+	"                         max_error, weight\n"
 	"      --dtype TYPE       float64 (default: 106-bit sums, rounded once) or\n"
 	"                         float32 (Keras's float32 arithmetic, emulated)\n"
 	"      --explain          after each epoch, say why its numbers differ\n"
 	"                         (table format)\n"
 	"  -s, --summary          only the epoch and total lines\n"
+	"      --value            print only the value of all the rows: the rmse,\n"
+	"                         or the one column of -c (x=$(rmsetab --value f))\n"
 	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
 	"                         SVG chart, with the epochs marked\n"
-	"      --fail-above X     exit with status 1 if an epoch's RMSE is above X\n"
+	"      --fail-above [M=]X exit with status 1 if measure M (default rmse) of\n"
+	"                         an epoch or of the total is above X, or undefined;\n"
+	"                         repeatable; any -c column, printed or not\n"
+	"      --fail-below [M=]X the same if it is below X (--fail-below r2=0.8)\n"
 	"      --progress         show progress on standard error even when it is\n"
 	"                         not a terminal (by default, only on one)\n"
 	"      --no-progress      never show progress\n"
@@ -163,7 +175,7 @@ static const char help_text[] =
 	"                         a part missing or a state given twice is an\n"
 	"                         error)\n"
 	"\n"
-	"Exit status: 0 success, 1 --fail-above exceeded, 2 error.\n"
+	"Exit status: 0 success, 1 a --fail-above or --fail-below failed, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
 /* clang-format on */
 
@@ -173,6 +185,8 @@ static const char help_text[] =
 static int
 close_stdout(void)
 {
+	/* A write that failed before (a buffer's worth of --help, say) may
+	 * leave nothing for fclose to fail on: the error flag says it. */
 	bool failed = ferror(stdout) != 0;
 	int err = errno;
 
@@ -301,15 +315,41 @@ parse_dtype(const char *s)
 	return false;
 }
 
-static double
-parse_threshold(const char *s)
+/* --fail-above or, with BELOW, --fail-below [MEASURE=]X: one threshold
+ * more, on the rmse unless a measure is named. */
+static void
+parse_threshold(const char *s, bool below, struct options *o)
 {
+	const char *opt = below ? "--fail-below" : "--fail-above";
+	const char *eq = strchr(s, '='), *x = eq != NULL ? eq + 1 : s;
+	enum measure m = M_RMSE;
+	struct threshold_rule *more;
+	char msg[MEASURES_ERR_SIZE + 256], list[MEASURES_ERR_SIZE];
 	double v;
 
-	if (number_parse(s, strlen(s), &v) != NUMBER_OK || v < 0.0)
-		usage_error("invalid --fail-above '%s': expected a number >= 0",
-			    s);
-	return v;
+	if (eq != NULL && (m = measures_find(s, (size_t)(eq - s))) == M_COUNT) {
+		measures_list(list, sizeof list);
+		snprintf(msg, sizeof msg,
+			 "invalid %s '%.64s': unknown column '%.*s'; the "
+			 "columns "
+			 "are: %s",
+			 opt, s, (int)(eq - s < 64 ? eq - s : 64), s, list);
+		usage_error("%s", msg);
+	}
+	if (number_parse(x, strlen(x), &v) != NUMBER_OK ||
+	    (v < 0.0 && !measures_signed(m))) {
+		snprintf(msg, sizeof msg, "invalid %s '%.64s': expected %s",
+			 opt, s,
+			 measures_signed(m) ? "a number" : "a number >= 0");
+		usage_error("%s", msg);
+	}
+	more = realloc(o->rules, (o->nrules + 1) * sizeof *o->rules);
+	if (more == NULL) {
+		diag("out of memory");
+		exit(EXIT_TROUBLE);
+	}
+	o->rules = more;
+	o->rules[o->nrules++] = (struct threshold_rule){m, below, v};
 }
 
 /* --part K/N, as GNU parallel's {#}/{##} give them. */
@@ -381,6 +421,48 @@ check_states(const struct options *o, const char *reading)
 			    "4096");
 }
 
+/* What --value cannot go with: it prints one number of all the rows, in
+ * place of the lines of every format. */
+static void
+check_value(const struct options *o)
+{
+	enum measure m = o->measures[0];
+	char count[24];
+
+	if (!o->value)
+		return;
+	snprintf(count, sizeof count, "%zu", o->nmeasures);
+	if (o->nmeasures > 1)
+		usage_error("--value prints one number: -c names %s columns; "
+			    "give it one",
+			    count);
+	if (m == M_PER_OUTPUT)
+		usage_error("%s",
+			    "--value prints one number, and per_output has "
+			    "one per pair: give -c uniform_rmse, or use "
+			    "-f csv");
+	if (measures_running(m))
+		usage_error(
+			"--value prints a value of all the rows, and %s is a "
+			"running value: read the total line of -f csv -r "
+			"never instead",
+			measures_name(m));
+	if (o->format_given)
+		usage_error("%s", "-f cannot be given with --value: it prints "
+				  "one bare number");
+	if (o->precision_given)
+		usage_error("%s",
+			    "--precision cannot be given with --value: it "
+			    "prints 17 significant digits");
+	if (o->explain)
+		usage_error("%s", "--explain cannot be given with --value: it "
+				  "prints one number");
+	if (o->save_state != NULL && strcmp(o->save_state, "-") == 0)
+		usage_error("%s",
+			    "--save-state - cannot be given with --value: "
+			    "both would be standard output");
+}
+
 /* Colour only for a person at a terminal, and never against NO_COLOR
  * (no-color.org: set and not empty). */
 static bool
@@ -425,7 +507,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c': parse_columns(optarg, o); break;
 		case 'd': o->delim = parse_delimiter(optarg); break;
 		case 'e': o->epoch_col = optarg; break;
-		case 'f': o->format = parse_format(optarg); break;
+		case 'f':
+			o->format = parse_format(optarg);
+			o->format_given = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			putchar('\n');
@@ -442,15 +527,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'w': o->weight_col = optarg; break;
 		case OPT_HEADER: o->header_forced = true; break;
 		case OPT_DECIMAL_COMMA: o->decimal_comma = true; break;
-		case OPT_FAIL_ABOVE:
-			o->has_fail_above = true;
-			o->fail_above = parse_threshold(optarg);
-			break;
+		case OPT_FAIL_ABOVE: parse_threshold(optarg, false, o); break;
+		case OPT_FAIL_BELOW: parse_threshold(optarg, true, o); break;
 		case OPT_NO_PROGRESS: o->progress = PROGRESS_NEVER; break;
 		case OPT_PART: parse_part(optarg, o); break;
 		case OPT_PLOT: o->plot_path = optarg; break;
 		case OPT_PRECISION:
 			o->precision = parse_precision(optarg);
+			o->precision_given = true;
 			break;
 		case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
 		case OPT_RUN_ID: parse_run_id(optarg, o); break;
@@ -459,12 +543,17 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_MERGE: o->merge = true; break;
 		case OPT_SAVE_STATE: o->save_state = optarg; break;
+		case OPT_VALUE: o->value = true; break;
 		default: usage_end(); /* getopt said what */
 		}
 	}
-	/* With --merge and no -c, the states' -c (run.c). */
+	/* With --merge and no -c, the states' -c (run.c); --value prints the
+	 * rmse. */
+	if (o->nmeasures == 0 && o->value)
+		parse_columns("rmse", o);
 	if (o->nmeasures == 0 && !o->merge)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
+	check_value(o);
 	check_states(o, reading);
 	if (o->header_forced && !o->header)
 		usage_error("%s", "-n and --header cannot be given together: "
@@ -490,7 +579,10 @@ static void
 configure(const struct options *o, struct run_config *c,
 	  struct plot_config *plot)
 {
-	unsigned needs = measures_needs(o->measures, o->nmeasures);
+	struct threshold_config thresholds = {o->rules, o->nrules};
+	/* What is checked is worked out, printed or not. */
+	unsigned needs = measures_needs(o->measures, o->nmeasures) |
+			 threshold_needs(&thresholds);
 
 	*c = (struct run_config){
 		.read = {.delim = o->delim,
@@ -514,10 +606,8 @@ configure(const struct options *o, struct run_config *c,
 			   .explain = o->explain,
 			   .weighted = o->weight_col != NULL,
 			   .nmeasures = o->nmeasures},
-		/* --fail-above watches each epoch's RMSE. */
-		.threshold = {.on = o->has_fail_above,
-			      .measure = M_RMSE,
-			      .above = o->fail_above},
+		.threshold = thresholds,
+		.value = {o->value, o->measures[0]},
 		.save = {.part = o->part,
 			 .parts = o->parts,
 			 .run_id = o->run_id},
@@ -798,6 +888,7 @@ main(int argc, char **argv)
 	st = malloc((size_t)nfiles * sizeof *st);
 	if (fds == NULL || names == NULL || st == NULL) {
 		diag("out of memory");
+		free(opts.rules);
 		return EXIT_TROUBLE;
 	}
 	/* From the first new file on, a signal removes it. */
@@ -807,6 +898,7 @@ main(int argc, char **argv)
 		free(fds);
 		free(names);
 		free(st);
+		free(opts.rules);
 		return EXIT_TROUBLE;
 	}
 	free(st);
@@ -815,6 +907,7 @@ main(int argc, char **argv)
 		drop_outputs(&outs);
 		free(fds);
 		free(names);
+		free(opts.rules);
 		return EXIT_TROUBLE;
 	}
 	for (int i = 0; i < nfiles; i++)
@@ -825,6 +918,7 @@ main(int argc, char **argv)
 			    opts.merge ? 0 : workers());
 	free(names);
 	free(fds);
+	free(opts.rules);
 	if (result != RUN_ERROR && close_stdout() != 0)
 		result = RUN_ERROR;
 	result = close_outputs(&outs, result);

@@ -3,6 +3,7 @@
 #ifndef RMSETAB_MEASURES_H
 #define RMSETAB_MEASURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "metric.h"
@@ -19,6 +20,9 @@ enum measure {
 	M_RUNNING_MAE,
 	M_PER_OUTPUT, /* one column per pair: rmse[NAME] */
 	M_UNIFORM_RMSE,
+	M_R2,
+	M_BIAS,
+	M_MAX_ERROR,
 	M_WEIGHT,
 	M_COUNT
 };
@@ -29,7 +33,10 @@ enum measures_need {
 	MEASURES_ABS = 1,	 /* absolute errors */
 	MEASURES_ROW_LOSS = 2,	 /* each row's own RMSE, Keras's per-row loss */
 	MEASURES_PER_OUTPUT = 4, /* sums of each pair */
-	MEASURES_BATCHES = 8	 /* each batch's values, for their means */
+	MEASURES_BATCHES = 8,	 /* each batch's values, for their means */
+	MEASURES_SPREAD = 16,	 /* each pair's true values around their mean */
+	MEASURES_BIAS = 32,	 /* the signed errors */
+	MEASURES_MAX_ERROR = 64	 /* the largest absolute error */
 };
 
 /* Room for the message of a failed measures_parse. */
@@ -43,11 +50,25 @@ size_t measures_parse(const char *spec, enum measure *list, char *err);
 const char *measures_name(enum measure m);
 const char *measures_label(enum measure m);
 
+/* Whether M is a running value (since the last reset: a running_ column,
+ * or a mean of batch values) rather than one of a line's own rows. */
+bool measures_running(enum measure m);
+
+/* Whether M can be below 0 (r2, bias). */
+bool measures_signed(enum measure m);
+
+/* The measure named by the LEN bytes at NAME, or M_COUNT. */
+enum measure measures_find(const char *name, size_t len);
+
+/* The names of every measure, ", " between them, into BUF of SIZE bytes:
+ * for messages that list them. */
+void measures_list(char *buf, size_t size);
+
 /* What the N measures of LIST need: enum measures_need bits, or'ed. */
 unsigned measures_needs(const enum measure *list, size_t n);
 
-/* Sets the parts of CFG (abs, row_loss, per_output, sq_only) that NEEDS
- * ask for. */
+/* Sets the parts of CFG (abs, row_loss, per_output, spread, bias,
+ * max_error, sq_only) that NEEDS ask for. */
 void measures_config(unsigned needs, struct metric_config *cfg);
 
 #endif

@@ -22,12 +22,27 @@ struct metric_config {
 	bool abs;	 /* absolute errors, for the MAE */
 	bool row_loss;	 /* each row's own RMSE, for Keras's per-row loss */
 	bool per_output; /* sums for each pair, for per-output RMSEs */
+	bool spread;	 /* each pair's true values around their mean, for r2 */
+	bool bias;	 /* the sum of the signed errors */
+	bool max_error;	 /* the largest absolute error */
 	bool f32;	 /* Keras's float32 arithmetic, beside the exact sums */
 	/* No measure needs more of a row than its squared errors and
 	 * weight (measures_config): the reader may sum rows in batches as it
 	 * parses them, unless f32 asks for float32 sums too. */
 	bool sq_only;
 };
+
+/* How many values besides its struct metric_row a row hands on, in OUT
+ * (metric_row_set): with per_output, each pair's w * (p - t)^2; with
+ * spread, each pair's true value t; with bias, w * the sum over pairs of
+ * p - t; with max_error, the largest |p - t| when w > 0, else 0.  In that
+ * order, each exactly or, for the bias, to double-double accuracy. */
+static inline size_t
+metric_row_extras(const struct metric_config *cfg)
+{
+	return (cfg->per_output ? cfg->pairs : 0) +
+	       (cfg->spread ? cfg->pairs : 0) + cfg->bias + cfg->max_error;
+}
 
 /* What one row adds to the sums: worked out where the row is parsed,
  * perhaps on another thread, and added in order later. */
@@ -39,13 +54,41 @@ struct metric_row {
 	float sq32, count32, abs32, row_loss32; /* the same in float32 */
 };
 
+/* The true values t of one output, for r2: their weighted mean and the
+ * sum M2 of w * (t - mean)^2, kept apart so that a mean far larger than
+ * the spread does not swamp it (SST = sum w t^2 - (sum w t)^2 / W would
+ * cancel).  Rows come in runs: a run's sums around its first true value C
+ * are close to its own M2, and each run joins the rows before it by the
+ * pairwise update of Chan, Golub and LeVeque, in which M2 only grows. */
+struct metric_spread {
+	double k;      /* of the rows joined: a double near their mean, */
+	struct xdd m;  /* the mean - k, */
+	struct xdd m2; /* and M2 */
+	double c;      /* of the run going on: its first true value, */
+	struct xdd s1; /* the sum of w * (t - c), */
+	struct xdd s2; /* and of w * (t - c)^2 */
+};
+
+/* The sums of bias, max_error and r2: allocated only when asked for, so
+ * that the sums of the other columns stay small. */
+struct metric_extra {
+	struct xdd bias;	  /* sum of w * (p - t) over rows and pairs */
+	double max_error;	  /* largest |p - t| over rows of weight > 0 */
+	struct xdd spread_w;	  /* the weight of the rows joined in SPREAD */
+	struct xdd run_w;	  /* and of the run going on: */
+	double run_w0, run_ratio; /* its first row's, and run_w / it */
+	size_t spreads;		  /* pairs, with spread; else 0 */
+	struct metric_spread spread[];
+};
+
 /* What the quantities need to know about a set of rows. */
 struct metric_sums {
 	struct xdd sq, weight, abs, row_loss;
 	float sq32, count32, abs32, row_loss32;
 	uint64_t rows;
 	size_t outputs;
-	struct xdd *out; /* per pair: sum of w * (p_j - t_j)^2 */
+	struct xdd *out;	/* per pair: sum of w * (p_j - t_j)^2 */
+	struct metric_extra *x; /* with bias, max_error or spread; or NULL */
 };
 
 /* The row-weighted mean of batch values: sum of rows_b * value_b, rows. */
@@ -57,6 +100,7 @@ struct metric_mean {
 /* The quantities of a set of rows; NaN where undefined or not asked for. */
 struct metric_values {
 	double rmse, mse, mae, row_loss, weight, uniform_rmse;
+	double r2, bias, max_error;
 	double *per_output; /* the caller's room for pairs values, or NULL */
 };
 
@@ -162,7 +206,7 @@ metric_sums_add_sq(struct metric_sums *s, struct xdd sq, struct xdd weight)
 }
 
 /* The contribution of a row of true values T and predictions P, weight W.
- * With per_output, OUT gets each pair's weighted squared error. */
+ * OUT, NULL when CFG asks for none, gets the row's metric_row_extras. */
 void metric_row_set(const struct metric_config *cfg, struct metric_row *row,
 		    struct xdd *out, const double *t, const double *p,
 		    double w);
@@ -175,18 +219,29 @@ void metric_sums_clear(struct metric_sums *s);
 
 void metric_sums_free(struct metric_sums *s);
 
-/* Adds N rows, in order; OUT holds N * pairs per-output values or NULL. */
+/* Adds N rows, in order; OUT holds their metric_row_extras, N times, or
+ * NULL when CFG asks for none. */
 void metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
 		     const struct metric_row *rows, const struct xdd *out,
 		     size_t n);
 
-/* Adds the sums of other rows; the order of merges does not matter. */
+/* Adds the sums of other rows; the order of merges does not matter (but
+ * for the last bits of the sums). */
 void metric_sums_merge(const struct metric_config *cfg,
 		       struct metric_sums *into,
 		       const struct metric_sums *from);
 
 void metric_values(const struct metric_config *cfg, const struct metric_sums *s,
 		   struct metric_values *v);
+
+/* Output J's true values as one run joined (none going on), and their
+ * weight: what a saved state keeps. */
+void metric_spread_get(const struct metric_sums *s, size_t j,
+		       struct metric_spread *sp, struct xdd *w);
+
+/* Sets output J's true values to SP, of weight W (a state being read). */
+void metric_spread_set(struct metric_sums *s, size_t j,
+		       const struct metric_spread *sp, struct xdd w);
 
 /* Only the values that means of batch values need, unrounded, in
  * double-double: RMSE, and the per-row loss when CFG has it. */

@@ -10,6 +10,7 @@
 #include "measures.h"
 #include "progress.h"
 #include "report.h"
+#include "threshold.h"
 
 struct options {
 	const char *
@@ -21,8 +22,10 @@ struct options {
 	size_t batch_size;
 	bool reset_never; /* -r never */
 	enum report_format format;
-	int precision; /* significant digits in the table and Markdown */
-	bool color;    /* the table may use SGR escapes: stdout is a terminal */
+	bool format_given; /* -f */
+	int precision;	   /* significant digits in the table and Markdown */
+	bool precision_given;
+	bool color; /* the table may use SGR escapes: stdout is a terminal */
 	enum progress_mode progress;
 	unsigned char delim; /* -d; 0: each file's first line says */
 	bool decimal_comma;  /* --decimal-comma */
@@ -31,14 +34,15 @@ struct options {
 				when it looks like data */
 	bool summary;
 	bool skip_invalid;
-	bool has_fail_above;
-	double fail_above;
+	struct threshold_rule *rules; /* --fail-above, --fail-below */
+	size_t nrules;
 	enum measure measures[M_COUNT]; /* -c: what to print, in order */
 	size_t nmeasures;
 	bool f32;		/* --dtype float32 */
 	bool explain;		/* --explain */
 	const char *save_state; /* --save-state FILE ("-": standard output) */
 	bool merge;		/* --merge: the inputs are saved states */
+	bool value;		/* --value: one number, of all the rows */
 	uint64_t part, parts;	/* --part K/N; 0/0 when not given */
 	const char *run_id;	/* --run-id, or NULL */
 };

@@ -99,6 +99,7 @@ make_plan(struct read_input *in, const struct read_csv_record *rec)
 		return -1;
 	in->row.pairs = in->plan.pairs;
 	in->plan.row = &in->row;
+	in->plan.extras = metric_row_extras(&in->row);
 	in->pairs = in->plan.pairs;
 	if (in->plan.ecol != READ_ROWS_NONE) {
 		char column[DIAG_QUOTE_SIZE + 2], name[DIAG_QUOTE_SIZE];
@@ -118,7 +119,8 @@ make_plan(struct read_input *in, const struct read_csv_record *rec)
 	free(in->out);
 	in->t = malloc(in->pairs * sizeof *in->t);
 	in->p = malloc(in->pairs * sizeof *in->p);
-	in->out = malloc(in->pairs * sizeof *in->out);
+	/* One row's extras; never 0 bytes, which malloc may refuse. */
+	in->out = malloc((in->plan.extras + 1) * sizeof *in->out);
 	if (in->t == NULL || in->p == NULL || in->out == NULL) {
 		diag("%s: out of memory", in->name);
 		return -1;
@@ -216,7 +218,7 @@ sequential_record(void *ctx, const struct read_csv_record *rec)
 				  &err)) {
 	case READ_ROWS_OK:
 		in->rows_read++;
-		out = plan->row->per_output ? in->out : NULL;
+		out = plan->extras ? in->out : NULL;
 		e = plan->ecol;
 		if ((e == READ_ROWS_NONE
 			     ? hand_on(in, &row, out, 1)
@@ -488,7 +490,7 @@ take_block(struct read_input *in, struct read_rows_block *blk)
 {
 	const struct read_rows_plan *plan = &in->plan;
 	uint64_t base = in->line - 1, rows;
-	size_t outputs = plan->row->per_output ? plan->pairs : 0;
+	size_t outputs = plan->extras;
 
 	if (blk->fused && blk->first_row != in->rows) {
 		/* Rows skipped before it moved its batches: converted again,

@@ -481,8 +481,7 @@ read_rows_convert(const struct read_rows_plan *plan,
 		nul_byte(err, rec, plan->ecol, "epoch label");
 		return READ_ROWS_ERROR;
 	}
-	metric_row_set(plan->row, row, plan->row->per_output ? out : NULL, t, p,
-		       w);
+	metric_row_set(plan->row, row, plan->extras ? out : NULL, t, p, w);
 	return READ_ROWS_OK;
 }
 
@@ -549,7 +548,7 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 	struct read_rows_block *blk = cc->blk;
 	const struct read_rows_plan *plan = cc->plan;
 	bool keys = plan->ecol != READ_ROWS_NONE;
-	size_t outputs = plan->row->per_output ? plan->pairs : 0;
+	size_t outputs = plan->extras;
 
 	if (!room_for_row(blk, keys, outputs)) {
 		cc->oom = true;

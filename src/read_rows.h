@@ -23,6 +23,7 @@ struct read_rows_plan {
 	size_t *tcol, *pcol, pairs;
 	size_t wcol, ecol;		 /* READ_ROWS_NONE when not given */
 	const struct metric_config *row; /* what to work out of each row */
+	size_t extras; /* values a row hands on besides it: metric_row_extras */
 };
 
 enum { READ_ROWS_NONE = (size_t)-1 };

@@ -321,11 +321,13 @@ put_number(struct report *r, double v)
 
 	/* JSON has no NaN and no infinity: an undefined RMSE is null, and
 	 * one beyond the largest double is a number that JSON readers take
-	 * as infinite. */
+	 * as infinite (an r2 or a bias may be below the most negative). */
 	if (isnan(v))
 		put_str(r, r->cfg->format == REPORT_JSONL ? "null" : "nan");
 	else if (isinf(v))
-		put_str(r, r->cfg->format == REPORT_JSONL ? "1e999" : "inf");
+		put_str(r, r->cfg->format == REPORT_JSONL
+				   ? (v < 0 ? "-1e999" : "1e999")
+				   : (v < 0 ? "-inf" : "inf"));
 	else
 		put(r, buf, (size_t)numfmt_g17(buf, v));
 }
@@ -350,6 +352,14 @@ static double
 column_value(const struct batcher_line *l, size_t m, size_t j)
 {
 	return m == M_PER_OUTPUT ? l->per_output[j] : l->v[m];
+}
+
+/* Whether the line has no value in column M: it is then empty, null in
+ * JSON. */
+static bool
+column_absent(const struct batcher_line *l, size_t m)
+{
+	return (l->absent >> m) & 1;
 }
 
 enum { EPOCH_WIDTH = 5, BATCH_WIDTH = 6, ROWS_WIDTH = 9 };
@@ -441,6 +451,7 @@ line_table(struct report *r, const struct batcher_line *l)
 {
 	bool bold = r->cfg->color && l->kind != BATCHER_BATCH;
 	char num[21], buf[NUMFMT_SIZE];
+	size_t owed = 0; /* spaces of blank columns, not yet written */
 
 	if (!r->header_done)
 		table_header(r);
@@ -462,9 +473,19 @@ line_table(struct report *r, const struct batcher_line *l)
 	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
 	FOR_EACH_COLUMN(r, i, j, m)
 	{
+		size_t width = number_width(r, column_name(r, m, j, true));
+
+		/* A blank column is padding owed to the next one that is not:
+		 * blanks at the end leave no trailing spaces. */
+		if (column_absent(l, m)) {
+			owed += 2 + width;
+			continue;
+		}
+		put_padded(r, "", 0, owed);
+		owed = 0;
 		put(r, "  ", 2);
 		put_padded(r, buf, number_text(r, buf, column_value(l, m, j)),
-			   number_width(r, column_name(r, m, j, true)));
+			   width);
 	}
 	if (bold)
 		put_str(r, SGR_RESET);
@@ -560,8 +581,12 @@ line_markdown(struct report *r, const struct batcher_line *l)
 	put_padded(r, num, u64_text(num, l->rows), ROWS_WIDTH);
 	FOR_EACH_COLUMN(r, i, j, m)
 	{
+		size_t k = column_absent(l, m)
+				   ? 0
+				   : number_text(r, buf, column_value(l, m, j));
+
 		put_str(r, " | ");
-		put_padded(r, buf, number_text(r, buf, column_value(l, m, j)),
+		put_padded(r, buf, k,
 			   number_width(r, column_name(r, m, j, false)));
 	}
 	put_str(r, " |\n");
@@ -607,7 +632,8 @@ line_delimited(struct report *r, const struct batcher_line *l, char delim)
 	FOR_EACH_COLUMN(r, i, j, m)
 	{
 		put_char(r, delim);
-		put_number(r, column_value(l, m, j));
+		if (!column_absent(l, m))
+			put_number(r, column_value(l, m, j));
 	}
 	put_char(r, '\n');
 }
@@ -636,7 +662,10 @@ line_jsonl(struct report *r, const struct batcher_line *l)
 		put_char(r, ',');
 		put_json_text(r, column_name(r, m, j, false));
 		put_char(r, ':');
-		put_number(r, column_value(l, m, j));
+		if (column_absent(l, m))
+			put_str(r, "null");
+		else
+			put_number(r, column_value(l, m, j));
 	}
 	put_str(r, "}\n");
 }
@@ -644,8 +673,11 @@ line_jsonl(struct report *r, const struct batcher_line *l)
 void
 report_line(struct report *r, const struct batcher_line *line)
 {
+	/* The table leaves out the total of one epoch, which is that epoch;
+	 * the machine formats always end with it, for scripts to select. */
 	if ((line->kind == BATCHER_BATCH && r->cfg->summary) ||
-	    (line->kind == BATCHER_TOTAL && line->epochs < 2))
+	    (line->kind == BATCHER_TOTAL && line->epochs < 2 &&
+	     r->cfg->format == REPORT_TABLE))
 		return;
 	switch (r->cfg->format) {
 	case REPORT_TABLE: line_table(r, line); break;

@@ -67,7 +67,7 @@ int report_set_outputs(struct report *r, const char *const *tnames,
 		       const char *const *pnames, size_t pairs, char *err);
 
 /* Writes LINE: batch lines unless -s, epoch lines, and the total line
- * when the run had more than one epoch. */
+ * (in the table only when the run had more than one epoch). */
 void report_line(struct report *r, const struct batcher_line *line);
 
 /* Pushes what is buffered to the output; -1 (reported, once) if writing

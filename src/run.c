@@ -1,8 +1,9 @@
 /* run.c: the one hub.  It opens the source of the rows (the reader, or
  * with --merge the saved states), starts the batcher, and fans the
- * batcher's lines out to the sinks it attaches: the report, the plot, the
- * state saver and the --fail-above check.  At the end it says what
- * --skip-invalid skipped and which epoch --fail-above caught. */
+ * batcher's lines out to the sinks it attaches: the report (or --value in
+ * its place), the plot, the state saver and the thresholds.  At the end it says
+ * what --skip-invalid skipped and which values --fail-above and --fail-below
+ * caught. */
 #include "run.h"
 
 #include <stdbool.h>
@@ -23,6 +24,7 @@
 #include "state.h"
 #include "state_merge.h"
 #include "threshold.h"
+#include "value.h"
 
 /* One run's parts. */
 struct run {
@@ -35,7 +37,8 @@ struct run {
 	struct saver saver;
 	bool saving; /* --save-state of the rows read */
 	struct threshold threshold;
-	bool checking; /* --fail-above */
+	bool checking;	    /* --fail-above, --fail-below */
+	struct value value; /* --value, in the report's place */
 };
 
 /* The batcher's lines, to every sink. */
@@ -46,7 +49,9 @@ on_line(void *ctx, const struct batcher_line *line)
 
 	if (r->plot != NULL && line->kind == BATCHER_BATCH)
 		plot_batch(r->plot, line);
-	if (!r->quiet)
+	if (r->c.value.on)
+		value_line(&r->value, line);
+	else if (!r->quiet)
 		report_line(&r->report, line);
 	if (r->checking)
 		threshold_line(&r->threshold, line);
@@ -78,6 +83,8 @@ start(struct run *r, size_t pairs, const char *const *tnames,
 	st = report_set_outputs(&r->report, tnames, pnames, pairs, msg);
 	if (st > 0)
 		diag_at(file, line, "%s", msg);
+	threshold_set_outputs(&r->threshold, r->report.output_names,
+			      r->report.outputs);
 	return st != 0 ? -1 : 0;
 }
 
@@ -215,6 +222,7 @@ on_first_state(void *ctx, const struct state_merge *m)
 	struct run *r = ctx;
 	struct report_config *report = &r->c.report;
 	struct batcher_config *batcher = &r->c.batcher;
+	const struct threshold_config *th = &r->c.threshold;
 	const struct state_header *h = &m->h;
 
 	if (report->nmeasures == 0) {
@@ -223,11 +231,15 @@ on_first_state(void *ctx, const struct state_merge *m)
 	}
 	if (state_merge_check(m, report->measures, report->nmeasures) != 0)
 		return -1;
+	for (size_t i = 0; i < th->n; i++)
+		if (state_merge_check(m, &th->rules[i].measure, 1) != 0)
+			return -1;
 	report->summary = true;
 	batcher->batch_size = h->batch_size;
 	batcher->reset_never = h->reset_never;
 	batcher->keyed = h->epoch_col != NULL;
-	measures_config(measures_needs(report->measures, report->nmeasures),
+	measures_config(measures_needs(report->measures, report->nmeasures) |
+				threshold_needs(th),
 			&batcher->sums);
 	return start(r, h->pairs,
 		     h->indices ? NULL : (const char *const *)h->true_names,
@@ -326,10 +338,14 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	saver_init(&r.saver, x->save, &r.c.save);
 	if (r.saving)
 		sink.rows = on_epoch_rows;
-	r.checking = r.c.threshold.on;
-	threshold_init(&r.threshold, &r.c.threshold);
+	r.checking = r.c.threshold.n > 0;
+	/* Without an epoch column, an epoch is a file and named by it. */
+	threshold_init(&r.threshold, &r.c.threshold,
+		       r.c.merge || r.c.batcher.keyed ? NULL : names, nfiles);
+	value_init(&r.value, out, &r.c.value);
 	batcher_init(&r.batcher, &r.c.batcher, &sink,
-		     (!r.c.report.summary && !r.quiet) || r.plot != NULL);
+		     (!r.c.report.summary && !r.quiet && !r.c.value.on) ||
+			     r.plot != NULL);
 	/* The reader sums whole batches where it reads them, unless the
 	 * saver wants the rows. */
 	r.c.read.batch_size = r.saving ? 0 : r.c.batcher.batch_size;
@@ -344,7 +360,7 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	progress_end(&progress, input.bytes_read, input.rows_read);
 	if (status == 0)
 		batcher_finish(&r.batcher);
-	if (r.saver.failed)
+	if (r.saver.failed || r.threshold.failed)
 		status = -1;
 	if (report_flush(&r.report) != 0)
 		status = -1;

@@ -16,10 +16,11 @@
 #include "report.h"
 #include "saver.h"
 #include "threshold.h"
+#include "value.h"
 
 enum run_result {
 	RUN_OK,	   /* everything read and written */
-	RUN_ABOVE, /* as RUN_OK, and some epoch's RMSE is above --fail-above */
+	RUN_ABOVE, /* as RUN_OK, and a --fail-above or --fail-below failed */
 	RUN_ERROR  /* an input or output error, reported on standard error */
 };
 
@@ -30,6 +31,7 @@ struct run_config {
 	struct batcher_config batcher;
 	struct report_config report;
 	struct threshold_config threshold;
+	struct value_config value;
 	struct saver_config save; /* --part, --run-id */
 	enum progress_mode progress;
 	bool merge; /* the inputs are saved states */

@@ -43,6 +43,13 @@
  *                                     over the pairs)      (row_loss)
  *   output J HI LO EXP                J = 1..pairs: sum of w * (p_J -
  *                                     t_J)^2               (per_output)
+ *   bias HI LO EXP                    sum of w * (p - t)   (bias)
+ *   max-error X                       largest |p - t| of a row of w > 0,
+ *                                     or 0                 (max_error)
+ *   spread J K HI LO EXP HI LO EXP    J = 1..pairs: the weighted mean of
+ *                                     t_J, K (the double nearest it) + the
+ *                                     rest, and the sum of w * (t_J -
+ *                                     mean)^2              (r2)
  *   row SQ WEIGHT ROW-LOSS            one row's terms (each HI LO EXP)
  *   batch A RMSE ROW-LOSS             A = 0..B-1: sum of rows * value (HI
  *                                     LO EXP) of the whole batches at A
@@ -59,6 +66,10 @@
  * size, an epoch of at most 2B - 2 rows has one row line each; a longer one
  * has row lines for its first B - 1 and last B - 1 rows, then B batch
  * lines.  The total of a run is the sum of its epochs: it is not written.
+ *
+ * bias, max-error and spread lines are there when -c has bias, max_error
+ * and r2 (which needs the output lines too).  A reader that does not know
+ * a column stops at the columns line: they came with no new version.
  *
  * The checksum finds a state cut short or changed by accident; anyone can
  * compute it again, so the reader checks every value besides (its range,
@@ -205,6 +216,20 @@ state_canonical(struct xdd x)
 	return x;
 }
 
+/* Why finite X is not in the one form of a sum, or NULL. */
+static const char *
+form_error(struct xdd x)
+{
+	double hi = x.v.hi, lo = x.v.lo;
+
+	if (hi + lo != hi || dd_outside_safe_range(hi))
+		return "HI LO is not a normalized double-double (|LO| at most "
+		       "half an ulp of HI, HI 0 or within 2^-400 to 2^400)";
+	if (x.exp < -STATE_EXP_MAX || x.exp > STATE_EXP_MAX)
+		return "EXP is beyond -4096 to 4096";
+	return NULL;
+}
+
 const char *
 state_sum_error(struct xdd x, bool nan_ok)
 {
@@ -217,12 +242,15 @@ state_sum_error(struct xdd x, bool nan_ok)
 		return nan_ok ? "a batch sum must be finite and not negative, "
 				"or 'nan 0x0p+0 0'"
 			      : "a sum must be finite and not negative";
-	if (hi + lo != hi || dd_outside_safe_range(hi))
-		return "HI LO is not a normalized double-double (|LO| at most "
-		       "half an ulp of HI, HI 0 or within 2^-400 to 2^400)";
-	if (x.exp < -STATE_EXP_MAX || x.exp > STATE_EXP_MAX)
-		return "EXP is beyond -4096 to 4096";
-	return NULL;
+	return form_error(x);
+}
+
+const char *
+state_signed_sum_error(struct xdd x)
+{
+	if (!isfinite(x.v.hi) || !isfinite(x.v.lo))
+		return "a sum must be finite";
+	return form_error(x);
 }
 
 uint64_t

@@ -100,6 +100,10 @@ struct xdd state_canonical(struct xdd x);
  * NaN (as state_canonical writes it) is one. */
 const char *state_sum_error(struct xdd x, bool nan_ok);
 
+/* state_sum_error for a sum of terms of either sign (bias, the rest of a
+ * mean), which may be negative but never NaN. */
+const char *state_signed_sum_error(struct xdd x);
+
 /* The FNV-1a 64-bit hash of the N bytes at S, going on from HASH
  * (STATE_HASH_BASIS to start): the checksum of a state's lines. */
 #define STATE_HASH_BASIS UINT64_C(0xcbf29ce484222325)

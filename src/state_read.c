@@ -796,6 +796,111 @@ sum_line(struct state_reader *r, const char *word, struct xdd *x,
 	return 0;
 }
 
+/* Whether X, a sum of terms of either sign, is one that a state may hold,
+ * and 0 where the weights add up to 0 (WEIGHT): 0, or -1 after reporting
+ * it. */
+static int
+check_signed(struct state_reader *r, struct xdd x, struct xdd weight)
+{
+	const char *why = state_signed_sum_error(x);
+
+	if (why != NULL)
+		return bad_value(r, why);
+	return check_zero(r, weight, x);
+}
+
+/* The max-error line into *X: a largest |p - t|, not NaN (infinite where
+ * p - t is beyond the largest double), 0 where no row weighs more than 0,
+ * and where it is 0 so are the squared errors. */
+static int
+max_error_line(struct state_reader *r, const struct metric_sums *s, double *x)
+{
+	struct cursor c;
+
+	if (state_line(r, NULL) != 0)
+		return -1;
+	c = fields(r);
+	if (!keyword(&c, "max-error") || !field_double(&c, x) || !at_end(&c))
+		return corrupted(r, "max-error X");
+	if (!(*x >= 0.0))
+		return bad_value(r, "the max error must be 0 or more");
+	if (s->weight.v.hi == 0.0 && *x != 0.0)
+		return bad_value(r, "the weights add up to 0 but the max error "
+				    "is not 0");
+	if (*x == 0.0 && s->sq.v.hi != 0.0)
+		return bad_value(r, "the max error is 0 but the squared errors "
+				    "add up to more");
+	return 0;
+}
+
+/* Output J's spread line into SP: K a finite double, the double nearest
+ * the mean K + M (so M within an ulp of K), M2 a sum; where the weights
+ * add up to 0, all 0. */
+static int
+spread_line(struct state_reader *r, const struct metric_sums *s, size_t j,
+	    struct metric_spread *sp)
+{
+	struct cursor c;
+	uint64_t n;
+	char expected[64];
+	double ulp;
+
+	snprintf(expected, sizeof expected, "spread %zu K HI LO EXP HI LO EXP",
+		 j + 1);
+	if (state_line(r, NULL) != 0)
+		return -1;
+	c = fields(r);
+	if (!keyword(&c, "spread") || !field_u64(&c, &n, UINT64_MAX) ||
+	    n != j + 1 || !field_double(&c, &sp->k) || !field_xdd(&c, &sp->m) ||
+	    !field_xdd(&c, &sp->m2) || !at_end(&c))
+		return corrupted(r, expected);
+	if (!isfinite(sp->k))
+		return bad_value(r, "the mean K must be finite");
+	if (check_signed(r, sp->m, s->weight) != 0 ||
+	    check_sum(r, sp->m2, false) != 0 ||
+	    check_zero(r, s->weight, sp->m2) != 0)
+		return -1;
+	if (s->weight.v.hi == 0.0 && sp->k != 0.0)
+		return bad_value(r, "the weights add up to 0 but the mean K "
+				    "is not 0");
+	ulp = nextafter(fabs(sp->k), INFINITY) - fabs(sp->k);
+	if (!(fabs(xdd_signed_value(sp->m)) <= ulp))
+		return bad_value(r, "K is not the double nearest the mean: "
+				    "the rest is more than an ulp of K");
+	return 0;
+}
+
+/* The lines of the sums of bias, max_error and r2 into S, when the
+ * state's -c has them. */
+static int
+read_extra(struct state_reader *r, struct metric_sums *s)
+{
+	const struct metric_config *cfg = &r->sc.sums;
+
+	if (cfg->bias) {
+		struct cursor c;
+
+		if (state_line(r, NULL) != 0)
+			return -1;
+		c = fields(r);
+		if (!keyword(&c, "bias") || !field_xdd(&c, &s->x->bias) ||
+		    !at_end(&c))
+			return corrupted(r, "bias HI LO EXP");
+		if (check_signed(r, s->x->bias, s->weight) != 0)
+			return -1;
+	}
+	if (cfg->max_error && max_error_line(r, s, &s->x->max_error) != 0)
+		return -1;
+	for (size_t j = 0; cfg->spread && j < cfg->pairs; j++) {
+		struct metric_spread sp = {0};
+
+		if (spread_line(r, s, j, &sp) != 0)
+			return -1;
+		metric_spread_set(s, j, &sp, s->weight);
+	}
+	return 0;
+}
+
 /* The lines from "rows" on: the sums of an epoch, into S (made empty with
  * the state's configuration). */
 static int
@@ -825,7 +930,7 @@ read_sums(struct state_reader *r, struct metric_sums *s)
 		if (sum_line(r, word, &s->out[j], &s->weight) != 0)
 			return -1;
 	}
-	return 0;
+	return read_extra(r, s);
 }
 
 /* A row line into ROW. */

@@ -220,6 +220,33 @@ state_write_header(struct state_writer *w, const struct state_header *h,
 	return writer_status(w);
 }
 
+/* The sums of bias, max_error and r2, when the state's -c has them. */
+static void
+put_extra(struct state_writer *w, const struct metric_sums *s)
+{
+	const struct metric_config *cfg = &w->sc.sums;
+
+	if (cfg->bias) {
+		put(w, "bias");
+		put_xdd(w, s->x->bias);
+		put_line(w, true);
+	}
+	if (cfg->max_error) {
+		put(w, "max-error %a", s->x->max_error);
+		put_line(w, true);
+	}
+	for (size_t j = 0; cfg->spread && j < cfg->pairs; j++) {
+		struct metric_spread sp;
+		struct xdd weight;
+
+		metric_spread_get(s, j, &sp, &weight);
+		put(w, "spread %zu %a", j + 1, sp.k);
+		put_xdd(w, sp.m);
+		put_xdd(w, sp.m2);
+		put_line(w, true);
+	}
+}
+
 static void
 put_sums(struct state_writer *w, uint64_t rows, const struct metric_sums *s)
 {
@@ -248,6 +275,7 @@ put_sums(struct state_writer *w, uint64_t rows, const struct metric_sums *s)
 		put_xdd(w, s->out[j]);
 		put_line(w, true);
 	}
+	put_extra(w, s);
 }
 
 int

@@ -231,12 +231,13 @@ for i in range(1, 1001):
     open("%s/f%d.state" % (sys.argv[2], i), "wb").write(out)
 EOF_PY
 v=2.2360679774997898
-want="total,,,2000,$v,$v,$v"
+# The total's running columns are empty: each file is an epoch (-r epoch).
+want="total,,,2000,$v,,"
 got=$( (ulimit -n 64 && cd "$d" && rmsetab -s -f csv -b 2 f*.csv) 2>&1 | tail -n 1)
 if [ "$got" = "$want" ]; then pass "1000-inputs-64-descriptors"; else
     fail "1000-inputs-64-descriptors: '$got'"; fi
 want="epoch,1,,2000,$v,$v,$v"
-got=$( (ulimit -n 64 && cd "$d" && rmsetab --merge -f csv f*.state) 2>&1 | tail -n 1)
+got=$( (ulimit -n 64 && cd "$d" && rmsetab --merge -f csv f*.state) 2>&1 | grep -v '^total,' | tail -n 1)
 if [ "$got" = "$want" ]; then pass "1000-states-64-descriptors"; else
     fail "1000-states-64-descriptors: '$got'"; fi
 

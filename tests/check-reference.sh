@@ -34,6 +34,24 @@ ref() {
     fi
 }
 
+# bound NAME PAIRS ARGS...: r2, bias and max_error against their exact values
+# and the bounds of the man page (Accuracy), by tests/bound-check.py, where the
+# sums cannot be exact.
+bound() {
+    name=$1 pairs=$2
+    shift 2
+    if python3 "$tests/reference.py" --exact -c mae,r2,bias,max_error "$@" \
+        >"$tmp/expected" &&
+        "$bin" -f csv -c mae,r2,bias,max_error "$@" >"$tmp/actual" \
+            2>"$tmp/stderr" &&
+        python3 "$tests/bound-check.py" "$pairs" "$tmp/expected" "$tmp/actual" \
+            >"$tmp/diff" 2>&1; then
+        verdict "$name" 0
+    else
+        verdict "$name" 1
+    fi
+}
+
 # ref_layout NAME FORMAT PRECISION ARGS...: the table or Markdown output, byte
 # for byte, against the reference's numbers laid out by tests/layout.py.
 ref_layout() {
@@ -58,7 +76,11 @@ if ! { gen --seed 1 --rows 1000 --pairs 1 >"$tmp/a.csv" &&
     gen --seed 4 --rows 257 --pairs 10 >"$tmp/c2.csv" &&
     gen --seed 6 --rows 12000 --pairs 3 --weights --epoch-col --epochs 3 >"$tmp/d.csv" &&
     gen --seed 5 --rows 400 --pairs 2 --weights --extreme >"$tmp/x.csv" &&
-    gen --seed 6 --rows 300 --pairs 1 --extreme >"$tmp/x1.csv"; }; then
+    gen --seed 6 --rows 300 --pairs 1 --extreme >"$tmp/x1.csv" &&
+    gen --seed 7 --rows 3000 --pairs 2 --weights --offset 1e8 >"$tmp/o8.csv" &&
+    gen --seed 8 --rows 3000 --pairs 2 --weights --offset 1e15 >"$tmp/o15.csv" &&
+    gen --seed 9 --rows 12000 --pairs 2 --weights >"$tmp/e.csv" &&
+    gen --seed 10 --rows 20000 --pairs 1 >"$tmp/e1.csv"; }; then
     echo "check-reference: gen.py failed" >&2
     exit 2
 fi
@@ -104,6 +126,33 @@ ref extremes -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
 ref extremes-never -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
 ref zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 ref zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+# r2 where sums of t and t^2 would lose every digit: true values near 1e8 and
+# 1e15 (of both signs) with a spread of about 1, and every 50th row far off
+# with a weight of 1e-300, which a sum around it would take as its centre
+# (gen.py --offset).  Bit for bit, in short and long batches, over two epochs.
+for o in o8 o15; do
+    for b in 7 1000; do
+        ref "offset $o -b $b" -c r2,bias,max_error,uniform_rmse -b $b -r never \
+            -t 1,2 -p 3,4 -w 5 "$tmp/$o.csv" "$tmp/$o.csv"
+    done
+done
+# Files of several blocks with no epoch column, which the reader's fused loop
+# reads where the measures need only squared errors and weights (the rmse
+# alone here): r2, bias and max_error need more of each row, so they take the
+# general path, and must come out as exact as ever beside the rmse.
+ref "fast path rmse" -b 100 -t 1,2 -p 3,4 -w 5 "$tmp/e.csv"
+ref "fast path r2,bias,max_error" \
+    -c rmse,mean_batch_rmse,running_rmse,r2,bias,max_error -b 100 \
+    -t 1,2 -p 3,4 -w 5 "$tmp/e.csv"
+ref "fast path rmse, one pair" -b 32 -t 1 -p 2 "$tmp/e1.csv"
+ref "fast path r2,bias,max_error, one pair" \
+    -c rmse,mean_batch_rmse,r2,bias,max_error -b 32 -t 1 -p 2 "$tmp/e1.csv"
+# Values and weights of every magnitude: bias and r2 within their bounds, where a
+# result on a subnormal's halfway point is taken as a tie.
+bound "bounds extremes" 2 -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
+bound "bounds extremes one epoch" 2 -b 1000 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
+bound "bounds extremes-never" 1 -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
+
 # Every precision, on numbers of many magnitudes (gen.py's errors span several
 # decades), in both formats for people.
 for p in 1 2 3 6 10 15 16 17; do
@@ -120,7 +169,7 @@ ref_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \
 # Every column of -c, in float64 (exact) and in float32 (step by step): several pairs,
 # weights (with zeros), an epoch column, short last batches, both resets, totals.
 all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse,running_mse,mae
-all=$all,running_mae,per_output,uniform_rmse,weight
+all=$all,running_mae,per_output,uniform_rmse,r2,bias,max_error,weight
 for dtype in float64 float32; do
     c="--dtype $dtype -c $all"
     ref "$dtype columns single-pair" $c -b 32 -t 1 -p 2 "$tmp/a.csv"

@@ -17,7 +17,7 @@ harness_start "$@"
 cd "$tmp" || exit 2
 formats="table csv tsv jsonl markdown"
 all=rmse,mean_batch_rmse,running_rmse,row_loss,mean_row_loss,mse
-all=$all,running_mse,mae,running_mae,per_output,uniform_rmse,weight
+all=$all,running_mse,mae,running_mae,per_output,uniform_rmse,r2,bias,max_error,weight
 
 gen() { python3 "$tests/gen.py" "$@"; }
 

@@ -41,8 +41,11 @@ import math, sys
 from decimal import Decimal, getcontext
 n = int(sys.argv[1])
 lines = open(sys.argv[2]).read().split("\n")
-assert lines[2:] == [""], "two lines expected, got %d" % (len(lines) - 1)
+assert lines[3:] == [""], "three lines expected, got %d" % (len(lines) - 1)
 head, row = lines[0].split(","), lines[1].split(",")
+# The total line, with which csv always ends: one epoch, so the epoch's
+# own values (no running column is asked for).
+assert lines[2].split(",") == ["total", "", ""] + row[3:], "total line"
 assert head == ["kind", "epoch", "batch", "rows", "rmse"] + \
     ["rmse[t%d]" % j for j in range(n)], "header"
 assert row[:4] == ["epoch", "1", "", "1"], "row starts %r" % row[:4]

@@ -2,6 +2,7 @@
 """Deterministic CSV test data for rmsetab.
 
 gen.py --seed N --rows R --pairs D [--weights] [--epoch-col] [--epochs K] [--delim C] [--extreme]
+       [--offset X]
 
 Output depends only on the arguments (one random.Random(seed), no global state), so a
 failing case can be regenerated exactly.  Values are printed with repr() so the file holds
@@ -51,6 +52,8 @@ def main():
     ap.add_argument("--delim", default=",")
     ap.add_argument("--extreme", action="store_true",
                     help="values and weights of any magnitude, independent of each other")
+    ap.add_argument("--offset", type=float, metavar="X",
+                    help="true values near X (the pairs alternate X and -X), spread about 1")
     a = ap.parse_args()
     if a.rows < 0 or a.pairs < 1 or a.epochs < 1 or len(a.delim) != 1:
         ap.error("need --rows >= 0, --pairs >= 1, --epochs >= 1, one-character --delim")
@@ -68,15 +71,27 @@ def main():
         if a.extreme:
             t = [extreme(rng, regime) for _ in range(a.pairs)]
             p = [extreme(rng, regime) for _ in range(a.pairs)]
+        elif a.offset is not None:
+            # Sums of t and t^2 cancel to nothing there: r2 needs the spread around
+            # the mean.  Predictions a little high, so that the bias is not near 0.
+            t = [(a.offset if j % 2 == 0 else -a.offset) + rng.gauss(0.0, 1.0)
+                 for j in range(a.pairs)]
+            p = [x + rng.gauss(0.1, 0.5) for x in t]
         else:
             t = [value(rng) for _ in range(a.pairs)]
             # Predictions near the truth, with an error of independent magnitude: the
             # differences p - t then range from exact cancellation to dominated by one side.
             p = [x + value(rng) for x in t]
         row = [f"e{i * a.epochs // a.rows + 1}"] if a.epoch_col else []
+        w = None
+        if a.weights and a.offset is not None and i % 50 == 0:
+            # A row far off with a weight next to nothing: a mean taken around its value
+            # would be far from the others'.
+            t = [x + 1e6 for x in t]
+            w = 1e-300
         row += [repr(x) for x in t + p]
         if a.weights:
-            row.append(repr(abs(extreme(rng, rng.randrange(len(REGIMES))))
+            row.append(repr(w if w is not None else abs(extreme(rng, rng.randrange(len(REGIMES))))
                             if a.extreme else weight(rng)))
         out.writerow(row)
 

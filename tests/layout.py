@@ -11,7 +11,8 @@ when undefined; columns right-aligned in at least 5, 6 and 9 characters, and
 the number columns (those of the CSV's header) in at least N + 5 and their
 heading's width; a rule
 above an epoch line that follows batch lines, a blank line before the line
-that follows an epoch line and is not one.  It is the yardstick for the
+that follows an epoch line and is not one.  An empty field is blank; the table
+leaves out the total line of a run of one epoch, Markdown keeps it.  It is the yardstick for the
 golden cases and tests/check-reference.sh, written apart from src/report.c.
 """
 import argparse
@@ -25,7 +26,7 @@ TABLE_HEADS = {
     "running_rmse": "running rmse", "row_loss": "row loss",
     "mean_row_loss": "mean row loss", "mse": "mse", "running_mse": "running mse",
     "mae": "mae", "running_mae": "running mae", "uniform_rmse": "uniform rmse",
-    "weight": "weight",
+    "max_error": "max error", "weight": "weight",
 }
 
 
@@ -37,8 +38,8 @@ def heads(names, fmt):
 
 
 def number(text, prec):
-    if text == "nan":
-        return "nan"
+    if text in ("nan", ""):
+        return text  # "" is no value: blank
     s = "%#.*g" % (prec, float(text))
     return s.replace(".e", "e").rstrip(".")
 
@@ -50,6 +51,9 @@ def table(names, lines, prec):
     out = ["%5s  %6s  %9s" % ("epoch", "batch", "rows")
            + "".join("  %*s" % (w, h) for w, h in zip(widths, hs))]
     last = None
+    # The table leaves out the total of one epoch, which is that epoch.
+    if sum(1 for line in lines if line[0] == "epoch") < 2:
+        lines = [line for line in lines if line[0] != "total"]
     for kind, epoch, batch, rows, *nums in lines:
         if kind == "epoch" and last == "batch":
             out.append(rule)

@@ -153,10 +153,13 @@ def rmse(pairs):
 
 
 def summary(pairs):
-    """What `rmsetab -s -f csv` prints for one file of these pairs."""
+    """What `rmsetab -s -f csv` prints for one file of these pairs: its one
+    epoch, then the total of the same rows, whose running columns are empty
+    (-r epoch)."""
     value, n = rmse(pairs)
     return HEAD + "epoch,1,,%d,%s,%s,%s\n" % (n, show(value), show(value),
-                                             show(value))
+                                             show(value)) + \
+        "total,,,%d,%s,,\n" % (n, show(value))
 
 
 def summary_outputs(pairs, names):
@@ -166,7 +169,8 @@ def summary_outputs(pairs, names):
     head = "kind,epoch,batch,rows,rmse," + ",".join(
         "rmse[%s]" % name for name in names) + "\n"
     each = [show(rmse([pr])[0]) for pr in pairs]
-    return head + "epoch,1,,%d,%s,%s\n" % (n, show(value), ",".join(each))
+    return head + "".join("%s,%d,%s,%s\n" % (kind, n, show(value), ",".join(each))
+                          for kind in ("epoch,1,", "total,,"))
 
 
 # The cases.

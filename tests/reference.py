@@ -20,8 +20,8 @@ end, so the output is the correctly rounded value rmsetab aims for.
 
 float32: Keras's float32 arithmetic, step by step (see Float32 below): every operation is
 rounded to float32 as it happens.  The means of batch values are Keras's float32 Mean of
-the float32 batch values (see MeanFloat32); the weight, the per-output RMSEs and
-uniform_rmse stay exact.
+the float32 batch values (see MeanFloat32); the weight, the per-output RMSEs,
+uniform_rmse, r2, bias and max_error stay exact.
 
 --exact prints each exact value unrounded, as a fraction NUMERATOR/DENOMINATOR (a square
 root as its PREC-bit value with a sticky bit, far closer than any rounding margin), for
@@ -42,7 +42,8 @@ from fractions import Fraction
 PREC = 200  # bits kept in square roots; far more than binary64 rounding ever needs
 
 NAMES = ["rmse", "mean_batch_rmse", "running_rmse", "row_loss", "mean_row_loss", "mse",
-         "running_mse", "mae", "running_mae", "per_output", "uniform_rmse", "weight"]
+         "running_mse", "mae", "running_mae", "per_output", "uniform_rmse", "r2", "bias",
+         "max_error", "weight"]
 DEFAULT = "rmse,mean_batch_rmse,running_rmse"
 
 
@@ -76,7 +77,7 @@ def show(x, exact=False):
     try:
         return repr(float(x))
     except OverflowError:
-        return "inf"
+        return "inf" if x > 0 else "-inf"
 
 
 class Exact:
@@ -85,23 +86,34 @@ class Exact:
     Per row i with weight w_i and errors d_ij = p_ij - t_ij, j = 1..D:
     sse = sum w_i sum_j d_ij^2, abs = sum w_i sum_j |d_ij|, w = sum w_i,
     row_loss = sum w_i sqrt(sum_j d_ij^2 / D) (each root to PREC bits: the one inexact
-    step), out[j] = sum w_i d_ij^2.
+    step), out[j] = sum w_i d_ij^2, bias = sum w_i sum_j d_ij, top = max |d_ij| over
+    rows with w_i > 0, and for r2 the true values' sums t1[j] = sum w_i t_ij and
+    t2[j] = sum w_i t_ij^2, from which SST_j = t2[j] - t1[j]^2 / w exactly.
     """
 
     def __init__(self, d):
         self.d = d
-        self.sse = self.abs = self.w = self.row_loss = Fraction(0)
+        self.sse = self.abs = self.w = self.row_loss = self.bias = Fraction(0)
         self.out = [Fraction(0)] * d
+        self.t1 = [Fraction(0)] * d
+        self.t2 = [Fraction(0)] * d
+        self.top = Fraction(0)
         self.rows = 0
 
     def add_row(self, w, t, p):
         w = Fraction(w)  # exact: Fraction(float) is the binary64 value itself
-        diff = [Fraction(pj) - Fraction(tj) for tj, pj in zip(t, p)]
+        t = [Fraction(tj) for tj in t]
+        diff = [Fraction(pj) - tj for tj, pj in zip(t, p)]
         sq = [x * x for x in diff]
         self.sse += w * sum(sq)
         self.abs += w * sum(abs(x) for x in diff)
         self.row_loss += w * sqrt_fraction(sum(sq) / self.d)
         self.out = [o + w * s for o, s in zip(self.out, sq)]
+        self.bias += w * sum(diff)
+        self.t1 = [a + w * tj for a, tj in zip(self.t1, t)]
+        self.t2 = [a + w * tj * tj for a, tj in zip(self.t2, t)]
+        if w > 0:
+            self.top = max([self.top] + [abs(x) for x in diff])
         self.w += w
         self.rows += 1
 
@@ -110,6 +122,10 @@ class Exact:
         self.abs += other.abs
         self.row_loss += other.row_loss
         self.out = [a + b for a, b in zip(self.out, other.out)]
+        self.bias += other.bias
+        self.t1 = [a + b for a, b in zip(self.t1, other.t1)]
+        self.t2 = [a + b for a, b in zip(self.t2, other.t2)]
+        self.top = max(self.top, other.top)
         self.w += other.w
         self.rows += other.rows
 
@@ -117,6 +133,7 @@ class Exact:
         d, w = self.d, self.w
         v = {"weight": w, "rmse": None, "mse": None, "mae": None,
              "per_output": [None] * d, "uniform_rmse": None,
+             "r2": None, "bias": None, "max_error": None,
              # Divided by rows, not weights, as Keras's sum_over_batch_size does: defined
              # (0) even when every weight is 0.
              "row_loss": self.row_loss / self.rows if self.rows else None}
@@ -127,6 +144,13 @@ class Exact:
             v["per_output"] = [sqrt_fraction(o / w) for o in self.out]
             # scikit-learn's uniform_average: the plain mean of the D values, unrounded.
             v["uniform_rmse"] = sum(v["per_output"]) / d
+            v["bias"] = self.bias / (d * w)
+            v["max_error"] = self.top
+            # scikit-learn's r2_score, uniform_average: 1 - the mean of SSE_j / SST_j,
+            # undefined where an SST_j is 0.
+            sst = [t2 - t1 * t1 / w for t1, t2 in zip(self.t1, self.t2)]
+            if all(s != 0 for s in sst):
+                v["r2"] = 1 - sum(o / s for o, s in zip(self.out, sst)) / d
         return v
 
 
@@ -159,7 +183,8 @@ class Float32:
     abs += |d| * w; mean += e; then count = D * w, row_loss = sqrt(mean / D) * w, every
     operation rounded to float32.  A batch adds its rows' four values in row order; an
     epoch, the running state and the whole run add whole batches (one rounding an add,
-    as assign_add does).  Weight and per-output values come from the exact sums.
+    as assign_add does).  Weight, per-output values, r2, bias and max_error come from the
+    exact sums.
     """
 
     def __init__(self, d):
@@ -374,6 +399,8 @@ def main(argv=None, shown=None):
     ap.add_argument("--exact", action="store_true")
     ap.add_argument("files", nargs="+", metavar="FILE")
     a = ap.parse_args(argv)
+    if a.exact and hasattr(sys, "set_int_max_str_digits"):
+        sys.set_int_max_str_digits(0)  # exact values of extreme inputs are that long
     if a.b < 1 or (a.t is None) != (a.p is None) or a.n and a.header:
         ap.error("-b must be >= 1; give -t and -p together; -n or --header, not both")
     wcol = a.w[0] if a.w else None
@@ -385,17 +412,21 @@ def main(argv=None, shown=None):
     header_done = False
 
     def line(kind, label, batch, rows, own, run, means):
-        """own: the values of the line's own rows; run and means: as they stand."""
+        """own: the values of the line's own rows; run and means: as they stand, or
+        None for none (empty: the total line's running columns with -r epoch)."""
         nonlocal header_done
-        have = {"mean_batch_rmse": means["rmse"].value(),
-                "mean_row_loss": means["row_loss"].value(),
-                "running_rmse": run["rmse"], "running_mse": run["mse"],
-                "running_mae": run["mae"]}
+        have = {"mean_batch_rmse": means and means["rmse"].value(),
+                "mean_row_loss": means and means["row_loss"].value(),
+                "running_rmse": run and run["rmse"], "running_mse": run and run["mse"],
+                "running_mae": run and run["mae"]}
         head, fields = ["kind", "epoch", "batch", "rows"], [kind, label, batch, rows]
         for name in a.c:
             if name == "per_output":
                 head += per_output_names(names, d)
                 fields += [show(x, a.exact) for x in own["per_output"]]
+            elif name in have and run is None:
+                head.append(name)
+                fields.append("")
             else:
                 head.append(name)
                 fields.append(show(have[name] if name in have else own[name], a.exact))
@@ -431,9 +462,13 @@ def main(argv=None, shown=None):
                 line("batch", label, start // a.b + 1, batch.rows, own, run.values(), means)
         last = run.values()
         line("epoch", label, "", epoch.rows, epoch.values(), last, means)
-    if epochs > 1:
-        # The running columns keep their values at the end of the run.
+    # -f csv always ends with the total line.  Its running columns are their values at
+    # the end of the run with -r never, the whole run's; with resets they would be the
+    # last epoch's, and are left empty.
+    if a.r == "never":
         line("total", "", "", everything.rows, everything.values(), last, means)
+    else:
+        line("total", "", "", everything.rows, everything.values(), None, None)
 
 
 if __name__ == "__main__":

@@ -147,9 +147,11 @@ def reference(sc, epochs, out):
         all_rows += len(rows)
         lines.append(f"epoch,{k},,{len(rows)},{show(rmse(ep_sse, ep_w))},{show(means.value())},"
                      f"{show(rmse(run_sse, run_w))}")
-    if len(epochs) > 1:
-        lines.append(f"total,,,{all_rows},{show(rmse(all_sse, all_w))},{show(means.value())},"
-                     f"{show(rmse(run_sse, run_w))}")
+    # -f csv always ends with the total; its running columns are the whole run's with
+    # -r never, and empty with resets.
+    running = f"{show(means.value())},{show(rmse(run_sse, run_w))}" \
+        if sc.reset == "never" else ","
+    lines.append(f"total,,,{all_rows},{show(rmse(all_sse, all_w))},{running}")
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -158,6 +158,8 @@ OFF_BY_ONE = [0]  # values within the bound but not the nearest double
 
 def check_value(text, exact_text, strict, eps):
     """None if the printed TEXT is right for EXACT_TEXT, else why not."""
+    if text == "" or exact_text == "":
+        return None if text == exact_text else "empty on one side only"
     got = float(text)
     if exact_text == "nan" or math.isnan(got):
         return None if exact_text == "nan" and math.isnan(got) else "nan on one side only"

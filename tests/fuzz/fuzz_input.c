@@ -196,6 +196,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char specs[4][SPEC_MAX + 1];
 	size_t cut[MAX_FILES + 1], nfiles, chunk;
 	struct run_config o;
+	struct threshold_rule rule;
 	struct output a, b;
 	enum feed feed;
 
@@ -214,10 +215,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.report = {.format = formats[opt[2] & 3],
 			   .summary = opt[0] & 4,
 			   .precision = 1 + opt[1] % 17},
-		.threshold = {.on = opt[0] & 16,
-			      .measure = M_RMSE,
-			      .above = thresholds[opt[3] >> 6]},
 	};
+	/* --fail-above on the rmse, as main makes it. */
+	rule = (struct threshold_rule){M_RMSE, false, thresholds[opt[3] >> 6]};
+	o.threshold = (struct threshold_config){&rule, (opt[0] & 16) != 0};
 	/* The default columns, or (top bit) every column, with float32 and
 	 * --explain drawn from the same byte. */
 	if (opt[0] & 128) {

@@ -907,6 +907,163 @@ test_seed_example(const char *argv0)
 	CHECK_DOUBLE(rmse_of(&batch, 10), want[0]);
 }
 
+/* The arithmetic of either sign (dd.h), on values a double cannot hold. */
+static void
+test_signed(void)
+{
+	double big = 0x1.8p1023; /* 1.5 * 2^1023 */
+	struct xdd d = xdd_diff(big, -big), two = xdd_from(2.0);
+
+	/* 3 * 2^1023 overflows a double; half of it does not. */
+	CHECK_DOUBLE(xdd_signed_value(xdd_div(d, two)), big);
+	CHECK_DOUBLE(xdd_signed_value(xdd_div(xdd_neg(d), two)), -big);
+	CHECK_DOUBLE(xdd_signed_value(d), INFINITY);
+	CHECK_DOUBLE(xdd_signed_value(xdd_neg(d)), -INFINITY);
+	/* Subnormals: 2^-1074 - 3 * 2^-1074, exactly, and times 2^1000. */
+	d = xdd_diff(0x1p-1074, 0x1.8p-1073);
+	CHECK_DOUBLE(xdd_signed_value(d), -0x1p-1073);
+	CHECK_DOUBLE(xdd_signed_value(xdd_mul(d, xdd_from(0x1p1000))),
+		     -0x1p-73);
+	/* Exponents far apart: 2^1000 * 2^1000 - 2^1999 = 2^1999. */
+	d = xdd_mul(xdd_from(0x1p1000), xdd_from(0x1p1000));
+	d = xdd_sum(d, xdd_neg(xdd_mul(xdd_from(0x1p999), xdd_from(0x1p1000))));
+	CHECK_DOUBLE(xdd_signed_value(xdd_div(d, xdd_from(0x1p1000))), 0x1p999);
+	/* 1 - (1 + 2^-80) = -2^-80: the low part is kept. */
+	d = xdd_sum(xdd_from(1.0), xdd_from(0x1p-80));
+	CHECK_DOUBLE(xdd_signed_value(xdd_sum(xdd_from(-1.0), d)), 0x1p-80);
+	CHECK(isnan(xdd_signed_value(xdd_div(xdd_from(1.0), xdd_from(0.0)))));
+}
+
+/* r2, bias and max_error of N rows (T, P, W) of one pair, as the program
+ * adds them: in batches of B rows merged into the total, each batch's rows
+ * added N_ADD (at most 64) at a time. */
+struct rb {
+	double r2, bias, max_error;
+};
+
+static struct rb
+r2_of(const double *t, const double *p, const double *w, size_t n, size_t b,
+      size_t n_add)
+{
+	struct metric_config cfg = {.pairs = 1,
+				    .per_output = true,
+				    .spread = true,
+				    .bias = true,
+				    .max_error = true};
+	struct metric_sums all, batch;
+	struct metric_values v = {0};
+	double out1;
+	struct rb r;
+
+	v.per_output = &out1;
+	metric_sums_init(&all, &cfg);
+	metric_sums_init(&batch, &cfg);
+	for (size_t i = 0; i < n; i += b) {
+		metric_sums_clear(&batch);
+		for (size_t k = i; k < i + b && k < n; k += n_add) {
+			struct metric_row rows[64];
+			struct xdd out[64 * 4];
+			size_t m = 0;
+
+			for (; m < n_add && k + m < i + b && k + m < n; m++)
+				metric_row_set(&cfg, &rows[m], out + 4 * m,
+					       &t[k + m], &p[k + m], w[k + m]);
+			metric_sums_add(&cfg, &batch, rows, out, m);
+		}
+		metric_sums_merge(&cfg, &all, &batch);
+	}
+	metric_values(&cfg, &all, &v);
+	r = (struct rb){v.r2, v.bias, v.max_error};
+	metric_sums_free(&all);
+	metric_sums_free(&batch);
+	return r;
+}
+
+/* r2 around a mean far larger than the spread: t = 10^15 + a_i / 8 (a
+ * double: 10^15 < 2^50), p = t + e_i / 8, weights 1.  In units of 1/8,
+ * SST = sum a^2 - (sum a)^2 / n and SSE = sum e^2, so r2 = (n SST' - n SSE)
+ * / n SST' with SST' = n sum a^2 - (sum a)^2: integers, each a double, and
+ * one division rounds it.  Plain sums of t and t^2 lose every bit of SST;
+ * the pairwise update must keep them, whatever the runs and batches. */
+static void
+test_r2_offset(void)
+{
+	enum { N = 200 };
+	double t[N], p[N], w[N];
+	int64_t sa = 0, sa2 = 0, se = 0, se2 = 0, top = 0;
+	static const size_t shapes[][2] = {
+		{N, 64}, {7, 3}, {1, 1}, {32, 64}, {50, 1}};
+
+	for (int i = 0; i < N; i++) {
+		int64_t a = (int64_t)(rng() % 2001) - 1000,
+			e = (int64_t)(rng() % 41) - 20;
+
+		t[i] = 1e15 + (double)a / 8;
+		p[i] = t[i] + (double)e / 8;
+		w[i] = 1.0;
+		sa += a;
+		sa2 += a * a;
+		se += e;
+		se2 += e * e;
+		top = e > top ? e : -e > top ? -e : top;
+	}
+	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+		struct rb r = r2_of(t, p, w, N, shapes[s][0], shapes[s][1]);
+		double sst = (double)(N * sa2 - sa * sa);
+
+		CHECK_DOUBLE(r.r2, (sst - (double)(N * se2)) / sst);
+		/* sum e / 8 / N, rounded once; max |e| / 8, exact. */
+		CHECK_DOUBLE(r.bias, (double)se / 8 / N);
+		CHECK_DOUBLE(r.max_error, (double)top / 8);
+	}
+	/* Every true value the same: SST is 0, r2 undefined, not 1 or -inf. */
+	for (int i = 0; i < N; i++)
+		t[i] = 1e15 + 0.125;
+	CHECK(isnan(r2_of(t, p, w, N, 7, 3).r2));
+	CHECK(isnan(r2_of(t, p, w, N, N, 64).r2));
+}
+
+/* A run starts at its first row's true value: one far off with a weight
+ * next to nothing must not become the centre of the others' sums.  Rows:
+ * t = 10^15 + 2^45 with weight 2^-1000 first, then ones as in
+ * test_r2_offset with weight 1.  The far row adds about 2^-1000 * 2^90
+ * to SST, far below its last bit: r2 is that of the others.  Sums around
+ * 10^15 + 2^45 would hold 2^90 times more than SST, and lose it. */
+static void
+test_r2_far_first(void)
+{
+	enum { N = 100 };
+	double t[N], p[N], w[N];
+	int64_t sa = 0, sa2 = 0, se2 = 0, top = 0;
+
+	t[0] = 1e15 + 0x1p45;
+	p[0] = t[0];
+	w[0] = 0x1p-1000;
+	for (int i = 1; i < N; i++) {
+		int64_t a = (int64_t)(rng() % 2001) - 1000,
+			e = (int64_t)(rng() % 41) - 20;
+
+		t[i] = 1e15 + (double)a / 8;
+		p[i] = t[i] + (double)e / 8;
+		w[i] = 1.0;
+		sa += a;
+		sa2 += a * a;
+		se2 += e * e;
+		top = e > top ? e : -e > top ? -e : top;
+	}
+	for (size_t b = 10; b <= N; b *= 10) {
+		double sst = (double)((N - 1) * sa2 - sa * sa);
+		struct rb r = r2_of(t, p, w, N, b, 64);
+
+		CHECK_DOUBLE(r.r2, (sst - (double)((N - 1) * se2)) / sst);
+		CHECK_DOUBLE(r.max_error, (double)top / 8);
+	}
+	/* A row of weight 0 counts nowhere, not in max_error either. */
+	w[0] = 0.0;
+	p[0] = t[0] + 1e10;
+	CHECK_DOUBLE(r2_of(t, p, w, N, N, 64).max_error, (double)top / 8);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -922,6 +1079,9 @@ main(int argc, char **argv)
 	test_merge_orders();
 	test_big_counts();
 	test_extremes();
+	test_signed();
+	test_r2_offset();
+	test_r2_far_first();
 	test_seed_example(argc > 0 ? argv[0] : "");
 	return check_finish("test_metric");
 }

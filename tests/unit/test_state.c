@@ -1,7 +1,8 @@
 /* test_state: the saved state's reader and writer.  The one form a sum is
  * written in (state_canonical) is the form the reader takes
- * (state_sum_error), with the same value; a state written reads back to
- * the same header, keys, sums, rows and batch sums, and written again
+ * (state_sum_error, state_signed_sum_error), with the same value; a state
+ * written reads back to the same header, keys, sums (r2's, bias's and
+ * max_error's too), rows and batch sums, and written again
  * gives the same bytes; lines up to STATE_LINE_MAX bytes are written and
  * read, and one byte more is refused by both. */
 #include "dd.h"
@@ -58,6 +59,39 @@ test_sum_forms(void)
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *why = state_sum_error(cases[i].x, cases[i].nan_ok);
+
+		if (!CHECK_INT(why == NULL, cases[i].ok))
+			printf("    case %zu: %a %a %d: %s\n", i,
+			       cases[i].x.v.hi, cases[i].x.v.lo,
+			       (int)cases[i].x.exp, why ? why : "accepted");
+	}
+}
+
+/* A sum of terms of either sign (bias, the rest of a mean): the same form,
+ * of either sign, never NaN or infinite. */
+static void
+test_signed_sum_forms(void)
+{
+	static const struct {
+		struct xdd x;
+		bool ok;
+	} cases[] = {
+		{{{0.0, 0.0}, 0}, true},
+		{{{-0.0, 0.0}, 0}, true},
+		{{{-55.0, 0.0}, 0}, true},
+		{{{-1.0, -0x1p-53}, 0}, true}, /* half an ulp */
+		{{{-1.0, 0x1p-52}, 0}, false}, /* an ulp: not normal */
+		{{{-0x1p+400, 0.0}, -4096}, true},
+		{{{-0x1p+401, 0.0}, 0}, false},
+		{{{-0x1p-401, 0.0}, 0}, false},
+		{{{-1.0, 0.0}, 4097}, false},
+		{{{NAN, 0.0}, 0}, false},
+		{{{-INFINITY, 0.0}, 0}, false},
+		{{{-1.0, NAN}, 0}, false},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *why = state_signed_sum_error(cases[i].x);
 
 		if (!CHECK_INT(why == NULL, cases[i].ok))
 			printf("    case %zu: %a %a %d: %s\n", i,
@@ -137,7 +171,10 @@ make_header(struct state_header *h, size_t batch)
 	h->columns[2] = M_MEAN_ROW_LOSS;
 	h->columns[3] = M_MAE;
 	h->columns[4] = M_PER_OUTPUT;
-	h->ncolumns = 5;
+	h->columns[5] = M_R2;
+	h->columns[6] = M_BIAS;
+	h->columns[7] = M_MAX_ERROR;
+	h->ncolumns = 8;
 	h->true_names = calloc(3, sizeof *h->true_names);
 	h->pred_names = calloc(3, sizeof *h->pred_names);
 	for (int j = 0; j < 3; j++) {
@@ -156,7 +193,8 @@ make_epoch(const struct state_segment_config *sc, size_t n,
 	struct state_segment_builder b;
 	struct metric_sums sums;
 	struct metric_row *rows = calloc(n, sizeof *rows);
-	struct xdd *out = calloc(n * 3, sizeof *out);
+	size_t stride = metric_row_extras(&sc->sums);
+	struct xdd *out = calloc(n * stride, sizeof *out);
 
 	for (size_t i = 0; i < n; i++) {
 		double t[3], p[3],
@@ -168,7 +206,7 @@ make_epoch(const struct state_segment_config *sc, size_t n,
 			t[j] = (double)(int64_t)(rng() >> 40) * 0x1p-10;
 			p[j] = t[j] + (double)(int64_t)(rng() >> 44) * 0x1p-12;
 		}
-		metric_row_set(&sc->sums, &rows[i], &out[3 * i], t, p, w);
+		metric_row_set(&sc->sums, &rows[i], &out[stride * i], t, p, w);
 	}
 	state_segment_builder_init(&b, sc);
 	metric_sums_init(&sums, &sc->sums);
@@ -205,6 +243,19 @@ check_segments(const struct state_segment_config *sc,
 	CHECK(same_xdd(b->sums.row_loss, a->sums.row_loss));
 	for (size_t j = 0; j < sc->sums.pairs; j++)
 		CHECK(same_xdd(b->sums.out[j], a->sums.out[j]));
+	CHECK(same_xdd(b->sums.x->bias, a->sums.x->bias));
+	CHECK_DOUBLE(b->sums.x->max_error, a->sums.x->max_error);
+	for (size_t j = 0; j < sc->sums.pairs; j++) {
+		struct metric_spread sa, sb;
+		struct xdd wa, wb;
+
+		metric_spread_get(&a->sums, j, &sa, &wa);
+		metric_spread_get(&b->sums, j, &sb, &wb);
+		CHECK_DOUBLE(sb.k, sa.k);
+		CHECK(same_xdd(sb.m, sa.m));
+		CHECK(same_xdd(sb.m2, sa.m2));
+		CHECK_DOUBLE(xdd_value(wb), xdd_value(wa));
+	}
 	for (size_t i = 0; i < known; i++) {
 		CHECK(same_xdd(b->known[i].sq, a->known[i].sq));
 		CHECK(same_xdd(b->known[i].weight, a->known[i].weight));
@@ -391,6 +442,7 @@ main(void)
 	/* The refusals are reported on standard error, which the test
 	 * runner keeps for failures only. */
 	test_sum_forms();
+	test_signed_sum_forms();
 	test_canonical();
 	test_round_trip();
 	test_line_limit();
