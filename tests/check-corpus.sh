@@ -35,15 +35,3 @@ replay tests/fuzz/corpus/* tests/fuzz/regressions/*
 replay=$build/tests/fuzz/replay_state
 replay tests/fuzz/state-corpus/* tests/fuzz/state-regressions/*
 harness_end
-fi
-for f in tests/fuzz/corpus/* tests/fuzz/regressions/*; do
-    [ -f "$f" ] || continue
-    name=${f#tests/fuzz/}
-    if "$replay" "$f" >"$tmp/out" 2>&1; then
-        pass "$name"
-    else
-        fail "$name: exit status $?"
-        sed -n '1,20s/^/    /p' "$tmp/out"
-    fi
-done
-harness_end
