@@ -33,6 +33,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
 	read_input.o read_keys.o read_rows.o report.o run.o saver.o select.o \
+	groups.o \
 	select_default.o state.o state_merge.o state_read.o state_segment.o \
 	state_write.o threshold.o value.o files.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \

@@ -19,13 +19,18 @@ enum { READ_INPUT_SKIPS_SHOWN = READ_ROWS_SKIPS_KEPT };
 
 /* Rows that the reader hands on, in order: N rows, their per-output
  * values OUT (pairs a row) or NULL, and with -e their epoch column value
- * KEY (KEY_LEN bytes), the same for all of them; NULL without -e. */
+ * KEY (KEY_LEN bytes), the same for all of them; NULL without -e.  With
+ * -g, each row's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I]
+ * bytes, unquoted; GROUP is NULL without -g. */
 struct read_input_rows {
 	const struct metric_row *rows;
 	const struct xdd *out;
 	size_t n;
 	const char *key;
 	size_t key_len;
+	const char *const *group;
+	const size_t *group_len;
+	size_t ngcol;
 };
 
 /* Where the rows go.  Each function that returns a status returns 0, or
@@ -70,6 +75,8 @@ struct read_input {
 	bool carry_open; /* no record ends in the carry, but for a final CR */
 	double *t, *p;
 	struct xdd *out;
+	const char **gkey; /* -g: one row's group fields, read on this thread */
+	size_t *gkey_len;
 	/* With -e: the epoch column value of the rows being handed on (a
 	 * run of equal values is one epoch), those seen before, and where
 	 * rows are, worked out only where a run starts: the line of the last

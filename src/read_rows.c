@@ -149,6 +149,7 @@ read_rows_plan_free(struct read_rows_plan *plan)
 	free(plan->names);
 	free(plan->tcol);
 	free(plan->pcol);
+	free(plan->gcol);
 	memset(plan, 0, sizeof *plan);
 }
 
@@ -188,6 +189,7 @@ one_role(const struct read_rows_plan *plan, size_t pairs, uint64_t line,
 		 plan->pcol, pairs},
 		{"the weight (-w)", &plan->wcol, plan->wcol != READ_ROWS_NONE},
 		{"the epoch (-e)", &plan->ecol, plan->ecol != READ_ROWS_NONE},
+		{"the group (-g)", plan->gcol, plan->ngcol},
 	};
 	unsigned char *role_of = calloc(plan->nfields, 1); /* role + 1 */
 
@@ -230,8 +232,11 @@ choose_default(struct read_rows_plan *plan, const struct read_rows_file *file,
 	       char *msg, size_t *pairs)
 {
 	const struct read_config *cfg = plan->cfg;
-	struct select_default_how how = {
-		cfg->args ? cfg->args : "", NULL, {plan->wcol, plan->ecol}};
+	struct select_default_how how = {cfg->args ? cfg->args : "",
+					 NULL,
+					 {plan->wcol, plan->ecol},
+					 plan->gcol,
+					 plan->ngcol};
 	char *paste = NULL;
 	int status;
 
@@ -311,6 +316,10 @@ read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 	    select_resolve_one("-e", cfg->epoch_col, names, plan->nfields,
 			       &plan->ecol, msg) != 0)
 		return fail(err, line, "-e", msg);
+	if (cfg->group_cols != NULL &&
+	    select_resolve("-g", cfg->group_cols, names, plan->nfields,
+			   &plan->gcol, &plan->ngcol, msg) != 0)
+		return fail(err, line, "-g", msg);
 	if (cfg->true_cols == NULL) {
 		if (choose_default(plan, file, msg, &nt) != 0)
 			return fail(err, line, NULL, msg);
@@ -479,6 +488,14 @@ read_rows_convert(const struct read_rows_plan *plan,
 		nul_byte(err, rec, plan->ecol, "epoch label");
 		return READ_ROWS_ERROR;
 	}
+	for (size_t i = 0; i < plan->ngcol; i++) {
+		size_t g = plan->gcol[i];
+
+		if (memchr(rec->field[g], '\0', rec->len[g]) != NULL) {
+			nul_byte(err, rec, g, "group key");
+			return READ_ROWS_ERROR;
+		}
+	}
 	metric_row_set(plan->row, row, plan->extras ? out : NULL, t, p, w);
 	return READ_ROWS_OK;
 }
@@ -492,7 +509,8 @@ struct convert_ctx {
 };
 
 static bool
-room_for_row(struct read_rows_block *blk, bool keys, size_t outputs)
+room_for_row(struct read_rows_block *blk, bool keys, size_t outputs,
+	     size_t ngcol)
 {
 	size_t cap;
 	void *p;
@@ -519,6 +537,16 @@ room_for_row(struct read_rows_block *blk, bool keys, size_t outputs)
 			return false;
 		blk->key_len = p;
 	}
+	if (ngcol > 0) {
+		if ((p = realloc(blk->gkey, cap * ngcol * sizeof *blk->gkey)) ==
+		    NULL)
+			return false;
+		blk->gkey = p;
+		if ((p = realloc(blk->gkey_len,
+				 cap * ngcol * sizeof *blk->gkey_len)) == NULL)
+			return false;
+		blk->gkey_len = p;
+	}
 	blk->rows_cap = cap;
 	return true;
 }
@@ -532,7 +560,7 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 	bool keys = plan->ecol != READ_ROWS_NONE;
 	size_t outputs = plan->extras;
 
-	if (!room_for_row(blk, keys, outputs)) {
+	if (!room_for_row(blk, keys, outputs, plan->ngcol)) {
 		cc->oom = true;
 		return -1;
 	}
@@ -545,6 +573,12 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 			blk->key_off[blk->nrows] =
 				(size_t)(rec->field[plan->ecol] - blk->text);
 			blk->key_len[blk->nrows] = rec->len[plan->ecol];
+		}
+		for (size_t i = 0; i < plan->ngcol; i++) {
+			size_t k = blk->nrows * plan->ngcol + i;
+
+			blk->gkey[k] = rec->field[plan->gcol[i]];
+			blk->gkey_len[k] = rec->len[plan->gcol[i]];
 		}
 		blk->nrows++;
 		return 0;
@@ -609,6 +643,8 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->out);
 	free(blk->key_off);
 	free(blk->key_len);
+	free(blk->gkey);
+	free(blk->gkey_len);
 	free(blk->t);
 	free(blk->p);
 }

@@ -22,6 +22,7 @@ struct read_rows_plan {
 	char **names;	     /* the header, or NULL with --no-header */
 	size_t *tcol, *pcol, pairs;
 	size_t wcol, ecol;		 /* READ_ROWS_NONE when not given */
+	size_t *gcol, ngcol;		 /* -g: the group's columns, or none */
 	const struct metric_config *row; /* what to work out of each row */
 	size_t extras; /* values a row hands on besides it: metric_row_extras */
 };
@@ -93,6 +94,9 @@ struct read_rows_block {
 	struct metric_row *rows;
 	struct xdd *out;	   /* per-output values, pairs per row */
 	size_t *key_off, *key_len; /* with -e: each row's epoch text */
+	/* With -g: each row's group fields, ngcol a row, in TEXT. */
+	const char **gkey;
+	size_t *gkey_len;
 	uint64_t skipped, skip_line[READ_ROWS_SKIPS_KEPT];
 	bool failed; /* ERROR stops the reading after NROWS rows */
 	struct read_rows_error error;
