@@ -159,6 +159,9 @@ for p in 1 2 3 6 10 15 16 17; do
         -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
 done
 ref_layout markdown-precision-10 markdown 10 -b 32 -t 1 -p 2 "$tmp/a.csv"
+ref_layout table-groups table 10 -b 5 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
+ref_layout table-groups-files table 6 --batches -b 40 -t 2,3 -p 4,5 -g 7 "$tmp/g.csv" "$tmp/g2.csv"
+ref_layout markdown-groups markdown 8 -b 5 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
 ref_layout markdown-zero-weights markdown 4 -b 2 -e 1 -t 2 -p 3 -w 4 \
     "$tmp/zero.csv"
 ref_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \
