@@ -18,6 +18,10 @@ struct groups_group {
 	struct batcher b;
 	struct groups_lines lines;
 	bool failed; /* a line not kept: out of memory */
+	/* In the rows of one call: its first place in the scratch arrays,
+	 * and how many. */
+	size_t at, count;
+	uint64_t stamp; /* the call that counted it last */
 };
 
 static void
@@ -117,6 +121,10 @@ groups_free(struct groups *g)
 	free(g->g);
 	free(g->slot);
 	free(g->key);
+	free(g->of);
+	free(g->touched);
+	free(g->srows);
+	free(g->sout);
 	lines_free(&g->all);
 }
 
@@ -260,20 +268,30 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 	return gr;
 }
 
-/* The group of KEY (LEN bytes), made when it is new; NULL when out of
- * memory. */
-static struct groups_group *
-find(struct groups *g, const char *key, size_t len)
+/* Whether group GR's key is KEY (LEN bytes, hash H).  Keys are short:
+ * a loop costs less than a call. */
+static bool
+is_key(const struct groups_group *gr, const char *key, size_t len, uint64_t h)
 {
-	uint64_t h = hash(key, len);
+	if (gr->hash != h || gr->key_len != len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (gr->key[i] != key[i])
+			return false;
+	return true;
+}
 
+/* The group of KEY (LEN bytes, hash H), made when it is new; NULL when
+ * out of memory. */
+static struct groups_group *
+find(struct groups *g, const char *key, size_t len, uint64_t h)
+{
 	if (g->nslots > 0) {
 		for (size_t s = (size_t)h & (g->nslots - 1); g->slot[s] != 0;
 		     s = (s + 1) & (g->nslots - 1)) {
 			struct groups_group *gr = g->g[g->slot[s] - 1];
 
-			if (gr->hash == h && gr->key_len == len &&
-			    memcmp(gr->key, key, len) == 0)
+			if (is_key(gr, key, len, h))
 				return gr;
 		}
 	}
@@ -294,17 +312,52 @@ to_group(struct groups *g, struct groups_group *gr,
 	return batcher_rows(&gr->b, rows, out, n, key, key_len);
 }
 
+/* Room for N rows in the scratch arrays; -1 when out of memory. */
+static int
+room(struct groups *g, size_t n)
+{
+	size_t cap = g->scratch_cap;
+	void *p;
+
+	if (n <= cap)
+		return 0;
+	while (cap < n)
+		cap = cap ? 2 * cap : 4096;
+	if ((p = realloc(g->of, cap * sizeof *g->of)) == NULL)
+		return -1;
+	g->of = p;
+	if ((p = realloc(g->touched, cap * sizeof *g->touched)) == NULL)
+		return -1;
+	g->touched = p;
+	if ((p = realloc(g->srows, cap * sizeof *g->srows)) == NULL)
+		return -1;
+	g->srows = p;
+	if (g->extras > 0) {
+		if ((p = realloc(g->sout, cap * g->extras * sizeof *g->sout)) ==
+		    NULL)
+			return -1;
+		g->sout = p;
+	}
+	g->scratch_cap = cap;
+	return 0;
+}
+
 int
 groups_rows(struct groups *g, const struct metric_row *rows,
 	    const struct xdd *out, size_t n, const char *key, size_t key_len,
 	    const char *const *field, const size_t *len, size_t ngcol)
 {
 	struct groups_group *cur = NULL;
-	size_t start = 0;
+	size_t ntouched = 0, at = 0;
 
+	if (room(g, n) != 0)
+		goto oom;
+	g->stamp++;
+	/* Each row's group, and how many rows each group has here. */
 	for (size_t i = 0; i < n; i++) {
 		const char *k = field[i * ngcol];
 		size_t kl = len[i * ngcol];
+		uint64_t h;
 
 		if (ngcol > 1) {
 			if (composite(g, field + i * ngcol, len + i * ngcol,
@@ -312,24 +365,43 @@ groups_rows(struct groups *g, const struct metric_row *rows,
 				goto oom;
 			k = g->key;
 		}
-		/* Rows of one group often come together. */
-		if (cur != NULL && cur->key_len == kl &&
-		    memcmp(cur->key, k, kl) == 0)
-			continue;
-		if (cur != NULL &&
-		    to_group(g, cur, rows + start,
-			     out != NULL ? out + start * g->extras : NULL,
-			     i - start, key, key_len) != 0)
-			return -1;
-		if ((cur = find(g, k, kl)) == NULL)
+		h = hash(k, kl);
+		if ((cur == NULL || !is_key(cur, k, kl, h)) &&
+		    (cur = find(g, k, kl, h)) == NULL)
 			goto oom;
-		start = i;
+		if (cur->stamp != g->stamp) {
+			cur->stamp = g->stamp;
+			cur->count = 0;
+			g->touched[ntouched++] = cur;
+		}
+		cur->count++;
+		g->of[i] = cur;
 	}
-	if (cur != NULL &&
-	    to_group(g, cur, rows + start,
-		     out != NULL ? out + start * g->extras : NULL, n - start,
-		     key, key_len) != 0)
-		return -1;
+	if (ntouched == 1)
+		return to_group(g, cur, rows, out, n, key, key_len);
+	/* The rows in order within each group, the groups one after the
+	 * other: a call of the batcher for each group, not for each row. */
+	for (size_t j = 0; j < ntouched; j++) {
+		g->touched[j]->at = at;
+		at += g->touched[j]->count;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t to = g->of[i]->at++;
+
+		g->srows[to] = rows[i];
+		if (out != NULL)
+			memcpy(g->sout + to * g->extras, out + i * g->extras,
+			       g->extras * sizeof *out);
+	}
+	for (size_t j = 0; j < ntouched; j++) {
+		struct groups_group *gr = g->touched[j];
+		size_t from = gr->at - gr->count;
+
+		if (to_group(g, gr, g->srows + from,
+			     out != NULL ? g->sout + from * g->extras : NULL,
+			     gr->count, key, key_len) != 0)
+			return -1;
+	}
 	return 0;
 oom:
 	diag("out of memory");

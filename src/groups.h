@@ -36,7 +36,14 @@ struct groups {
 	size_t key_cap;
 	uint64_t file;		 /* the file being read, 1-based, without -e */
 	struct groups_lines all; /* the lines of all the rows */
-	bool failed;		 /* out of memory (reported) */
+	/* The rows of one call, put in order of group: each row's group, the
+	 * groups that have rows there, the rows and their extras. */
+	struct groups_group **of, **touched;
+	struct metric_row *srows;
+	struct xdd *sout;
+	size_t scratch_cap;
+	uint64_t stamp;
+	bool failed; /* out of memory (reported) */
 };
 
 /* Groups as CONFIG says (it must outlive G), each with batch lines when
