@@ -9,6 +9,11 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 CSV_LIBS ?= -lcsv
+# The decompressors of compressed input (gzip, zstd, xz, bzip2).
+Z_LIBS ?= -lz
+ZSTD_LIBS ?= -lzstd
+LZMA_LIBS ?= -llzma
+BZ2_LIBS ?= -lbz2
 PYTHON ?= python3
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -18,7 +23,8 @@ endif
 # float32 emulation rounds every operation: no fused multiply-adds.
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -ffp-contract=off $(WARN) \
 	$(CFLAGS) $(SAN)
-LIBS = $(CSV_LIBS) -lm -lpthread
+LIBS = $(CSV_LIBS) $(Z_LIBS) $(ZSTD_LIBS) $(LZMA_LIBS) $(BZ2_LIBS) -lm \
+	-lpthread
 
 # Objects and programs go under $(B): empty for the normal build, another
 # directory for the sanitizer build (check-asan), so that one never
@@ -32,13 +38,13 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 
 OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
-	read_input.o read_keys.o read_rows.o report.o run.o saver.o select.o \
-	groups.o \
-	select_default.o state.o state_merge.o state_read.o state_segment.o \
-	state_write.o threshold.o value.o files.o)
+	groups.o read_decompress.o read_fused.o read_input.o read_keys.o read_rows.o \
+	read_scan.o report.o run.o saver.o select.o select_default.o state.o \
+	state_merge.o state_read.o state_segment.o state_write.o threshold.o \
+	value.o files.o)
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
-	test_metric test_numfmt test_select test_state_segment test_counts \
-	test_eintr test_threshold test_value)
+	test_metric test_numfmt test_select test_state test_state_segment \
+	test_counts test_eintr test_scan test_fused test_threshold test_value)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	bench-number \
@@ -49,9 +55,11 @@ all: $(B)rmsetab
 $(B)rmsetab: $(B)src/main.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)src/main.o $(OBJS) $(LIBS)
 
-# Every object needs libcsv's header to be there, so that a missing package
-# is named once, clearly, instead of as a compiler error.
-$(B)src/%.o: src/%.c src/*.h .libcsv-ok
+# Every object needs the libraries' headers to be there, so that a missing
+# package is named once, clearly, instead of as a compiler error.
+LIB_STAMPS = .libcsv-ok .zlib-ok .libzstd-ok .liblzma-ok .libbz2-ok
+
+$(B)src/%.o: src/%.c src/*.h $(LIB_STAMPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -68,6 +76,30 @@ $(B)src/%.o: src/%.c src/*.h .libcsv-ok
 		echo "or set CFLAGS and CSV_LIBS to where it is." >&2; \
 		exit 1; \
 	fi
+
+# The decompressors, as libcsv: a stamp file once each is there, and else the
+# Debian package to install, installed here when run as root.
+# $(call need_lib,STAMP,PACKAGE,HEADER,LIBS,CALL,VARIABLE): CALL, a function
+# of the library, links; VARIABLE is the one that holds LIBS.
+define need_lib
+$(1):
+	@if printf '#include <$(3)>\nint main(void){return $(5) == 0;}\n' \
+	    | $$(CC) -x c - -o $(1)-test $$(LDFLAGS) $(4) 2>/dev/null; then \
+		rm -f $(1)-test; touch $$@; \
+	elif [ "$$$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "$(3) is missing: installing $(2) with apt-get"; \
+		apt-get update -qq && apt-get install -y -qq $(2) && touch $$@; \
+	else \
+		echo "rmsetab needs $(3) ($(4)) to read compressed input. Install it with:" >&2; \
+		echo "    sudo apt-get install $(2)     # Debian, Ubuntu" >&2; \
+		echo "or set CFLAGS and $(6) to where it is." >&2; \
+		exit 1; \
+	fi
+endef
+$(eval $(call need_lib,.zlib-ok,zlib1g-dev,zlib.h,$(Z_LIBS),zlibVersion(),Z_LIBS))
+$(eval $(call need_lib,.libzstd-ok,libzstd-dev,zstd.h,$(ZSTD_LIBS),ZSTD_versionNumber(),ZSTD_LIBS))
+$(eval $(call need_lib,.liblzma-ok,liblzma-dev,lzma.h,$(LZMA_LIBS),lzma_version_number(),LZMA_LIBS))
+$(eval $(call need_lib,.libbz2-ok,libbz2-dev,bzlib.h,$(BZ2_LIBS),BZ2_bzlibVersion(),BZ2_LIBS))
 
 $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 	@mkdir -p $(@D)
@@ -90,7 +122,8 @@ SUITES = $(sort $(patsubst tests/check-%.sh,%,$(wildcard tests/check-*.sh)))
 SLOW_SUITES = valgrind
 CHECKS = $(addprefix check-,$(filter-out $(SLOW_SUITES),$(SUITES)))
 
-check: $(B)rmsetab $(UNIT_TESTS) $(B)tests/fuzz/replay
+check: $(B)rmsetab $(UNIT_TESTS) $(B)tests/fuzz/replay \
+	$(B)tests/fuzz/replay_state
 	@tally=$$(mktemp) || exit 2; \
 	CHECK_TALLY=$$tally $(MAKE) --no-print-directory -k $(CHECKS); \
 	status=$$?; \
@@ -107,54 +140,80 @@ FORCE:
 
 # What suites need besides the binary: they find it beside the binary.
 check-unit: $(UNIT_TESTS)
-check-corpus: $(B)tests/fuzz/replay
+check-corpus: $(B)tests/fuzz/replay $(B)tests/fuzz/replay_state
 
 # Millions of generated rows against an exact reference (about 20 s).
 check-stress: $(B)rmsetab
 	@$(PYTHON) tests/stress.py ./$(B)rmsetab
 
-# The fuzzing harness without libFuzzer, over the seed corpus and every
-# input that once made it fail.
+# The fuzzing harnesses without libFuzzer, over their seed corpus and
+# every input that once made them fail: replay for fuzz_input.c (CSV),
+# replay_state for fuzz_state.c (saved states).
 $(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
 		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
 
+$(B)tests/fuzz/replay_state: tests/fuzz/replay.c tests/fuzz/fuzz_state.c \
+	$(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_state.c $(OBJS) $(LIBS)
+
 # The whole suite again, built with AddressSanitizer and
-# UndefinedBehaviorSanitizer in build/asan/: any report fails it.
+# UndefinedBehaviorSanitizer in build/asan/, then with clang in
+# build/asan-clang/, whose UBSan checks more than gcc's (arithmetic on a
+# null pointer, for one): any report fails it.
+SAN_CC = clang
 check-asan:
 	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan/ \
 		SAN="$(SAN_FLAGS)" check
+	@$(SAN_ENV) $(MAKE) --no-print-directory B=build/asan-clang/ \
+		CC=$(SAN_CC) SAN="$(SAN_FLAGS)" check
 
 # Fuzzing with libFuzzer: clang builds everything in build/fuzz/ with the
-# fuzzer's coverage and the sanitizers.  `make fuzz FUZZ_SECONDS=N` runs
-# for N seconds; new inputs go to build/fuzz/corpus, a failing one to
-# build/fuzz/crash-* (make it a regression: tests/fuzz/README).
+# fuzzer's coverage and the sanitizers.  Two targets: FUZZ_TARGET=input
+# (the default: CSV, fuzz_input.c) and FUZZ_TARGET=state (saved states,
+# merged and saved again, fuzz_state.c); tests/fuzz/README.  `make fuzz
+# FUZZ_SECONDS=N` runs one for N seconds; new inputs go to
+# build/fuzz/corpus-TARGET, a failing one to build/fuzz/TARGET-crash-*
+# (make it a regression: tests/fuzz/README).
 FUZZ_CC = clang
 FUZZ_SECONDS = 600
-FUZZ_FLAGS = -max_len=8192 -timeout=20 -print_final_stats=1
+FUZZ_TARGET = input
+FUZZ_FLAGS = -timeout=20 -print_final_stats=1
 FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
+# Each target's longest input, dictionary, and seeds with its regressions.
+FUZZ_MAX_input = 8192
+FUZZ_DICT_input = tests/fuzz/csv.dict
+FUZZ_SEEDS_input = tests/fuzz/corpus tests/fuzz/regressions
+FUZZ_MAX_state = 16384
+FUZZ_DICT_state = tests/fuzz/state.dict
+FUZZ_SEEDS_state = tests/fuzz/state-corpus tests/fuzz/state-regressions
 
-$(B)tests/fuzz/fuzz_input: tests/fuzz/fuzz_input.c $(OBJS)
+$(B)tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc $(LDFLAGS) -o $@ \
-		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+		tests/fuzz/fuzz_$*.c $(OBJS) $(LIBS)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory B=build/fuzz/ CC=$(FUZZ_CC) \
-		SAN="$(FUZZ_SAN)" build/fuzz/tests/fuzz/fuzz_input
+		SAN="$(FUZZ_SAN)" build/fuzz/tests/fuzz/fuzz_$(FUZZ_TARGET)
 
 fuzz: fuzz-build
-	@mkdir -p build/fuzz/corpus
-	$(SAN_ENV) build/fuzz/tests/fuzz/fuzz_input $(FUZZ_FLAGS) \
-		-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/ \
-		-dict=tests/fuzz/csv.dict \
-		build/fuzz/corpus tests/fuzz/corpus tests/fuzz/regressions
+	@mkdir -p build/fuzz/corpus-$(FUZZ_TARGET)
+	$(SAN_ENV) build/fuzz/tests/fuzz/fuzz_$(FUZZ_TARGET) $(FUZZ_FLAGS) \
+		-max_len=$(FUZZ_MAX_$(FUZZ_TARGET)) \
+		-max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=build/fuzz/$(FUZZ_TARGET)- \
+		-dict=$(FUZZ_DICT_$(FUZZ_TARGET)) \
+		build/fuzz/corpus-$(FUZZ_TARGET) $(FUZZ_SEEDS_$(FUZZ_TARGET))
 
-# A short run for CI.
+# A short run of each target for CI.
 check-fuzz:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGET=input FUZZ_SECONDS=60
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGET=state FUZZ_SECONDS=60
 
 # Not part of check: timings belong in a benchmark, not in a test.  Its
 # settings (BENCH_ROWS, BENCH_TOOLS, ...) and last table: tests/bench/README.
@@ -219,6 +278,8 @@ lint:
 	mandoc -Tlint -W warning man/rmsetab.1
 
 clean:
-	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay .libcsv-ok .libcsv-test \
+	rm -f rmsetab src/*.o $(UNIT_TESTS) tests/fuzz/replay \
+		tests/fuzz/replay_state $(LIB_STAMPS) \
+		.libcsv-test $(addsuffix -test,$(LIB_STAMPS)) \
 		tests/bench/number-bench
 	rm -rf build

@@ -66,16 +66,13 @@ begin_epoch(struct batcher *b)
 	metric_sums_clear(&b->epoch_sums);
 }
 
-/* The values of a line: those of the line's own rows (UNIT), and the
+/* The values of a line: those of the line's own rows (OWN), and the
  * running ones as they stand. */
 static void
-fill_values(struct batcher *b, const struct metric_sums *unit, double *v,
-	    struct metric_values *own)
+fill_values(struct batcher *b, const struct metric_values *own, double *v)
 {
 	struct metric_values run = {0};
 
-	own->per_output = b->outputs;
-	metric_values(&b->cfg, unit, own);
 	metric_values(&b->cfg, &b->running, &run);
 	v[M_RMSE] = own->rmse;
 	v[M_ROW_LOSS] = own->row_loss;
@@ -125,6 +122,15 @@ add_to_means(struct batcher *b)
 	}
 }
 
+/* The values of the rows summed in SUMS, into OWN. */
+static void
+own_values(struct batcher *b, const struct metric_sums *sums,
+	   struct metric_values *own)
+{
+	own->per_output = b->outputs;
+	metric_values(&b->cfg, sums, own);
+}
+
 /* A line of KIND about the rows summed in SUMS, in the current epoch. */
 static void
 start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
@@ -144,24 +150,43 @@ start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
 	};
 }
 
+/* A batch of the rows summed in SUMS ends: into the epoch, running and
+ * total sums. */
+static void
+merge_batch(struct batcher *b, const struct metric_sums *sums)
+{
+	b->batch++;
+	metric_sums_merge(&b->cfg, &b->epoch_sums, sums);
+	metric_sums_merge(&b->cfg, &b->running, sums);
+	metric_sums_merge(&b->cfg, &b->all, sums);
+}
+
+/* The line of the batch that just ended, its rows summed in SUMS, its own
+ * values OWN. */
+static void
+batch_line(struct batcher *b, const struct metric_sums *sums,
+	   const struct metric_values *own)
+{
+	struct batcher_line line;
+
+	start_line(b, &line, BATCHER_BATCH, sums);
+	line.batch = b->batch;
+	fill_values(b, own, line.v);
+	b->sink.line(b->sink.ctx, &line);
+}
+
 static void
 end_batch(struct batcher *b)
 {
 	struct metric_values own = {0};
-	struct batcher_line line;
 
 	if (b->batch_sums.rows == 0)
 		return;
-	b->batch++;
-	metric_sums_merge(&b->cfg, &b->epoch_sums, &b->batch_sums);
-	metric_sums_merge(&b->cfg, &b->running, &b->batch_sums);
-	metric_sums_merge(&b->cfg, &b->all, &b->batch_sums);
+	merge_batch(b, &b->batch_sums);
 	add_to_means(b);
 	if (b->batch_lines) {
-		start_line(b, &line, BATCHER_BATCH, &b->batch_sums);
-		line.batch = b->batch;
-		fill_values(b, &b->batch_sums, line.v, &own);
-		b->sink.line(b->sink.ctx, &line);
+		own_values(b, &b->batch_sums, &own);
+		batch_line(b, &b->batch_sums, &own);
 	}
 	metric_sums_clear(&b->batch_sums);
 }
@@ -176,7 +201,8 @@ end_epoch(struct batcher *b)
 	start_line(b, &line, BATCHER_EPOCH, &b->epoch_sums);
 	line.reset_never = b->config->reset_never;
 	line.running_rows = b->running.rows;
-	fill_values(b, &b->epoch_sums, line.v, &own);
+	own_values(b, &b->epoch_sums, &own);
+	fill_values(b, &own, line.v);
 	b->sink.line(b->sink.ctx, &line);
 	memcpy(b->last, line.v, sizeof b->last);
 	b->epochs_done++;
@@ -257,6 +283,29 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 }
 
 void
+batcher_batches(struct batcher *b, const struct metric_batch *batches, size_t n,
+		const struct metric_sums *tail)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct metric_batch *m = &batches[i];
+
+		/* As end_batch and add_to_means do, with what the reader
+		 * worked out where it summed the batch. */
+		merge_batch(b, &m->sums);
+		metric_mean_add(&b->mean_rmse, m->rmse, m->sums.rows);
+		if (b->batch_lines)
+			batch_line(b, &m->sums, &m->values);
+	}
+	if (tail != NULL) {
+		/* The sums as they stand after the rows, not renormalized:
+		 * the next rows are added to them as they would have been. */
+		b->batch_sums.sq = tail->sq;
+		b->batch_sums.weight = tail->weight;
+		b->batch_sums.rows = tail->rows;
+	}
+}
+
+void
 batcher_finish(struct batcher *b)
 {
 	struct metric_values own = {0};
@@ -264,7 +313,8 @@ batcher_finish(struct batcher *b)
 
 	start_line(b, &line, BATCHER_TOTAL, &b->all);
 	line.epochs = b->epochs_done;
-	fill_values(b, &b->all, line.v, &own);
+	own_values(b, &b->all, &own);
+	fill_values(b, &own, line.v);
 	/* The running columns keep their meaning: with -r never their values
 	 * at the end, those of the whole run; with resets, the last epoch's
 	 * would read as the run's, and there are none. */

@@ -106,6 +106,15 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 		 const struct xdd *out, size_t n, const char *key,
 		 size_t key_len);
 
+/* Adds N whole batches BATCHES, summed where they were read, and then the
+ * sums TAIL (NULL: none) of the rows after them, of a batch not yet
+ * whole: what a fused block of the reader holds after its first rows,
+ * which end the batch that was going on.  Only with the sums of squared
+ * errors and weights alone (metric_config.sq_only, not f32), and without
+ * -e: the batches must begin where the batcher's do. */
+void batcher_batches(struct batcher *b, const struct metric_batch *batches,
+		     size_t n, const struct metric_sums *tail);
+
 /* Ends the run: the total line. */
 void batcher_finish(struct batcher *b);
 

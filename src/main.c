@@ -22,6 +22,7 @@
 #include "progress.h"
 #include "report.h"
 #include "run.h"
+#include "state.h"
 #include "state_segment.h"
 
 #ifndef RMSETAB_VERSION
@@ -40,9 +41,11 @@ enum {
 	OPT_HEADER,
 	OPT_MERGE,
 	OPT_NO_PROGRESS,
+	OPT_PART,
 	OPT_PLOT,
 	OPT_PRECISION,
 	OPT_PROGRESS,
+	OPT_RUN_ID,
 	OPT_SAVE_STATE,
 	OPT_SKIP_INVALID,
 	OPT_VALUE
@@ -68,11 +71,13 @@ static const struct option long_opts[] = {
 	{"merge", no_argument, NULL, OPT_MERGE},
 	{"no-header", no_argument, NULL, 'n'},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"part", required_argument, NULL, OPT_PART},
 	{"plot", required_argument, NULL, OPT_PLOT},
 	{"precision", required_argument, NULL, OPT_PRECISION},
 	{"pred", required_argument, NULL, 'p'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"reset", required_argument, NULL, 'r'},
+	{"run-id", required_argument, NULL, OPT_RUN_ID},
 	{"save-state", required_argument, NULL, OPT_SAVE_STATE},
 	{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
 	{"summary", no_argument, NULL, 's'},
@@ -95,7 +100,8 @@ static const char usage_text[] =
 	"               [--header] [--merge] [--plot file.svg] [--precision "
 	"n]\n"
 	"               [--progress | --no-progress] [--save-state file]\n"
-	"               [--skip-invalid] [--value] [file ...]\n";
+	"               [--part k/n [--run-id id]] [--skip-invalid] [--value]\n"
+	"               [file ...]\n";
 
 /* The help text is laid out as it prints. */
 /* clang-format off */
@@ -167,24 +173,37 @@ static const char help_text[] =
 	"States (one run split across processes or machines):\n"
 	"      --save-state FILE  after reading, save the sums of every epoch to\n"
 	"                         FILE (-: standard output, instead of the table)\n"
+	"      --part K/N         with --save-state: the state is part K of N of\n"
+	"                         a run (GNU parallel: --part {#}/{##})\n"
+	"      --run-id ID        with --part: a name that the parts of the run\n"
+	"                         share, and no other run's parts have\n"
 	"      --merge            the files are saved states: print the epoch and\n"
 	"                         total lines of one pass over all their rows\n"
-	"                         (merged in the order given)\n"
+	"                         (merged in the order given, or of their parts;\n"
+	"                         a part missing or a state given twice is an\n"
+	"                         error)\n"
 	"\n"
 	"Exit status: 0 success, 1 a --fail-above or --fail-below failed, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
 /* clang-format on */
 
-/* A failed write to standard output is an error like any other. */
+/* A failed write to standard output is an error like any other; one that
+ * failed before the last (the help text is longer than a buffer) shows in
+ * ferror, not in what fclose returns. */
 static int
 close_stdout(void)
 {
 	/* A write that failed before (a buffer's worth of --help, say) may
 	 * leave nothing for fclose to fail on: the error flag says it. */
 	bool failed = ferror(stdout) != 0;
+	int err = errno;
 
-	if (fclose(stdout) != 0 || failed) {
-		diag("standard output: %s", strerror(errno != 0 ? errno : EIO));
+	if (fclose(stdout) != 0) {
+		diag("standard output: %s", strerror(errno));
+		return -1;
+	}
+	if (failed) {
+		diag("standard output: %s", strerror(err != 0 ? err : EIO));
 		return -1;
 	}
 	return 0;
@@ -341,6 +360,39 @@ parse_threshold(const char *s, bool below, struct options *o)
 	o->rules[o->nrules++] = (struct threshold_rule){m, below, v};
 }
 
+/* --part K/N, as GNU parallel's {#}/{##} give them. */
+static void
+parse_part(const char *s, struct options *o)
+{
+	const char *slash = strchr(s, '/');
+	char *end;
+
+	errno = 0;
+	if (slash != NULL && s[0] >= '1' && s[0] <= '9' && slash[1] >= '1' &&
+	    slash[1] <= '9') {
+		o->part = strtoull(s, &end, 10);
+		if (end == slash && errno == 0) {
+			o->parts = strtoull(slash + 1, &end, 10);
+			if (*end == '\0' && errno == 0 && o->part <= o->parts)
+				return;
+		}
+	}
+	usage_error("invalid --part '%s': expected K/N, whole numbers with "
+		    "1 <= K <= N",
+		    s);
+}
+
+static void
+parse_run_id(const char *s, struct options *o)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > STATE_RUN_MAX)
+		usage_error("invalid --run-id '%s': expected 1 to 256 bytes",
+			    s);
+	o->run_id = s;
+}
+
 /* What --save-state and --merge cannot go with; READING is the first
  * option given that says how to read CSV, or NULL. */
 static void
@@ -353,6 +405,16 @@ check_states(const struct options *o, const char *reading)
 	if (o->merge && o->plot_path != NULL)
 		usage_error("%s", "--plot cannot be given with --merge: it "
 				  "draws batches, and states keep none");
+	if (o->merge && o->part != 0)
+		usage_error("%s", "--part cannot be given with --merge: the "
+				  "states say which parts they are");
+	if (o->part != 0 && o->save_state == NULL)
+		usage_error("%s",
+			    "--part goes with --save-state: it says which "
+			    "part of a run the state saved is");
+	if (o->run_id != NULL && o->part == 0)
+		usage_error("%s", "--run-id goes with --part: it names the run "
+				  "that the part belongs to");
 	if (o->save_state == NULL || o->merge)
 		return;
 	if (o->f32)
@@ -500,12 +562,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_FAIL_ABOVE: parse_threshold(optarg, false, o); break;
 		case OPT_FAIL_BELOW: parse_threshold(optarg, true, o); break;
 		case OPT_NO_PROGRESS: o->progress = PROGRESS_NEVER; break;
+		case OPT_PART: parse_part(optarg, o); break;
 		case OPT_PLOT: o->plot_path = optarg; break;
 		case OPT_PRECISION:
 			o->precision = parse_precision(optarg);
 			o->precision_given = true;
 			break;
 		case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
+		case OPT_RUN_ID: parse_run_id(optarg, o); break;
 		case OPT_SKIP_INVALID: o->skip_invalid = true; break;
 		case OPT_DTYPE: o->f32 = parse_dtype(optarg); break;
 		case OPT_EXPLAIN: o->explain = true; break;
@@ -580,6 +644,9 @@ configure(const struct options *o, struct run_config *c,
 			   .nmeasures = o->nmeasures},
 		.threshold = thresholds,
 		.value = {o->value, o->measures[0]},
+		.save = {.part = o->part,
+			 .parts = o->parts,
+			 .run_id = o->run_id},
 		.progress = o->progress,
 		.merge = o->merge,
 		.grouped = o->group_cols != NULL,

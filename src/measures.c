@@ -142,4 +142,9 @@ measures_config(unsigned needs, struct metric_config *cfg)
 	cfg->spread = (needs & MEASURES_SPREAD) != 0;
 	cfg->bias = (needs & MEASURES_BIAS) != 0;
 	cfg->max_error = (needs & MEASURES_MAX_ERROR) != 0;
+	/* The one choice between the reader's two paths: only what every
+	 * row adds anyway, and the batch values worked out of the sums, are
+	 * the fast path's; any other need, and any new one, is the general
+	 * path's until the fast path works it out. */
+	cfg->sq_only = (needs & ~(unsigned)MEASURES_BATCHES) == 0;
 }

@@ -68,7 +68,7 @@ void measures_list(char *buf, size_t size);
 unsigned measures_needs(const enum measure *list, size_t n);
 
 /* Sets the parts of CFG (abs, row_loss, per_output, spread, bias,
- * max_error) that NEEDS ask for. */
+ * max_error, sq_only) that NEEDS ask for. */
 void measures_config(unsigned needs, struct metric_config *cfg);
 
 #endif

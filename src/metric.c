@@ -9,44 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sums of many terms are renormalized every so many rows: the cascade
- * (dd_cascade) is as accurate as double-double for a few thousand. */
-enum { RENORMALIZE_ROWS = 1024 };
-
-/* The square of P - T, exactly, as a scaled double-double; *ABS gets
- * |P - T| with the same scaling. */
-static inline struct xdd
-square_error(double p, double t, struct xdd *abs)
-{
-	struct xdd e;
-	struct dd d = dd_two_sum(p, -t), sq;
-	int k = 0;
-
-	if (dd_outside_safe_range(d.hi)) {
-		if (!isfinite(d.hi)) {
-			/* p - t overflowed: halve both, exactly, first. */
-			d = dd_two_sum(p / 2, -t / 2);
-			k = 1;
-		}
-		if (dd_outside_safe_range(d.hi)) {
-			int m = ilogb(d.hi);
-
-			d = dd_scale(d, -m);
-			k += m;
-		}
-	}
-	/* (dh + dl)^2: dh^2 exactly by TwoProduct, then 2 dh dl + dl^2. */
-	sq = dd_two_prod(d.hi, d.hi);
-	sq.lo += d.lo * (2.0 * d.hi + d.lo);
-	e.v = dd_quick_two_sum(sq.hi, sq.lo);
-	e.exp = 2 * k;
-	if (abs != NULL) {
-		abs->v = d.hi < 0 ? (struct dd){-d.hi, -d.lo} : d;
-		abs->exp = k;
-	}
-	return e;
-}
-
 /* Keras's float32 arithmetic, step by step in row order: each value cast
  * to float32, the difference, square, products and sums rounded to
  * float32 as they go. */
@@ -123,14 +85,20 @@ row_set_general(const struct metric_config *cfg, struct metric_row *row,
 	struct xdd sum, abs_sum, abs, *sse;
 	size_t pairs = cfg->pairs;
 
+	if (!cfg->abs && !cfg->row_loss && out == NULL) {
+		metric_row_sq(pairs, t, p, w, &row->sq, &row->weight);
+		if (cfg->f32)
+			row_set_f32(cfg, row, t, p, w);
+		return;
+	}
 	if (cfg->spread || cfg->bias || cfg->max_error)
 		row_extras(cfg, out + (cfg->per_output ? pairs : 0), t, p, w);
 	sse = cfg->per_output ? out : NULL;
-	sum = square_error(p[0], t[0], &abs_sum);
+	sum = metric_square_error(p[0], t[0], &abs_sum);
 	if (sse != NULL)
 		sse[0] = w == 1.0 ? sum : xdd_mul_d(sum, w);
 	for (size_t j = 1; j < pairs; j++) {
-		struct xdd e = square_error(p[j], t[j], &abs);
+		struct xdd e = metric_square_error(p[j], t[j], &abs);
 
 		xdd_add(&sum, e);
 		xdd_add(&abs_sum, abs);
@@ -422,37 +390,31 @@ void
 metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
 		const struct metric_row *rows, const struct xdd *out, size_t n)
 {
-	/* Local copies stay in registers through the loop. */
-	struct xdd sq = s->sq, weight = s->weight;
-	uint64_t count = s->rows;
+	/* A local copy stays in registers through the loop. */
+	struct metric_sums acc = {
+		.sq = s->sq, .weight = s->weight, .rows = s->rows};
 
-	for (size_t i = 0; i < n; i++) {
-		xdd_add(&sq, rows[i].sq);
-		xdd_add(&weight, rows[i].weight);
-		if (++count % RENORMALIZE_ROWS == 0) {
-			sq = xdd_renormalize(sq);
-			weight = xdd_renormalize(weight);
-		}
-	}
-	s->sq = sq;
-	s->weight = weight;
+	for (size_t i = 0; i < n; i++)
+		metric_sums_add_sq(&acc, rows[i].sq, rows[i].weight);
+	s->sq = acc.sq;
+	s->weight = acc.weight;
 	/* Each only when its column is wanted: metric_row_set sets no other,
 	 * and adding an unset one is undefined. */
 	for (size_t i = 0; cfg->abs && i < n; i++) {
 		xdd_add(&s->abs, rows[i].abs);
-		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0)
+		if ((s->rows + i + 1) % METRIC_RENORMALIZE_ROWS == 0)
 			s->abs = xdd_renormalize(s->abs);
 	}
 	for (size_t i = 0; cfg->row_loss && i < n; i++) {
 		xdd_add(&s->row_loss, rows[i].row_loss);
-		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0)
+		if ((s->rows + i + 1) % METRIC_RENORMALIZE_ROWS == 0)
 			s->row_loss = xdd_renormalize(s->row_loss);
 	}
 	for (size_t i = 0, stride = metric_row_extras(cfg);
 	     out != NULL && cfg->per_output && i < n; i++) {
 		for (size_t j = 0; j < s->outputs; j++)
 			xdd_add(&s->out[j], out[i * stride + j]);
-		if ((s->rows + i + 1) % RENORMALIZE_ROWS == 0)
+		if ((s->rows + i + 1) % METRIC_RENORMALIZE_ROWS == 0)
 			for (size_t j = 0; j < s->outputs; j++)
 				s->out[j] = xdd_renormalize(s->out[j]);
 	}
@@ -464,7 +426,7 @@ metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
 		s->abs32 += rows[i].abs32;
 		s->row_loss32 += rows[i].row_loss32;
 	}
-	s->rows = count;
+	s->rows = acc.rows;
 }
 
 void
@@ -613,6 +575,19 @@ metric_batch_values(const struct metric_config *cfg,
 
 		rl.v = dd_div(rl.v, dd_from_u64(s->rows));
 		*row_loss = rl;
+	}
+}
+
+void
+metric_batch_close(const struct metric_config *cfg, struct metric_batch *b,
+		   bool values)
+{
+	struct xdd row_loss;
+
+	metric_batch_values(cfg, &b->sums, &b->rmse, &row_loss);
+	if (values) {
+		b->values.per_output = NULL;
+		metric_values(cfg, &b->sums, &b->values);
 	}
 }
 

@@ -9,6 +9,7 @@
 #ifndef RMSETAB_METRIC_H
 #define RMSETAB_METRIC_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,10 @@ struct metric_config {
 	bool bias;	 /* the sum of the signed errors */
 	bool max_error;	 /* the largest absolute error */
 	bool f32;	 /* Keras's float32 arithmetic, beside the exact sums */
+	/* No measure needs more of a row than its squared errors and
+	 * weight (measures_config): the reader may sum rows in batches as it
+	 * parses them, unless f32 asks for float32 sums too. */
+	bool sq_only;
 };
 
 /* How many values besides its struct metric_row a row hands on, in OUT
@@ -99,12 +104,106 @@ struct metric_values {
 	double *per_output; /* the caller's room for pairs values, or NULL */
 };
 
+/* A batch summed where its rows were read (on a worker thread, by the
+ * reader's fast path): its sums, and what the batcher works out of them
+ * when a batch ends, worked out there too (metric_batch_close). */
+struct metric_batch {
+	struct metric_sums sums; /* no per-output sums */
+	struct xdd rmse;	 /* unrounded, for the mean of batch values */
+	struct metric_values values; /* per_output NULL; unset unless asked */
+};
+
 /* Keras's float32 Mean, the loss tracker behind the progress bar: total
  * and count are float32 variables, and a batch adds value * rows to the
  * one and rows to the other, each step rounded to float32. */
 struct metric_mean32 {
 	float total, count;
 };
+
+/* Sums of many terms are renormalized every so many rows: the cascade
+ * (dd_cascade) is as accurate as double-double for a few thousand. */
+enum { METRIC_RENORMALIZE_ROWS = 1024 };
+
+/* The square of P - T, exactly, as a scaled double-double; *ABS (unless
+ * NULL) gets |P - T| with the same scaling. */
+static inline __attribute__((always_inline)) struct xdd
+metric_square_error(double p, double t, struct xdd *abs)
+{
+	struct xdd e;
+	struct dd d = dd_two_sum(p, -t), sq;
+	int k = 0;
+
+	if (dd_outside_safe_range(d.hi)) {
+		if (!isfinite(d.hi)) {
+			/* p - t overflowed: halve both, exactly, first. */
+			d = dd_two_sum(p / 2, -t / 2);
+			k = 1;
+		}
+		if (dd_outside_safe_range(d.hi)) {
+			int m = ilogb(d.hi);
+
+			d = dd_scale(d, -m);
+			k += m;
+		}
+	}
+	/* (dh + dl)^2: dh^2 exactly by TwoProduct, then 2 dh dl + dl^2. */
+	sq = dd_two_prod(d.hi, d.hi);
+	sq.lo += d.lo * (2.0 * d.hi + d.lo);
+	e.v = dd_quick_two_sum(sq.hi, sq.lo);
+	e.exp = 2 * k;
+	if (abs != NULL) {
+		abs->v = d.hi < 0 ? (struct dd){-d.hi, -d.lo} : d;
+		abs->exp = k;
+	}
+	return e;
+}
+
+/* What a row of PAIRS pairs, true values T, predictions P and weight W,
+ * adds to the sums of squared errors and of weights: *SQ and *WEIGHT, as
+ * metric_row_set sets them.  Inline, so that the reader's fast path works
+ * rows out as it parses them, with no call a row; metric_row_set calls it
+ * too, so that both give the same bits.  Always inlined: a copy of its own
+ * would be built without the fused multiply-add its callers have. */
+static inline __attribute__((always_inline)) void
+metric_row_sq(size_t pairs, const double *t, const double *p, double w,
+	      struct xdd *sq, struct xdd *weight)
+{
+	struct dd d = dd_two_sum(p[0], -t[0]);
+	struct xdd sum;
+
+	if (pairs == 1 && !dd_outside_safe_range(d.hi) &&
+	    !dd_outside_safe_range(w)) {
+		/* The usual case, written out: nothing to scale. */
+		struct dd s = dd_two_prod(d.hi, d.hi);
+
+		s.lo += d.lo * (2.0 * d.hi + d.lo);
+		s = dd_quick_two_sum(s.hi, s.lo);
+		if (w != 1.0)
+			s = dd_mul_d(s, w);
+		*sq = (struct xdd){s, 0};
+		*weight = (struct xdd){{w, 0.0}, 0};
+		return;
+	}
+	sum = metric_square_error(p[0], t[0], NULL);
+	for (size_t j = 1; j < pairs; j++)
+		xdd_add(&sum, metric_square_error(p[j], t[j], NULL));
+	sum = xdd_renormalize(sum);
+	*sq = w == 1.0 ? sum : xdd_mul_d(sum, w);
+	*weight = xdd_normal((struct xdd){{w, 0.0}, 0});
+}
+
+/* Adds a row's SQ and WEIGHT to the sums S (of squared errors, weights
+ * and rows), as metric_sums_add adds each row. */
+static inline void
+metric_sums_add_sq(struct metric_sums *s, struct xdd sq, struct xdd weight)
+{
+	xdd_add(&s->sq, sq);
+	xdd_add(&s->weight, weight);
+	if (++s->rows % METRIC_RENORMALIZE_ROWS == 0) {
+		s->sq = xdd_renormalize(s->sq);
+		s->weight = xdd_renormalize(s->weight);
+	}
+}
 
 /* The contribution of a row of true values T and predictions P, weight W.
  * OUT, NULL when CFG asks for none, gets the row's metric_row_extras. */
@@ -149,6 +248,12 @@ void metric_spread_set(struct metric_sums *s, size_t j,
 void metric_batch_values(const struct metric_config *cfg,
 			 const struct metric_sums *s, struct xdd *rmse,
 			 struct xdd *row_loss);
+
+/* Works out what the batcher needs of the batch B when it ends: its RMSE
+ * as metric_batch_values has it, and with VALUES, its quantities as
+ * metric_values has them.  CFG asks for no more than squared errors. */
+void metric_batch_close(const struct metric_config *cfg, struct metric_batch *b,
+			bool values);
 
 void metric_mean_init(struct metric_mean *m);
 

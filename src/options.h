@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "measures.h"
 #include "progress.h"
@@ -44,6 +45,8 @@ struct options {
 	const char *save_state; /* --save-state FILE ("-": standard output) */
 	bool merge;		/* --merge: the inputs are saved states */
 	bool value;		/* --value: one number, of all the rows */
+	uint64_t part, parts;	/* --part K/N; 0/0 when not given */
+	const char *run_id;	/* --run-id, or NULL */
 };
 
 #endif

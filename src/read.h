@@ -20,6 +20,12 @@ struct read_config {
 	/* What each row adds besides its squared errors (measures_config),
 	 * and --dtype float32; the pairs come from the first file. */
 	struct metric_config row;
+	/* Rows come in batches of batch_size: where row.sq_only allows, and
+	 * not 0, the reader sums whole batches on the worker threads
+	 * (read_fused.c), and with batch_values works out their quantities
+	 * there too, for batch lines.  Set by the hub from the batcher's. */
+	size_t batch_size;
+	bool batch_values;
 	/* For the commands that messages suggest: the options as given, one
 	 * shell word each ("-s -b 8"); those and the files (ARGS); and the
 	 * files as given. */

@@ -12,6 +12,64 @@
 
 enum { FREE, FILLED, CONVERTING, CONVERTED };
 
+/* Under the lock: each block in flight whose first row is not known yet
+ * learns it from the block before it, once that one knows its own and has
+ * counted its records (a fused block in its scan, another in its
+ * conversion). */
+static void
+settle(struct read_blocks *b)
+{
+	bool news = false;
+
+	for (uint64_t j = b->collected; j + 1 < b->submitted; j++) {
+		const struct read_rows_block *s = &b->slot[j % b->nslots];
+		struct read_rows_block *t = &b->slot[(j + 1) % b->nslots];
+
+		if (b->counted[j % b->nslots] &&
+		    s->first_row != READ_ROWS_UNKNOWN &&
+		    t->first_row == READ_ROWS_UNKNOWN) {
+			t->first_row = s->first_row + s->records;
+			news = true;
+		}
+	}
+	if (news)
+		pthread_cond_broadcast(&b->aligned);
+}
+
+/* Slot I's records are counted. */
+static void
+counted(struct read_blocks *b, size_t i)
+{
+	b->counted[i] = true;
+	settle(b);
+}
+
+/* Converts slot I, the lock held on entry and on return.  A fused block
+ * is scanned first, and then waits to know where its batches begin: the
+ * blocks before it were taken first, and their scans are quick. */
+static void
+convert(struct read_blocks *b, size_t i)
+{
+	struct read_rows_block *blk = &b->slot[i];
+
+	pthread_mutex_unlock(&b->lock);
+	read_rows_block_scan(b->plan, blk);
+	pthread_mutex_lock(&b->lock);
+	if (blk->fused) {
+		counted(b, i);
+		while (!blk->quote && blk->first_row == READ_ROWS_UNKNOWN &&
+		       !b->quit)
+			pthread_cond_wait(&b->aligned, &b->lock);
+		if (b->quit)
+			return;
+	}
+	pthread_mutex_unlock(&b->lock);
+	read_rows_block_convert(b->plan, blk);
+	pthread_mutex_lock(&b->lock);
+	if (!blk->fused)
+		counted(b, i);
+}
+
 static void *
 worker(void *arg)
 {
@@ -19,7 +77,6 @@ worker(void *arg)
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		struct read_rows_block *blk;
 		size_t i;
 
 		while (!b->quit && b->taken == b->submitted)
@@ -27,11 +84,10 @@ worker(void *arg)
 		if (b->quit)
 			break;
 		i = b->taken++ % b->nslots;
-		blk = &b->slot[i];
 		b->state[i] = CONVERTING;
-		pthread_mutex_unlock(&b->lock);
-		read_rows_block_convert(b->plan, blk);
-		pthread_mutex_lock(&b->lock);
+		convert(b, i);
+		if (b->quit)
+			break;
 		b->state[i] = CONVERTED;
 		pthread_cond_broadcast(&b->done);
 	}
@@ -49,11 +105,14 @@ read_blocks_init(struct read_blocks *b, size_t nworkers)
 	b->nslots = 2 * nworkers + 2;
 	b->slot = calloc(b->nslots, sizeof *b->slot);
 	b->state = calloc(b->nslots, sizeof *b->state);
+	b->counted = calloc(b->nslots, sizeof *b->counted);
 	b->thread = calloc(nworkers ? nworkers : 1, sizeof *b->thread);
-	if (b->slot == NULL || b->state == NULL || b->thread == NULL) {
+	if (b->slot == NULL || b->state == NULL || b->counted == NULL ||
+	    b->thread == NULL) {
 		diag("out of memory");
 		free(b->slot);
 		free(b->state);
+		free(b->counted);
 		free(b->thread);
 		b->slot = NULL; /* nothing for read_blocks_free to do */
 		return -1;
@@ -61,6 +120,7 @@ read_blocks_init(struct read_blocks *b, size_t nworkers)
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
 	pthread_cond_init(&b->done, NULL);
+	pthread_cond_init(&b->aligned, NULL);
 	for (size_t i = 0; i < nworkers; i++) {
 		if (pthread_create(&b->thread[i], NULL, worker, b) != 0) {
 			/* Fewer threads still give the same result. */
@@ -79,6 +139,7 @@ read_blocks_free(struct read_blocks *b)
 	pthread_mutex_lock(&b->lock);
 	b->quit = true;
 	pthread_cond_broadcast(&b->work);
+	pthread_cond_broadcast(&b->aligned);
 	pthread_mutex_unlock(&b->lock);
 	for (size_t i = 0; i < b->nworkers; i++)
 		pthread_join(b->thread[i], NULL);
@@ -86,10 +147,12 @@ read_blocks_free(struct read_blocks *b)
 		read_rows_block_free(&b->slot[i]);
 	free(b->slot);
 	free(b->state);
+	free(b->counted);
 	free(b->thread);
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->work);
 	pthread_cond_destroy(&b->done);
+	pthread_cond_destroy(&b->aligned);
 }
 
 void
@@ -115,16 +178,23 @@ read_blocks_submit(struct read_blocks *b)
 {
 	size_t i = b->submitted % b->nslots;
 
+	b->counted[i] = false;
 	if (b->nworkers == 0) {
-		read_rows_block_convert(b->plan, &b->slot[i]);
-		b->state[i] = CONVERTED;
+		/* The blocks before it are converted: it learns its first
+		 * row at once. */
+		pthread_mutex_lock(&b->lock);
 		b->submitted++;
 		b->taken++;
+		settle(b);
+		convert(b, i);
+		b->state[i] = CONVERTED;
+		pthread_mutex_unlock(&b->lock);
 		return;
 	}
 	pthread_mutex_lock(&b->lock);
 	b->state[i] = FILLED;
 	b->submitted++;
+	settle(b);
 	pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->lock);
 }

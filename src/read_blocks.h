@@ -1,5 +1,6 @@
 /* read_blocks.h: a ring of blocks of text (struct read_rows_block) that worker
- * threads convert to rows; the rows come back in order. */
+ * threads convert to rows; the rows come back in order.  Each fused block
+ * learns from the blocks before it where its batches begin. */
 #ifndef RMSETAB_READ_BLOCKS_H
 #define RMSETAB_READ_BLOCKS_H
 
@@ -14,11 +15,12 @@ struct read_blocks {
 	const struct read_rows_plan *plan;
 	size_t nworkers, nslots;
 	struct read_rows_block *slot;
-	int *state;			      /* of each slot */
+	int *state;    /* of each slot */
+	bool *counted; /* each slot's records are known (read_rows_block) */
 	uint64_t submitted, taken, collected; /* counts of blocks */
 	pthread_t *thread;
 	pthread_mutex_t lock;
-	pthread_cond_t work, done;
+	pthread_cond_t work, done, aligned;
 	bool quit;
 };
 
@@ -38,7 +40,9 @@ size_t read_blocks_in_flight(const struct read_blocks *b);
 /* The slot to fill next; only while read_blocks_in_flight() < b->nslots. */
 struct read_rows_block *read_blocks_next(struct read_blocks *b);
 
-/* Hands the block from read_blocks_next() to the workers. */
+/* Hands the block from read_blocks_next() to the workers.  A fused block
+ * must have its first_row, or READ_ROWS_UNKNOWN when a block is in flight:
+ * it then learns it from the blocks before it. */
 void read_blocks_submit(struct read_blocks *b);
 
 /* Waits for the oldest block in flight and returns it, converted; it stays

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "read_csv.h"
+#include "read_decompress.h"
 
 /* Big enough that handing a block to a thread costs little against
  * converting it, small enough that the blocks in flight stay in cache. */
@@ -33,6 +34,12 @@ read_input_init(struct read_input *in, const struct read_config *cfg,
 	in->outlet = *outlet;
 	in->row = cfg->row;
 	in->progress = progress;
+	/* Not with --decimal-comma: the fused loop reads numbers as
+	 * number_parse does, where a point is a decimal mark; not with -g,
+	 * whose groups take each row, not the sums of its batch. */
+	in->fused = cfg->row.sq_only && !cfg->row.f32 && cfg->batch_size > 0 &&
+		    cfg->epoch_col == NULL && !cfg->decimal_comma &&
+		    cfg->group_cols == NULL;
 	read_keys_init(&in->keys, cfg->epoch_col != NULL);
 	return read_blocks_init(&in->blocks, nworkers);
 }
@@ -169,13 +176,18 @@ hand_on(struct read_input *in, const struct metric_row *rows,
 	const struct xdd *out, size_t n, const char *const *g,
 	const size_t *glen)
 {
-	struct read_input_rows r = {rows, out, n,    NULL,
-				    0,	  g,   glen, in->plan.ngcol};
+	struct read_input_rows r = {.rows = rows,
+				    .out = out,
+				    .n = n,
+				    .group = g,
+				    .group_len = glen,
+				    .ngcol = in->plan.ngcol};
 
 	if (in->plan.ecol != READ_ROWS_NONE) {
 		r.key = in->key;
 		r.key_len = in->key_len;
 	}
+	in->rows += n;
 	return in->outlet.rows(in->outlet.ctx, &r);
 }
 
@@ -260,10 +272,12 @@ first_record(void *ctx, const struct read_csv_record *rec)
 /* Whether a read would return at once.  When it would not, what is done
  * so far is shown first: that is what makes `tail -f | rmsetab` work. */
 static bool
-readable(int fd)
+readable(const struct read_input *in)
 {
-	struct pollfd pfd = {fd, POLLIN, 0};
+	struct pollfd pfd = {in->fd, POLLIN, 0};
 
+	if (in->dz != NULL)
+		return read_decompress_ready(in->dz);
 	return poll(&pfd, 1, 0) != 0;
 }
 
@@ -275,10 +289,20 @@ idle(struct read_input *in, bool wait)
 	return in->outlet.idle(in->outlet.ctx, wait);
 }
 
-/* read(2) into BUF, retried when interrupted; -1 when reported. */
+/* read(2) into BUF, retried when interrupted; -1 when reported.  The text
+ * of a compressed file comes from its decompressor, and its progress is in
+ * compressed bytes, of the file's size. */
 static ssize_t
 read_some(struct read_input *in, char *buf, size_t len)
 {
+	if (in->dz != NULL) {
+		ssize_t n =
+			read_decompress_read(in->dz, buf, len, &in->bytes_read);
+
+		progress_update(in->progress, in->bytes_read, in->rows_read);
+		in->eof = n == 0;
+		return n;
+	}
 	for (;;) {
 		ssize_t n;
 
@@ -334,7 +358,7 @@ libcsv_to_end(struct read_input *in, struct read_csv *c)
 		ssize_t n;
 
 		if (idle(in, false) != 0 ||
-		    (!readable(in->fd) && idle(in, true) != 0))
+		    (!readable(in) && idle(in, true) != 0))
 			status = -1;
 		else if ((n = read_some(in, in->carry, in->carry_cap)) < 0)
 			status = -1;
@@ -482,24 +506,51 @@ take_runs(struct read_input *in, const struct read_rows_block *blk,
 	return 0;
 }
 
+/* The rows, whole batches and the rest of a fused block, whose batches
+ * began where the file's rows so far say. */
+static int
+take_fused(struct read_input *in, const struct read_rows_block *blk)
+{
+	struct read_input_rows r = {.rows = blk->rows,
+				    .n = blk->nrows,
+				    .batches = blk->batches,
+				    .nbatches = blk->nbatches,
+				    .tail = blk->tail.rows > 0 ? &blk->tail
+							       : NULL};
+
+	in->rows += read_rows_block_rows(blk);
+	return in->outlet.rows(in->outlet.ctx, &r);
+}
+
 /* Hands the rows of a converted block on, in order. */
 static int
 take_block(struct read_input *in, struct read_rows_block *blk)
 {
 	const struct read_rows_plan *plan = &in->plan;
-	uint64_t base = in->line - 1;
+	uint64_t base = in->line - 1, rows;
 	size_t outputs = plan->extras;
 	const size_t *gl;
 	const char *const *g = block_group(blk, plan->ngcol, 0, &gl);
 
-	if (plan->ecol != READ_ROWS_NONE
+	if (blk->fused && blk->first_row != in->rows) {
+		/* Rows skipped before it moved its batches: converted again,
+		 * here, as rows.  So are the few blocks in flight after the
+		 * first skip; the reader fuses no more blocks of the run. */
+		blk->fused = false;
+		read_rows_block_convert(plan, blk);
+	}
+	if (blk->skipped > 0)
+		in->unfused = true;
+	rows = read_rows_block_rows(blk);
+	if (blk->fused ? take_fused(in, blk) != 0
+	    : plan->ecol != READ_ROWS_NONE
 		    ? take_runs(in, blk, outputs) != 0
 		    : blk->nrows > 0 &&
 			      hand_on(in, blk->rows, block_out(blk, outputs, 0),
 				      blk->nrows, g, gl) != 0)
 		return -1;
-	in->rows_read += blk->nrows;
-	in->records += blk->nrows + blk->skipped;
+	in->rows_read += rows;
+	in->records += rows + blk->skipped;
 	for (uint64_t i = 0; i < blk->skipped; i++)
 		note_skip(in, i < READ_ROWS_SKIPS_KEPT
 				      ? base + blk->skip_line[i]
@@ -553,7 +604,7 @@ fill(struct read_input *in, struct read_rows_block *blk)
 	if ((c = cut_point(blk->text + from, len - from, false)) != 0)
 		cut = from + c;
 	/* Wait for input only when no whole record is at hand. */
-	while (!in->eof && (cut == 0 || readable(in->fd))) {
+	while (!in->eof && (cut == 0 || readable(in))) {
 		ssize_t n = read_some(in, blk->text + len, blk->cap - len);
 
 		if (n < 0)
@@ -575,7 +626,7 @@ fill(struct read_input *in, struct read_rows_block *blk)
 			cut = len;
 			break;
 		}
-		if (len == blk->cap || !readable(in->fd))
+		if (len == blk->cap || !readable(in))
 			break;
 	}
 	if (in->eof)
@@ -611,7 +662,7 @@ run_blocks(struct read_input *in)
 		bool more = !in->eof || in->carry_len > 0;
 
 		if (more && read_blocks_in_flight(bs) < bs->nslots) {
-			if (!in->eof && !readable(in->fd)) {
+			if (!in->eof && !readable(in)) {
 				/* Show everything before waiting for more. */
 				if (read_blocks_in_flight(bs) > 0)
 					goto collect;
@@ -621,8 +672,13 @@ run_blocks(struct read_input *in)
 			blk = read_blocks_next(bs);
 			if (fill(in, blk) != 0)
 				return -1;
-			if (blk->len > 0)
+			if (blk->len > 0) {
+				blk->fused = in->fused && !in->unfused;
+				blk->first_row = read_blocks_in_flight(bs) == 0
+							 ? in->rows
+							 : READ_ROWS_UNKNOWN;
 				read_blocks_submit(bs);
+			}
 			continue;
 		}
 		if (read_blocks_in_flight(bs) == 0)
@@ -839,10 +895,28 @@ read_first(struct read_input *in, bool *done)
 		len += (size_t)n;
 		fresh = (size_t)n; /* bytes the splitter has not seen */
 		if (!magic_checked) {
+			enum read_decompress_format f =
+				in->dz != NULL
+					? READ_DECOMPRESS_NONE
+					: read_decompress_detect(in->carry, len,
+								 in->eof);
+
 			/* Even one that arrives a byte at a time through a
 			 * pipe. */
-			if (!in->eof && magic_prefix(in->carry, len))
+			if (f == READ_DECOMPRESS_MORE ||
+			    (!in->eof && magic_prefix(in->carry, len)))
 				continue;
+			if (f != READ_DECOMPRESS_NONE) {
+				/* Compressed: the bytes read are its start,
+				 * and the text it holds is looked at anew. */
+				if (read_decompress_start(&in->dz, f, in->fd,
+							  in->carry, len,
+							  in->name) != 0)
+					goto fail;
+				len = 0;
+				in->eof = false;
+				continue;
+			}
 			magic_checked = true;
 			if (check_magic(in, in->carry, &len) != 0)
 				goto fail;
@@ -927,13 +1001,15 @@ read_input_file(struct read_input *in, int fd, const char *name)
 	in->eof = in->planned = in->failed = in->pending_cr = false;
 	in->carry_open = false;
 	in->in_run = false;
-	in->records = 0;
+	in->records = in->rows = 0;
 	in->carry_len = 0;
 	in->line = 1;
 	in->outlet.file_begin(in->outlet.ctx);
 	status = read_first(in, &done);
 	if (status == 0 && !done)
 		status = run_blocks(in);
+	read_decompress_end(in->dz);
+	in->dz = NULL;
 	if (status == 0 && !in->planned) {
 		diag_at(name, 1, "empty input%s",
 			in->cfg->header ? ", expected a header line" : "");

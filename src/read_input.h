@@ -19,13 +19,19 @@ enum { READ_INPUT_SKIPS_SHOWN = READ_ROWS_SKIPS_KEPT };
 
 /* Rows that the reader hands on, in order: N rows, their per-output
  * values OUT (pairs a row) or NULL, and with -e their epoch column value
- * KEY (KEY_LEN bytes), the same for all of them; NULL without -e.  With
- * -g, each row's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I]
- * bytes, unquoted; GROUP is NULL without -g. */
+ * KEY (KEY_LEN bytes), the same for all of them; NULL without -e.  From a
+ * fused block (read_fused.c), after the rows: NBATCHES whole batches,
+ * summed, of which the first begins after the rows, and TAIL, the sums
+ * of the rows after them (NULL: none).  With -g (never fused), each
+ * row's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I] bytes,
+ * unquoted; GROUP is NULL without -g. */
 struct read_input_rows {
 	const struct metric_row *rows;
 	const struct xdd *out;
 	size_t n;
+	const struct metric_batch *batches;
+	size_t nbatches;
+	const struct metric_sums *tail;
 	const char *key;
 	size_t key_len;
 	const char *const *group;
@@ -59,17 +65,21 @@ struct read_input {
 	struct progress *progress;
 	struct read_blocks blocks;
 	size_t pairs; /* as chosen in the first file; later files must agree */
+	bool fused;   /* the configuration lets blocks be fused */
 
 	/* Per file. */
 	const char *name;
 	size_t file_index; /* this file's place among the files given */
 	unsigned char delim;
 	int fd;
+	struct read_decompress *dz; /* a compressed file's text, or NULL */
 	bool eof, planned, failed;
 	bool pending_cr; /* the first record ended in a CR that may be CRLF */
 	struct read_rows_plan plan;
 	uint64_t line;	  /* physical line at the start of the next block */
 	uint64_t records; /* data records */
+	uint64_t rows;	  /* rows handed on */
+	bool unfused;	  /* rows were skipped: no more fused blocks */
 	char *carry;	  /* read and not yet in a block */
 	size_t carry_len, carry_cap;
 	bool carry_open; /* no record ends in the carry, but for a final CR */

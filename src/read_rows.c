@@ -11,6 +11,8 @@
 
 #include "diag.h"
 #include "number.h"
+#include "read_fused.h"
+#include "read_scan.h"
 #include "select.h"
 #include "select_default.h"
 
@@ -502,6 +504,9 @@ read_rows_convert(const struct read_rows_plan *plan,
 
 /* Blocks. */
 
+/* The bytes of rows a block makes room for at first. */
+enum { ROWS_ROOM = 256 << 10 };
+
 struct convert_ctx {
 	const struct read_rows_plan *plan;
 	struct read_rows_block *blk;
@@ -517,7 +522,20 @@ room_for_row(struct read_rows_block *blk, bool keys, size_t outputs,
 
 	if (blk->nrows < blk->rows_cap)
 		return true;
-	cap = blk->rows_cap ? 2 * blk->rows_cap : 4096;
+	if (blk->rows_cap > 0) {
+		cap = 2 * blk->rows_cap;
+	} else {
+		/* The first room by bytes, not by rows: a row of 400,000
+		 * pairs with per-output sums takes 9.6 MB, and 4,096 of them
+		 * would be 39 GB for a block that may hold one.  It doubles
+		 * as rows come. */
+		size_t row = sizeof *blk->rows + outputs * sizeof *blk->out +
+			     (keys ? sizeof *blk->key_off + sizeof *blk->key_len
+				   : 0);
+
+		cap = ROWS_ROOM / row;
+		cap = cap < 1 ? 1 : cap > 4096 ? 4096 : cap;
+	}
 	if ((p = realloc(blk->rows, cap * sizeof *blk->rows)) == NULL)
 		return false;
 	blk->rows = p;
@@ -594,6 +612,44 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 }
 
 void
+read_rows_block_scan(const struct read_rows_plan *plan,
+		     struct read_rows_block *blk)
+{
+	struct read_scan r;
+	size_t words = read_scan_words(blk->len);
+
+	blk->quote = false;
+	if (!blk->fused)
+		return;
+	if (blk->mask_cap < words) {
+		free(blk->mask);
+		blk->mask = malloc(words * sizeof *blk->mask);
+		blk->mask_cap = blk->mask != NULL ? words : 0;
+		if (blk->mask == NULL) {
+			/* Not fused after all: the general path says so. */
+			blk->fused = false;
+			return;
+		}
+	}
+	read_scan(blk->text, blk->len, plan->delim, blk->mask, &r);
+	blk->records = r.records;
+	blk->quote = r.quote;
+}
+
+uint64_t
+read_rows_block_rows(const struct read_rows_block *blk)
+{
+	uint64_t rows = blk->nrows;
+
+	/* Every whole batch has as many rows as the first. */
+	if (blk->fused && blk->nbatches > 0)
+		rows += blk->nbatches * blk->batches[0].sums.rows;
+	if (blk->fused)
+		rows += blk->tail.rows;
+	return rows;
+}
+
+void
 read_rows_block_convert(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
@@ -601,6 +657,11 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 	struct read_csv c;
 	size_t used;
 
+	if (blk->fused) {
+		if (!blk->quote)
+			read_fused_convert(plan, blk);
+		return;
+	}
 	blk->quote = blk->failed = false;
 	blk->nrows = 0;
 	blk->skipped = 0;
@@ -633,6 +694,7 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 		blk->error.line = 1;
 		strcpy(blk->error.text, "out of memory");
 	}
+	blk->records = blk->nrows + blk->skipped;
 }
 
 void
@@ -647,4 +709,8 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->gkey_len);
 	free(blk->t);
 	free(blk->p);
+	free(blk->fv);
+	free(blk->need);
+	free(blk->mask);
+	free(blk->batches);
 }

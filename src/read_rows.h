@@ -78,14 +78,30 @@ enum read_rows_result read_rows_convert(const struct read_rows_plan *plan,
 /* The skipped rows whose lines a block keeps, for the message. */
 enum { READ_ROWS_SKIPS_KEPT = 5 };
 
+/* The file's rows before a block, until the blocks before it tell. */
+#define READ_ROWS_UNKNOWN UINT64_MAX
+
 /* A block of text of whole records without quotes, and the rows it
  * holds: the one place where text becomes rows, many at a time, on a
- * worker thread (read_rows_block_convert). */
+ * worker thread (read_rows_block_convert).  In a fused block, whole
+ * batches of rows are summed where they are parsed (read_fused.c), and
+ * only the rows that end a batch begun before the block come as rows. */
 struct read_rows_block {
 	/* Set by the reader: whole records, physical line 1 at the start; or
 	 * the start of one longer than READ_CSV_RECORD_MAX, for the error. */
 	char *text;
 	size_t len, cap;
+	/* Set by the reader and the ring: whether the block is fused, and the
+	 * rows of the file before it (READ_ROWS_UNKNOWN until the blocks
+	 * before it are scanned), which say where its batches begin. */
+	bool fused;
+	uint64_t first_row;
+
+	/* Set by read_rows_block_scan, in a fused block: its separators (bit
+	 * masks, read_scan.h), its records and whether it holds a quote. */
+	uint64_t *mask;
+	size_t mask_cap;
+	uint64_t records;
 
 	/* Set by the conversion. */
 	bool quote;	/* the text holds a quote: the rest is void */
@@ -97,16 +113,33 @@ struct read_rows_block {
 	/* With -g: each row's group fields, ngcol a row, in TEXT. */
 	const char **gkey;
 	size_t *gkey_len;
+	/* Fused: the whole batches after the rows, and the rows after them,
+	 * summed. */
+	struct metric_batch *batches;
+	size_t nbatches, batches_cap;
+	struct metric_sums tail;
 	uint64_t skipped, skip_line[READ_ROWS_SKIPS_KEPT];
 	bool failed; /* ERROR stops the reading after NROWS rows */
 	struct read_rows_error error;
 
-	double *t, *p; /* scratch */
-	size_t scratch_pairs;
+	double *t, *p, *fv;  /* scratch: pairs values each; one a field */
+	unsigned char *need; /* a field at a time: whether it is parsed */
+	size_t scratch_pairs, scratch_fields;
 };
 
+/* In a fused block, the scan that tells the blocks after it where they
+ * begin: its records (and whether it holds a quote); a block that is not
+ * fused learns them from its conversion.  Any thread, before the
+ * conversion, and no other thread on the block meanwhile. */
+void read_rows_block_scan(const struct read_rows_plan *plan,
+			  struct read_rows_block *blk);
+
+/* The rows of BLK, counting those summed in its batches. */
+uint64_t read_rows_block_rows(const struct read_rows_block *blk);
+
 /* Converts the text of BLK into its rows as PLAN says, from the start: on
- * a quote, an error or a record too long, it stops there and says so. */
+ * a quote, an error or a record too long, it stops there and says so.  A
+ * fused block needs its first_row. */
 void read_rows_block_convert(const struct read_rows_plan *plan,
 			     struct read_rows_block *blk);
 

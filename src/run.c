@@ -202,6 +202,9 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 	if (batcher_rows(&r->batcher, rows->rows, rows->out, rows->n, rows->key,
 			 rows->key_len) != 0)
 		return -1;
+	if (rows->nbatches > 0 || rows->tail != NULL)
+		batcher_batches(&r->batcher, rows->batches, rows->nbatches,
+				rows->tail);
 	if (rows->group == NULL)
 		return 0;
 	return groups_rows(&r->groups, rows->rows, rows->out, rows->n,
@@ -252,7 +255,7 @@ on_first_state(void *ctx, const struct state_merge *m)
 	return start(r, h->pairs,
 		     h->indices ? NULL : (const char *const *)h->true_names,
 		     h->indices ? NULL : (const char *const *)h->pred_names,
-		     m->file, m->line + STATE_LINE_TRUE);
+		     m->file, m->line + STATE_LINE_PAIRS);
 }
 
 /* Input I: FDS[I], or NAMES[I] opened now, when its turn comes (-1 when
@@ -264,7 +267,8 @@ open_input(const int *fds, char *const *names, size_t i)
 }
 
 /* --merge: the epochs of the states, joined, to the batcher, and to SAVE
- * as one state unless it is NULL. */
+ * as one state unless it is NULL (then the parts of a run that follow one
+ * another merge, to be merged with the rest later). */
 static int
 run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	  FILE *save)
@@ -272,7 +276,7 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	struct state_merge m;
 	int status = 0;
 
-	state_merge_init(&m, on_first_state, r);
+	state_merge_init(&m, save != NULL, on_first_state, r);
 	for (size_t i = 0; i < nfiles && status == 0; i++) {
 		int fd = open_input(fds, names, i);
 
@@ -280,6 +284,8 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 		if (fd >= 0 && fds[i] < 0)
 			close(fd);
 	}
+	if (status == 0)
+		status = state_merge_end(&m);
 	if (status == 0 && save != NULL)
 		status = state_merge_save(&m, save, r->c.report.measures,
 					  r->c.report.nmeasures);
@@ -340,7 +346,7 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	r.plot = x->plot;
 	/* With --merge, the states are saved as they are merged. */
 	r.saving = x->save != NULL && !r.c.merge;
-	saver_init(&r.saver, x->save);
+	saver_init(&r.saver, x->save, &r.c.save);
 	if (r.saving)
 		sink.rows = on_epoch_rows;
 	r.checking = r.c.threshold.n > 0;
@@ -350,12 +356,15 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	value_init(&r.value, out, &r.c.value);
 	/* With -g, every line waits for the groups' to be printed first. */
 	groups_init(&r.groups, &r.c.batcher, &sink, r.c.group_batches);
-	if (r.c.grouped) {
+	if (r.c.grouped)
 		all = (struct batcher_sink){&r.groups, groups_keep_all, NULL};
-	}
 	batcher_init(&r.batcher, &r.c.batcher, r.c.grouped ? &all : &sink,
 		     (!r.c.report.summary && !r.quiet && !r.c.value.on) ||
 			     r.plot != NULL);
+	/* The reader sums whole batches where it reads them, unless the
+	 * saver wants the rows. */
+	r.c.read.batch_size = r.saving ? 0 : r.c.batcher.batch_size;
+	r.c.read.batch_values = r.batcher.batch_lines;
 	if (read_input_init(&input, &r.c.read, &outlet, &progress, nworkers) !=
 	    0)
 		status = -1;

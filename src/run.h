@@ -14,6 +14,7 @@
 #include "progress.h"
 #include "read.h"
 #include "report.h"
+#include "saver.h"
 #include "threshold.h"
 #include "value.h"
 
@@ -31,6 +32,7 @@ struct run_config {
 	struct report_config report;
 	struct threshold_config threshold;
 	struct value_config value;
+	struct saver_config save; /* --part, --run-id */
 	enum progress_mode progress;
 	bool merge; /* the inputs are saved states */
 	/* -g (read.group_cols): the lines of every group, and with

@@ -1,7 +1,7 @@
 /* saver.c: the state saver, the one place where a run's state is saved:
  * it keeps the rows of the epoch going on as a segment (state_segment.c) and
- * writes each epoch as its line comes, then the total (state.c says how
- * a state is written). */
+ * writes each epoch as its line comes, then the end line (state.c says
+ * how a state is written). */
 #include "saver.h"
 
 #include <string.h>
@@ -9,9 +9,10 @@
 #include "diag.h"
 
 void
-saver_init(struct saver *s, FILE *out)
+saver_init(struct saver *s, FILE *out, const struct saver_config *config)
 {
 	memset(s, 0, sizeof *s);
+	s->config = config;
 	state_writer_init(&s->writer, out);
 }
 
@@ -26,10 +27,20 @@ saver_free(struct saver *s)
 int
 saver_start(struct saver *s, struct state_header *h)
 {
+	const struct saver_config *c = s->config;
+	struct state_part part = {c->part, c->part, c->parts, c->run_id,
+				  c->run_id != NULL ? strlen(c->run_id) : 0};
+	struct state_id id;
+
 	s->header = *h;
 	memset(h, 0, sizeof *h);
-	if (state_write_header(&s->writer, &s->header) != 0 ||
-	    state_segment_builder_init(&s->seg, &s->writer.sc) != 0) {
+	/* Its own id: merging it twice is refused. */
+	state_id_new(&id);
+	if (state_write_header(&s->writer, &s->header, &part, &id, 1) != 0) {
+		s->failed = true;
+		return -1;
+	}
+	if (state_segment_builder_init(&s->seg, &s->writer.sc) != 0) {
 		diag("out of memory");
 		s->failed = true;
 		return -1;
@@ -71,6 +82,6 @@ saver_line(void *ctx, const struct batcher_line *l)
 		return;
 	if (l->kind == BATCHER_EPOCH)
 		save_epoch(s, l);
-	else if (state_write_end(&s->writer, l->sums) != 0)
+	else if (state_write_end(&s->writer) != 0)
 		s->failed = true;
 }

@@ -9,16 +9,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dd.h"
 #include "measures.h"
 #include "state_segment.h"
 
 #define STATE_MAGIC "rmsetab-state" /* the first word of a state */
 
-enum { STATE_VERSION = 1, STATE_HEADER_LINES = 10 };
+enum {
+	STATE_VERSION = 2,
+	/* The longest line, its line feed not counted: the reader holds one
+	 * line at a time, so this bounds its memory. */
+	STATE_LINE_MAX = 1 << 20,
+	/* The bounds of the numbers of a state, beyond anything a run can
+	 * make: a CSV record has at most 2^20 fields (read_csv.h), so at most
+	 * 2^19 pairs; a sum of rows of doubles is below 2^3200 and above
+	 * 2^-3300, and its high part is kept within 2^-400 .. 2^400 (dd.h,
+	 * DD_SAFE_EXP), so that its exponent stays within 4096. */
+	STATE_PAIRS_MAX = 1 << 19,
+	STATE_COLUMN_MAX = 1 << 20,
+	STATE_EXP_MAX = 4096,
+	/* A saved state's id: random bytes, 32 hexadecimal digits. */
+	STATE_ID_BYTES = 16,
+	/* --run-id: at most this many bytes. */
+	STATE_RUN_MAX = 256
+};
 
-/* Header lines, counted from 0 at the first: the -c list, and the names
- * of the true columns. */
-enum { STATE_LINE_COLUMNS = 4, STATE_LINE_TRUE = 6 };
+/* Header lines, counted from 0 at the first: the -c list, and the first
+ * pair line (a "pair" line for each pair). */
+enum { STATE_LINE_COLUMNS = 4, STATE_LINE_PAIRS = 6 };
 
 /* How the rows of a state were read: states merge only when this is the
  * same. */
@@ -43,6 +61,24 @@ int state_header_copy(struct state_header *dst, const struct state_header *src);
 void state_config(const struct state_header *h,
 		  struct state_segment_config *sc);
 
+/* Which parts of a run a state holds (--part K/N): FIRST to LAST of OF,
+ * the parts of run RUN (RUN_LEN bytes; NULL when --run-id was not given).
+ * OF is 0 for a state saved without --part. */
+struct state_part {
+	uint64_t first, last, of;
+	const char *run;
+	size_t run_len;
+};
+
+/* The id of a state saved from input: its sources are that one id; those
+ * of a merged state, the ids of every state it was merged from. */
+struct state_id {
+	unsigned char b[STATE_ID_BYTES];
+};
+
+/* A new random id. */
+void state_id_new(struct state_id *id);
+
 /* An epoch of a state, as read. */
 struct state_epoch {
 	char *key; /* its epoch column value (KEY_LEN bytes), or NULL */
@@ -53,6 +89,20 @@ struct state_epoch {
 };
 
 void state_epoch_free(struct state_epoch *e);
+
+/* X as a state holds it: the high part of a normalized pair, within the
+ * safe range (or 0), and NaN (only in batch lines) as NaN 0 0; the same
+ * value.  The writer writes every sum so, and the reader takes no
+ * other. */
+struct xdd state_canonical(struct xdd x);
+
+/* Why X is not a sum a state may hold, or NULL when it is: with NAN_OK, a
+ * NaN (as state_canonical writes it) is one. */
+const char *state_sum_error(struct xdd x, bool nan_ok);
+
+/* state_sum_error for a sum of terms of either sign (bias, the rest of a
+ * mean), which may be negative but never NaN. */
+const char *state_signed_sum_error(struct xdd x);
 
 /* The FNV-1a 64-bit hash of the N bytes at S, going on from HASH
  * (STATE_HASH_BASIS to start): the checksum of a state's lines. */

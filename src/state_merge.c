@@ -13,8 +13,19 @@
  * of its own.
  *
  * The rows of a joined epoch are those of each state in the order the
- * states were given: for the means of batch values that order is the
- * order of the rows (state_segment.c). */
+ * states are joined: for the means of batch values that order is the
+ * order of the rows (state_segment.c).  States saved without --part join
+ * in the order given, as they are read.  States of parts (--part K/N) are
+ * held until every state is read, and join in the order of their parts,
+ * whatever the order given: a runner returns them in any order.  A merged
+ * state of parts holds parts FIRST to LAST, none missing; merged again,
+ * it is one piece among the parts.
+ *
+ * Every state holds the ids of the states saved from input that it was
+ * made of (its sources, state.c): an id given twice, in whatever merged
+ * states, means rows that would count twice, and is an error.  So is a
+ * count of rows beyond 2^64 - 1 over all the states, which bounds every
+ * count the merge and the batcher make of them. */
 #include "state_merge.h"
 
 #include <inttypes.h>
@@ -89,10 +100,11 @@ find(const struct state_merge *m, const struct state_epoch *ep, size_t *slot)
 	return m->slot[s] != 0 ? &m->v[m->slot[s] - 1] : NULL;
 }
 
-/* Appends a new entry for EP, taking over its key and rows; SLOT is its
- * place in the table of numbers (unused with keys). */
+/* Appends a new entry for EP, of FILE, taking over its key and rows; SLOT
+ * is its place in the table of numbers (unused with keys). */
 static int
-push(struct state_merge *m, struct state_epoch *ep, size_t slot)
+push(struct state_merge *m, const char *file, struct state_epoch *ep,
+     size_t slot)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 16;
@@ -107,6 +119,7 @@ push(struct state_merge *m, struct state_epoch *ep, size_t slot)
 						.key_len = ep->key_len,
 						.number = ep->number,
 						.state = m->states,
+						.file = file,
 						.line = ep->line,
 						.seg = ep->seg};
 	m->n++;
@@ -116,11 +129,13 @@ push(struct state_merge *m, struct state_epoch *ep, size_t slot)
 	return 0;
 }
 
-/* Joins the rows of EP after those of entry E. */
+/* Joins the rows of EP, of FILE, after those of entry E. */
 static int
-join(struct state_merge *m, struct state_merge_entry *e, struct state_epoch *ep)
+join(struct state_merge *m, struct state_merge_entry *e, const char *file,
+     struct state_epoch *ep)
 {
 	e->state = m->states;
+	e->file = file;
 	e->line = ep->line;
 	if (state_segment_append(&m->sc, &e->seg, &ep->seg) != 0)
 		return -1;
@@ -128,11 +143,10 @@ join(struct state_merge *m, struct state_merge_entry *e, struct state_epoch *ep)
 	return 0;
 }
 
-/* Adds epoch EP of the state being read (R), taking over its key and
- * rows. */
+/* Adds epoch EP of the state being joined, of FILE, taking over its key
+ * and rows. */
 static int
-add_epoch(struct state_merge *m, const struct state_reader *r,
-	  struct state_epoch *ep)
+add_epoch(struct state_merge *m, const char *file, struct state_epoch *ep)
 {
 	struct state_merge_entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
 	size_t slot = 0;
@@ -142,21 +156,81 @@ add_epoch(struct state_merge *m, const struct state_reader *r,
 		 * state before. */
 		if (last != NULL && last->state != m->states &&
 		    same_key(last, ep))
-			return join(m, last, ep) == 0 ? 0 : oom();
-		return push(m, ep, 0) == 0 ? 0 : oom();
+			return join(m, last, file, ep) == 0 ? 0 : oom();
+		return push(m, file, ep, 0) == 0 ? 0 : oom();
 	}
 	if ((m->n + 1) * 2 > m->nslots && grow(m) != 0)
 		return oom();
 	if ((e = find(m, ep, &slot)) == NULL)
-		return push(m, ep, slot) == 0 ? 0 : oom();
+		return push(m, file, ep, slot) == 0 ? 0 : oom();
 	if (e->state == m->states) {
-		diag_at(r->name, ep->line,
+		diag_at(file, ep->line,
 			"corrupted state: epoch %" PRIu64
 			" appears twice (first at line %" PRIu64 ")",
 			ep->number, e->line);
 		return -1;
 	}
-	return join(m, e, ep) == 0 ? 0 : oom();
+	return join(m, e, file, ep) == 0 ? 0 : oom();
+}
+
+/* The rows of every state together stay countable. */
+static int
+count_rows(struct state_merge *m, const struct state_reader *r,
+	   const struct state_epoch *ep)
+{
+	if (m->rows + ep->seg.rows >= m->rows) {
+		m->rows += ep->seg.rows;
+		return 0;
+	}
+	diag_at(r->name, ep->line + 1,
+		"too many rows: the states given hold more than %" PRIu64
+		" together",
+		UINT64_MAX);
+	return -1;
+}
+
+/* What part P is, in a message. */
+static void
+describe(char *buf, size_t size, const struct state_part *p)
+{
+	char run[DIAG_QUOTE_SIZE];
+	int n;
+
+	if (p->of == 0) {
+		snprintf(buf, size, "not a part (saved without --part)");
+		return;
+	}
+	if (p->first == p->last)
+		n = snprintf(buf, size, "part %" PRIu64 " of %" PRIu64,
+			     p->first, p->of);
+	else
+		n = snprintf(buf, size,
+			     "parts %" PRIu64 "-%" PRIu64 " of %" PRIu64,
+			     p->first, p->last, p->of);
+	if (p->run != NULL && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " of run '%s'",
+			 diag_quote(run, sizeof run, p->run, p->run_len));
+}
+
+/* A later state must be of the same run as the first: parts of it, or
+ * none. */
+static int
+same_run(const struct state_merge *m, const struct state_reader *r)
+{
+	const struct state_part *a = &m->part, *b = &r->part;
+	char here[160], there[160];
+
+	if (a->of == b->of && (a->run == NULL) == (b->run == NULL) &&
+	    (a->run == NULL || (a->run_len == b->run_len &&
+				memcmp(a->run, b->run, a->run_len) == 0)))
+		return 0;
+	describe(here, sizeof here, b);
+	describe(there, sizeof there, a);
+	diag_at(r->name, r->part_line,
+		"this state is %s, but %s:%" PRIu64
+		" is %s: only the parts of one run merge",
+		here, m->file, m->part_line, there);
+	return -1;
 }
 
 /* The first state: the others must match it, and it says how the run
@@ -167,35 +241,177 @@ first_state(struct state_merge *m, struct state_reader *r)
 	m->file = r->name;
 	m->line = r->first_line;
 	m->sc = r->sc;
-	for (int i = 0; i < STATE_HEADER_LINES; i++)
-		if ((m->raw[i] = strdup(r->raw[i])) == NULL)
+	m->part_line = r->part_line;
+	m->part = r->part;
+	if (r->run != NULL) {
+		if ((m->run = malloc(r->part.run_len)) == NULL)
 			return oom();
-	if (state_header_copy(&m->h, &r->h) != 0 ||
-	    metric_sums_init(&m->total, &m->sc.sums) != 0)
+		memcpy(m->run, r->run, r->part.run_len);
+		m->part.run = m->run;
+	}
+	if ((m->options = malloc(r->options_len)) == NULL)
+		return oom();
+	memcpy(m->options, r->options, r->options_len);
+	m->options_len = r->options_len;
+	if (state_header_copy(&m->h, &r->h) != 0)
 		return oom();
 	return m->first(m->ctx, m);
 }
 
+/* Line I (from 0) of the option lines TEXT, and its length. */
+static const char *
+option_text(const char *text, size_t len, size_t i, size_t *n)
+{
+	const char *p = text, *end = text + len;
+
+	for (; i > 0 && p < end; i--)
+		p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
+	*n = (size_t)((const char *)memchr(p, '\n', (size_t)(end - p)) - p);
+	return p;
+}
+
 /* A later state must have been read with the same options. */
 static int
-same_header(const struct state_merge *m, const struct state_reader *r)
+same_options(const struct state_merge *m, const struct state_reader *r)
 {
-	for (int i = 1; i < STATE_HEADER_LINES; i++) {
-		char here[DIAG_QUOTE_SIZE], there[DIAG_QUOTE_SIZE];
+	char here[DIAG_QUOTE_SIZE], there[DIAG_QUOTE_SIZE];
+	const char *a = m->options, *b = r->options;
+	size_t i = 0, na, nb;
 
-		if (strcmp(r->raw[i], m->raw[i]) == 0)
-			continue;
-		diag_at(r->name, r->first_line + (uint64_t)i,
-			"this state has '%s', but %s:%" PRIu64
-			" has '%s': only states read with the same options "
-			"merge",
-			diag_quote(here, sizeof here, r->raw[i],
-				   strlen(r->raw[i])),
-			m->file, m->line + (uint64_t)i,
-			diag_quote(there, sizeof there, m->raw[i],
-				   strlen(m->raw[i])));
+	if (m->options_len == r->options_len &&
+	    memcmp(a, b, m->options_len) == 0)
+		return 0;
+	/* The first line that differs; the lines end in a line feed. */
+	for (size_t k = 0; a[k] == b[k]; k++)
+		if (a[k] == '\n')
+			i++;
+	a = option_text(m->options, m->options_len, i, &na);
+	b = option_text(r->options, r->options_len, i, &nb);
+	diag_at(r->name, r->first_line + 1 + (uint64_t)i,
+		"this state has '%s', but %s:%" PRIu64
+		" has '%s': only states read with the same options merge",
+		diag_quote(here, sizeof here, b, nb), m->file,
+		m->line + 1 + (uint64_t)i,
+		diag_quote(there, sizeof there, a, na));
+	return -1;
+}
+
+static uint64_t
+id_hash(const struct state_id *id)
+{
+	uint64_t h;
+
+	memcpy(&h, id->b, sizeof h); /* random bytes */
+	return h;
+}
+
+static int
+grow_sources(struct state_merge *m)
+{
+	size_t nslots = m->source_nslots ? 2 * m->source_nslots : 64;
+	size_t *slot = calloc(nslots, sizeof *slot);
+
+	if (slot == NULL)
 		return -1;
+	for (size_t i = 0; i < m->nsources; i++) {
+		size_t s = id_hash(&m->sources[i].id) & (nslots - 1);
+
+		while (slot[s] != 0)
+			s = (s + 1) & (nslots - 1);
+		slot[s] = i + 1;
 	}
+	free(m->source_slot);
+	m->source_slot = slot;
+	m->source_nslots = nslots;
+	return 0;
+}
+
+/* The ids of the state R, each new. */
+static int
+add_sources(struct state_merge *m, const struct state_reader *r)
+{
+	for (size_t i = 0; i < r->nsources; i++) {
+		const struct state_id *id = &r->sources[i];
+		uint64_t line = r->sources_line + i;
+		size_t s;
+
+		if ((m->nsources + 1) * 2 > m->source_nslots &&
+		    grow_sources(m) != 0)
+			return oom();
+		s = id_hash(id) & (m->source_nslots - 1);
+		for (; m->source_slot[s] != 0;
+		     s = (s + 1) & (m->source_nslots - 1)) {
+			const struct state_merge_source *o =
+				&m->sources[m->source_slot[s] - 1];
+			char hex[2 * STATE_ID_BYTES + 1];
+
+			if (memcmp(o->id.b, id->b, STATE_ID_BYTES) != 0)
+				continue;
+			for (int k = 0; k < STATE_ID_BYTES; k++)
+				snprintf(hex + 2 * k, 3, "%02x", id->b[k]);
+			diag_at(r->name, line,
+				"state %s is given twice (also at %s:%" PRIu64
+				"): its rows would count twice",
+				hex, o->file, o->line);
+			return -1;
+		}
+		if (m->nsources == m->sources_cap) {
+			size_t cap = m->sources_cap ? 2 * m->sources_cap : 16;
+			struct state_merge_source *v =
+				realloc(m->sources, cap * sizeof *v);
+
+			if (v == NULL)
+				return oom();
+			m->sources = v;
+			m->sources_cap = cap;
+		}
+		m->sources[m->nsources] =
+			(struct state_merge_source){*id, r->name, line};
+		m->source_slot[s] = ++m->nsources;
+	}
+	return 0;
+}
+
+/* A state of parts, R, to be held until the parts are in order. */
+static struct state_merge_piece *
+new_piece(struct state_merge *m, const struct state_reader *r)
+{
+	struct state_merge_piece *p;
+
+	if (m->npieces == m->pieces_cap) {
+		size_t cap = m->pieces_cap ? 2 * m->pieces_cap : 16;
+
+		p = realloc(m->pieces, cap * sizeof *p);
+		if (p == NULL)
+			return NULL;
+		m->pieces = p;
+		m->pieces_cap = cap;
+	}
+	p = &m->pieces[m->npieces++];
+	*p = (struct state_merge_piece){.file = r->name,
+					.line = r->part_line,
+					.first = r->part.first,
+					.last = r->part.last,
+					.order = m->npieces,
+					.sources = m->nsources - r->nsources,
+					.nsources = r->nsources};
+	return p;
+}
+
+static int
+hold_epoch(struct state_merge_piece *p, struct state_epoch *ep)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 4;
+		struct state_epoch *v = realloc(p->epochs, cap * sizeof *v);
+
+		if (v == NULL)
+			return oom();
+		p->epochs = v;
+		p->cap = cap;
+	}
+	p->epochs[p->n++] = *ep;
+	memset(ep, 0, sizeof *ep);
 	return 0;
 }
 
@@ -208,34 +424,199 @@ state_merge_file(struct state_merge *m, int fd, const char *name)
 
 	state_reader_init(&r, fd, name);
 	while ((st = state_read_header(&r)) == 1) {
-		m->states++;
-		if (m->states == 1 ? first_state(m, &r) != 0
-				   : same_header(m, &r) != 0) {
+		struct state_merge_piece *piece = NULL;
+
+		m->given++;
+		if (m->given == 1 ? first_state(m, &r) != 0
+				  : same_options(m, &r) != 0 ||
+					    same_run(m, &r) != 0) {
 			st = -1;
 			break;
 		}
-		while ((st = state_read_epoch(&r, &ep)) == 1)
-			if ((st = add_epoch(m, &r, &ep)) != 0)
+		if (add_sources(m, &r) != 0) {
+			st = -1;
+			break;
+		}
+		if (m->part.of != 0 && (piece = new_piece(m, &r)) == NULL) {
+			st = oom();
+			break;
+		}
+		if (piece == NULL)
+			m->states++;
+		while ((st = state_read_epoch(&r, &ep)) == 1) {
+			if (count_rows(m, &r, &ep) != 0)
+				st = -1;
+			else if (piece != NULL)
+				st = hold_epoch(piece, &ep);
+			else
+				st = add_epoch(m, name, &ep);
+			if (st != 0)
 				break;
+		}
 		if (st != 0) {
 			state_epoch_free(&ep);
 			st = -1;
 			break;
 		}
-		metric_sums_merge(&m->sc.sums, &m->total, &r.total);
 	}
 	state_reader_free(&r);
 	return st;
 }
 
+static int
+by_part(const void *a, const void *b)
+{
+	const struct state_merge_piece *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Appends the range A-B (A <= B), the I-th, to the list of missing parts
+ * in BUF; after eight, "...". */
+static void
+add_range(char *buf, size_t size, uint64_t a, uint64_t b, size_t i)
+{
+	size_t n = strlen(buf);
+
+	if (i > 8)
+		return;
+	if (i == 8)
+		snprintf(buf + n, size - n, ", ...");
+	else if (a == b)
+		snprintf(buf + n, size - n, "%s%" PRIu64, i ? ", " : "", a);
+	else
+		snprintf(buf + n, size - n, "%s%" PRIu64 "-%" PRIu64,
+			 i ? ", " : "", a, b);
+}
+
+/* "1, 3" as "1 and 3", "1, 3, 5" as "1, 3 and 5". */
+static void
+last_and(char *buf, size_t size)
+{
+	char *comma = strrchr(buf, ',');
+	size_t n = strlen(buf);
+
+	if (comma == NULL || strstr(buf, "...") != NULL || n + 4 >= size)
+		return;
+	memmove(comma + 4, comma + 1, (size_t)(buf + n - comma));
+	memcpy(comma, " and", 4);
+}
+
+/* The parts are in order, none twice; with every one there unless
+ * m->partial_ok, else with none missing between the first and the last.
+ * MISSING gets the list of those missing; its number is returned. */
+static size_t
+missing_parts(const struct state_merge *m, char *missing, size_t size)
+{
+	const struct state_merge_piece *p = m->pieces;
+	uint64_t reach = p[0].last;
+	size_t n = 0;
+
+	missing[0] = '\0';
+	if (!m->partial_ok && p[0].first > 1)
+		add_range(missing, size, 1, p[0].first - 1, n++);
+	for (size_t i = 1; i < m->npieces; i++) {
+		if (p[i].first > reach + 1)
+			add_range(missing, size, reach + 1, p[i].first - 1,
+				  n++);
+		if (p[i].last > reach)
+			reach = p[i].last;
+	}
+	if (!m->partial_ok && reach < m->part.of)
+		add_range(missing, size, reach + 1, m->part.of, n++);
+	return n;
+}
+
+/* Two pieces that hold the same part: the first after the sort. */
+static int
+parts_twice(const struct state_merge *m)
+{
+	const struct state_merge_piece *p = m->pieces, *reach = &p[0];
+
+	for (size_t i = 1; i < m->npieces; i++) {
+		if (p[i].first <= reach->last) {
+			const struct state_merge_piece *later =
+				p[i].order > reach->order ? &p[i] : reach;
+			const struct state_merge_piece *other =
+				later == reach ? &p[i] : reach;
+
+			diag_at(later->file, later->line,
+				"part %" PRIu64 " of %" PRIu64
+				" is given twice (also at %s:%" PRIu64
+				"): its rows would count twice",
+				p[i].first, m->part.of, other->file,
+				other->line);
+			return -1;
+		}
+		if (p[i].last > reach->last)
+			reach = &p[i];
+	}
+	return 0;
+}
+
+/* Every state is read: the parts, in order, none twice and none missing,
+ * are joined; their ids follow that order too. */
+static int
+join_parts(struct state_merge *m)
+{
+	struct state_merge_source *sources;
+	char missing[512];
+	size_t n, k = 0;
+
+	qsort(m->pieces, m->npieces, sizeof *m->pieces, by_part);
+	if (parts_twice(m) != 0)
+		return -1;
+	n = missing_parts(m, missing, sizeof missing);
+	last_and(missing, sizeof missing);
+	if (n > 0) {
+		diag("%s %s of %" PRIu64 " %s missing: --merge needs every "
+		     "part of a run, or with --save-state parts that follow "
+		     "one another",
+		     n == 1 && strchr(missing, '-') == NULL ? "part" : "parts",
+		     missing, m->part.of,
+		     n == 1 && strchr(missing, '-') == NULL ? "is" : "are");
+		return -1;
+	}
+	sources = malloc(m->nsources * sizeof *sources);
+	if (sources == NULL)
+		return oom();
+	for (size_t i = 0; i < m->npieces; i++) {
+		struct state_merge_piece *p = &m->pieces[i];
+
+		memcpy(sources + k, m->sources + p->sources,
+		       p->nsources * sizeof *sources);
+		k += p->nsources;
+		m->states++;
+		for (size_t j = 0; j < p->n; j++)
+			if (add_epoch(m, p->file, &p->epochs[j]) != 0) {
+				free(sources);
+				return -1;
+			}
+	}
+	free(m->sources);
+	m->sources = sources;
+	m->part.first = m->pieces[0].first;
+	m->part.last = m->pieces[m->npieces - 1].last;
+	return 0;
+}
+
 void
-state_merge_init(struct state_merge *m,
+state_merge_init(struct state_merge *m, bool partial_ok,
 		 int (*first)(void *ctx, const struct state_merge *m),
 		 void *ctx)
 {
 	memset(m, 0, sizeof *m);
 	m->first = first;
 	m->ctx = ctx;
+	m->partial_ok = partial_ok;
+}
+
+int
+state_merge_end(struct state_merge *m)
+{
+	return m->npieces > 0 ? join_parts(m) : 0;
 }
 
 int
@@ -244,17 +625,24 @@ state_merge_check(const struct state_merge *m, const enum measure *list,
 {
 	/* The states keep what their own -c needs. */
 	unsigned kept = measures_needs(m->h.columns, m->h.ncolumns);
+	const char *columns;
+	size_t len;
 
 	for (size_t i = 0; i < n; i++) {
-		if (measures_needs(&list[i], 1) & ~kept) {
-			diag_at(m->file, m->line + STATE_LINE_COLUMNS,
-				"column %s cannot be computed from these "
-				"states: they were saved with -c %s",
-				measures_name(list[i]),
-				m->raw[STATE_LINE_COLUMNS] +
-					strlen("columns "));
-			return -1;
-		}
+		char text[DIAG_QUOTE_SIZE];
+
+		if (!(measures_needs(&list[i], 1) & ~kept))
+			continue;
+		columns = option_text(m->options, m->options_len,
+				      STATE_LINE_COLUMNS - 1, &len);
+		diag_at(m->file, m->line + STATE_LINE_COLUMNS,
+			"column %s cannot be computed from these "
+			"states: they were saved with -c %s",
+			measures_name(list[i]),
+			diag_quote(text, sizeof text,
+				   columns + strlen("columns "),
+				   len - strlen("columns ")));
+		return -1;
 	}
 	return 0;
 }
@@ -265,18 +653,24 @@ state_merge_save(const struct state_merge *m, FILE *out,
 {
 	struct state_writer w;
 	struct state_header h = m->h;
+	struct state_id *ids = malloc((m->nsources + 1) * sizeof *ids);
 	int status = 0;
 
+	if (ids == NULL)
+		return oom();
+	for (size_t i = 0; i < m->nsources; i++)
+		ids[i] = m->sources[i].id;
 	memcpy(h.columns, list, n * sizeof *list);
 	h.ncolumns = n;
 	state_writer_init(&w, out);
-	status = state_write_header(&w, &h);
+	status = state_write_header(&w, &h, &m->part, ids, m->nsources);
 	for (size_t i = 0; status == 0 && i < m->n; i++)
 		status = state_write_epoch(&w, m->v[i].key, m->v[i].key_len,
 					   m->v[i].number, &m->v[i].seg);
 	if (status == 0)
-		status = state_write_end(&w, &m->total);
+		status = state_write_end(&w);
 	state_writer_free(&w);
+	free(ids);
 	return status;
 }
 
@@ -300,10 +694,17 @@ state_merge_free(struct state_merge *m)
 		free(m->v[i].key);
 		state_segment_free(&m->v[i].seg);
 	}
+	for (size_t i = 0; i < m->npieces; i++) {
+		for (size_t j = 0; j < m->pieces[i].n; j++)
+			state_epoch_free(&m->pieces[i].epochs[j]);
+		free(m->pieces[i].epochs);
+	}
+	free(m->pieces);
 	free(m->v);
 	free(m->slot);
-	for (int i = 0; i < STATE_HEADER_LINES; i++)
-		free(m->raw[i]);
+	free(m->options);
+	free(m->run);
+	free(m->sources);
+	free(m->source_slot);
 	state_header_free(&m->h);
-	metric_sums_free(&m->total);
 }

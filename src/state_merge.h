@@ -1,9 +1,12 @@
 /* state_merge.h: --merge: reads saved states, joins the epochs that go on
  * from one state into the next, and hands back the epochs of one pass over
- * all their rows, or writes them as one state. */
+ * all their rows, or writes them as one state.  States saved with --part
+ * are put in the order of their parts; a state, or a part, given twice,
+ * and a part missing, are errors. */
 #ifndef RMSETAB_STATE_MERGE_H
 #define RMSETAB_STATE_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,28 +20,64 @@ struct state_merge_entry {
 	char *key; /* NULL without an epoch column */
 	size_t key_len;
 	uint64_t number;
-	uint64_t state; /* the last state (counted from 1) that had it */
-	uint64_t line;	/* where that state had it */
+	uint64_t state; /* the last state joined (counted from 1) that had it */
+	const char *file; /* where that state had it */
+	uint64_t line;
 	struct state_segment seg;
+};
+
+/* A state saved with --part, held until the parts are in order. */
+struct state_merge_piece {
+	const char *file;
+	uint64_t line; /* of its part line */
+	uint64_t first, last;
+	size_t order; /* among the states given */
+	struct state_epoch *epochs;
+	size_t n, cap;
+	size_t sources, nsources; /* its ids in the merge's list */
+};
+
+/* The id of a state merged, and where it was given. */
+struct state_merge_source {
+	struct state_id id;
+	const char *file;
+	uint64_t line;
 };
 
 struct state_merge {
 	int (*first)(void *ctx, const struct state_merge *m);
 	void *ctx;
+	bool partial_ok; /* parts FIRST to LAST of a run, not all of them */
 	struct state_merge_entry *v; /* the epochs, in order */
 	size_t n, cap;
 	size_t *slot; /* by number: index + 1 into v, or 0 (open addressing) */
 	size_t nslots;
+	uint64_t states; /* joined so far */
+	uint64_t given;	 /* read so far */
+	uint64_t rows;	 /* of every state read */
 
 	/* The first state, its header on LINE of FILE: the others must match
 	 * it. */
 	const char *file;
 	uint64_t line;
-	char *raw[STATE_HEADER_LINES];
+	char *options; /* its option lines (state_reader.options) */
+	size_t options_len;
 	struct state_header h;
 	struct state_segment_config sc;
-	struct metric_sums total;
-	uint64_t states;
+
+	/* The parts: those of the first state's run (of 0: no parts), and,
+	 * once the parts are joined, FIRST to LAST of them. */
+	struct state_part part;
+	uint64_t part_line; /* of the first state */
+	char *run;
+	struct state_merge_piece *pieces;
+	size_t npieces, pieces_cap;
+
+	/* The ids of the states merged, in order, and a table of them. */
+	struct state_merge_source *sources;
+	size_t nsources, sources_cap;
+	size_t *source_slot; /* index + 1 into sources, or 0 */
+	size_t source_nslots;
 };
 
 /* An epoch of the merged states. */
@@ -47,20 +86,28 @@ struct state_merge_epoch {
 	size_t key_len;
 	uint64_t number; /* without an epoch column */
 	const struct metric_sums *sums;
-	struct metric_mean rmse, row_loss; /* sums of rows * batch value */
+	struct metric_mean rmse, row_loss; /* sums of rows * value */
 };
 
 /* Ready to read states.  Once the first state's header is read,
  * FIRST(CTX, M) says whether to go on (0), and so can take the run's
- * settings from M->h. */
-void state_merge_init(struct state_merge *m,
+ * settings from M->h.  With PARTIAL_OK, states of parts FIRST to LAST of a
+ * run merge (to be saved, and merged with the others later); else every
+ * part of the run must be there. */
+void state_merge_init(struct state_merge *m, bool partial_ok,
 		      int (*first)(void *ctx, const struct state_merge *m),
 		      void *ctx);
 
 /* Reads the states in the open file FD, named NAME in messages (which
- * must outlive M), after those read before.  Returns 0, or -1 after
- * reporting an error (or FIRST's). */
+ * must outlive M), after those read before: states saved without --part
+ * are joined as they are read, states of parts held.  Returns 0, or -1
+ * after reporting an error (or FIRST's). */
 int state_merge_file(struct state_merge *m, int fd, const char *name);
+
+/* Every file is read: the parts, in the order of their parts, none twice
+ * and none missing, are joined.  Returns 0, or -1 after reporting an
+ * error. */
+int state_merge_end(struct state_merge *m);
 
 /* Whether the states keep what the N measures of LIST need: 0, or -1
  * after reporting the first that cannot be computed. */

@@ -1,7 +1,11 @@
 /* state_read.c: saved states read back, as state.c describes them, each
  * line checked, so that damage is found and named with its line: the
- * header, then the epochs one at a time, then the total and the
- * checksum. */
+ * header, then the epochs one at a time, then the checksum.  Every value is
+ * checked too, whatever the checksum says (state.c says why).
+ *
+ * The reader holds one line at a time (at most STATE_LINE_MAX bytes) and
+ * looks at each byte once, so that its memory is bounded and its time
+ * linear in the size of the input, whatever the input is. */
 #include "state_read.h"
 
 #include <errno.h>
@@ -13,6 +17,10 @@
 #include <unistd.h>
 
 #include "diag.h"
+
+/* Bytes asked of read(2) at a time; the first line of a state is short
+ * ("rmsetab-state 2"), so that what is not a state is found at once. */
+enum { READ_CHUNK = 1 << 16, MAGIC_LINE_MAX = 64 };
 
 void
 state_reader_init(struct state_reader *r, int fd, const char *name)
@@ -26,11 +34,14 @@ static void
 forget_state(struct state_reader *r)
 {
 	state_header_free(&r->h);
-	for (int i = 0; i < STATE_HEADER_LINES; i++) {
-		free(r->raw[i]);
-		r->raw[i] = NULL;
-	}
-	metric_sums_free(&r->total);
+	free(r->options);
+	free(r->run);
+	free(r->sources);
+	r->options = r->run = NULL;
+	r->sources = NULL;
+	r->options_len = r->nsources = r->sources_cap = 0;
+	memset(&r->part, 0, sizeof r->part);
+	r->epochs = 0;
 }
 
 void
@@ -41,43 +52,57 @@ state_reader_free(struct state_reader *r)
 	r->buf = NULL;
 }
 
-/* The next line into r->line: 1, or 2 when it is the last and has no line
- * end; 0 at the end of the input; -1 after reporting a read error. */
 static int
-next_line(struct state_reader *r)
+out_of_memory(const struct state_reader *r)
+{
+	diag("%s: out of memory", r->name);
+	return -1;
+}
+
+/* The next line into r->line: 1, or 2 when it is the last and has no line
+ * end; 0 at the end of the input; -1 after reporting a read error; -2,
+ * not reported, when it is longer than MAX bytes (r->line then holds its
+ * first MAX bytes, and r->lineno is the line before). */
+static int
+next_line(struct state_reader *r, size_t max)
 {
 	for (;;) {
-		char *nl = r->len > r->start ? memchr(r->buf + r->start, '\n',
-						      r->len - r->start)
-					     : NULL;
+		char *nl = r->scan < r->len ? memchr(r->buf + r->scan, '\n',
+						     r->len - r->scan)
+					    : NULL;
+		size_t end = nl != NULL ? (size_t)(nl - r->buf) : r->len;
 		ssize_t n;
 
+		r->scan = end;
+		if (end - r->start > max) {
+			r->line = r->buf + r->start;
+			r->line_len = max;
+			return -2;
+		}
 		if (nl != NULL || (r->eof && r->start < r->len)) {
-			size_t end =
-				nl != NULL ? (size_t)(nl - r->buf) : r->len;
-
 			r->line = r->buf + r->start;
 			r->line_len = end - r->start;
 			r->line[r->line_len] = '\0';
-			r->start = nl != NULL ? end + 1 : end;
+			r->start = r->scan = nl != NULL ? end + 1 : end;
 			r->lineno++;
 			return nl != NULL ? 1 : 2;
 		}
 		if (r->eof)
 			return 0;
-		if (r->start > 0) {
+		/* The line so far to the front, then room for a read: the
+		 * buffer holds at most a line and a read. */
+		if (r->cap - r->len < READ_CHUNK && r->start > 0) {
 			memmove(r->buf, r->buf + r->start, r->len - r->start);
 			r->len -= r->start;
+			r->scan -= r->start;
 			r->start = 0;
 		}
-		if (r->cap - r->len < 65536) {
-			size_t cap = r->cap ? r->cap * 2 : 1 << 17;
+		if (r->cap - r->len < READ_CHUNK) {
+			size_t cap = r->cap ? r->cap * 2 : 2 * READ_CHUNK;
 			char *more = realloc(r->buf, cap + 1);
 
-			if (more == NULL) {
-				diag("%s: out of memory", r->name);
-				return -1;
-			}
+			if (more == NULL)
+				return out_of_memory(r);
 			r->buf = more;
 			r->cap = cap;
 		}
@@ -95,12 +120,19 @@ next_line(struct state_reader *r)
 }
 
 /* The next line of the state being read, hashed; -1 (reported) when the
- * input ends first. */
+ * input ends first or the line is too long. */
 static int
 state_line(struct state_reader *r, uint64_t *hash_before)
 {
-	int st = next_line(r);
+	int st = next_line(r, STATE_LINE_MAX);
 
+	if (st == -2) {
+		diag_at(r->name, r->lineno + 1,
+			"corrupted state: a line longer than 1 MiB (%d bytes), "
+			"which no state has",
+			STATE_LINE_MAX);
+		return -1;
+	}
 	if (st < 0)
 		return -1;
 	if (st != 1) {
@@ -122,6 +154,17 @@ corrupted(struct state_reader *r, const char *expected)
 
 	diag_at(r->name, r->lineno,
 		"corrupted state: expected '%s', found '%s'", expected,
+		diag_quote(found, sizeof found, r->line, r->line_len));
+	return -1;
+}
+
+/* The current line holds a value that no state can hold: WHY. */
+static int
+bad_value(struct state_reader *r, const char *why)
+{
+	char found[DIAG_QUOTE_SIZE];
+
+	diag_at(r->name, r->lineno, "corrupted state: %s: found '%s'", why,
 		diag_quote(found, sizeof found, r->line, r->line_len));
 	return -1;
 }
@@ -180,9 +223,9 @@ digits(const char *s, size_t n)
 	return true;
 }
 
-/* A count, in canonical decimal. */
+/* A count, in canonical decimal, of at most MAX. */
 static bool
-field_u64(struct cursor *c, uint64_t *v)
+field_u64(struct cursor *c, uint64_t *v, uint64_t max)
 {
 	const char *s;
 	size_t n;
@@ -193,7 +236,7 @@ field_u64(struct cursor *c, uint64_t *v)
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned)(s[i] - '0');
 
-		if (*v > (UINT64_MAX - d) / 10)
+		if (*v > (max - d) / 10)
 			return false;
 		*v = *v * 10 + d;
 	}
@@ -227,6 +270,16 @@ static bool
 is_hex(char ch)
 {
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+}
+
+static int
+hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
 }
 
 /* A real number as %a writes it: [-]0xH[.HHH]p[+-]D, nan or inf. */
@@ -265,125 +318,177 @@ field_xdd(struct cursor *c, struct xdd *x)
 	       field_i32(c, &x->exp);
 }
 
-static int
-hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
+enum text { TEXT_OK, TEXT_BAD, TEXT_NUL, TEXT_OOM };
 
-/* Quoted text, its escapes undone, into *OUT (malloc'd, NUL added). */
-static bool
+/* Quoted text, its escapes undone, into *OUT (malloc'd, NUL added, as long
+ * as it is).  Control bytes must be escaped; a NUL byte is in no name or
+ * epoch value (the CSV reader refuses them). */
+static enum text
 field_text(struct cursor *c, char **out, size_t *len)
 {
-	char *t;
+	const char *p;
 	size_t n = 0;
+	char *t;
 
 	if (c->end - c->p < 3 || c->p[0] != ' ' || c->p[1] != '"')
-		return false;
-	c->p += 2;
-	if ((t = malloc((size_t)(c->end - c->p) + 1)) == NULL)
-		return false;
-	while (c->p < c->end && *c->p != '"') {
-		char ch = *c->p++;
+		return TEXT_BAD;
+	/* First its length, and whether it is well formed. */
+	for (p = c->p + 2; p < c->end && *p != '"'; n++) {
+		unsigned char ch = (unsigned char)*p++;
+
+		if (ch < 0x20 || ch == 0x7f)
+			return TEXT_BAD;
+		if (ch != '\\')
+			continue;
+		if (p == c->end)
+			return TEXT_BAD;
+		ch = (unsigned char)*p++;
+		if (ch == 'x') {
+			if (c->end - p < 2 || hex_digit(p[0]) < 0 ||
+			    hex_digit(p[1]) < 0)
+				return TEXT_BAD;
+			if (p[0] == '0' && p[1] == '0')
+				return TEXT_NUL;
+			p += 2;
+		} else if (strchr("\"\\nrt", ch) == NULL || ch == '\0') {
+			return TEXT_BAD;
+		}
+	}
+	if (p == c->end)
+		return TEXT_BAD;
+	if ((t = malloc(n + 1)) == NULL)
+		return TEXT_OOM;
+	n = 0;
+	for (p = c->p + 2; *p != '"'; n++) {
+		char ch = *p++;
 
 		if (ch == '\\') {
-			int hi, lo;
-
-			if (c->p == c->end)
-				break;
-			ch = *c->p++;
+			ch = *p++;
 			if (ch == 'n')
 				ch = '\n';
 			else if (ch == 'r')
 				ch = '\r';
 			else if (ch == 't')
 				ch = '\t';
-			else if (ch == 'x' && c->end - c->p >= 2 &&
-				 (hi = hex_digit(c->p[0])) >= 0 &&
-				 (lo = hex_digit(c->p[1])) >= 0) {
-				ch = (char)(hi * 16 + lo);
-				c->p += 2;
-			} else if (ch != '"' && ch != '\\') {
-				break;
+			else if (ch == 'x') {
+				ch = (char)(hex_digit(p[0]) * 16 +
+					    hex_digit(p[1]));
+				p += 2;
 			}
 		}
-		t[n++] = ch;
+		t[n] = ch;
 	}
-	if (c->p == c->end || *c->p != '"') {
-		free(t);
-		return false;
-	}
-	c->p++;
 	t[n] = '\0';
+	c->p = p + 1;
 	*out = t;
-	if (len != NULL)
-		*len = n;
-	return true;
+	*len = n;
+	return TEXT_OK;
+}
+
+static int
+nul_byte(struct state_reader *r)
+{
+	return bad_value(r, "a NUL byte (\\x00) in quoted text, which no "
+			    "column name or epoch value holds");
+}
+
+/* A quoted text field that must be there: 0, or -1 after reporting what is
+ * wrong (EXPECTED names the line). */
+static int
+text_or_report(struct state_reader *r, struct cursor *c, char **out,
+	       size_t *len, const char *expected)
+{
+	enum text st = field_text(c, out, len);
+
+	if (st == TEXT_OK)
+		return 0;
+	if (st == TEXT_OOM)
+		return out_of_memory(r);
+	if (st == TEXT_NUL)
+		return nul_byte(r);
+	return corrupted(r, expected);
 }
 
 /* A column name: quoted text, or a bare column number with -n; "-" for
- * none when NONE_OK.  *INDEX says which kind it was. */
-static bool
-field_name(struct cursor *c, char **out, bool *index, bool none_ok)
+ * none when NONE_OK.  *INDEX says which kind it was.  0, or -1 after
+ * reporting. */
+static int
+field_name(struct state_reader *r, struct cursor *c, char **out, bool *index,
+	   bool none_ok, const char *expected)
 {
-	struct cursor d = *c;
 	const char *s;
 	size_t n;
+	uint64_t v;
 
-	if (field_text(c, out, NULL)) {
+	if (c->end - c->p >= 2 && c->p[0] == ' ' && c->p[1] == '"') {
 		*index = false;
-		return true;
+		if (text_or_report(r, c, out, &n, expected) != 0)
+			return -1;
+		if (n == 0) {
+			free(*out);
+			*out = NULL;
+			return corrupted(r, expected);
+		}
+		return 0;
 	}
-	*c = d;
+	*index = true;
 	if (!token(c, &s, &n))
-		return false;
+		return corrupted(r, expected);
 	if (none_ok && n == 1 && s[0] == '-') {
 		*out = NULL;
-		return true;
+		return 0;
 	}
-	if (!digits(s, n) || (*out = strndup(s, n)) == NULL)
-		return false;
-	*index = true;
-	return true;
+	c->p = s - 1;
+	if (!field_u64(c, &v, STATE_COLUMN_MAX) || v == 0)
+		return corrupted(r, expected);
+	if ((*out = strndup(s, n)) == NULL)
+		return out_of_memory(r);
+	return 0;
 }
 
-/* The names of a "true" or "pred" line: PAIRS of them, all of the same
- * kind as INDICES says (or sets, when FIRST). */
-static bool
-field_names(struct cursor *c, size_t pairs, char ***names, bool *indices,
-	    bool first)
-{
-	if ((*names = calloc(pairs, sizeof **names)) == NULL)
-		return false;
-	for (size_t j = 0; j < pairs; j++) {
-		bool index;
-
-		if (!field_name(c, &(*names)[j], &index, false))
-			return false;
-		if (first && j == 0)
-			*indices = index;
-		if (index != *indices)
-			return false;
-	}
-	return at_end(c);
-}
-
-static bool
-column_line(struct cursor *c, char **out, bool indices)
-{
-	bool index = indices;
-
-	return field_name(c, out, &index, true) && index == indices &&
-	       at_end(c);
-}
-
-/* Header line I (1..9) of a state, in r->line. */
+/* Pair line J of a state, in r->line. */
 static int
-header_line(struct state_reader *r, int i)
+pair_line(struct state_reader *r, size_t j)
+{
+	static const char expected[] = "pair TRUE PRED";
+	struct state_header *h = &r->h;
+	struct cursor c = fields(r);
+	bool index, index2;
+
+	if (!keyword(&c, "pair"))
+		return corrupted(r, expected);
+	if (field_name(r, &c, &h->true_names[j], &index, false, expected) !=
+		    0 ||
+	    field_name(r, &c, &h->pred_names[j], &index2, false, expected) != 0)
+		return -1;
+	if (j == 0)
+		h->indices = index;
+	if (index != h->indices || index2 != h->indices || !at_end(&c))
+		return corrupted(r, expected);
+	return 0;
+}
+
+/* "weight-column" or "epoch-column" (WORD), in r->line. */
+static int
+column_line(struct state_reader *r, const char *word, char **out)
+{
+	char expected[64];
+	struct cursor c = fields(r);
+	bool index = r->h.indices;
+
+	snprintf(expected, sizeof expected, "%s NAME|-", word);
+	if (!keyword(&c, word))
+		return corrupted(r, expected);
+	if (field_name(r, &c, out, &index, true, expected) != 0)
+		return -1;
+	if ((*out != NULL && index != r->h.indices) || !at_end(&c))
+		return corrupted(r, expected);
+	return 0;
+}
+
+/* Header line I (1..5) of a state, in r->line. */
+static int
+option_line(struct state_reader *r, int i)
 {
 	struct state_header *h = &r->h;
 	struct cursor c = fields(r);
@@ -407,8 +512,8 @@ header_line(struct state_reader *r, int i)
 			return corrupted(r, "dtype float64");
 		return 0;
 	case 2:
-		if (!keyword(&c, "batch-size") || !field_u64(&c, &n) ||
-		    !at_end(&c) || n == 0 || n > SIZE_MAX)
+		if (!keyword(&c, "batch-size") ||
+		    !field_u64(&c, &n, SIZE_MAX) || !at_end(&c) || n == 0)
 			return corrupted(r, "batch-size N");
 		h->batch_size = (size_t)n;
 		return 0;
@@ -440,67 +545,138 @@ header_line(struct state_reader *r, int i)
 			return -1;
 		}
 		return 0;
-	case 5:
-		/* More pairs than any CSV file has columns is damage. */
-		if (!keyword(&c, "pairs") || !field_u64(&c, &n) ||
-		    !at_end(&c) || n == 0 || n > (1u << 24))
+	default:
+		if (!keyword(&c, "pairs") ||
+		    !field_u64(&c, &n, STATE_PAIRS_MAX) || !at_end(&c) ||
+		    n == 0)
 			return corrupted(r, "pairs N");
 		h->pairs = (size_t)n;
-		return 0;
-	case 6:
-		if (!keyword(&c, "true") ||
-		    !field_names(&c, h->pairs, &h->true_names, &h->indices,
-				 true))
-			return corrupted(r, "true NAME...");
-		return 0;
-	case 7:
-		if (!keyword(&c, "pred") ||
-		    !field_names(&c, h->pairs, &h->pred_names, &h->indices,
-				 false))
-			return corrupted(r, "pred NAME...");
-		return 0;
-	case 8:
-		if (!keyword(&c, "weight-column") ||
-		    !column_line(&c, &h->weight, h->indices))
-			return corrupted(r, "weight-column NAME|-");
-		return 0;
-	default:
-		if (!keyword(&c, "epoch-column") ||
-		    !column_line(&c, &h->epoch_col, h->indices))
-			return corrupted(r, "epoch-column NAME|-");
+		h->true_names = calloc(h->pairs, sizeof *h->true_names);
+		h->pred_names = calloc(h->pairs, sizeof *h->pred_names);
+		if (h->true_names == NULL || h->pred_names == NULL)
+			return out_of_memory(r);
 		return 0;
 	}
 }
 
-int
-state_read_header(struct state_reader *r)
+/* Keeps the current line as one of the options, which the states merged
+ * must share. */
+static int
+keep_option(struct state_reader *r, size_t *cap)
 {
-	struct cursor c;
-	uint64_t version;
-	int st;
+	size_t need = r->options_len + r->line_len + 1;
 
-	forget_state(r);
-	if ((st = next_line(r)) <= 0) {
-		if (st == 0 && r->lineno == 0) {
-			diag_at(r->name, 1,
-				"empty input, expected an rmsetab state");
-			return -1;
-		}
-		return st;
+	if (need > *cap) {
+		size_t more = *cap ? *cap * 2 : 1024;
+		char *p;
+
+		while (more < need)
+			more *= 2;
+		if ((p = realloc(r->options, more)) == NULL)
+			return out_of_memory(r);
+		r->options = p;
+		*cap = more;
 	}
-	r->first_line = r->lineno;
-	c = fields(r);
-	if (!keyword(&c, STATE_MAGIC)) {
-		char found[DIAG_QUOTE_SIZE];
+	memcpy(r->options + r->options_len, r->line, r->line_len);
+	r->options[r->options_len + r->line_len] = '\n';
+	r->options_len = need;
+	return 0;
+}
 
-		diag_at(r->name, r->lineno,
+/* The line "part -" or "part FIRST LAST N RUN". */
+static int
+part_line(struct state_reader *r)
+{
+	static const char expected[] = "part FIRST LAST N RUN' or 'part -";
+	struct state_part *p = &r->part;
+	struct cursor c = fields(r);
+	size_t len;
+
+	memset(p, 0, sizeof *p);
+	r->part_line = r->lineno;
+	if (!keyword(&c, "part"))
+		return corrupted(r, expected);
+	if (keyword(&c, " -") && at_end(&c))
+		return 0;
+	if (!field_u64(&c, &p->first, UINT64_MAX) ||
+	    !field_u64(&c, &p->last, UINT64_MAX) ||
+	    !field_u64(&c, &p->of, UINT64_MAX) || p->first == 0 ||
+	    p->first > p->last || p->last > p->of)
+		return corrupted(r, expected);
+	if (keyword(&c, " -")) {
+		p->run = NULL;
+	} else {
+		if (text_or_report(r, &c, &r->run, &len, expected) != 0)
+			return -1;
+		if (len == 0 || len > STATE_RUN_MAX)
+			return corrupted(r, expected);
+		p->run = r->run;
+		p->run_len = len;
+	}
+	return at_end(&c) ? 0 : corrupted(r, expected);
+}
+
+/* A "source ID" line, in r->line: 1, or 0 when the line is not one (it is
+ * the first of the epochs). */
+static int
+source_line(struct state_reader *r)
+{
+	struct cursor c = fields(r);
+	struct state_id id;
+	const char *s;
+	size_t n;
+
+	if (!keyword(&c, "source"))
+		return 0;
+	if (!token(&c, &s, &n) || n != 2 * STATE_ID_BYTES || !at_end(&c))
+		return corrupted(r, "source ID");
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return corrupted(r, "source ID");
+		id.b[i / 2] = (unsigned char)(hi * 16 + lo);
+	}
+	if (r->nsources == r->sources_cap) {
+		size_t cap = r->sources_cap ? 2 * r->sources_cap : 4;
+		struct state_id *v = realloc(r->sources, cap * sizeof *v);
+
+		if (v == NULL)
+			return out_of_memory(r);
+		r->sources = v;
+		r->sources_cap = cap;
+	}
+	if (r->nsources == 0)
+		r->sources_line = r->lineno;
+	r->sources[r->nsources++] = id;
+	return 1;
+}
+
+/* The first line of a state, in r->line (ST from next_line). */
+static int
+magic_line(struct state_reader *r, int st)
+{
+	char found[DIAG_QUOTE_SIZE];
+	struct cursor c = fields(r);
+	uint64_t version;
+
+	if (st == -2 || !keyword(&c, STATE_MAGIC)) {
+		diag_at(r->name, r->lineno + (st == -2),
 			"not an rmsetab state: expected '%s %d', found '%s'",
 			STATE_MAGIC, STATE_VERSION,
 			diag_quote(found, sizeof found, r->line, r->line_len));
 		return -1;
 	}
-	if (!field_u64(&c, &version) || !at_end(&c))
-		return corrupted(r, "rmsetab-state 1");
+	if (!field_u64(&c, &version, UINT64_MAX) || !at_end(&c))
+		return corrupted(r, "rmsetab-state 2");
+	if (version == 1) {
+		diag_at(r->name, r->lineno,
+			"state format version 1: this rmsetab reads version "
+			"%d; save the state again from its input with this "
+			"rmsetab",
+			STATE_VERSION);
+		return -1;
+	}
 	if (version != STATE_VERSION) {
 		diag_at(r->name, r->lineno,
 			"state format version %" PRIu64
@@ -513,23 +689,97 @@ state_read_header(struct state_reader *r)
 			"truncated state: it ends before its 'end' line");
 		return -1;
 	}
+	return 0;
+}
+
+int
+state_read_header(struct state_reader *r)
+{
+	size_t cap = 0;
+	int st;
+
+	forget_state(r);
+	st = next_line(r, MAGIC_LINE_MAX);
+	if (st == 0 && r->lineno == 0) {
+		diag_at(r->name, 1, "empty input, expected an rmsetab state");
+		return -1;
+	}
+	if (st == 0 || st == -1)
+		return st;
+	r->first_line = r->lineno + (st == -2);
+	if (magic_line(r, st) != 0)
+		return -1;
 	r->hash = state_hash(STATE_HASH_BASIS, r->line, r->line_len);
 	r->hash = state_hash(r->hash, "\n", 1);
-	r->rows = 0;
-	for (int i = 0; i < STATE_HEADER_LINES; i++) {
-		if ((i > 0 && state_line(r, NULL) != 0) ||
-		    (r->raw[i] = strndup(r->line, r->line_len)) == NULL)
+	for (int i = 1; i <= 5; i++)
+		if (state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
+		    option_line(r, i) != 0)
 			return -1;
-		if (i > 0 && header_line(r, i) != 0)
+	for (size_t j = 0; j < r->h.pairs; j++)
+		if (state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
+		    pair_line(r, j) != 0)
 			return -1;
-	}
+	if (state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
+	    column_line(r, "weight-column", &r->h.weight) != 0 ||
+	    state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
+	    column_line(r, "epoch-column", &r->h.epoch_col) != 0 ||
+	    state_line(r, NULL) != 0 || part_line(r) != 0)
+		return -1;
+	do {
+		if (state_line(r, &r->pending_hash) != 0 ||
+		    (st = source_line(r)) < 0)
+			return -1;
+	} while (st == 1);
+	if (r->nsources == 0)
+		return corrupted(r, "source ID");
+	r->pending = true;
 	state_config(&r->h, &r->sc);
 	return 1;
 }
 
-/* A line "WORD HI LO EXP" into X. */
+/* Whether X is a sum that a state may hold: 0, or -1 after reporting
+ * it; NaN only with NAN_OK. */
 static int
-sum_line(struct state_reader *r, const char *word, struct xdd *x)
+check_sum(struct state_reader *r, struct xdd x, bool nan_ok)
+{
+	const char *why = state_sum_error(x, nan_ok);
+
+	return why == NULL ? 0 : bad_value(r, why);
+}
+
+/* Without a weight column every weight is 1: *W must be N exactly (the
+ * sums of up to 2^64 ones are exact). */
+static int
+check_unweighted(struct state_reader *r, struct xdd w, uint64_t n)
+{
+	struct dd d = dd_from_u64(n);
+	char why[96];
+
+	if (r->h.weight != NULL ||
+	    (w.exp == 0 && w.v.hi == d.hi && w.v.lo == d.lo))
+		return 0;
+	snprintf(why, sizeof why,
+		 "without a weight column, the weight is the number of rows, "
+		 "%" PRIu64,
+		 n);
+	return bad_value(r, why);
+}
+
+/* Where the weights add up to 0, so do the weighted errors. */
+static int
+check_zero(struct state_reader *r, struct xdd w, struct xdd x)
+{
+	if (w.v.hi != 0.0 || x.v.hi == 0.0)
+		return 0;
+	return bad_value(r, "the weights add up to 0 but a weighted sum "
+			    "does not");
+}
+
+/* A line "WORD HI LO EXP" into X, where the weights add up to WEIGHT
+ * (NULL: this is the weight). */
+static int
+sum_line(struct state_reader *r, const char *word, struct xdd *x,
+	 const struct xdd *weight)
 {
 	struct cursor c;
 	char expected[64];
@@ -540,6 +790,83 @@ sum_line(struct state_reader *r, const char *word, struct xdd *x)
 	c = fields(r);
 	if (!keyword(&c, word) || !field_xdd(&c, x) || !at_end(&c))
 		return corrupted(r, expected);
+	if (check_sum(r, *x, false) != 0 ||
+	    (weight != NULL && check_zero(r, *weight, *x) != 0))
+		return -1;
+	return 0;
+}
+
+/* Whether X, a sum of terms of either sign, is one that a state may hold,
+ * and 0 where the weights add up to 0 (WEIGHT): 0, or -1 after reporting
+ * it. */
+static int
+check_signed(struct state_reader *r, struct xdd x, struct xdd weight)
+{
+	const char *why = state_signed_sum_error(x);
+
+	if (why != NULL)
+		return bad_value(r, why);
+	return check_zero(r, weight, x);
+}
+
+/* The max-error line into *X: a largest |p - t|, not NaN (infinite where
+ * p - t is beyond the largest double), 0 where no row weighs more than 0,
+ * and where it is 0 so are the squared errors. */
+static int
+max_error_line(struct state_reader *r, const struct metric_sums *s, double *x)
+{
+	struct cursor c;
+
+	if (state_line(r, NULL) != 0)
+		return -1;
+	c = fields(r);
+	if (!keyword(&c, "max-error") || !field_double(&c, x) || !at_end(&c))
+		return corrupted(r, "max-error X");
+	if (!(*x >= 0.0))
+		return bad_value(r, "the max error must be 0 or more");
+	if (s->weight.v.hi == 0.0 && *x != 0.0)
+		return bad_value(r, "the weights add up to 0 but the max error "
+				    "is not 0");
+	if (*x == 0.0 && s->sq.v.hi != 0.0)
+		return bad_value(r, "the max error is 0 but the squared errors "
+				    "add up to more");
+	return 0;
+}
+
+/* Output J's spread line into SP: K a finite double, the double nearest
+ * the mean K + M (so M within an ulp of K), M2 a sum; where the weights
+ * add up to 0, all 0. */
+static int
+spread_line(struct state_reader *r, const struct metric_sums *s, size_t j,
+	    struct metric_spread *sp)
+{
+	struct cursor c;
+	uint64_t n;
+	char expected[64];
+	double ulp;
+
+	snprintf(expected, sizeof expected, "spread %zu K HI LO EXP HI LO EXP",
+		 j + 1);
+	if (state_line(r, NULL) != 0)
+		return -1;
+	c = fields(r);
+	if (!keyword(&c, "spread") || !field_u64(&c, &n, UINT64_MAX) ||
+	    n != j + 1 || !field_double(&c, &sp->k) || !field_xdd(&c, &sp->m) ||
+	    !field_xdd(&c, &sp->m2) || !at_end(&c))
+		return corrupted(r, expected);
+	if (!isfinite(sp->k))
+		return bad_value(r, "the mean K must be finite");
+	if (check_signed(r, sp->m, s->weight) != 0 ||
+	    check_sum(r, sp->m2, false) != 0 ||
+	    check_zero(r, s->weight, sp->m2) != 0)
+		return -1;
+	if (s->weight.v.hi == 0.0 && sp->k != 0.0)
+		return bad_value(r, "the weights add up to 0 but the mean K "
+				    "is not 0");
+	ulp = nextafter(fabs(sp->k), INFINITY) - fabs(sp->k);
+	if (!(fabs(xdd_signed_value(sp->m)) <= ulp))
+		return bad_value(r, "K is not the double nearest the mean: "
+				    "the rest is more than an ulp of K");
 	return 0;
 }
 
@@ -549,69 +876,86 @@ static int
 read_extra(struct state_reader *r, struct metric_sums *s)
 {
 	const struct metric_config *cfg = &r->sc.sums;
-	struct cursor c;
 
-	if (cfg->bias && sum_line(r, "bias", &s->x->bias) != 0)
-		return -1;
-	if (cfg->max_error) {
+	if (cfg->bias) {
+		struct cursor c;
+
 		if (state_line(r, NULL) != 0)
 			return -1;
 		c = fields(r);
-		if (!keyword(&c, "max-error") ||
-		    !field_double(&c, &s->x->max_error) || !at_end(&c) ||
-		    !(s->x->max_error >= 0.0))
-			return corrupted(r, "max-error X");
+		if (!keyword(&c, "bias") || !field_xdd(&c, &s->x->bias) ||
+		    !at_end(&c))
+			return corrupted(r, "bias HI LO EXP");
+		if (check_signed(r, s->x->bias, s->weight) != 0)
+			return -1;
 	}
+	if (cfg->max_error && max_error_line(r, s, &s->x->max_error) != 0)
+		return -1;
 	for (size_t j = 0; cfg->spread && j < cfg->pairs; j++) {
 		struct metric_spread sp = {0};
-		uint64_t n;
-		char expected[64];
 
-		snprintf(expected, sizeof expected, "spread %zu K MEAN M2",
-			 j + 1);
-		if (state_line(r, NULL) != 0)
+		if (spread_line(r, s, j, &sp) != 0)
 			return -1;
-		c = fields(r);
-		if (!keyword(&c, "spread") || !field_u64(&c, &n) ||
-		    n != j + 1 || !field_double(&c, &sp.k) ||
-		    !field_xdd(&c, &sp.m) || !field_xdd(&c, &sp.m2) ||
-		    !at_end(&c) || !isfinite(sp.k) || !(sp.m2.v.hi >= 0.0))
-			return corrupted(r, expected);
 		metric_spread_set(s, j, &sp, s->weight);
 	}
 	return 0;
 }
 
-/* The lines from "rows" on: the sums of an epoch or of the whole state,
- * into S (made empty with the state's configuration). */
+/* The lines from "rows" on: the sums of an epoch, into S (made empty with
+ * the state's configuration). */
 static int
-read_sums(struct state_reader *r, struct metric_sums *s, uint64_t *rows,
-	  uint64_t *rows_line)
+read_sums(struct state_reader *r, struct metric_sums *s)
 {
 	const struct metric_config *cfg = &r->sc.sums;
 	struct cursor c;
 
 	if (state_line(r, NULL) != 0)
 		return -1;
-	*rows_line = r->lineno;
 	c = fields(r);
-	if (!keyword(&c, "rows") || !field_u64(&c, rows) || !at_end(&c) ||
-	    *rows == 0)
+	if (!keyword(&c, "rows") || !field_u64(&c, &s->rows, UINT64_MAX) ||
+	    !at_end(&c) || s->rows == 0)
 		return corrupted(r, "rows N");
-	s->rows = *rows;
-	if (sum_line(r, "sq", &s->sq) != 0 ||
-	    sum_line(r, "weight", &s->weight) != 0 ||
-	    (cfg->abs && sum_line(r, "abs", &s->abs) != 0) ||
-	    (cfg->row_loss && sum_line(r, "row-loss", &s->row_loss) != 0))
+	if (sum_line(r, "sq", &s->sq, NULL) != 0 ||
+	    sum_line(r, "weight", &s->weight, NULL) != 0 ||
+	    check_unweighted(r, s->weight, s->rows) != 0 ||
+	    check_zero(r, s->weight, s->sq) != 0 ||
+	    (cfg->abs && sum_line(r, "abs", &s->abs, &s->weight) != 0) ||
+	    (cfg->row_loss &&
+	     sum_line(r, "row-loss", &s->row_loss, &s->weight) != 0))
 		return -1;
 	for (size_t j = 0; cfg->per_output && j < cfg->pairs; j++) {
 		char word[32];
 
 		snprintf(word, sizeof word, "output %zu", j + 1);
-		if (sum_line(r, word, &s->out[j]) != 0)
+		if (sum_line(r, word, &s->out[j], &s->weight) != 0)
 			return -1;
 	}
 	return read_extra(r, s);
+}
+
+/* A row line into ROW. */
+static int
+row_line(struct state_reader *r, struct metric_row *row)
+{
+	const struct state_segment_config *sc = &r->sc;
+	struct cursor c = fields(r);
+
+	if (!keyword(&c, "row") || !field_xdd(&c, &row->sq) ||
+	    !field_xdd(&c, &row->weight) ||
+	    (sc->batch.row_loss && !field_xdd(&c, &row->row_loss)) ||
+	    !at_end(&c))
+		return corrupted(r, sc->batch.row_loss
+					    ? "row SQ WEIGHT ROW-LOSS"
+					    : "row SQ WEIGHT");
+	if (check_sum(r, row->sq, false) != 0 ||
+	    check_sum(r, row->weight, false) != 0 ||
+	    (sc->batch.row_loss && check_sum(r, row->row_loss, false) != 0) ||
+	    check_unweighted(r, row->weight, 1) != 0 ||
+	    check_zero(r, row->weight, row->sq) != 0 ||
+	    (sc->batch.row_loss &&
+	     check_zero(r, row->weight, row->row_loss) != 0))
+		return -1;
+	return 0;
 }
 
 /* The row and batch lines of an epoch's segment S. */
@@ -622,20 +966,9 @@ read_batches(struct state_reader *r, struct state_segment *s)
 	size_t known = state_segment_known_rows(sc, s->rows);
 	struct cursor c;
 
-	for (size_t i = 0; i < known; i++) {
-		struct metric_row *row = &s->known[i];
-
-		if (state_line(r, NULL) != 0)
+	for (size_t i = 0; i < known; i++)
+		if (state_line(r, NULL) != 0 || row_line(r, &s->known[i]) != 0)
 			return -1;
-		c = fields(r);
-		if (!keyword(&c, "row") || !field_xdd(&c, &row->sq) ||
-		    !field_xdd(&c, &row->weight) ||
-		    (sc->batch.row_loss && !field_xdd(&c, &row->row_loss)) ||
-		    !at_end(&c))
-			return corrupted(r, sc->batch.row_loss
-						    ? "row SQ WEIGHT ROW-LOSS"
-						    : "row SQ WEIGHT");
-	}
 	for (size_t a = 0; state_segment_is_long(sc, s) && a < sc->batch_size;
 	     a++) {
 		uint64_t got, whole = (s->rows - a) / sc->batch_size;
@@ -646,12 +979,16 @@ read_batches(struct state_reader *r, struct state_segment *s)
 		if (state_line(r, NULL) != 0)
 			return -1;
 		c = fields(r);
-		if (!keyword(&c, "batch") || !field_u64(&c, &got) || got != a ||
-		    !field_xdd(&c, &s->rmse[a].total) ||
+		if (!keyword(&c, "batch") || !field_u64(&c, &got, UINT64_MAX) ||
+		    got != a || !field_xdd(&c, &s->rmse[a].total) ||
 		    (sc->batch.row_loss &&
 		     !field_xdd(&c, &s->row_loss[a].total)) ||
 		    !at_end(&c))
 			return corrupted(r, expected);
+		if (check_sum(r, s->rmse[a].total, true) != 0 ||
+		    (sc->batch.row_loss &&
+		     check_sum(r, s->row_loss[a].total, true) != 0))
+			return -1;
 		s->rmse[a].rows = whole * sc->batch_size;
 		if (sc->batch.row_loss)
 			s->row_loss[a].rows = whole * sc->batch_size;
@@ -659,36 +996,20 @@ read_batches(struct state_reader *r, struct state_segment *s)
 	return 0;
 }
 
-/* The total and the end line, once "total" was read. */
+/* The end line, in r->line; HASH is that of the lines before. */
 static int
-read_end(struct state_reader *r)
+read_end(struct state_reader *r, uint64_t hash)
 {
-	uint64_t rows, rows_line, before, sum = 0;
-	struct cursor c;
+	struct cursor c = fields(r);
+	uint64_t sum = 0;
 	const char *s;
 	size_t n;
 
-	if (metric_sums_init(&r->total, &r->sc.sums) != 0) {
-		diag("%s: out of memory", r->name);
-		return -1;
-	}
-	if (r->rows == 0) {
+	if (r->epochs == 0) {
 		diag_at(r->name, r->lineno,
 			"corrupted state: it holds no epoch");
 		return -1;
 	}
-	if (read_sums(r, &r->total, &rows, &rows_line) != 0)
-		return -1;
-	if (rows != r->rows) {
-		diag_at(r->name, rows_line,
-			"corrupted state: its total has %" PRIu64
-			" rows, its epochs %" PRIu64,
-			rows, r->rows);
-		return -1;
-	}
-	if (state_line(r, &before) != 0)
-		return -1;
-	c = fields(r);
 	if (!keyword(&c, "end") || !token(&c, &s, &n) || n != 16 || !at_end(&c))
 		return corrupted(r, "end CHECKSUM");
 	for (size_t i = 0; i < n; i++) {
@@ -698,11 +1019,11 @@ read_end(struct state_reader *r)
 			return corrupted(r, "end CHECKSUM");
 		sum = sum * 16 + (uint64_t)d;
 	}
-	if (sum != before) {
+	if (sum != hash) {
 		diag_at(r->name, r->lineno,
 			"corrupted state: checksum %016" PRIx64
 			" does not match its lines (%016" PRIx64 ")",
-			sum, before);
+			sum, hash);
 		return -1;
 	}
 	return 0;
@@ -712,41 +1033,47 @@ int
 state_read_epoch(struct state_reader *r, struct state_epoch *e)
 {
 	struct cursor c;
-	uint64_t rows, rows_line;
+	uint64_t before = r->hash;
+	enum text st = TEXT_BAD;
 
 	memset(e, 0, sizeof *e);
-	if (state_line(r, NULL) != 0)
+	if (r->pending) {
+		/* The line after the sources, read and hashed already. */
+		r->pending = false;
+		before = r->pending_hash;
+	} else if (state_line(r, &before) != 0) {
 		return -1;
+	}
 	c = fields(r);
-	if (keyword(&c, "total") && at_end(&c))
-		return read_end(r) == 0 ? 0 : -1;
-	c = fields(r);
+	if (keyword(&c, "end"))
+		return read_end(r, before) == 0 ? 0 : -1;
 	e->line = r->lineno;
-	if (!keyword(&c, "epoch") ||
-	    (r->h.epoch_col != NULL
-		     ? !field_text(&c, &e->key, &e->key_len)
-		     : !field_u64(&c, &e->number) || e->number == 0) ||
-	    !at_end(&c))
+	if (keyword(&c, "epoch")) {
+		if (r->h.epoch_col == NULL) {
+			if (field_u64(&c, &e->number, UINT64_MAX) &&
+			    e->number > 0)
+				st = TEXT_OK;
+		} else {
+			st = field_text(&c, &e->key, &e->key_len);
+		}
+	}
+	if (st == TEXT_OOM)
+		return out_of_memory(r);
+	if (st == TEXT_NUL)
+		return nul_byte(r);
+	if (st != TEXT_OK || !at_end(&c))
 		return corrupted(r, r->h.epoch_col != NULL
-					    ? "epoch \"VALUE\"' or 'total"
-					    : "epoch NUMBER' or 'total");
-	if (state_segment_init(&r->sc, &e->seg) != 0) {
-		diag("%s: out of memory", r->name);
+					    ? "epoch \"VALUE\"' or 'end"
+					    : "epoch NUMBER' or 'end");
+	if (state_segment_init(&r->sc, &e->seg) != 0)
+		return out_of_memory(r);
+	if (read_sums(r, &e->seg.sums) != 0)
 		return -1;
-	}
-	if (read_sums(r, &e->seg.sums, &rows, &rows_line) != 0)
-		return -1;
-	e->seg.rows = rows;
-	if (state_segment_alloc(&r->sc, &e->seg) != 0) {
-		diag("%s: out of memory", r->name);
-		return -1;
-	}
+	e->seg.rows = e->seg.sums.rows;
+	if (state_segment_alloc(&r->sc, &e->seg) != 0)
+		return out_of_memory(r);
 	if (read_batches(r, &e->seg) != 0)
 		return -1;
-	if (r->rows + rows < rows) {
-		diag_at(r->name, e->line, "corrupted state: too many rows");
-		return -1;
-	}
-	r->rows += rows;
+	r->epochs++;
 	return 1;
 }

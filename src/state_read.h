@@ -1,4 +1,5 @@
-/* state_read.h: reads saved states (state.h), one after the other. */
+/* state_read.h: reads saved states (state.h), one after the other, each
+ * line checked, in memory and time linear in their size. */
 #ifndef RMSETAB_STATE_READ_H
 #define RMSETAB_STATE_READ_H
 
@@ -13,19 +14,30 @@
 struct state_reader {
 	int fd;
 	const char *name;
-	char *buf; /* what was read and not yet used */
-	size_t start, len, cap;
+	char *buf;		      /* what was read and not yet used */
+	size_t start, scan, len, cap; /* scan: no line feed before it */
 	bool eof;
 	char *line; /* the current line, without its line end */
 	size_t line_len;
 	uint64_t lineno;
+	bool pending;	       /* the current line is the next to be taken */
+	uint64_t pending_hash; /* the hash of the lines before it */
 
 	/* The state being read. */
-	uint64_t first_line, hash, rows;
+	uint64_t first_line, hash;
 	struct state_header h;
-	char *raw[STATE_HEADER_LINES]; /* its header lines, as text */
+	/* Its lines from dtype to epoch-column, each with its line feed:
+	 * the states merged must have the same. */
+	char *options;
+	size_t options_len;
+	struct state_part part; /* its run, when it has one, is RUN */
+	char *run;
+	uint64_t part_line;
+	struct state_id *sources;
+	size_t nsources, sources_cap;
+	uint64_t sources_line; /* of the first */
 	struct state_segment_config sc;
-	struct metric_sums total; /* once state_read_epoch returned 0 */
+	uint64_t epochs;
 };
 
 void state_reader_init(struct state_reader *r, int fd, const char *name);
@@ -36,8 +48,7 @@ void state_reader_free(struct state_reader *r);
 int state_read_header(struct state_reader *r);
 
 /* Reads the next epoch of the state: 1 when there is one, 0 when the
- * state ended (its total read and its checksum right), -1 after reporting
- * an error. */
+ * state ended (its checksum right), -1 after reporting an error. */
 int state_read_epoch(struct state_reader *r, struct state_epoch *e);
 
 #endif

@@ -1,6 +1,6 @@
 /* state_write.c: a saved state written, line by line, as state.c
  * describes it: the header, each epoch's sums and segment as it ends, then
- * the total and the checksum of every line before. */
+ * the checksum of every line before. */
 #include "state_write.h"
 
 #include <inttypes.h>
@@ -24,6 +24,34 @@ state_writer_free(struct state_writer *w)
 	w->buf = NULL;
 }
 
+/* Room for N more bytes and a NUL in the line being built. */
+static bool
+room(struct state_writer *w, size_t n)
+{
+	size_t cap;
+	char *more;
+
+	if (w->oom || w->too_long)
+		return false;
+	if (w->cap - w->len > n)
+		return true;
+	/* A line is at most STATE_LINE_MAX: beyond, it is an error anyway. */
+	if (n > STATE_LINE_MAX + 64 - w->len) {
+		w->too_long = true;
+		return false;
+	}
+	cap = w->cap ? w->cap : 256;
+	while (cap - w->len <= n)
+		cap *= 2;
+	if ((more = realloc(w->buf, cap)) == NULL) {
+		w->oom = true;
+		return false;
+	}
+	w->buf = more;
+	w->cap = cap;
+	return true;
+}
+
 static void put(struct state_writer *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -33,27 +61,28 @@ put(struct state_writer *w, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (w->oom)
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		w->oom = true;
 		return;
-	for (;;) {
-		size_t room = w->cap - w->len;
-		char *more;
-
-		va_start(ap, fmt);
-		n = vsnprintf(w->buf + w->len, room, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < room) {
-			w->len += (size_t)n;
-			return;
-		}
-		if (n < 0 ||
-		    (more = realloc(w->buf, w->cap * 2 + n + 64)) == NULL) {
-			w->oom = true;
-			return;
-		}
-		w->buf = more;
-		w->cap = w->cap * 2 + n + 64;
 	}
+	if (!room(w, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
+	va_end(ap);
+	w->len += (size_t)n;
+}
+
+static void
+put_bytes(struct state_writer *w, const char *s, size_t n)
+{
+	if (!room(w, n))
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
 }
 
 /* Ends the line being built: hashed, unless it is the end line, and
@@ -61,8 +90,10 @@ put(struct state_writer *w, const char *fmt, ...)
 static void
 put_line(struct state_writer *w, bool hashed)
 {
-	put(w, "\n");
-	if (w->oom)
+	if (w->len > STATE_LINE_MAX)
+		w->too_long = true;
+	put_bytes(w, "\n", 1);
+	if (w->oom || w->too_long)
 		return;
 	if (hashed)
 		w->hash = state_hash(w->hash, w->buf, w->len);
@@ -73,24 +104,29 @@ put_line(struct state_writer *w, bool hashed)
 static void
 put_text(struct state_writer *w, const char *s, size_t n)
 {
-	put(w, " \"");
+	put_bytes(w, " \"", 2);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		char esc[5];
 
-		if (c == '"' || c == '\\')
-			put(w, "\\%c", c);
-		else if (c == '\n')
-			put(w, "\\n");
-		else if (c == '\r')
-			put(w, "\\r");
-		else if (c == '\t')
-			put(w, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			put(w, "\\x%02x", c);
-		else
-			put(w, "%c", c);
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put_bytes(w, esc, 2);
+		} else if (c == '\n') {
+			put_bytes(w, "\\n", 2);
+		} else if (c == '\r') {
+			put_bytes(w, "\\r", 2);
+		} else if (c == '\t') {
+			put_bytes(w, "\\t", 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof esc, "\\x%02x", c);
+			put_bytes(w, esc, 4);
+		} else {
+			put_bytes(w, (const char *)&c, 1);
+		}
 	}
-	put(w, "\"");
+	put_bytes(w, "\"", 1);
 }
 
 /* A column name: text, or with -n a bare number; NULL is "-". */
@@ -108,6 +144,7 @@ put_name(struct state_writer *w, const char *name, bool indices)
 static void
 put_xdd(struct state_writer *w, struct xdd x)
 {
+	x = state_canonical(x);
 	put(w, " %a %a %" PRId32, x.v.hi, x.v.lo, x.exp);
 }
 
@@ -118,14 +155,24 @@ writer_status(struct state_writer *w)
 		diag("out of memory");
 		return -1;
 	}
+	if (w->too_long) {
+		char start[DIAG_QUOTE_SIZE];
+
+		diag("--save-state: a line of the state would be longer than "
+		     "1 MiB: '%s'; a column name or an epoch value that long "
+		     "cannot be saved",
+		     diag_quote(start, sizeof start, w->buf, w->len));
+		return -1;
+	}
 	return 0;
 }
 
 int
-state_write_header(struct state_writer *w, const struct state_header *h)
+state_write_header(struct state_writer *w, const struct state_header *h,
+		   const struct state_part *part,
+		   const struct state_id *sources, size_t nsources)
 {
 	w->hash = STATE_HASH_BASIS;
-	w->rows = 0;
 	state_config(h, &w->sc);
 	put(w, "%s %d", STATE_MAGIC, STATE_VERSION);
 	put_line(w, true);
@@ -141,20 +188,35 @@ state_write_header(struct state_writer *w, const struct state_header *h)
 	put_line(w, true);
 	put(w, "pairs %zu", h->pairs);
 	put_line(w, true);
-	put(w, "true");
-	for (size_t j = 0; j < h->pairs; j++)
+	for (size_t j = 0; j < h->pairs; j++) {
+		put(w, "pair");
 		put_name(w, h->true_names[j], h->indices);
-	put_line(w, true);
-	put(w, "pred");
-	for (size_t j = 0; j < h->pairs; j++)
 		put_name(w, h->pred_names[j], h->indices);
-	put_line(w, true);
+		put_line(w, true);
+	}
 	put(w, "weight-column");
 	put_name(w, h->weight, h->indices);
 	put_line(w, true);
 	put(w, "epoch-column");
 	put_name(w, h->epoch_col, h->indices);
 	put_line(w, true);
+	if (part->of == 0) {
+		put(w, "part -");
+	} else {
+		put(w, "part %" PRIu64 " %" PRIu64 " %" PRIu64, part->first,
+		    part->last, part->of);
+		if (part->run != NULL)
+			put_text(w, part->run, part->run_len);
+		else
+			put(w, " -");
+	}
+	put_line(w, true);
+	for (size_t i = 0; i < nsources; i++) {
+		put(w, "source ");
+		for (int k = 0; k < STATE_ID_BYTES; k++)
+			put(w, "%02x", sources[i].b[k]);
+		put_line(w, true);
+	}
 	return writer_status(w);
 }
 
@@ -247,16 +309,12 @@ state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 			put_xdd(w, s->row_loss[a].total);
 		put_line(w, true);
 	}
-	w->rows += s->rows;
 	return writer_status(w);
 }
 
 int
-state_write_end(struct state_writer *w, const struct metric_sums *total)
+state_write_end(struct state_writer *w)
 {
-	put(w, "total");
-	put_line(w, true);
-	put_sums(w, w->rows, total);
 	put(w, "end %016" PRIx64, w->hash);
 	put_line(w, false);
 	return writer_status(w);

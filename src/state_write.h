@@ -14,24 +14,28 @@
 struct state_writer {
 	FILE *out;
 	struct state_segment_config sc;
-	uint64_t hash, rows;
-	char *buf;
+	uint64_t hash;
+	char *buf; /* the line being built */
 	size_t len, cap;
-	bool oom;
+	bool oom, too_long;
 };
 
 void state_writer_init(struct state_writer *w, FILE *out);
 void state_writer_free(struct state_writer *w);
 
-/* Each returns 0, or -1 when out of memory (reported).  A failed write
- * shows in ferror(out). */
-int state_write_header(struct state_writer *w, const struct state_header *h);
+/* Each returns 0, or -1 when out of memory or when a line would be longer
+ * than STATE_LINE_MAX (reported).  A failed write shows in ferror(out). */
+
+/* The header: H, then PART, and the NSOURCES ids SOURCES. */
+int state_write_header(struct state_writer *w, const struct state_header *h,
+		       const struct state_part *part,
+		       const struct state_id *sources, size_t nsources);
 
 /* An epoch: KEY (KEY_LEN bytes) with an epoch column, else NUMBER. */
 int state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 		      uint64_t number, const struct state_segment *s);
 
-/* The sums of every row, and the end line. */
-int state_write_end(struct state_writer *w, const struct metric_sums *total);
+/* The end line. */
+int state_write_end(struct state_writer *w);
 
 #endif

@@ -5,8 +5,11 @@
 # xargs -P), and the states merged in order, in several groupings (all at
 # once, through standard input, merges of merges), in every output format
 # (table, csv, tsv, jsonl, markdown), with weights, several pairs and an
-# epoch column; then the same through GNU parallel --pipepart, and the
-# recipes of doc/scaling.md as written.
+# epoch column; states saved with --part merged in shuffled and reversed
+# orders and as merged ranges of parts; the reader's memory under a limit
+# on a state of 100000 pairs and on input without line ends; then the same
+# through GNU parallel --pipepart, in order and (with --part) in the order
+# the jobs end, and the recipes of doc/scaling.md as written.
 # usage: sh tests/check-state.sh PATH-TO-RMSETAB
 set -u
 . "$(dirname "$0")/lib/harness.sh"
@@ -150,6 +153,82 @@ for fmt in $formats; do
 		want got
 done
 
+# --part K/N: the parts merge in part order whatever the order given,
+# alone, through standard input, and as merged states of parts K to M
+# (merges of merges), themselves given in any order.
+# save_parts ARGS...: parts/NNNN.csv saved as part K of N, run "t".
+save_parts() {
+	n=$(ls parts/*.csv | wc -l)
+	# The options have no quotes, so they can be put in a script.
+	printf 'exec rmsetab %s --part "$1/%s" --run-id t --save-state "$2.state" "$2" >/dev/null\n' \
+		"$*" "$n" >save1.sh
+	ls parts/*.csv | awk '{ print NR, $0 }' | xargs -P 4 -n 2 sh save1.sh
+}
+# shuffled: the lines of standard input in an order fixed by awk's seed.
+shuffled() {
+	awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort | cut -f 2-
+}
+for args in "-b 32 -e epoch -w w $cols3 -c $all" "-b 7 -r never $cols3 -w w" \
+	"-b 5 -e epoch -w w $cols3"; do
+	# shellcheck disable=SC2086
+	parts ew.csv 97 && save_parts $args || fail "--part: saving the parts"
+	# shellcheck disable=SC2086
+	rmsetab -s -f csv $args ew.csv >want
+	ls parts/*.state | shuffled | xargs rmsetab --merge -f csv >got
+	check "--part, $args: the parts in a shuffled order" want got
+	ls parts/*.state | sort -r | xargs cat | rmsetab --merge -f csv >got
+	check "--part, $args: in reverse order, through standard input" want got
+	# Ranges of parts merged and saved (1-7, 8-13, 14-19, 20-25), each
+	# from its parts shuffled, then merged in a shuffled order.
+	rm -f range.*
+	ls parts/*.state | awk '{ print int((NR - 1) / 7) }' >group
+	ls parts/*.state | paste group - | while read -r g f; do
+		echo "$f" >>"range.$g.list"
+	done
+	for l in range.*.list; do
+		shuffled <"$l" | xargs rmsetab --merge \
+			--save-state "${l%.list}.mstate" >/dev/null
+	done
+	ls range.*.mstate | shuffled | xargs rmsetab --merge -f csv >got
+	check "--part, $args: ranges of parts merged, then merged shuffled" \
+		want got
+	# A range merged again with the parts it lacks, one by one.
+	ls parts/*.state | sed -n '8,$p' | xargs cat | cat range.0.mstate - |
+		rmsetab --merge -f csv >got
+	check "--part, $args: parts 1-7 merged, then the others" want got
+done
+
+# The reader's memory is bounded by the size of the state and the longest
+# line, 1 MiB: under a limit of 100 MB of address space, the state of
+# 100000 pairs (2 MB; it took 824 MB to merge, a name at a time), and
+# inputs without a line end (which grew a buffer until memory ran out).
+# Sanitizer builds reserve terabytes of address space: not there.
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	skip "memory limits (a sanitizer build)"
+else
+	python3 -c '
+n = 100000
+print(",".join(["t%d" % i for i in range(n)] + ["p%d" % i for i in range(n)]))
+print(",".join(["1"] * n + ["3"] * n))' >wide.csv || exit 2
+	rmsetab -c rmse,per_output -t t0-t99999 -p p0-p99999 \
+		--save-state wide.state wide.csv >/dev/null || fail "wide state"
+	if (ulimit -v 100000 && rmsetab --merge -f csv wide.state >got); then
+		pass "100000 pairs merged within 100 MB"
+	else
+		fail "100000 pairs merged within 100 MB"
+	fi
+	(ulimit -v 100000 && head -c 50000000 /dev/zero |
+		rmsetab --merge) >got 2>&1
+	# The first 22 NUL bytes quoted, escaped, then "...".
+	printf "rmsetab: (stdin):1: not an rmsetab state: expected 'rmsetab-state 2', found '%s...'\n" \
+		"$(printf '%.0s\\x00' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22)" >want
+	check "50 MB of NUL bytes, within 100 MB" want got
+	(ulimit -v 100000 && { echo 'rmsetab-state 2' &&
+		head -c 50000000 /dev/zero | tr '\0' a; } | rmsetab --merge) >got 2>&1
+	echo "rmsetab: (stdin):2: corrupted state: a line longer than 1 MiB (1048576 bytes), which no state has" >want
+	check "a line of 50 MB, within 100 MB" want got
+fi
+
 # GNU parallel --pipepart: parts cut at line ends by byte ranges, the
 # header repeated, the outputs kept in order.
 if command -v parallel >/dev/null 2>&1; then
@@ -170,6 +249,22 @@ if command -v parallel >/dev/null 2>&1; then
 					want got
 			done
 		done
+	done
+
+	# The same with --part and the outputs in the order the jobs end (no
+	# --keep-order), four at a time: merged in part order all the same.
+	for block in 7k 30k; do
+		args="-b 32 -e epoch -w w $cols3 -c $all"
+		# shellcheck disable=SC2086
+		parallel -j 4 --pipepart -a ew.csv --block "$block" --header : \
+			rmsetab --part '{#}/{= $_=total_jobs() =}' --run-id t \
+			--save-state - $args >p.state
+		n=$(grep -c '^rmsetab-state ' p.state)
+		# shellcheck disable=SC2086
+		rmsetab -s -f csv $args ew.csv >want
+		rmsetab --merge -f csv p.state >got
+		check "parallel --pipepart --block $block, --part, unordered, $n parts" \
+			want got
 	done
 
 	# doc/scaling.md's recipes, as written, on a big.csv with the columns

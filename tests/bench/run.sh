@@ -5,7 +5,9 @@
 # thrown away) and the global RMSE.  Each tool's answer is checked against
 # rmsetab's (tests/bench/agree.py) before its time counts.  Settings, from
 # the environment (tests/bench/README): BENCH_ROWS, BENCH_WIDE_ROWS,
-# BENCH_RUNS, BENCH_TOOLS, BENCH_DIR, BENCH_NODE_DIR.
+# BENCH_RUNS, BENCH_TOOLS, BENCH_SETS, BENCH_DIR, BENCH_NODE_DIR.  The sets
+# gz and zst time rmsetab reading the narrow file compressed against the
+# compressor's own `-dc` piped into rmsetab.
 # usage: sh tests/bench/run.sh RMSETAB
 set -u
 rmsetab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -16,6 +18,12 @@ rows=${BENCH_ROWS:-10000000}
 wide_rows=${BENCH_WIDE_ROWS:-1000000}
 runs=${BENCH_RUNS:-3}
 tools=${BENCH_TOOLS:-mawk pandas miller datamash duckdb polars}
+sets=${BENCH_SETS:-narrow wide gz zst}
+# The peers run on the plain files alone.
+case " $sets " in
+*" narrow "* | *" wide "*) ;;
+*) tools= ;;
+esac
 node_dir=${BENCH_NODE_DIR:-$top/build/bench}
 mkdir -p "$dir" || exit 2
 : >"$dir/notes"
@@ -32,8 +40,30 @@ if ! command -v hyperfine >/dev/null; then
 	echo "bench: needs hyperfine (apt-get install hyperfine)" >&2
 	exit 2
 fi
-sh "$here/data.sh" "$dir" narrow "$rows" 1 &&
-	sh "$here/data.sh" "$dir" wide "$wide_rows" 10 || exit 2
+sh "$here/data.sh" "$dir" narrow "$rows" 1 || exit 2
+case " $sets " in
+*" wide "*) sh "$here/data.sh" "$dir" wide "$wide_rows" 10 || exit 2 ;;
+esac
+# The compressed sets: the narrow file as gzip and zstd write it by
+# default, made again when it changes.
+for set in $sets; do
+	case $set in
+	gz) z="gzip -c" ;;
+	zst) z="zstd -q -c" ;;
+	narrow | wide) continue ;;
+	*)
+		echo "bench: unknown set in BENCH_SETS: $set" >&2
+		exit 2
+		;;
+	esac
+	command -v "${z%% *}" >/dev/null ||
+		{ echo "bench: needs ${z%% *} for the set $set" >&2 && exit 2; }
+	[ "$dir/narrow.csv.$set" -nt "$dir/narrow.csv" ] && continue
+	# From standard input: zstd skips a symbolic link given by name.
+	$z <"$dir/narrow.csv" >"$dir/narrow.tmp" &&
+		mv "$dir/narrow.tmp" "$dir/narrow.csv.$set" ||
+		{ echo "bench: $z failed on $dir/narrow.csv" >&2 && exit 2; }
+done
 
 # Debian's python3-pandas installs for /usr/bin/python3, which also runs
 # agree.py and table.py.  OpenBLAS variables set on some machines slow a
@@ -162,6 +192,17 @@ commands() { # job file pairs
 	done
 }
 
+# The commands of a compressed set: rmsetab reading the file against the
+# compressor's -dc piped into it, the global job.
+compressed_commands() { # set file
+	cols="-t 1 -p 2"
+	echo "rmsetab	$rmsetab -s -f csv $cols $2"
+	case $1 in
+	gz) echo "gzip -dc piped	gzip -dc $2 | $rmsetab -s -f csv $cols" ;;
+	zst) echo "zstd -dc piped	zstd -dc $2 | $rmsetab -s -f csv $cols" ;;
+	esac
+}
+
 {
 	echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "cpu	$(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
@@ -180,14 +221,25 @@ commands() { # job file pairs
 # into the page cache.
 results=$dir/results.tsv
 : >"$results"
-for data in narrow wide; do
+for data in $sets; do
 	f=$dir/$data.csv
-	d=1
+	d=1 jobs="batch global"
 	[ $data = wide ] && d=10
-	bytes=$(wc -c <"$f")
-	for job in batch global; do
+	bytes=
+	case $data in
+	gz | zst)
+		# MB/s of the text, as for the plain file.
+		f=$dir/narrow.csv.$data jobs=global
+		bytes=$(wc -c <"$dir/narrow.csv")
+		;;
+	esac
+	[ "$bytes" ] || bytes=$(wc -c <"$f")
+	for job in $jobs; do
 		echo "== $data ($(awk "BEGIN {printf \"%.1f\", $bytes / 1e6}") MB, $d pair(s)), $job job" >&2
-		commands $job "$f" "$d" >"$dir/cmds" || exit 2
+		case $data in
+		gz | zst) compressed_commands $data "$f" >"$dir/cmds" ;;
+		*) commands $job "$f" "$d" >"$dir/cmds" ;;
+		esac || exit 2
 		set --
 		while IFS='	' read -r name cmd; do
 			if ! sh -c "$cmd" >"$dir/out-$name" 2>"$dir/err"; then

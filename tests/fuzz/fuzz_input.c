@@ -15,7 +15,8 @@
  *           packet socket that hands out a few bytes per read(2); bits
  *           2-7 how many bytes a pipe or socket write holds
  *   then, with bit 6 of byte 0, four lines: the -t, -p, -w and -e specs
- *   (an empty line for none); then the CSV data.
+ *   (an empty line for none); then the CSV data (or the CSV compressed:
+ *   the reader knows it by its first bytes).
  *
  * Each input runs twice: as chosen, and again from memory files without
  * threads.  Both runs must print the same lines and the same messages and
