@@ -35,11 +35,10 @@ read_input_init(struct read_input *in, const struct read_config *cfg,
 	in->row = cfg->row;
 	in->progress = progress;
 	/* Not with --decimal-comma: the fused loop reads numbers as
-	 * number_parse does, where a point is a decimal mark; not with -g,
-	 * whose groups take each row, not the sums of its batch. */
+	 * number_parse does, where a point is a decimal mark.  With -g, it
+	 * hands on every row, with its group. */
 	in->fused = cfg->row.sq_only && !cfg->row.f32 && cfg->batch_size > 0 &&
-		    cfg->epoch_col == NULL && !cfg->decimal_comma &&
-		    cfg->group_cols == NULL;
+		    cfg->epoch_col == NULL && !cfg->decimal_comma;
 	read_keys_init(&in->keys, cfg->epoch_col != NULL);
 	return read_blocks_init(&in->blocks, nworkers);
 }
@@ -518,6 +517,11 @@ take_fused(struct read_input *in, const struct read_rows_block *blk)
 				    .tail = blk->tail.rows > 0 ? &blk->tail
 							       : NULL};
 
+	if (in->plan.ngcol > 0 && blk->nrows > 0) {
+		r.group = blk->gkey;
+		r.group_len = blk->gkey_len;
+		r.ngcol = in->plan.ngcol;
+	}
 	in->rows += read_rows_block_rows(blk);
 	return in->outlet.rows(in->outlet.ctx, &r);
 }

@@ -707,6 +707,9 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->key_len);
 	free(blk->gkey);
 	free(blk->gkey_len);
+	free(blk->gslot);
+	free(blk->gcur);
+	free(blk->gcur_len);
 	free(blk->t);
 	free(blk->p);
 	free(blk->fv);

@@ -123,8 +123,14 @@ struct read_rows_block {
 	struct read_rows_error error;
 
 	double *t, *p, *fv;  /* scratch: pairs values each; one a field */
-	unsigned char *need; /* a field at a time: whether it is parsed */
-	size_t scratch_pairs, scratch_fields;
+	unsigned char *need; /* a field at a time: whether it is parsed (1),
+				or with -g a group's field (2) */
+	size_t *gslot;	     /* with -g, a field at a time: its place in
+				the key */
+	const char **gcur;   /* with -g: the group fields of the row being
+				read, and their lengths */
+	size_t *gcur_len;
+	size_t scratch_pairs, scratch_fields, scratch_groups;
 };
 
 /* In a fused block, the scan that tells the blocks after it where they
