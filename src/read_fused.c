@@ -13,10 +13,10 @@
  * only the reader knows that batch's first rows.  Anything else in a
  * record sends that record alone through the general path.
  *
- * With -g, every row goes back as a row, with its group's fields, for the
- * groups to sum as their own batches say: the loop still spares the
- * general path's records and calls.  That is a build of its own, so that
- * the loop without -g is as it was. */
+ * With -g, every row goes back once more, with its group's fields, for
+ * the groups to sum as their own batches say, while the batches of all
+ * the rows are summed here all the same.  That is a build of its own, so
+ * that the loop without -g is as it was. */
 #include "read_fused.h"
 
 #include <stdio.h>
@@ -73,7 +73,7 @@ struct sink {
 	bool values;
 	struct metric_sums acc;
 	bool oom;
-	size_t ngcol; /* -g: every row is a head row, with its group */
+	size_t ngcol; /* -g: every row again for the groups (group_row) */
 };
 
 static bool
@@ -107,42 +107,40 @@ close_batch(struct sink *k)
 	k->acc = (struct metric_sums){.rows = 0};
 }
 
-/* With -g, room for the group fields of as many rows as BLK has room
- * for. */
-static bool
-grow_groups(struct read_rows_block *blk, size_t ngcol)
-{
-	void *p;
-
-	if ((p = realloc(blk->gkey,
-			 blk->rows_cap * ngcol * sizeof *blk->gkey)) == NULL)
-		return false;
-	blk->gkey = p;
-	if ((p = realloc(blk->gkey_len, blk->rows_cap * ngcol *
-						sizeof *blk->gkey_len)) == NULL)
-		return false;
-	blk->gkey_len = p;
-	return true;
-}
-
 static void
 head_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
 	struct read_rows_block *blk = k->blk;
 
 	if (blk->nrows == blk->rows_cap &&
-	    (!grow((void **)&blk->rows, &blk->rows_cap, sizeof *blk->rows) ||
-	     (k->ngcol > 0 && !grow_groups(blk, k->ngcol)))) {
+	    !grow((void **)&blk->rows, &blk->rows_cap, sizeof *blk->rows)) {
 		k->oom = true;
 		return;
-	}
-	for (size_t j = 0; j < k->ngcol; j++) {
-		blk->gkey[blk->nrows * k->ngcol + j] = blk->gcur[j];
-		blk->gkey_len[blk->nrows * k->ngcol + j] = blk->gcur_len[j];
 	}
 	blk->rows[blk->nrows++] =
 		(struct metric_row){.sq = sq, .weight = weight};
 	k->head--;
+}
+
+/* With -g, the row once more for the groups, with its group's fields. */
+static void
+group_row(struct sink *k, struct xdd sq, struct xdd weight)
+{
+	struct read_rows_block *blk = k->blk;
+	size_t i = blk->ngrows;
+
+	if ((i == blk->grows_cap && !grow((void **)&blk->grows, &blk->grows_cap,
+					  sizeof *blk->grows)) ||
+	    !read_rows_block_group_room(blk, blk->grows_cap, k->ngcol)) {
+		k->oom = true;
+		return;
+	}
+	for (size_t j = 0; j < k->ngcol; j++) {
+		blk->gkey[i * k->ngcol + j] = blk->gcur[j];
+		blk->gkey_len[i * k->ngcol + j] = blk->gcur_len[j];
+	}
+	blk->grows[i] = (struct metric_row){.sq = sq, .weight = weight};
+	blk->ngrows = i + 1;
 }
 
 static ALWAYS_INLINE void
@@ -155,6 +153,14 @@ take_row(struct sink *k, struct xdd sq, struct xdd weight)
 	metric_sums_add_sq(&k->acc, sq, weight);
 	if (__builtin_expect(k->acc.rows == k->batch_size, 0))
 		close_batch(k);
+}
+
+/* take_row, called: inlined a second time, in the loop built for -g, it
+ * would leave the compiler no room to inline it in the loop without. */
+static __attribute__((noinline)) void
+take_row_call(struct sink *k, struct xdd sq, struct xdd weight)
+{
+	take_row(k, sq, weight);
 }
 
 /* The general path for one record: read_csv_split hands it here. */
@@ -207,9 +213,8 @@ slow_record(struct read_csv *c, struct slow *sl, struct sink *k,
 		switch (sl->result) {
 		case READ_ROWS_OK:
 			if (k->ngcol > 0)
-				head_row(k, sl->row.sq, sl->row.weight);
-			else
-				take_row(k, sl->row.sq, sl->row.weight);
+				group_row(k, sl->row.sq, sl->row.weight);
+			take_row(k, sl->row.sq, sl->row.weight);
 			break;
 		case READ_ROWS_SKIPPED:
 			if (blk->skipped < READ_ROWS_SKIPS_KEPT)
@@ -309,10 +314,9 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	tv = blk->t;
 	pv = blk->p;
 	k.head = (k.batch_size - blk->first_row % k.batch_size) % k.batch_size;
-	if (grouped) {
-		k.head = UINT64_MAX;
+	blk->ngrows = 0;
+	if (grouped)
 		k.ngcol = plan->ngcol;
-	}
 	read_csv_init(&c, "", delim, 1, one_record, &sl);
 	seek(&s, 0);
 	while (pos < len && !blk->failed && !blk->quote && !k.oom) {
@@ -364,10 +368,12 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 			}
 			metric_row_sq(pairs, tv, pv, w, &sq, &weight);
 		}
-		if (grouped)
-			head_row(&k, sq, weight);
-		else
+		if (grouped) {
+			group_row(&k, sq, weight);
+			take_row_call(&k, sq, weight);
+		} else {
 			take_row(&k, sq, weight);
+		}
 		c.line += end < len; /* the last line may have no end */
 		c.last_cr = false;
 		pos = start < len ? start : len;

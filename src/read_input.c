@@ -178,6 +178,8 @@ hand_on(struct read_input *in, const struct metric_row *rows,
 	struct read_input_rows r = {.rows = rows,
 				    .out = out,
 				    .n = n,
+				    .group_rows = rows,
+				    .group_n = n,
 				    .group = g,
 				    .group_len = glen,
 				    .ngcol = in->plan.ngcol};
@@ -517,7 +519,9 @@ take_fused(struct read_input *in, const struct read_rows_block *blk)
 				    .tail = blk->tail.rows > 0 ? &blk->tail
 							       : NULL};
 
-	if (in->plan.ngcol > 0 && blk->nrows > 0) {
+	if (in->plan.ngcol > 0 && blk->ngrows > 0) {
+		r.group_rows = blk->grows;
+		r.group_n = blk->ngrows;
 		r.group = blk->gkey;
 		r.group_len = blk->gkey_len;
 		r.ngcol = in->plan.ngcol;

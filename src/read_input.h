@@ -22,8 +22,9 @@ enum { READ_INPUT_SKIPS_SHOWN = READ_ROWS_SKIPS_KEPT };
  * KEY (KEY_LEN bytes), the same for all of them; NULL without -e.  From a
  * fused block (read_fused.c), after the rows: NBATCHES whole batches,
  * summed, of which the first begins after the rows, and TAIL, the sums
- * of the rows after them (NULL: none).  With -g (never fused), each
- * row's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I] bytes,
+ * of the rows after them (NULL: none).  With -g, the rows again for
+ * the groups: GROUP_N rows GROUP_ROWS (ROWS outside a fused block), and
+ * each one's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I] bytes,
  * unquoted; GROUP is NULL without -g. */
 struct read_input_rows {
 	const struct metric_row *rows;
@@ -34,6 +35,8 @@ struct read_input_rows {
 	const struct metric_sums *tail;
 	const char *key;
 	size_t key_len;
+	const struct metric_row *group_rows;
+	size_t group_n;
 	const char *const *group;
 	const size_t *group_len;
 	size_t ngcol;

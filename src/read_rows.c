@@ -520,8 +520,12 @@ room_for_row(struct read_rows_block *blk, bool keys, size_t outputs,
 	size_t cap;
 	void *p;
 
-	if (blk->nrows < blk->rows_cap)
+	/* The fused loop may have left the group fields less room. */
+	if (blk->nrows < blk->rows_cap &&
+	    (ngcol == 0 || blk->nrows < blk->gkey_cap))
 		return true;
+	if (blk->nrows < blk->rows_cap)
+		return read_rows_block_group_room(blk, blk->rows_cap, ngcol);
 	if (blk->rows_cap > 0) {
 		cap = 2 * blk->rows_cap;
 	} else {
@@ -555,17 +559,28 @@ room_for_row(struct read_rows_block *blk, bool keys, size_t outputs,
 			return false;
 		blk->key_len = p;
 	}
-	if (ngcol > 0) {
-		if ((p = realloc(blk->gkey, cap * ngcol * sizeof *blk->gkey)) ==
-		    NULL)
-			return false;
-		blk->gkey = p;
-		if ((p = realloc(blk->gkey_len,
-				 cap * ngcol * sizeof *blk->gkey_len)) == NULL)
-			return false;
-		blk->gkey_len = p;
-	}
+	if (ngcol > 0 && !read_rows_block_group_room(blk, cap, ngcol))
+		return false;
 	blk->rows_cap = cap;
+	return true;
+}
+
+bool
+read_rows_block_group_room(struct read_rows_block *blk, size_t rows,
+			   size_t ngcol)
+{
+	void *p;
+
+	if (rows <= blk->gkey_cap)
+		return true;
+	if ((p = realloc(blk->gkey, rows * ngcol * sizeof *blk->gkey)) == NULL)
+		return false;
+	blk->gkey = p;
+	if ((p = realloc(blk->gkey_len,
+			 rows * ngcol * sizeof *blk->gkey_len)) == NULL)
+		return false;
+	blk->gkey_len = p;
+	blk->gkey_cap = rows;
 	return true;
 }
 
@@ -707,6 +722,7 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->key_len);
 	free(blk->gkey);
 	free(blk->gkey_len);
+	free(blk->grows);
 	free(blk->gslot);
 	free(blk->gcur);
 	free(blk->gcur_len);

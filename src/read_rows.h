@@ -110,9 +110,14 @@ struct read_rows_block {
 	struct metric_row *rows;
 	struct xdd *out;	   /* per-output values, pairs per row */
 	size_t *key_off, *key_len; /* with -e: each row's epoch text */
-	/* With -g: each row's group fields, ngcol a row, in TEXT. */
+	/* With -g: each row's group fields, ngcol a row, in TEXT (room for
+	 * GKEY_CAP rows); those of GROWS in a fused block. */
 	const char **gkey;
-	size_t *gkey_len;
+	size_t *gkey_len, gkey_cap;
+	/* Fused, with -g: every row, for the groups (ROWS are those of the
+	 * batch begun before the block). */
+	struct metric_row *grows;
+	size_t ngrows, grows_cap;
 	/* Fused: the whole batches after the rows, and the rows after them,
 	 * summed. */
 	struct metric_batch *batches;
@@ -148,6 +153,10 @@ uint64_t read_rows_block_rows(const struct read_rows_block *blk);
  * fused block needs its first_row. */
 void read_rows_block_convert(const struct read_rows_plan *plan,
 			     struct read_rows_block *blk);
+
+/* Room in BLK for the group fields of ROWS rows of NGCOL each. */
+bool read_rows_block_group_room(struct read_rows_block *blk, size_t rows,
+				size_t ngcol);
 
 void read_rows_block_free(struct read_rows_block *blk);
 

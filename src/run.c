@@ -207,8 +207,8 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 				rows->tail);
 	if (rows->group == NULL)
 		return 0;
-	return groups_rows(&r->groups, rows->rows, rows->out, rows->n,
-			   rows->key, rows->key_len, rows->group,
+	return groups_rows(&r->groups, rows->group_rows, rows->out,
+			   rows->group_n, rows->key, rows->key_len, rows->group,
 			   rows->group_len, rows->ngcol);
 }
 
