@@ -98,6 +98,7 @@ groups_init(struct groups *g, const struct batcher_config *config,
 {
 	memset(g, 0, sizeof *g);
 	g->config = config;
+	g->sq_only = config->sums.sq_only && !config->sums.f32;
 	g->out = *out;
 	g->batch_lines = batch_lines;
 }
@@ -388,7 +389,13 @@ groups_rows(struct groups *g, const struct metric_row *rows,
 	for (size_t i = 0; i < n; i++) {
 		size_t to = g->of[i]->at++;
 
-		g->srows[to] = rows[i];
+		if (g->sq_only) {
+			/* All that is read of a row of the fused loop's. */
+			g->srows[to].sq = rows[i].sq;
+			g->srows[to].weight = rows[i].weight;
+		} else {
+			g->srows[to] = rows[i];
+		}
 		if (out != NULL)
 			memcpy(g->sout + to * g->extras, out + i * g->extras,
 			       g->extras * sizeof *out);

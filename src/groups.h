@@ -26,7 +26,8 @@ struct groups {
 	const struct batcher_config *config;
 	struct batcher_sink out; /* where the kept lines go at the end */
 	bool batch_lines;	 /* the groups' batch lines too */
-	size_t pairs, extras;	 /* a row's; extras per row in OUT arrays */
+	bool sq_only;	      /* a row's sq and weight are all that is summed */
+	size_t pairs, extras; /* a row's; extras per row in OUT arrays */
 
 	struct groups_group **g; /* in the order of first appearance */
 	size_t n, cap;

@@ -139,7 +139,9 @@ group_row(struct sink *k, struct xdd sq, struct xdd weight)
 		blk->gkey[i * k->ngcol + j] = blk->gcur[j];
 		blk->gkey_len[i * k->ngcol + j] = blk->gcur_len[j];
 	}
-	blk->grows[i] = (struct metric_row){.sq = sq, .weight = weight};
+	/* The rest of the row is never read: the loop is for sq_only. */
+	blk->grows[i].sq = sq;
+	blk->grows[i].weight = weight;
 	blk->ngrows = i + 1;
 }
 
@@ -330,8 +332,13 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 		for (size_t i = 0; i < nf; i++) {
 			end = next_sep(&s);
 			if (grouped && need[i] == 2) {
-				/* As the general path: a key holds no NUL. */
-				if (memchr(text + start, '\0', end - start))
+				/* As the general path: a key holds no NUL.
+				 * Keys are short: a loop, not a call. */
+				size_t z = start;
+
+				while (z < end && text[z] != '\0')
+					z++;
+				if (z < end)
 					goto slow;
 				blk->gcur[blk->gslot[i]] = text + start;
 				blk->gcur_len[blk->gslot[i]] = end - start;
