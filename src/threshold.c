@@ -64,7 +64,10 @@ add(struct threshold *t, const char *fmt, ...)
 		char *more;
 
 		va_start(ap, fmt);
-		n = vsnprintf(t->text + t->len, room, fmt, ap);
+		/* No offset on the null text before the first message: room
+		 * is 0 then, and vsnprintf only counts. */
+		n = vsnprintf(t->text != NULL ? t->text + t->len : NULL, room,
+			      fmt, ap);
 		va_end(ap);
 		if (n >= 0 && (size_t)n < room) {
 			t->len += (size_t)n;

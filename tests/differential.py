@@ -218,7 +218,7 @@ class Case:
         ref = ["-t", ",".join(str(i + 1) for i in t), "-p", ",".join(str(i + 1) for i in p)]
         mine = []
         # Without -t and -p: y_true and y_pred by name, or else the only two columns, the
-        # first true (an error is squared: which is which changes only the names).
+        # first true unless the names say otherwise (bias and r2 tell which is which).
         default = len(self.roles) == 2
         # Names with the list's and ranges' separators, or a quote, are selected by
         # index: they are the business of the selection's own tests.
@@ -227,7 +227,17 @@ class Case:
         pandas = self.names == ["0", "1"]  # names that are positions too: no -t, -p
         if default and (pandas or rng.random() < 0.6):
             if "y_true" not in self.names:
-                ref = ["-t", "1", "-p", "2"]
+                # The only two columns: the first is true unless a name of the man page's
+                # table says otherwise (true_0 or pred_0 here; "x true_0" is no such name);
+                # with -n there are no names.  (Only bias and r2 tell true from pred.)
+                def holds(name, word):
+                    n = name.lower()
+                    return n == word or any(n.startswith(word + c) and len(n) > len(word) + 1
+                                            or n.endswith(c + word) and len(n) > len(word) + 1
+                                            for c in "_.- ")
+                second = self.mode != "n" and (holds(self.names[1], "true") or
+                                               holds(self.names[0], "pred"))
+                ref = ["-t", "2", "-p", "1"] if second else ["-t", "1", "-p", "2"]
         else:
             pick = (lambda i: self.names[i]) if by_name else (lambda i: str(i + 1))
             mine = ["-t", ",".join(pick(i) for i in t), "-p", ",".join(pick(i) for i in p)]

@@ -50,13 +50,19 @@ feed(void *arg)
 	struct feeder *f = arg;
 
 	for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
-		/* The reader is blocked in read(2) by now: interrupt it,
-		 * twice, before it gets the next piece. */
+		/* The reader is most likely blocked in read(2) by now:
+		 * interrupt it, twice, before it gets the next piece.  Each
+		 * signal is sent only once the one before has been handled,
+		 * so that none merges with a pending one however slow the
+		 * machine: the count is exact, not a matter of timing. */
 		pause_ms(50);
-		pthread_kill(f->reader, SIGUSR1);
-		pause_ms(20);
-		pthread_kill(f->reader, SIGUSR1);
-		pause_ms(20);
+		for (int k = 0; k < 2; k++) {
+			sig_atomic_t seen = interrupts;
+
+			pthread_kill(f->reader, SIGUSR1);
+			while (interrupts == seen)
+				pause_ms(1);
+		}
 		if (write(f->fd, pieces[i], strlen(pieces[i])) < 0)
 			break;
 	}

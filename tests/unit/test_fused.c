@@ -150,7 +150,9 @@ check_block(const struct read_rows_plan *plan, const struct read_rows_block *f,
 		CHECK_DOUBLE(m->values.weight, v.weight);
 	}
 	metric_sums_clear(&s);
-	metric_sums_add(cfg, &s, g->rows + i, NULL, g->nrows - i);
+	/* A block of no rows may have no array: NULL + 0 is undefined. */
+	metric_sums_add(cfg, &s, g->rows ? g->rows + i : NULL, NULL,
+			g->nrows - i);
 	check_sums(&f->tail, &s);
 	metric_sums_free(&s);
 }
