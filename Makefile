@@ -38,7 +38,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 
 OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 	metric.o number.o numfmt.o plot.o progress.o read_blocks.o read_csv.o \
-	read_decompress.o read_fused.o read_input.o read_keys.o read_rows.o \
+	groups.o read_decompress.o read_fused.o read_input.o read_keys.o read_rows.o \
 	read_scan.o report.o run.o saver.o select.o select_default.o state.o \
 	state_merge.o state_read.o state_segment.o state_write.o threshold.o \
 	value.o files.o)

@@ -221,6 +221,13 @@ batcher_file_begin(struct batcher *b)
 }
 
 void
+batcher_file_begin_at(struct batcher *b, uint64_t number)
+{
+	b->epoch = number - 1;
+	begin_epoch(b);
+}
+
+void
 batcher_file_end(struct batcher *b)
 {
 	if (b->in_epoch)

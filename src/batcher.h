@@ -19,8 +19,8 @@ struct batcher_line {
 	uint64_t epoch;	       /* 1-based epoch number */
 	const char *epoch_key; /* the epoch column's value, or NULL */
 	size_t epoch_key_len;
-	const char *group; /* the group's key (-g, to come), or NULL: the lines
-			      of all the rows */
+	const char *group; /* the group's key (-g), or NULL: the lines of all
+			      the rows */
 	size_t group_len;
 	uint64_t batch; /* 1-based within the epoch; batch lines only */
 	uint64_t rows;
@@ -93,6 +93,10 @@ void batcher_free(struct batcher *b);
 /* Called at the start and the end of every input file. */
 void batcher_file_begin(struct batcher *b);
 void batcher_file_end(struct batcher *b);
+
+/* Without -e, a group's epochs are the files it has rows in (groups.c):
+ * the epoch of file NUMBER (1-based) begins, its lines numbered so. */
+void batcher_file_begin_at(struct batcher *b, uint64_t number);
 
 /* Adds N rows, in order, with their per-output values OUT (pairs a row)
  * or NULL.  KEY is their epoch column value (KEY_LEN bytes), or NULL

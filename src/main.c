@@ -32,7 +32,8 @@
 enum exit_code { EXIT_OK = 0, EXIT_ABOVE = 1, EXIT_TROUBLE = 2 };
 
 enum {
-	OPT_DECIMAL_COMMA = 256,
+	OPT_BATCHES = 256,
+	OPT_DECIMAL_COMMA,
 	OPT_DTYPE,
 	OPT_EXPLAIN,
 	OPT_FAIL_ABOVE,
@@ -50,11 +51,12 @@ enum {
 	OPT_VALUE
 };
 
-static const char short_opts[] = "b:c:d:e:f:hnp:r:st:Vw:";
+static const char short_opts[] = "b:c:d:e:f:g:hnp:r:st:Vw:";
 
 static const struct option long_opts[] = {
 	{"batch-size", required_argument, NULL, 'b'},
 	{"columns", required_argument, NULL, 'c'},
+	{"batches", no_argument, NULL, OPT_BATCHES},
 	{"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
 	{"delimiter", required_argument, NULL, 'd'},
 	{"dtype", required_argument, NULL, OPT_DTYPE},
@@ -63,6 +65,7 @@ static const struct option long_opts[] = {
 	{"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
 	{"fail-below", required_argument, NULL, OPT_FAIL_BELOW},
 	{"format", required_argument, NULL, 'f'},
+	{"group", required_argument, NULL, 'g'},
 	{"header", no_argument, NULL, OPT_HEADER},
 	{"help", no_argument, NULL, 'h'},
 	{"merge", no_argument, NULL, OPT_MERGE},
@@ -88,11 +91,12 @@ static const struct option long_opts[] = {
 static const char usage_text[] =
 	"usage: rmsetab [-hnsV] [-b size] [-c list] [-d delim] [-e col] "
 	"[-f format]\n"
-	"               [-p cols] [-r epoch|never] [-t cols] [-w col]\n"
-	"               [--decimal-comma] [--dtype float32|float64] "
-	"[--explain]\n"
-	"               [--fail-above [measure=]x] [--fail-below "
-	"[measure=]x]\n"
+	"               [-g cols] [-p cols] [-r epoch|never] [-t cols] "
+	"[-w col]\n"
+	"               [--batches] [--decimal-comma] [--dtype "
+	"float32|float64]\n"
+	"               [--explain]"
+	" [--fail-above [measure=]x] [--fail-below [measure=]x]\n"
 	"               [--header] [--merge] [--plot file.svg] [--precision "
 	"n]\n"
 	"               [--progress | --no-progress] [--save-state file]\n"
@@ -118,6 +122,9 @@ static const char help_text[] =
 	"  -w, --weight COL       sample weight of each row (finite, >= 0)\n"
 	"  -e, --epoch-col COL    a new epoch wherever this column's value changes\n"
 	"                         (default: each file is one epoch)\n"
+	"  -g, --group COLS       also each group's lines: the rows of each value\n"
+	"                         of these columns (a list) computed alone;\n"
+	"                         epoch and total lines unless --batches\n"
 	"  Each column serves one of these roles only.\n"
 	"Batches:\n"
 	"  -b, --batch-size N     rows per batch (default 32)\n"
@@ -149,6 +156,7 @@ static const char help_text[] =
 	"      --explain          after each epoch, say why its numbers differ\n"
 	"                         (table format)\n"
 	"  -s, --summary          only the epoch and total lines\n"
+	"      --batches          the batch lines too, which -g leaves out\n"
 	"      --value            print only the value of all the rows: the rmse,\n"
 	"                         or the one column of -c (x=$(rmsetab --value f))\n"
 	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
@@ -421,6 +429,28 @@ check_states(const struct options *o, const char *reading)
 			    "4096");
 }
 
+/* What -g and --batches cannot go with. */
+static void
+check_groups(const struct options *o)
+{
+	if (o->batches && o->summary)
+		usage_error("%s", "--batches and -s cannot be given together: "
+				  "batch lines are either printed or not");
+	if (o->group_cols == NULL)
+		return;
+	if (o->plot_path != NULL)
+		usage_error("%s",
+			    "--plot cannot be given with -g: it draws one "
+			    "run's batches; filter the rows of one group "
+			    "(mlr filter, awk) and plot them");
+	if (o->merge)
+		usage_error("%s", "-g cannot be given with --merge: the states "
+				  "say how their rows were read");
+	if (o->save_state != NULL)
+		usage_error("%s", "-g cannot be given with --save-state: "
+				  "states keep no groups yet");
+}
+
 /* What --value cannot go with: it prints one number of all the rows, in
  * place of the lines of every format. */
 static void
@@ -520,6 +550,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'p': o->pred_cols = optarg; break;
 		case 'r': o->reset_never = parse_reset(optarg); break;
 		case 's': o->summary = true; break;
+		case 'g': o->group_cols = optarg; break;
+		case OPT_BATCHES: o->batches = true; break;
 		case 't': o->true_cols = optarg; break;
 		case 'V':
 			puts("rmsetab " RMSETAB_VERSION);
@@ -555,6 +587,7 @@ parse_options(int argc, char **argv, struct options *o)
 		parse_columns("rmse,mean_batch_rmse,running_rmse", o);
 	check_value(o);
 	check_states(o, reading);
+	check_groups(o);
 	if (o->header_forced && !o->header)
 		usage_error("%s", "-n and --header cannot be given together: "
 				  "the first row is either data or the header");
@@ -594,6 +627,7 @@ configure(const struct options *o, struct run_config *c,
 			 .pred_cols = o->pred_cols,
 			 .weight_col = o->weight_col,
 			 .epoch_col = o->epoch_col,
+			 .group_cols = o->group_cols,
 			 .row = {.f32 = o->f32}},
 		.batcher = {.batch_size = o->batch_size,
 			    .reset_never = o->reset_never,
@@ -602,7 +636,9 @@ configure(const struct options *o, struct run_config *c,
 		.report = {.format = o->format,
 			   .precision = o->precision,
 			   .color = o->color,
-			   .summary = o->summary,
+			   .summary = o->group_cols != NULL ? !o->batches
+							    : o->summary,
+			   .grouped = o->group_cols != NULL,
 			   .explain = o->explain,
 			   .weighted = o->weight_col != NULL,
 			   .nmeasures = o->nmeasures},
@@ -613,6 +649,8 @@ configure(const struct options *o, struct run_config *c,
 			 .run_id = o->run_id},
 		.progress = o->progress,
 		.merge = o->merge,
+		.grouped = o->group_cols != NULL,
+		.group_batches = o->batches,
 	};
 	memcpy(c->report.measures, o->measures, sizeof c->report.measures);
 	measures_config(needs, &c->read.row);

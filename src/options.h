@@ -18,6 +18,7 @@ struct options {
 	const char *pred_cols;	/* -p */
 	const char *weight_col; /* -w; NULL: every row weighs 1 */
 	const char *epoch_col;	/* -e; NULL: each input file is one epoch */
+	const char *group_cols; /* -g; NULL: no groups */
 	const char *plot_path;	/* --plot; NULL: no chart */
 	size_t batch_size;
 	bool reset_never; /* -r never */
@@ -33,6 +34,7 @@ struct options {
 	bool header_forced;  /* --header: the first line is the header even
 				when it looks like data */
 	bool summary;
+	bool batches; /* --batches: batch lines, also with -g */
 	bool skip_invalid;
 	struct threshold_rule *rules; /* --fail-above, --fail-below */
 	size_t nrules;

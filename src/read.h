@@ -16,6 +16,7 @@ struct read_config {
 	bool skip_invalid;   /* --skip-invalid */
 	/* -t and -p, NULL for the usual names; -w and -e, NULL for none. */
 	const char *true_cols, *pred_cols, *weight_col, *epoch_col;
+	const char *group_cols; /* -g: a list, NULL for none */
 	/* What each row adds besides its squared errors (measures_config),
 	 * and --dtype float32; the pairs come from the first file. */
 	struct metric_config row;

@@ -11,7 +11,12 @@
  * batches are closed here, with their values (metric_batch_close); the
  * rows that end the batch begun before the block go back as rows, since
  * only the reader knows that batch's first rows.  Anything else in a
- * record sends that record alone through the general path. */
+ * record sends that record alone through the general path.
+ *
+ * With -g, every row goes back once more, with its group's fields, for
+ * the groups to sum as their own batches say, while the batches of all
+ * the rows are summed here all the same.  That is a build of its own, so
+ * that the loop without -g is as it was. */
 #include "read_fused.h"
 
 #include <stdio.h>
@@ -68,6 +73,7 @@ struct sink {
 	bool values;
 	struct metric_sums acc;
 	bool oom;
+	size_t ngcol; /* -g: every row again for the groups (group_row) */
 };
 
 static bool
@@ -116,6 +122,29 @@ head_row(struct sink *k, struct xdd sq, struct xdd weight)
 	k->head--;
 }
 
+/* With -g, the row once more for the groups, with its group's fields. */
+static void
+group_row(struct sink *k, struct xdd sq, struct xdd weight)
+{
+	struct read_rows_block *blk = k->blk;
+	size_t i = blk->ngrows;
+
+	if ((i == blk->grows_cap && !grow((void **)&blk->grows, &blk->grows_cap,
+					  sizeof *blk->grows)) ||
+	    !read_rows_block_group_room(blk, blk->grows_cap, k->ngcol)) {
+		k->oom = true;
+		return;
+	}
+	for (size_t j = 0; j < k->ngcol; j++) {
+		blk->gkey[i * k->ngcol + j] = blk->gcur[j];
+		blk->gkey_len[i * k->ngcol + j] = blk->gcur_len[j];
+	}
+	/* The rest of the row is never read: the loop is for sq_only. */
+	blk->grows[i].sq = sq;
+	blk->grows[i].weight = weight;
+	blk->ngrows = i + 1;
+}
+
 static ALWAYS_INLINE void
 take_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
@@ -126,6 +155,14 @@ take_row(struct sink *k, struct xdd sq, struct xdd weight)
 	metric_sums_add_sq(&k->acc, sq, weight);
 	if (__builtin_expect(k->acc.rows == k->batch_size, 0))
 		close_batch(k);
+}
+
+/* take_row, called: inlined a second time, in the loop built for -g, it
+ * would leave the compiler no room to inline it in the loop without. */
+static __attribute__((noinline)) void
+take_row_call(struct sink *k, struct xdd sq, struct xdd weight)
+{
+	take_row(k, sq, weight);
 }
 
 /* The general path for one record: read_csv_split hands it here. */
@@ -145,6 +182,10 @@ one_record(void *ctx, const struct read_csv_record *rec)
 	sl->result = read_rows_convert(sl->plan, rec, sl->blk->t, sl->blk->p,
 				       &sl->row, NULL, &sl->blk->error);
 	sl->got = true;
+	for (size_t j = 0; j < sl->plan->ngcol; j++) {
+		sl->blk->gcur[j] = rec->field[sl->plan->gcol[j]];
+		sl->blk->gcur_len[j] = rec->len[sl->plan->gcol[j]];
+	}
 	return 1; /* one at a time */
 }
 
@@ -173,6 +214,8 @@ slow_record(struct read_csv *c, struct slow *sl, struct sink *k,
 	if (sl->got) {
 		switch (sl->result) {
 		case READ_ROWS_OK:
+			if (k->ngcol > 0)
+				group_row(k, sl->row.sq, sl->row.weight);
 			take_row(k, sl->row.sq, sl->row.weight);
 			break;
 		case READ_ROWS_SKIPPED:
@@ -210,17 +253,39 @@ scratch(const struct read_rows_plan *plan, struct read_rows_block *blk)
 		if (blk->scratch_fields == 0)
 			return false;
 	}
+	/* gslot is a field's, gcur a key field's. */
+	if (plan->ngcol > 0 &&
+	    blk->scratch_groups < (nf > plan->ngcol ? nf : plan->ngcol)) {
+		size_t n = nf > plan->ngcol ? nf : plan->ngcol;
+
+		free(blk->gslot);
+		free(blk->gcur);
+		free(blk->gcur_len);
+		blk->gslot = malloc(n * sizeof *blk->gslot);
+		blk->gcur = malloc(n * sizeof *blk->gcur);
+		blk->gcur_len = malloc(n * sizeof *blk->gcur_len);
+		blk->scratch_groups =
+			blk->gslot && blk->gcur && blk->gcur_len ? n : 0;
+		if (blk->scratch_groups == 0)
+			return false;
+	}
 	memset(blk->need, 0, nf);
 	for (size_t j = 0; j < pairs; j++)
 		blk->need[plan->tcol[j]] = blk->need[plan->pcol[j]] = 1;
 	if (plan->wcol != READ_ROWS_NONE)
 		blk->need[plan->wcol] = 1;
+	for (size_t j = 0; j < plan->ngcol; j++) {
+		blk->need[plan->gcol[j]] = 2;
+		blk->gslot[plan->gcol[j]] = j;
+	}
 	return true;
 }
 
-/* The loop, built twice (below) for two sets of instructions. */
+/* The loop, built twice (below) for two sets of instructions, and each
+ * again for -g (GROUPED, a constant there). */
 static ALWAYS_INLINE void
-convert(const struct read_rows_plan *plan, struct read_rows_block *blk)
+convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
+	bool grouped)
 {
 	const char *text = blk->text;
 	size_t len = blk->len, nf = plan->nfields, pairs = plan->pairs;
@@ -251,6 +316,9 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk)
 	tv = blk->t;
 	pv = blk->p;
 	k.head = (k.batch_size - blk->first_row % k.batch_size) % k.batch_size;
+	blk->ngrows = 0;
+	if (grouped)
+		k.ngcol = plan->ngcol;
 	read_csv_init(&c, "", delim, 1, one_record, &sl);
 	seek(&s, 0);
 	while (pos < len && !blk->failed && !blk->quote && !k.oom) {
@@ -263,9 +331,22 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk)
 			goto slow;
 		for (size_t i = 0; i < nf; i++) {
 			end = next_sep(&s);
-			if (need[i] && number_parse(text + start, end - start,
-						    &fv[i]) != NUMBER_OK)
+			if (grouped && need[i] == 2) {
+				/* As the general path: a key holds no NUL.
+				 * Keys are short: a loop, not a call. */
+				size_t z = start;
+
+				while (z < end && text[z] != '\0')
+					z++;
+				if (z < end)
+					goto slow;
+				blk->gcur[blk->gslot[i]] = text + start;
+				blk->gcur_len[blk->gslot[i]] = end - start;
+			} else if (need[i] &&
+				   number_parse(text + start, end - start,
+						&fv[i]) != NUMBER_OK) {
 				goto slow;
+			}
 			if (i + 1 < nf) {
 				if (end == len || text[end] != (char)delim)
 					goto slow;
@@ -294,7 +375,12 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk)
 			}
 			metric_row_sq(pairs, tv, pv, w, &sq, &weight);
 		}
-		take_row(&k, sq, weight);
+		if (grouped) {
+			group_row(&k, sq, weight);
+			take_row_call(&k, sq, weight);
+		} else {
+			take_row(&k, sq, weight);
+		}
 		c.line += end < len; /* the last line may have no end */
 		c.last_cr = false;
 		pos = start < len ? start : len;
@@ -313,28 +399,50 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk)
 	read_csv_free(&c);
 }
 
+/* Each build of the loop a function of its own: one with both would be
+ * too large for the compiler to inline what the loop calls. */
+static __attribute__((noinline)) void
+convert_portable_grouped(const struct read_rows_plan *plan,
+			 struct read_rows_block *blk)
+{
+	convert(plan, blk, true);
+}
+
 void
 read_fused_convert_portable(const struct read_rows_plan *plan,
 			    struct read_rows_block *blk)
 {
-	convert(plan, blk);
+	if (plan->ngcol > 0)
+		convert_portable_grouped(plan, blk);
+	else
+		convert(plan, blk, false);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 /* With FMA, TwoProduct's fused multiply-add (dd.h) is one instruction;
  * without, a call to the C library's fma. */
+static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
+convert_avx2_grouped(const struct read_rows_plan *plan,
+		     struct read_rows_block *blk)
+{
+	convert(plan, blk, true);
+}
+
 __attribute__((target("avx2,fma,bmi,bmi2,popcnt"))) void
 read_fused_convert_avx2(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
-	convert(plan, blk);
+	if (plan->ngcol > 0)
+		convert_avx2_grouped(plan, blk);
+	else
+		convert(plan, blk, false);
 }
 #else
 void
 read_fused_convert_avx2(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
-	convert(plan, blk);
+	read_fused_convert_portable(plan, blk);
 }
 #endif
 

@@ -35,7 +35,8 @@ read_input_init(struct read_input *in, const struct read_config *cfg,
 	in->row = cfg->row;
 	in->progress = progress;
 	/* Not with --decimal-comma: the fused loop reads numbers as
-	 * number_parse does, where a point is a decimal mark. */
+	 * number_parse does, where a point is a decimal mark.  With -g, it
+	 * hands on every row, with its group. */
 	in->fused = cfg->row.sq_only && !cfg->row.f32 && cfg->batch_size > 0 &&
 		    cfg->epoch_col == NULL && !cfg->decimal_comma;
 	read_keys_init(&in->keys, cfg->epoch_col != NULL);
@@ -53,6 +54,8 @@ read_input_free(struct read_input *in)
 	free(in->t);
 	free(in->p);
 	free(in->out);
+	free(in->gkey);
+	free(in->gkey_len);
 }
 
 static void
@@ -117,11 +120,16 @@ make_plan(struct read_input *in, const struct read_csv_record *rec)
 	free(in->t);
 	free(in->p);
 	free(in->out);
+	free(in->gkey);
+	free(in->gkey_len);
+	in->gkey = calloc(in->plan.ngcol + 1, sizeof *in->gkey);
+	in->gkey_len = calloc(in->plan.ngcol + 1, sizeof *in->gkey_len);
 	in->t = malloc(in->pairs * sizeof *in->t);
 	in->p = malloc(in->pairs * sizeof *in->p);
 	/* One row's extras; never 0 bytes, which malloc may refuse. */
 	in->out = malloc((in->plan.extras + 1) * sizeof *in->out);
-	if (in->t == NULL || in->p == NULL || in->out == NULL) {
+	if (in->t == NULL || in->p == NULL || in->out == NULL ||
+	    in->gkey == NULL || in->gkey_len == NULL) {
 		diag("%s: out of memory", in->name);
 		return -1;
 	}
@@ -160,12 +168,21 @@ start_run(struct read_input *in, const char *key, size_t len)
 }
 
 /* Hands the N rows at ROWS, and their per-output values OUT (or NULL), to
- * the outlet; with -e, they are of the current run. */
+ * the outlet; with -e, they are of the current run; with -g, G and GLEN
+ * are their group fields. */
 static int
 hand_on(struct read_input *in, const struct metric_row *rows,
-	const struct xdd *out, size_t n)
+	const struct xdd *out, size_t n, const char *const *g,
+	const size_t *glen)
 {
-	struct read_input_rows r = {.rows = rows, .out = out, .n = n};
+	struct read_input_rows r = {.rows = rows,
+				    .out = out,
+				    .n = n,
+				    .group_rows = rows,
+				    .group_n = n,
+				    .group = g,
+				    .group_len = glen,
+				    .ngcol = in->plan.ngcol};
 
 	if (in->plan.ecol != READ_ROWS_NONE) {
 		r.key = in->key;
@@ -180,12 +197,13 @@ hand_on(struct read_input *in, const struct metric_row *rows,
  * that a warning follows the line of the epoch before. */
 static int
 keyed_row(struct read_input *in, const struct metric_row *row,
-	  const struct xdd *out, const char *key, size_t len, uint64_t line)
+	  const struct xdd *out, const char *key, size_t len, uint64_t line,
+	  const char *const *g)
 {
 	bool starts = !same_run(in, key, len);
 
 	if ((starts && start_run(in, key, len) != 0) ||
-	    hand_on(in, row, out, 1) != 0 ||
+	    hand_on(in, row, out, 1, g, in->gkey_len) != 0 ||
 	    (starts && read_keys_begin(&in->keys, in->name, key, len, line,
 				       in->last_row_line) != 0))
 		return -1;
@@ -203,6 +221,7 @@ sequential_record(void *ctx, const struct read_csv_record *rec)
 	const struct xdd *out;
 	struct metric_row row;
 	struct read_rows_error err;
+	const char *const *g = NULL;
 	size_t e;
 
 	if (!in->planned) {
@@ -220,10 +239,15 @@ sequential_record(void *ctx, const struct read_csv_record *rec)
 		in->rows_read++;
 		out = plan->extras ? in->out : NULL;
 		e = plan->ecol;
+		for (size_t i = 0; i < plan->ngcol; i++) {
+			in->gkey[i] = rec->field[plan->gcol[i]];
+			in->gkey_len[i] = rec->len[plan->gcol[i]];
+			g = in->gkey;
+		}
 		if ((e == READ_ROWS_NONE
-			     ? hand_on(in, &row, out, 1)
+			     ? hand_on(in, &row, out, 1, g, in->gkey_len)
 			     : keyed_row(in, &row, out, rec->field[e],
-					 rec->len[e], rec->line[e])) == 0)
+					 rec->len[e], rec->line[e], g)) == 0)
 			return 0;
 		break;
 	case READ_ROWS_SKIPPED: note_skip(in, err.line); return 0;
@@ -432,6 +456,15 @@ block_out(const struct read_rows_block *blk, size_t outputs, size_t i)
 	return outputs > 0 ? blk->out + i * outputs : NULL;
 }
 
+/* The group fields of row I of BLK, and their lengths, or NULL. */
+static const char *const *
+block_group(const struct read_rows_block *blk, size_t ngcol, size_t i,
+	    const size_t **len)
+{
+	*len = ngcol > 0 ? blk->gkey_len + i * ngcol : NULL;
+	return ngcol > 0 ? blk->gkey + i * ngcol : NULL;
+}
+
 /* With -e: the rows of BLK in runs of equal epoch values, each handed on
  * in one piece, but for the first row of a run, which goes alone as in
  * keyed_row. */
@@ -439,7 +472,9 @@ static int
 take_runs(struct read_input *in, const struct read_rows_block *blk,
 	  size_t outputs)
 {
-	size_t start = 0;
+	size_t start = 0, ng = in->plan.ngcol;
+	const char *const *g;
+	const size_t *gl;
 
 	in->line_off = 0;
 	in->line_at = in->line;
@@ -449,19 +484,23 @@ take_runs(struct read_input *in, const struct read_rows_block *blk,
 
 		if (same_run(in, key, len))
 			continue;
-		if ((i > start &&
-		     hand_on(in, blk->rows + start,
-			     block_out(blk, outputs, start), i - start) != 0) ||
-		    start_run(in, key, len) != 0 ||
-		    hand_on(in, blk->rows + i, block_out(blk, outputs, i), 1) !=
-			    0 ||
+		g = block_group(blk, ng, start, &gl);
+		if ((i > start && hand_on(in, blk->rows + start,
+					  block_out(blk, outputs, start),
+					  i - start, g, gl) != 0) ||
+		    start_run(in, key, len) != 0)
+			return -1;
+		g = block_group(blk, ng, i, &gl);
+		if (hand_on(in, blk->rows + i, block_out(blk, outputs, i), 1, g,
+			    gl) != 0 ||
 		    run_begins(in, blk, i) != 0)
 			return -1;
 		start = i + 1;
 	}
+	g = block_group(blk, ng, start, &gl);
 	if (blk->nrows > start &&
 	    hand_on(in, blk->rows + start, block_out(blk, outputs, start),
-		    blk->nrows - start) != 0)
+		    blk->nrows - start, g, gl) != 0)
 		return -1;
 	if (in->keys.on && blk->nrows > 0)
 		in->last_row_line = last_row_line(in, blk);
@@ -480,6 +519,13 @@ take_fused(struct read_input *in, const struct read_rows_block *blk)
 				    .tail = blk->tail.rows > 0 ? &blk->tail
 							       : NULL};
 
+	if (in->plan.ngcol > 0 && blk->ngrows > 0) {
+		r.group_rows = blk->grows;
+		r.group_n = blk->ngrows;
+		r.group = blk->gkey;
+		r.group_len = blk->gkey_len;
+		r.ngcol = in->plan.ngcol;
+	}
 	in->rows += read_rows_block_rows(blk);
 	return in->outlet.rows(in->outlet.ctx, &r);
 }
@@ -491,6 +537,8 @@ take_block(struct read_input *in, struct read_rows_block *blk)
 	const struct read_rows_plan *plan = &in->plan;
 	uint64_t base = in->line - 1, rows;
 	size_t outputs = plan->extras;
+	const size_t *gl;
+	const char *const *g = block_group(blk, plan->ngcol, 0, &gl);
 
 	if (blk->fused && blk->first_row != in->rows) {
 		/* Rows skipped before it moved its batches: converted again,
@@ -507,7 +555,7 @@ take_block(struct read_input *in, struct read_rows_block *blk)
 		    ? take_runs(in, blk, outputs) != 0
 		    : blk->nrows > 0 &&
 			      hand_on(in, blk->rows, block_out(blk, outputs, 0),
-				      blk->nrows) != 0)
+				      blk->nrows, g, gl) != 0)
 		return -1;
 	in->rows_read += rows;
 	in->records += rows + blk->skipped;

@@ -22,7 +22,10 @@ enum { READ_INPUT_SKIPS_SHOWN = READ_ROWS_SKIPS_KEPT };
  * KEY (KEY_LEN bytes), the same for all of them; NULL without -e.  From a
  * fused block (read_fused.c), after the rows: NBATCHES whole batches,
  * summed, of which the first begins after the rows, and TAIL, the sums
- * of the rows after them (NULL: none). */
+ * of the rows after them (NULL: none).  With -g, the rows again for
+ * the groups: GROUP_N rows GROUP_ROWS (ROWS outside a fused block), and
+ * each one's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I] bytes,
+ * unquoted; GROUP is NULL without -g. */
 struct read_input_rows {
 	const struct metric_row *rows;
 	const struct xdd *out;
@@ -32,6 +35,11 @@ struct read_input_rows {
 	const struct metric_sums *tail;
 	const char *key;
 	size_t key_len;
+	const struct metric_row *group_rows;
+	size_t group_n;
+	const char *const *group;
+	const size_t *group_len;
+	size_t ngcol;
 };
 
 /* Where the rows go.  Each function that returns a status returns 0, or
@@ -80,6 +88,8 @@ struct read_input {
 	bool carry_open; /* no record ends in the carry, but for a final CR */
 	double *t, *p;
 	struct xdd *out;
+	const char **gkey; /* -g: one row's group fields, read on this thread */
+	size_t *gkey_len;
 	/* With -e: the epoch column value of the rows being handed on (a
 	 * run of equal values is one epoch), those seen before, and where
 	 * rows are, worked out only where a run starts: the line of the last

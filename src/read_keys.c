@@ -160,11 +160,13 @@ read_keys_begin(struct read_keys *k, const char *file, const char *key,
 			"warning: epoch '%s' comes back after '%s' (its last "
 			"run ended on line %" PRIu64
 			"): -e starts an epoch wherever column %s changes; "
-			"sort the rows by it for one epoch per value",
+			"sort the rows by it for one epoch per value, or "
+			"for the lines of each value in any order, type "
+			"-g %s in place of -e",
 			diag_quote(now, sizeof now, key, len),
 			diag_quote(before, sizeof before, k->text + ended->off,
 				   ended->len),
-			s->end_line, k->column);
+			s->end_line, k->column, k->column);
 		read_keys_free(k);
 		k->on = false;
 		return 0;

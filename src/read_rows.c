@@ -151,6 +151,7 @@ read_rows_plan_free(struct read_rows_plan *plan)
 	free(plan->names);
 	free(plan->tcol);
 	free(plan->pcol);
+	free(plan->gcol);
 	memset(plan, 0, sizeof *plan);
 }
 
@@ -190,6 +191,7 @@ one_role(const struct read_rows_plan *plan, size_t pairs, uint64_t line,
 		 plan->pcol, pairs},
 		{"the weight (-w)", &plan->wcol, plan->wcol != READ_ROWS_NONE},
 		{"the epoch (-e)", &plan->ecol, plan->ecol != READ_ROWS_NONE},
+		{"the group (-g)", plan->gcol, plan->ngcol},
 	};
 	unsigned char *role_of = calloc(plan->nfields, 1); /* role + 1 */
 
@@ -232,8 +234,11 @@ choose_default(struct read_rows_plan *plan, const struct read_rows_file *file,
 	       char *msg, size_t *pairs)
 {
 	const struct read_config *cfg = plan->cfg;
-	struct select_default_how how = {
-		cfg->args ? cfg->args : "", NULL, {plan->wcol, plan->ecol}};
+	struct select_default_how how = {cfg->args ? cfg->args : "",
+					 NULL,
+					 {plan->wcol, plan->ecol},
+					 plan->gcol,
+					 plan->ngcol};
 	char *paste = NULL;
 	int status;
 
@@ -313,6 +318,10 @@ read_rows_plan_make(struct read_rows_plan *plan, const struct read_config *cfg,
 	    select_resolve_one("-e", cfg->epoch_col, names, plan->nfields,
 			       &plan->ecol, msg) != 0)
 		return fail(err, line, "-e", msg);
+	if (cfg->group_cols != NULL &&
+	    select_resolve("-g", cfg->group_cols, names, plan->nfields,
+			   &plan->gcol, &plan->ngcol, msg) != 0)
+		return fail(err, line, "-g", msg);
 	if (cfg->true_cols == NULL) {
 		if (choose_default(plan, file, msg, &nt) != 0)
 			return fail(err, line, NULL, msg);
@@ -481,6 +490,14 @@ read_rows_convert(const struct read_rows_plan *plan,
 		nul_byte(err, rec, plan->ecol, "epoch label");
 		return READ_ROWS_ERROR;
 	}
+	for (size_t i = 0; i < plan->ngcol; i++) {
+		size_t g = plan->gcol[i];
+
+		if (memchr(rec->field[g], '\0', rec->len[g]) != NULL) {
+			nul_byte(err, rec, g, "group key");
+			return READ_ROWS_ERROR;
+		}
+	}
 	metric_row_set(plan->row, row, plan->extras ? out : NULL, t, p, w);
 	return READ_ROWS_OK;
 }
@@ -497,13 +514,18 @@ struct convert_ctx {
 };
 
 static bool
-room_for_row(struct read_rows_block *blk, bool keys, size_t outputs)
+room_for_row(struct read_rows_block *blk, bool keys, size_t outputs,
+	     size_t ngcol)
 {
 	size_t cap;
 	void *p;
 
-	if (blk->nrows < blk->rows_cap)
+	/* The fused loop may have left the group fields less room. */
+	if (blk->nrows < blk->rows_cap &&
+	    (ngcol == 0 || blk->nrows < blk->gkey_cap))
 		return true;
+	if (blk->nrows < blk->rows_cap)
+		return read_rows_block_group_room(blk, blk->rows_cap, ngcol);
 	if (blk->rows_cap > 0) {
 		cap = 2 * blk->rows_cap;
 	} else {
@@ -537,7 +559,28 @@ room_for_row(struct read_rows_block *blk, bool keys, size_t outputs)
 			return false;
 		blk->key_len = p;
 	}
+	if (ngcol > 0 && !read_rows_block_group_room(blk, cap, ngcol))
+		return false;
 	blk->rows_cap = cap;
+	return true;
+}
+
+bool
+read_rows_block_group_room(struct read_rows_block *blk, size_t rows,
+			   size_t ngcol)
+{
+	void *p;
+
+	if (rows <= blk->gkey_cap)
+		return true;
+	if ((p = realloc(blk->gkey, rows * ngcol * sizeof *blk->gkey)) == NULL)
+		return false;
+	blk->gkey = p;
+	if ((p = realloc(blk->gkey_len,
+			 rows * ngcol * sizeof *blk->gkey_len)) == NULL)
+		return false;
+	blk->gkey_len = p;
+	blk->gkey_cap = rows;
 	return true;
 }
 
@@ -550,7 +593,7 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 	bool keys = plan->ecol != READ_ROWS_NONE;
 	size_t outputs = plan->extras;
 
-	if (!room_for_row(blk, keys, outputs)) {
+	if (!room_for_row(blk, keys, outputs, plan->ngcol)) {
 		cc->oom = true;
 		return -1;
 	}
@@ -563,6 +606,12 @@ convert_record(void *ctx, const struct read_csv_record *rec)
 			blk->key_off[blk->nrows] =
 				(size_t)(rec->field[plan->ecol] - blk->text);
 			blk->key_len[blk->nrows] = rec->len[plan->ecol];
+		}
+		for (size_t i = 0; i < plan->ngcol; i++) {
+			size_t k = blk->nrows * plan->ngcol + i;
+
+			blk->gkey[k] = rec->field[plan->gcol[i]];
+			blk->gkey_len[k] = rec->len[plan->gcol[i]];
 		}
 		blk->nrows++;
 		return 0;
@@ -671,6 +720,12 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->out);
 	free(blk->key_off);
 	free(blk->key_len);
+	free(blk->gkey);
+	free(blk->gkey_len);
+	free(blk->grows);
+	free(blk->gslot);
+	free(blk->gcur);
+	free(blk->gcur_len);
 	free(blk->t);
 	free(blk->p);
 	free(blk->fv);

@@ -22,6 +22,7 @@ struct read_rows_plan {
 	char **names;	     /* the header, or NULL with --no-header */
 	size_t *tcol, *pcol, pairs;
 	size_t wcol, ecol;		 /* READ_ROWS_NONE when not given */
+	size_t *gcol, ngcol;		 /* -g: the group's columns, or none */
 	const struct metric_config *row; /* what to work out of each row */
 	size_t extras; /* values a row hands on besides it: metric_row_extras */
 };
@@ -109,6 +110,14 @@ struct read_rows_block {
 	struct metric_row *rows;
 	struct xdd *out;	   /* per-output values, pairs per row */
 	size_t *key_off, *key_len; /* with -e: each row's epoch text */
+	/* With -g: each row's group fields, ngcol a row, in TEXT (room for
+	 * GKEY_CAP rows); those of GROWS in a fused block. */
+	const char **gkey;
+	size_t *gkey_len, gkey_cap;
+	/* Fused, with -g: every row, for the groups (ROWS are those of the
+	 * batch begun before the block). */
+	struct metric_row *grows;
+	size_t ngrows, grows_cap;
 	/* Fused: the whole batches after the rows, and the rows after them,
 	 * summed. */
 	struct metric_batch *batches;
@@ -119,8 +128,14 @@ struct read_rows_block {
 	struct read_rows_error error;
 
 	double *t, *p, *fv;  /* scratch: pairs values each; one a field */
-	unsigned char *need; /* a field at a time: whether it is parsed */
-	size_t scratch_pairs, scratch_fields;
+	unsigned char *need; /* a field at a time: whether it is parsed (1),
+				or with -g a group's field (2) */
+	size_t *gslot;	     /* with -g, a field at a time: its place in
+				the key */
+	const char **gcur;   /* with -g: the group fields of the row being
+				read, and their lengths */
+	size_t *gcur_len;
+	size_t scratch_pairs, scratch_fields, scratch_groups;
 };
 
 /* In a fused block, the scan that tells the blocks after it where they
@@ -138,6 +153,10 @@ uint64_t read_rows_block_rows(const struct read_rows_block *blk);
  * fused block needs its first_row. */
 void read_rows_block_convert(const struct read_rows_plan *plan,
 			     struct read_rows_block *blk);
+
+/* Room in BLK for the group fields of ROWS rows of NGCOL each. */
+bool read_rows_block_group_room(struct read_rows_block *blk, size_t rows,
+				size_t ngcol);
 
 void read_rows_block_free(struct read_rows_block *blk);
 

@@ -386,6 +386,9 @@ table_width(const struct report *r)
 {
 	size_t w = EPOCH_WIDTH + 2 + BATCH_WIDTH + 2 + ROWS_WIDTH;
 
+	if (r->cfg->grouped)
+		w += r->group_width + 2;
+
 	FOR_EACH_COLUMN(r, i, j, m)
 	w += 2 + number_width(r, column_name(r, m, j, true));
 	return w;
@@ -407,6 +410,10 @@ table_header(struct report *r)
 {
 	if (r->cfg->color)
 		put_str(r, SGR_BOLD);
+	if (r->cfg->grouped) {
+		put_str(r, "group");
+		put_padded(r, "", 0, r->group_width - 5 + 2);
+	}
 	put_padded(r, "epoch", 5, EPOCH_WIDTH);
 	put(r, "  ", 2);
 	put_padded(r, "batch", 5, BATCH_WIDTH);
@@ -427,11 +434,16 @@ table_header(struct report *r)
 /* Epoch and total lines stand apart from the batch lines: a rule above an
  * epoch line that follows batches, a blank line after an epoch's group. */
 static void
-table_separator(struct report *r, enum batcher_kind kind)
+table_separator(struct report *r, const struct batcher_line *l)
 {
+	enum batcher_kind kind = l->kind;
+
 	if (!r->header_done)
 		return;
-	if (kind == BATCHER_EPOCH && r->last_kind == BATCHER_BATCH) {
+	/* Each group's lines stand apart from the next group's. */
+	if (r->cfg->grouped && l->group != r->last_group) {
+		put_char(r, '\n');
+	} else if (kind == BATCHER_EPOCH && r->last_kind == BATCHER_BATCH) {
 		size_t n = table_width(r);
 
 		if (r->cfg->color)
@@ -446,6 +458,21 @@ table_separator(struct report *r, enum batcher_kind kind)
 	}
 }
 
+/* The table's group column: left-aligned, as text is, the key with its
+ * control bytes shown as spaces so that the line stays one line. */
+static void
+put_group_cell(struct report *r, const struct batcher_line *l)
+{
+	size_t n = l->group != NULL ? l->group_len : 0;
+
+	for (size_t i = 0; i < n; i++)
+		put_char(r, (unsigned char)l->group[i] < 0x20 ||
+					    l->group[i] == 0x7f
+				    ? ' '
+				    : l->group[i]);
+	put_padded(r, "", 0, r->group_width - n + 2);
+}
+
 static void
 line_table(struct report *r, const struct batcher_line *l)
 {
@@ -455,9 +482,11 @@ line_table(struct report *r, const struct batcher_line *l)
 
 	if (!r->header_done)
 		table_header(r);
-	table_separator(r, l->kind);
+	table_separator(r, l);
 	if (bold)
 		put_str(r, SGR_BOLD);
+	if (r->cfg->grouped)
+		put_group_cell(r, l);
 	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "total", 5, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
@@ -531,7 +560,9 @@ put_markdown_text(struct report *r, const char *s, size_t width)
 static void
 markdown_header(struct report *r)
 {
-	put_str(r, "| kind  | epoch |  batch |      rows |");
+	put_str(r, r->cfg->grouped
+			   ? "| kind  | group | epoch |  batch |      rows |"
+			   : "| kind  | epoch |  batch |      rows |");
 	FOR_EACH_COLUMN(r, i, j, m)
 	{
 		const char *name = column_name(r, m, j, false);
@@ -545,7 +576,9 @@ markdown_header(struct report *r)
 				   number_width(r, name));
 		put_str(r, " |");
 	}
-	put_str(r, "\n|-------|------:|-------:|----------:|");
+	put_str(r, r->cfg->grouped
+			   ? "\n|-------|-------|------:|-------:|----------:|"
+			   : "\n|-------|------:|-------:|----------:|");
 	FOR_EACH_COLUMN(r, i, j, m)
 	{
 		size_t n = number_width(r, column_name(r, m, j, false)) + 1;
@@ -568,6 +601,10 @@ line_markdown(struct report *r, const struct batcher_line *l)
 	put_str(r, "| ");
 	put_str(r, kind_name[l->kind]);
 	put_str(r, " | ");
+	if (r->cfg->grouped) {
+		put_markdown_text(r, l->group != NULL ? l->group : "", 5);
+		put_str(r, " | ");
+	}
 	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "", 0, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
@@ -598,6 +635,10 @@ line_delimited(struct report *r, const struct batcher_line *l, char delim)
 	if (!r->header_done) {
 		put_str(r, "kind");
 		put_char(r, delim);
+		if (r->cfg->grouped) {
+			put_str(r, "group");
+			put_char(r, delim);
+		}
 		put_str(r, "epoch");
 		put_char(r, delim);
 		put_str(r, "batch");
@@ -616,6 +657,15 @@ line_delimited(struct report *r, const struct batcher_line *l, char delim)
 	}
 	put_str(r, kind_name[l->kind]);
 	put_char(r, delim);
+	if (r->cfg->grouped) {
+		if (l->group == NULL)
+			;
+		else if (r->cfg->format == REPORT_CSV)
+			put_csv_text(r, l->group, delim);
+		else
+			put_tsv_text(r, l->group);
+		put_char(r, delim);
+	}
 	if (l->kind == BATCHER_TOTAL)
 		;
 	else if (l->epoch_key == NULL)
@@ -643,7 +693,16 @@ line_jsonl(struct report *r, const struct batcher_line *l)
 {
 	put_str(r, "{\"kind\":\"");
 	put_str(r, kind_name[l->kind]);
-	put_str(r, "\",\"epoch\":");
+	if (r->cfg->grouped) {
+		put_str(r, "\",\"group\":");
+		if (l->group == NULL)
+			put_str(r, "null");
+		else
+			put_json_text(r, l->group);
+		put_str(r, ",\"epoch\":");
+	} else {
+		put_str(r, "\",\"epoch\":");
+	}
 	if (l->kind == BATCHER_TOTAL)
 		put_str(r, "null");
 	else if (l->epoch_key == NULL)
@@ -688,6 +747,7 @@ report_line(struct report *r, const struct batcher_line *line)
 	}
 	r->header_done = 1;
 	r->last_kind = line->kind;
+	r->last_group = line->group;
 	if (r->before_write != NULL)
 		r->before_write(r->before_write_ctx);
 	if (fwrite(r->buf, 1, r->len, r->out) != r->len && r->error == 0)

@@ -25,6 +25,7 @@ struct report_config {
 	int precision; /* significant digits in the table and Markdown */
 	bool color;    /* the table may use SGR escapes */
 	bool summary;  /* -s: no batch lines */
+	bool grouped;  /* -g: a group column after the kind */
 	bool explain;  /* --explain, with the table */
 	bool weighted; /* -w was given: --explain says less */
 	enum measure measures[M_COUNT]; /* -c: the columns, in order */
@@ -38,6 +39,8 @@ struct report {
 	char **output_names; /* per pair, for rmse[NAME] */
 	size_t outputs;
 	enum batcher_kind last_kind; /* of the line written last */
+	size_t group_width; /* the table's group column, set before a line */
+	const char *last_group; /* of the line written last, with -g */
 	/* Called before each line is written, when set: the progress
 	 * display clears its line there. */
 	void (*before_write)(void *ctx);

@@ -15,6 +15,7 @@
 #include "batcher.h"
 #include "diag.h"
 #include "files.h"
+#include "groups.h"
 #include "measures.h"
 #include "plot.h"
 #include "progress.h"
@@ -37,8 +38,9 @@ struct run {
 	struct saver saver;
 	bool saving; /* --save-state of the rows read */
 	struct threshold threshold;
-	bool checking;	    /* --fail-above, --fail-below */
-	struct value value; /* --value, in the report's place */
+	bool checking;	      /* --fail-above, --fail-below */
+	struct value value;   /* --value, in the report's place */
+	struct groups groups; /* -g: a batcher per group, their lines kept */
 };
 
 /* The batcher's lines, to every sink. */
@@ -80,6 +82,7 @@ start(struct run *r, size_t pairs, const char *const *tnames,
 
 	if (batcher_start(&r->batcher, pairs) != 0)
 		return -1;
+	groups_start(&r->groups, pairs, metric_row_extras(&r->batcher.cfg));
 	st = report_set_outputs(&r->report, tnames, pnames, pairs, msg);
 	if (st > 0)
 		diag_at(file, line, "%s", msg);
@@ -177,6 +180,8 @@ on_file_begin(void *ctx)
 	struct run *r = ctx;
 
 	batcher_file_begin(&r->batcher);
+	if (r->c.grouped)
+		groups_file_begin(&r->groups);
 }
 
 static void
@@ -185,6 +190,8 @@ on_file_end(void *ctx)
 	struct run *r = ctx;
 
 	batcher_file_end(&r->batcher);
+	if (r->c.grouped)
+		groups_file_end(&r->groups);
 }
 
 static int
@@ -198,7 +205,11 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 	if (rows->nbatches > 0 || rows->tail != NULL)
 		batcher_batches(&r->batcher, rows->batches, rows->nbatches,
 				rows->tail);
-	return 0;
+	if (rows->group == NULL)
+		return 0;
+	return groups_rows(&r->groups, rows->group_rows, rows->out,
+			   rows->group_n, rows->key, rows->key_len, rows->group,
+			   rows->group_len, rows->ngcol);
 }
 
 /* Output that cannot be written ends the reading; before the reader
@@ -315,7 +326,7 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	struct run r = {.c = *cfg};
 	const struct read_input_outlet outlet = {
 		&r, on_selected, on_file_begin, on_file_end, on_rows, on_idle};
-	struct batcher_sink sink = {&r, on_line, NULL};
+	struct batcher_sink sink = {&r, on_line, NULL}, all;
 	struct read_input input;
 	struct progress progress;
 	bool above = false;
@@ -343,7 +354,11 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	threshold_init(&r.threshold, &r.c.threshold,
 		       r.c.merge || r.c.batcher.keyed ? NULL : names, nfiles);
 	value_init(&r.value, out, &r.c.value);
-	batcher_init(&r.batcher, &r.c.batcher, &sink,
+	/* With -g, every line waits for the groups' to be printed first. */
+	groups_init(&r.groups, &r.c.batcher, &sink, r.c.group_batches);
+	if (r.c.grouped)
+		all = (struct batcher_sink){&r.groups, groups_keep_all, NULL};
+	batcher_init(&r.batcher, &r.c.batcher, r.c.grouped ? &all : &sink,
 		     (!r.c.report.summary && !r.quiet && !r.c.value.on) ||
 			     r.plot != NULL);
 	/* The reader sums whole batches where it reads them, unless the
@@ -360,6 +375,12 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	progress_end(&progress, input.bytes_read, input.rows_read);
 	if (status == 0)
 		batcher_finish(&r.batcher);
+	if (status == 0 && r.c.grouped) {
+		size_t w = groups_key_width(&r.groups);
+
+		r.report.group_width = w > 5 ? w : 5;
+		status = groups_finish(&r.groups);
+	}
 	if (r.saver.failed || r.threshold.failed)
 		status = -1;
 	if (report_flush(&r.report) != 0)
@@ -372,6 +393,7 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	diag_set_hook(NULL, NULL);
 	read_input_free(&input);
 	batcher_free(&r.batcher);
+	groups_free(&r.groups);
 	report_free(&r.report);
 	saver_free(&r.saver);
 	threshold_free(&r.threshold);

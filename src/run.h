@@ -35,6 +35,9 @@ struct run_config {
 	struct saver_config save; /* --part, --run-id */
 	enum progress_mode progress;
 	bool merge; /* the inputs are saved states */
+	/* -g (read.group_cols): the lines of every group, and with
+	 * GROUP_BATCHES their batch lines too. */
+	bool grouped, group_batches;
 };
 
 /* What main opens before a run besides the inputs. */

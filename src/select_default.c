@@ -418,9 +418,12 @@ select_default(const char *const *names, size_t n,
 	for (size_t i = 0; i < 2; i++)
 		if (how->skip[i] < n)
 			s.out[how->skip[i]] = true;
+	for (size_t i = 0; i < how->nmore; i++)
+		if (how->more[i] < n)
+			s.out[how->more[i]] = true;
 	/* pandas's index (to_csv with index=True, or read back and written
 	 * again) and R's row names (write.csv): row labels, not data.  The
-	 * columns of -w and -e are not counted among the only two, but a
+	 * columns of -w, -e and -g are not counted among the only two, but a
 	 * pair of names that takes one is an error of one_role's. */
 	if (names != NULL && n > 0 &&
 	    (names[0][0] == '\0' || strcmp(names[0], "Unnamed: 0") == 0))

@@ -17,6 +17,8 @@ struct select_default_how {
 	const char *args;
 	const char *paste;
 	size_t skip[2];
+	const size_t *more; /* NMORE more columns not to count (-g) */
+	size_t nmore;
 };
 
 /* Picks the true and predicted columns of a header of N NAMES (NULL with

@@ -80,7 +80,9 @@ if ! { gen --seed 1 --rows 1000 --pairs 1 >"$tmp/a.csv" &&
     gen --seed 7 --rows 3000 --pairs 2 --weights --offset 1e8 >"$tmp/o8.csv" &&
     gen --seed 8 --rows 3000 --pairs 2 --weights --offset 1e15 >"$tmp/o15.csv" &&
     gen --seed 9 --rows 12000 --pairs 2 --weights >"$tmp/e.csv" &&
-    gen --seed 10 --rows 20000 --pairs 1 >"$tmp/e1.csv"; }; then
+    gen --seed 10 --rows 20000 --pairs 1 >"$tmp/e1.csv" &&
+    gen --seed 11 --rows 3000 --pairs 2 --weights --epoch-col --epochs 3 --groups 7 >"$tmp/g.csv" &&
+    gen --seed 12 --rows 200 --pairs 2 --weights --epoch-col --groups 9 >"$tmp/g2.csv"; }; then
     echo "check-reference: gen.py failed" >&2
     exit 2
 fi
@@ -126,6 +128,15 @@ ref extremes -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
 ref extremes-never -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
 ref zero-weights -b 2 -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
 ref zero-weights-never -b 2 -r never -e 1 -t 2 -p 3 -w 4 "$tmp/zero.csv"
+# -g: each group is the reference run on the rows of that group alone (groups of
+# unsorted keys, weights, several epochs of a column, several files).
+all='rmse,mean_batch_rmse,running_rmse,mse,running_mse,mae,running_mae,row_loss,mean_row_loss,per_output,uniform_rmse,weight'
+ref groups-epochs -b 5 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 -c "$all" "$tmp/g.csv"
+ref groups-batches --batches -b 5 -r never -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
+ref groups-files --batches -b 3 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv" "$tmp/g2.csv"
+ref groups-files-never -b 3 -r never -t 2,3 -p 4,5 -g 7 -c "$all" "$tmp/g.csv" "$tmp/g2.csv"
+ref groups-composite -b 4 -t 2,3 -p 4,5 -w 6 -g 7,1 "$tmp/g.csv"
+ref groups-float32 --dtype float32 -b 4 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
 # r2 where sums of t and t^2 would lose every digit: true values near 1e8 and
 # 1e15 (of both signs) with a spread of about 1, and every 50th row far off
 # with a weight of 1e-300, which a sum around it would take as its centre
@@ -152,6 +163,7 @@ ref "fast path r2,bias,max_error, one pair" \
 bound "bounds extremes" 2 -b 3 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
 bound "bounds extremes one epoch" 2 -b 1000 -t 1,2 -p 3,4 -w 5 "$tmp/x.csv"
 bound "bounds extremes-never" 1 -b 5 -r never -t 1 -p 2 "$tmp/x1.csv" "$tmp/x1.csv"
+bound "bounds groups" 2 -b 5 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
 
 # Every precision, on numbers of many magnitudes (gen.py's errors span several
 # decades), in both formats for people.
@@ -160,6 +172,9 @@ for p in 1 2 3 6 10 15 16 17; do
         -t 2,3,4 -p 5,6,7 -w 8 "$tmp/b.csv"
 done
 ref_layout markdown-precision-10 markdown 10 -b 32 -t 1 -p 2 "$tmp/a.csv"
+ref_layout table-groups table 10 -b 5 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
+ref_layout table-groups-files table 6 --batches -b 40 -t 2,3 -p 4,5 -g 7 "$tmp/g.csv" "$tmp/g2.csv"
+ref_layout markdown-groups markdown 8 -b 5 -e 1 -t 2,3 -p 4,5 -w 6 -g 7 "$tmp/g.csv"
 ref_layout markdown-zero-weights markdown 4 -b 2 -e 1 -t 2 -p 3 -w 4 \
     "$tmp/zero.csv"
 ref_layout table-seed-example table 17 -b 32 -r never -t "$ten" -p "$twenty" \

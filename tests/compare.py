@@ -2,7 +2,7 @@
 """compare.py EXPECTED.csv ACTUAL.csv
 
 Checks rmsetab's `-f csv` output (ACTUAL) against reference.py's (EXPECTED): same header,
-same lines, identical kind/epoch/batch/rows fields, and every number the same binary64 value
+same lines, identical kind/(group/)epoch/batch/rows fields, and every number the same binary64 value
 (both nan counts as equal, both empty too).  Numbers are compared as floats, not text, because rmsetab
 prints 17 significant digits and the reference prints the shortest round-trip form.
 Exit 0 if identical, 1 on any difference, 2 on usage error or an empty/unreadable file.
@@ -51,12 +51,14 @@ def main():
     if exp[0] != act[0]:
         diffs.append(f"header: expected {exp[0]}, found {act[0]}")
     header = exp[0]
+    # With -g, the group column after kind is a label too.
+    labels = LABELS + (header[1:2] == ["group"])
     values = 0
     for n, (e, a) in enumerate(zip(exp[1:], act[1:]), start=2):
-        if len(e) != len(a) or e[:LABELS] != a[:LABELS]:
+        if len(e) != len(a) or e[:labels] != a[:labels]:
             diffs.append(f"line {n}: expected {','.join(e)}\n{'':>{len(str(n)) + 7}}found    {','.join(a)}")
             continue
-        for col, es, as_ in zip(header[LABELS:], e[LABELS:], a[LABELS:]):
+        for col, es, as_ in zip(header[labels:], e[labels:], a[labels:]):
             ev, av = parse(es), parse(as_)
             values += 1
             if es == as_ == "":
@@ -67,7 +69,7 @@ def main():
                 how = "not comparable"
             else:
                 how = f"{ulps(av, ev):.3g} ulp"
-            diffs.append(f"line {n} ({','.join(e[:LABELS])}) {col}: expected {es}, found {as_} ({how})")
+            diffs.append(f"line {n} ({','.join(e[:labels])}) {col}: expected {es}, found {as_} ({how})")
     if diffs:
         print("\n".join(diffs))
         print(f"compare.py: {len(diffs)} difference(s)", file=sys.stderr)

@@ -6,7 +6,8 @@ differential.py [--seed N] [--count M] PATH-TO-RMSETAB
 Each case draws an input of a few files (shapes, delimiters, CR, LF or CRLF line ends, a
 final line end or not, blank lines, a byte order mark, quoted fields, a header or -n, or a
 first line of numbers with --header), and options (batch sizes 1 to n + 1, weights with
-zeros, epochs by file and by -e, several pairs, -r, -s, -c).  rmsetab reads it three ways:
+zeros, epochs by file and by -e, groups by -g of a column of keys in no order, several
+pairs, -r, -s, --batches, -c).  rmsetab reads it three ways:
 every file from disk; one file through a pipe written in small pieces; the same file through
 a packet socket, which hands each piece to one read(2), so that read boundaries fall where
 the pieces end, anywhere in a record.  Every printed line must be the reference's
@@ -124,6 +125,9 @@ class Case:
         self.bom = [rng.random() < 0.15 for _ in range(self.nfiles)]
         self.final_eol = [rng.random() < 0.5 for _ in range(self.nfiles)]
         self.files = [self.write(f) for f in range(self.nfiles)]
+        # -g on the column of ids: keys in no order, an empty one among them.
+        self.group = self.has_id and rng.random() < 0.6
+        self.batches = self.group and not self.summary and rng.random() < 0.5
 
     def draw_names(self):
         rng = self.rng
@@ -237,7 +241,9 @@ class Case:
         else:
             pick = (lambda i: self.names[i]) if by_name else (lambda i: str(i + 1))
             mine = ["-t", ",".join(pick(i) for i in t), "-p", ",".join(pick(i) for i in p)]
-        for flag, role in (("-w", "w"), ("-e", "e")):
+        for flag, role in (("-w", "w"), ("-e", "e"), ("-g", "id")):
+            if role == "id" and not self.group:
+                continue
             if (role, 0) in self.col:
                 i = self.col[(role, 0)]
                 ref += [flag, str(i + 1)]
@@ -250,6 +256,8 @@ class Case:
         common = ["-b", str(self.batch), "-r", self.reset]
         if self.summary:
             common.append("-s")
+        if self.batches:
+            common.append("--batches")
         if self.measures:
             common += ["-c", ",".join(self.measures)]
         if self.mode == "n":
@@ -359,8 +367,10 @@ def compare(exp_lines, exp_err, status, out, err):
         if n == 1:
             same = e == a  # the names of the columns
         else:
-            same = len(e) == len(a) and e[:LABELS] == a[:LABELS] and \
-                all(same_value(x, y) for x, y in zip(e[LABELS:], a[LABELS:]))
+            # With -g, the group after kind is a label too.
+            k = LABELS + (exp_lines[0][1:2] == ["group"])
+            same = len(e) == len(a) and e[:k] == a[:k] and \
+                all(same_value(x, y) for x, y in zip(e[k:], a[k:]))
         if not same:
             diffs.append(f"line {n}: expected {e}\n{'':9}found    {a}")
     return diffs

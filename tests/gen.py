@@ -2,7 +2,7 @@
 """Deterministic CSV test data for rmsetab.
 
 gen.py --seed N --rows R --pairs D [--weights] [--epoch-col] [--epochs K] [--delim C] [--extreme]
-       [--offset X]
+       [--offset X] [--groups G]
 
 Output depends only on the arguments (one random.Random(seed), no global state), so a
 failing case can be regenerated exactly.  Values are printed with repr() so the file holds
@@ -54,16 +54,21 @@ def main():
                     help="values and weights of any magnitude, independent of each other")
     ap.add_argument("--offset", type=float, metavar="X",
                     help="true values near X (the pairs alternate X and -X), spread about 1")
+    ap.add_argument("--groups", type=int, metavar="G",
+                    help="a last column, group, of G keys in no order (for -g)")
     a = ap.parse_args()
     if a.rows < 0 or a.pairs < 1 or a.epochs < 1 or len(a.delim) != 1:
         ap.error("need --rows >= 0, --pairs >= 1, --epochs >= 1, one-character --delim")
 
     rng = random.Random(a.seed)
+    # Its own generator: the other columns are the same with or without --groups.
+    grng = random.Random(-a.seed)
     out = csv.writer(sys.stdout, delimiter=a.delim, lineterminator="\n")
     out.writerow((["epoch"] if a.epoch_col else [])
                  + [f"true_{j}" for j in range(a.pairs)]
                  + [f"pred_{j}" for j in range(a.pairs)]
-                 + (["w"] if a.weights else []))
+                 + (["w"] if a.weights else [])
+                 + (["group"] if a.groups else []))
     for i in range(a.rows):
         # Runs of 7 rows share a range, so that some batches hold only subnormals
         # and some only values near the largest double.
@@ -93,6 +98,8 @@ def main():
         if a.weights:
             row.append(repr(w if w is not None else abs(extreme(rng, rng.randrange(len(REGIMES))))
                             if a.extreme else weight(rng)))
+        if a.groups:
+            row.append(f"k{grng.randrange(a.groups)}")
         out.writerow(row)
 
 

@@ -11,8 +11,12 @@ when undefined; columns right-aligned in at least 5, 6 and 9 characters, and
 the number columns (those of the CSV's header) in at least N + 5 and their
 heading's width; a rule
 above an epoch line that follows batch lines, a blank line before the line
-that follows an epoch line and is not one.  An empty field is blank; the table
-leaves out the total line of a run of one epoch, Markdown keeps it.  It is the yardstick for the
+that follows an epoch line and is not one.  An empty field is blank, and no line ends in
+blanks; the table
+leaves out the total line of a run of one epoch, Markdown keeps it.  With -g (a group column
+after kind), the table starts with the group, left-aligned as wide as the longest key (at least
+5), each group's lines apart from the next group's by a blank line and each group's total left
+out when it has one epoch; Markdown has a group column after kind.  It is the yardstick for the
 golden cases and tests/check-reference.sh, written apart from src/report.c.
 """
 import argparse
@@ -44,26 +48,40 @@ def number(text, prec):
     return s.replace(".e", "e").rstrip(".")
 
 
-def table(names, lines, prec):
+def table(names, lines, prec, grouped):
     hs = heads(names, "table")
     widths = [max(prec + 5, len(h)) for h in hs]
-    rule = "-" * (5 + 2 + 6 + 2 + 9 + sum(2 + w for w in widths))
-    out = ["%5s  %6s  %9s" % ("epoch", "batch", "rows")
+    gw = max([5] + [len(line[1]) for line in lines]) if grouped else 0
+    rule = "-" * ((gw + 2 if grouped else 0) + 5 + 2 + 6 + 2 + 9
+                  + sum(2 + w for w in widths))
+    out = [("%-*s  " % (gw, "group") if grouped else "")
+           + "%5s  %6s  %9s" % ("epoch", "batch", "rows")
            + "".join("  %*s" % (w, h) for w, h in zip(widths, hs))]
-    last = None
-    # The table leaves out the total of one epoch, which is that epoch.
-    if sum(1 for line in lines if line[0] == "epoch") < 2:
-        lines = [line for line in lines if line[0] != "total"]
-    for kind, epoch, batch, rows, *nums in lines:
-        if kind == "epoch" and last == "batch":
+    last = group = None
+    # The table leaves out the total of one epoch, which is that epoch: per group.
+    key = (lambda line: line[1]) if grouped else (lambda line: None)
+    epochs = {}
+    for line in lines:
+        epochs[key(line)] = epochs.get(key(line), 0) + (line[0] == "epoch")
+    lines = [line for line in lines if line[0] != "total" or epochs[key(line)] >= 2]
+    for line in lines:
+        if grouped:
+            kind, g, epoch, batch, rows, *nums = line
+        else:
+            kind, epoch, batch, rows, *nums = line
+            g = None
+        if last is not None and grouped and g != group:
+            out.append("")
+        elif kind == "epoch" and last == "batch":
             out.append(rule)
         elif kind != "epoch" and last == "epoch":
             out.append("")
-        last = kind
-        out.append("%5s  %6s  %9s" % ("total" if kind == "total" else epoch,
-                                      batch if kind == "batch" else "all", rows)
+        last, group = kind, g
+        out.append(("%-*s  " % (gw, g) if grouped else "")
+                   + "%5s  %6s  %9s" % ("total" if kind == "total" else epoch,
+                                        batch if kind == "batch" else "all", rows)
                    + "".join("  %*s" % (w, number(v, prec))
-                             for w, v in zip(widths, nums)))
+                             for w, v in zip(widths, nums)).rstrip(" "))
     return out
 
 
@@ -79,15 +97,19 @@ def markdown_escape(text):
     return out
 
 
-def markdown(names, lines, prec):
+def markdown(names, lines, prec, grouped):
     hs = heads(names, "markdown")
     widths = [max(prec + 5, len(n)) for n in names]
-    out = ["| kind  | epoch |  batch |      rows |"
+    out = ["| kind  | " + ("group | " if grouped else "") + "epoch |  batch |      rows |"
            + "".join(" %*s |" % (w, h) for w, h in zip(widths, hs)),
-           "|-------|------:|-------:|----------:|"
+           "|-------|" + ("-------|" if grouped else "") + "------:|-------:|----------:|"
            + "".join("-" * (w + 1) + ":|" for w in widths)]
-    for kind, epoch, batch, rows, *nums in lines:
-        out.append("| %-5s | %5s | %6s | %9s |" % (kind, markdown_escape(epoch), batch, rows)
+    for line in lines:
+        kind, *labels, batch, rows = line[:len(line) - len(names)]
+        nums = line[len(line) - len(names):]
+        out.append("| %-5s | " % kind
+                   + "".join("%5s | " % markdown_escape(x) for x in labels)
+                   + "%6s | %9s |" % (batch, rows)
                    + "".join(" %*s |" % (w, number(v, prec))
                              for w, v in zip(widths, nums)))
     return out
@@ -103,7 +125,9 @@ def main():
     if len(rows) < 2:
         sys.exit("layout.py: no lines on standard input")
     lay = table if a.format == "table" else markdown
-    out = lay(rows[0][4:], rows[1:], a.precision)
+    grouped = rows[0][1:2] == ["group"]
+    labels = 5 if grouped else 4
+    out = lay(rows[0][labels:], rows[1:], a.precision, grouped)
     sys.stdout.write("".join(line + "\n" for line in out))
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exact reference for rmsetab's CSV output (see shared/SPEC.md, "The quantities").
 
-reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-d C] [-s] [-c LIST] [--dtype float32|float64] [-n | --header] [--exact] FILE...
+reference.py [-b N] [-r epoch|never] [-t COLS] [-p COLS] [-w COL] [-e COL] [-g COLS] [-d C] [-s | --batches] [-c LIST] [--dtype float32|float64] [-n | --header] [--exact] FILE...
 
 COLS are 1-based column indices, comma separated (a-b ranges also accepted).  Default
 columns: -t = first half, -p = second half of the non-epoch, non-weight columns.  LIST is a
@@ -26,6 +26,13 @@ uniform_rmse, r2, bias and max_error stay exact.
 --exact prints each exact value unrounded, as a fraction NUMERATOR/DENOMINATOR (a square
 root as its PREC-bit value with a sticky bit, far closer than any rounding margin), for
 checking how far a printed double may be from it (tests/tie-check.py).
+
+-g: each group (the rows whose group columns hold one key) is computed by running all of
+the above on the input filtered to its rows; a file where the group has no rows gives it no
+epoch (without -e, a group's epochs keep their files' numbers).  The lines get a group
+column after kind: each group's lines, groups in the order of first appearance, then the
+lines of all the rows, whose group is empty.  A key of several columns is printed as a CSV
+record of them.  Batch lines only with --batches.
 
 This is deliberately slow and simple: it is the yardstick, not a second implementation to
 tune.  It shares no code with rmsetab.
@@ -326,14 +333,24 @@ def number(text, where):
     return x
 
 
+def group_key(rec, gcols):
+    """A row's group as printed: its one field, or a CSV record of several."""
+    fields = [rec[i] for i in gcols]
+    if len(fields) == 1:
+        return fields[0]
+    return ",".join('"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\r\n')
+                    else f for f in fields)
+
+
 def read_epochs(files, delim, tcols, pcols, wcol, ecol, header=True, force_header=False,
-                shown=None):
+                shown=None, gcols=(), only=None):
     """Yield (label, names, rows) per epoch: names = the first file's header names of the
     true columns (None without a header), rows = [(w, t_values, p_values)] as floats.
-    SHOWN, if given, maps a file's name to the name messages give it."""
+    SHOWN, if given, maps a file's name to the name messages give it.  With ONLY, the
+    rows whose group (GCOLS) is ONLY, the others left out as if never there."""
     count = 0
     names = None
-    for name in files:
+    for file_number, name in enumerate(files, 1):
         shown_name = shown.get(name, name) if shown else name
         with open(name, newline="", encoding="utf-8-sig") as f:
             reader = csv.reader(f, delimiter=delim, strict=True)
@@ -349,23 +366,26 @@ def read_epochs(files, delim, tcols, pcols, wcol, ecol, header=True, force_heade
             t_idx, p_idx = tcols, pcols
             if t_idx is None:
                 # Default pairing: first half true, second half predicted.
-                rest = [i for i in range(len(first)) if i not in (wcol, ecol)]
+                rest = [i for i in range(len(first)) if i not in (wcol, ecol, *gcols)]
                 t_idx, p_idx = rest[: len(rest) // 2], rest[len(rest) // 2:]
             if not t_idx or len(t_idx) != len(p_idx):
                 sys.exit(f"reference.py: {name}: need equally many (>0) true and pred columns")
             if names is None and header:
                 names = [first[i] for i in t_idx]
-            label, rows = None, []
+            label, rows, seen = None, [], 0
             for line, rec in records:
                 where = f"{shown_name}:{line}"
                 if len(rec) != len(first):
                     sys.exit(f"reference.py: {where}: {len(rec)} fields, {len(first)} expected")
+                seen += 1
+                if only is not None and group_key(rec, gcols) != only:
+                    continue
                 if ecol is not None and rows and rec[ecol] != label:
                     yield label, names, rows
                     rows = []
                 if not rows:
                     count += 1
-                    label = rec[ecol] if ecol is not None else str(count)
+                    label = rec[ecol] if ecol is not None else str(file_number)
                 try:
                     w = 1.0 if wcol is None else number(rec[wcol], where)
                     t = [number(rec[i], where) for i in t_idx]
@@ -375,10 +395,11 @@ def read_epochs(files, delim, tcols, pcols, wcol, ecol, header=True, force_heade
                 if w < 0:
                     sys.exit(f"reference.py: {where}: negative weight")
                 rows.append((w, t, p))
-            if not rows:
+            if not seen:
                 # rmsetab says line 2, whatever line the header is on.
                 sys.exit(f"reference.py: {shown_name}:2: no data rows after the header")
-            yield label, names, rows
+            if rows:
+                yield label, names, rows
 
 
 def main(argv=None, shown=None):
@@ -391,7 +412,9 @@ def main(argv=None, shown=None):
     ap.add_argument("-w", type=columns, metavar="COL")
     ap.add_argument("-e", type=columns, metavar="COL")
     ap.add_argument("-d", default=",", metavar="C")
+    ap.add_argument("-g", type=columns, metavar="COLS")
     ap.add_argument("-s", action="store_true")
+    ap.add_argument("--batches", action="store_true")
     ap.add_argument("-c", type=measures, metavar="LIST", default=DEFAULT.split(","))
     ap.add_argument("--dtype", choices=["float32", "float64"], default="float64")
     ap.add_argument("-n", action="store_true")
@@ -405,11 +428,16 @@ def main(argv=None, shown=None):
         ap.error("-b must be >= 1; give -t and -p together; -n or --header, not both")
     wcol = a.w[0] if a.w else None
     ecol = a.e[0] if a.e else None
+    gcols = a.g or []
+    if a.g and not a.batches:
+        a.s = True  # -g leaves the batch lines out unless --batches
     sums = Float32 if a.dtype == "float32" else Exact
     mean = MeanFloat32 if a.dtype == "float32" else MeanOfBatches
 
     out = csv.writer(sys.stdout, lineterminator="\n")
     header_done = False
+
+    group = None  # the key of the lines being printed, with -g
 
     def line(kind, label, batch, rows, own, run, means):
         """own: the values of the line's own rows; run and means: as they stand, or
@@ -420,6 +448,9 @@ def main(argv=None, shown=None):
                 "running_rmse": run and run["rmse"], "running_mse": run and run["mse"],
                 "running_mae": run and run["mae"]}
         head, fields = ["kind", "epoch", "batch", "rows"], [kind, label, batch, rows]
+        if a.g:
+            head.insert(1, "group")
+            fields.insert(1, group if group is not None else "")
         for name in a.c:
             if name == "per_output":
                 head += per_output_names(names, d)
@@ -435,16 +466,28 @@ def main(argv=None, shown=None):
             header_done = True
         out.writerow(fields)
 
-    d = None
-    run = everything = means = None
-    epochs = 0
-    for label, names, rows in read_epochs(a.files, a.d, a.t, a.p, wcol, ecol, not a.n,
-                                          a.header, shown):
+    def one_run(only):
+        """Everything of the rows of group ONLY (None: all the rows), as a run alone."""
+        nonlocal names, d
+        d = None
+        run = everything = means = None
+        for label, names, rows in read_epochs(a.files, a.d, a.t, a.p, wcol, ecol, not a.n,
+                                              a.header, shown, gcols, only):
+            run, everything, means, last = one_epoch(label, rows, run, everything, means)
+        # -f csv always ends with the total line.  Its running columns are their values
+        # at the end of the run with -r never, the whole run's; with resets they would be
+        # the last epoch's, and are left empty.
+        if a.r == "never":
+            line("total", "", "", everything.rows, everything.values(), last, means)
+        else:
+            line("total", "", "", everything.rows, everything.values(), None, None)
+
+    def one_epoch(label, rows, run, everything, means):
+        nonlocal d
         if d is None:
             d = len(rows[0][1])
             run, everything = sums(d), sums(d)
             means = {"rmse": mean(), "row_loss": mean()}
-        epochs += 1
         if a.r == "epoch":
             run = sums(d)
             means = {"rmse": mean(), "row_loss": mean()}
@@ -462,13 +505,26 @@ def main(argv=None, shown=None):
                 line("batch", label, start // a.b + 1, batch.rows, own, run.values(), means)
         last = run.values()
         line("epoch", label, "", epoch.rows, epoch.values(), last, means)
-    # -f csv always ends with the total line.  Its running columns are their values at
-    # the end of the run with -r never, the whole run's; with resets they would be the
-    # last epoch's, and are left empty.
-    if a.r == "never":
-        line("total", "", "", everything.rows, everything.values(), last, means)
-    else:
-        line("total", "", "", everything.rows, everything.values(), None, None)
+        return run, everything, means, last
+
+    names = d = None
+    if a.g:
+        for key in group_keys(a.files, a.d, gcols, not a.n):
+            group = key
+            one_run(key)
+        group = None
+    one_run(None)
+
+
+def group_keys(files, delim, gcols, header):
+    """The keys of the groups, in the order of first appearance."""
+    keys = {}
+    for name in files:
+        with open(name, newline="", encoding="utf-8-sig") as f:
+            records = [rec for rec in csv.reader(f, delimiter=delim, strict=True) if rec]
+        for rec in records[1 if header else 0:]:
+            keys.setdefault(group_key(rec, gcols), None)
+    return list(keys)
 
 
 if __name__ == "__main__":

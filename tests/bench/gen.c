@@ -1,7 +1,8 @@
 /* gen.c: the benchmark's data, the same bytes on every machine: a header
  * and ROWS rows of PAIRS true and predicted values printed with 17
- * significant digits, as a model's prediction dump would be.
- * usage: gen ROWS PAIRS */
+ * significant digits, as a model's prediction dump would be; with GROUPS,
+ * a last column, group, of GROUPS keys (g0, g1, ...) in no order, for -g.
+ * usage: gen ROWS PAIRS [GROUPS] */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,17 +29,22 @@ normal(void) /* Box-Muller */
 int
 main(int argc, char **argv)
 {
-	long rows, pairs;
+	long rows, pairs, groups = 0;
+	uint64_t key = 0x2545f4914f6cdd1dULL; /* the groups' own generator */
 
-	if (argc != 3 || (rows = atol(argv[1])) < 1 ||
-	    (pairs = atol(argv[2])) < 1 || pairs > 64) {
-		fputs("usage: gen ROWS PAIRS (PAIRS from 1 to 64)\n", stderr);
+	if ((argc != 3 && argc != 4) || (rows = atol(argv[1])) < 1 ||
+	    (pairs = atol(argv[2])) < 1 || pairs > 64 ||
+	    (argc == 4 && (groups = atol(argv[3])) < 1)) {
+		fputs("usage: gen ROWS PAIRS [GROUPS] (PAIRS from 1 to 64)\n",
+		      stderr);
 		return 2;
 	}
 	for (long j = 0; j < pairs; j++)
 		printf("%strue_%ld", j ? "," : "", j);
 	for (long j = 0; j < pairs; j++)
 		printf(",pred_%ld", j);
+	if (groups > 0)
+		fputs(",group", stdout);
 	putchar('\n');
 	for (long i = 0; i < rows; i++) {
 		double t[64];
@@ -49,6 +55,13 @@ main(int argc, char **argv)
 		}
 		for (long j = 0; j < pairs; j++)
 			printf(",%.17g", t[j] + 0.3 * normal());
+		if (groups > 0) {
+			key ^= key >> 12;
+			key ^= key << 25;
+			key ^= key >> 27;
+			printf(",g%lu", (unsigned long)((key * 2685821657736338717ULL >> 32) %
+						(uint64_t)groups));
+		}
 		putchar('\n');
 	}
 	return fclose(stdout) == 0 ? 0 : 1;

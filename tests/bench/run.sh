@@ -7,7 +7,9 @@
 # the environment (tests/bench/README): BENCH_ROWS, BENCH_WIDE_ROWS,
 # BENCH_RUNS, BENCH_TOOLS, BENCH_SETS, BENCH_DIR, BENCH_NODE_DIR.  The sets
 # gz and zst time rmsetab reading the narrow file compressed against the
-# compressor's own `-dc` piped into rmsetab.
+# compressor's own `-dc` piped into rmsetab; groups, rmsetab -g on a file
+# of as many rows with a column of 1,000 keys in no order, against the
+# same file without -g.
 # usage: sh tests/bench/run.sh RMSETAB
 set -u
 rmsetab=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -18,7 +20,7 @@ rows=${BENCH_ROWS:-10000000}
 wide_rows=${BENCH_WIDE_ROWS:-1000000}
 runs=${BENCH_RUNS:-3}
 tools=${BENCH_TOOLS:-mawk pandas miller datamash duckdb polars}
-sets=${BENCH_SETS:-narrow wide gz zst}
+sets=${BENCH_SETS:-narrow wide gz zst groups}
 # The peers run on the plain files alone.
 case " $sets " in
 *" narrow "* | *" wide "*) ;;
@@ -44,13 +46,16 @@ sh "$here/data.sh" "$dir" narrow "$rows" 1 || exit 2
 case " $sets " in
 *" wide "*) sh "$here/data.sh" "$dir" wide "$wide_rows" 10 || exit 2 ;;
 esac
+case " $sets " in
+*" groups "*) sh "$here/data.sh" "$dir" groups "$rows" 1 1000 || exit 2 ;;
+esac
 # The compressed sets: the narrow file as gzip and zstd write it by
 # default, made again when it changes.
 for set in $sets; do
 	case $set in
 	gz) z="gzip -c" ;;
 	zst) z="zstd -q -c" ;;
-	narrow | wide) continue ;;
+	narrow | wide | groups) continue ;;
 	*)
 		echo "bench: unknown set in BENCH_SETS: $set" >&2
 		exit 2
@@ -203,6 +208,15 @@ compressed_commands() { # set file
 	esac
 }
 
+# The commands of the groups set: the global job with -g and without, on
+# the one file.  With -g, the epoch line of all the rows, as without, for
+# agree.py, after the header (the groups' lines come before it).
+group_commands() { # file
+	cols="-t 1 -p 2"
+	echo "rmsetab	$rmsetab -s -f csv $cols $1"
+	echo "rmsetab -g	$rmsetab -f csv $cols -g group $1 | grep -e '^kind,' -e '^epoch,,' | cut -d, -f1,3-"
+}
+
 {
 	echo "date	$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "cpu	$(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
@@ -232,12 +246,14 @@ for data in $sets; do
 		f=$dir/narrow.csv.$data jobs=global
 		bytes=$(wc -c <"$dir/narrow.csv")
 		;;
+	groups) jobs=global ;;
 	esac
 	[ "$bytes" ] || bytes=$(wc -c <"$f")
 	for job in $jobs; do
 		echo "== $data ($(awk "BEGIN {printf \"%.1f\", $bytes / 1e6}") MB, $d pair(s)), $job job" >&2
 		case $data in
 		gz | zst) compressed_commands $data "$f" >"$dir/cmds" ;;
+		groups) group_commands "$f" >"$dir/cmds" ;;
 		*) commands $job "$f" "$d" >"$dir/cmds" ;;
 		esac || exit 2
 		set --

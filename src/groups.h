@@ -1,0 +1,84 @@
+/* groups.h: -g, a flow beside the batcher: one batcher per value of the
+ * group columns, found by a hash of the keys, so that each group is
+ * computed as if the input held its rows alone; and the lines of every
+ * group and of all the rows kept, to be handed on at the end in the order
+ * of the output: each group's lines together, groups in the order they
+ * first appeared, then the lines of all the rows. */
+#ifndef RMSETAB_GROUPS_H
+#define RMSETAB_GROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batcher.h"
+#include "metric.h"
+
+struct groups_group;
+
+/* The lines kept of one group, or of all the rows. */
+struct groups_lines {
+	struct batcher_line *line;
+	size_t n, cap;
+};
+
+struct groups {
+	const struct batcher_config *config;
+	struct batcher_sink out; /* where the kept lines go at the end */
+	bool batch_lines;	 /* the groups' batch lines too */
+	bool sq_only;	      /* a row's sq and weight are all that is summed */
+	size_t pairs, extras; /* a row's; extras per row in OUT arrays */
+
+	struct groups_group **g; /* in the order of first appearance */
+	size_t n, cap;
+	size_t *slot; /* the hash table: index + 1 into G, or 0 */
+	size_t nslots;
+	char *key; /* a composite key being put together */
+	size_t key_cap;
+	uint64_t file;		 /* the file being read, 1-based, without -e */
+	struct groups_lines all; /* the lines of all the rows */
+	/* The rows of one call, put in order of group: each row's group, the
+	 * groups that have rows there, the rows and their extras. */
+	struct groups_group **of, **touched;
+	struct metric_row *srows;
+	struct xdd *sout;
+	size_t scratch_cap;
+	uint64_t stamp;
+	bool failed; /* out of memory (reported) */
+};
+
+/* Groups as CONFIG says (it must outlive G), each with batch lines when
+ * BATCH_LINES; the lines go to OUT in groups_finish. */
+void groups_init(struct groups *g, const struct batcher_config *config,
+		 const struct batcher_sink *out, bool batch_lines);
+
+/* Rows have PAIRS pairs and EXTRAS per-output values each; once, before
+ * the first. */
+void groups_start(struct groups *g, size_t pairs, size_t extras);
+
+void groups_free(struct groups *g);
+
+/* Around every input file. */
+void groups_file_begin(struct groups *g);
+void groups_file_end(struct groups *g);
+
+/* N rows and their per-output values OUT (or NULL), of the epoch column
+ * value KEY (KEY_LEN bytes; NULL without -e), each row with NGCOL group
+ * fields, FIELD[I] of LEN[I] bytes: each row goes to its group.  Returns
+ * 0, or -1 when out of memory (reported). */
+int groups_rows(struct groups *g, const struct metric_row *rows,
+		const struct xdd *out, size_t n, const char *key,
+		size_t key_len, const char *const *field, const size_t *len,
+		size_t ngcol);
+
+/* A sink's function: keeps a line of all the rows (CTX is the groups). */
+void groups_keep_all(void *ctx, const struct batcher_line *line);
+
+/* Ends the run: each group's total line, then every line kept handed
+ * on.  Returns 0, or -1 after an error reported (out of memory). */
+int groups_finish(struct groups *g);
+
+/* The widest key, in bytes, for the table's group column. */
+size_t groups_key_width(const struct groups *g);
+
+#endif
