@@ -226,7 +226,7 @@ class Case:
             not any(c in n for n in self.names for c in ',-"')
         pandas = self.names == ["0", "1"]  # names that are positions too: no -t, -p
         if default and (pandas or rng.random() < 0.6):
-            if "y_true" not in self.names:
+            if self.mode == "n" or "y_true" not in self.names:
                 # The only two columns: the first is true unless a name of the man page's
                 # table says otherwise (true_0 or pred_0 here; "x true_0" is no such name);
                 # with -n there are no names.  (Only bias and r2 tell true from pred.)
