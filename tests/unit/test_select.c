@@ -556,7 +556,7 @@ test_default(void)
 	for (size_t i = 0; i < sizeof dcases / sizeof dcases[0]; i++) {
 		const struct default_case *c = &dcases[i];
 		const struct select_default_how how = {
-			"f.csv", NULL, {SIZE_MAX, SIZE_MAX}};
+			"f.csv", NULL, {SIZE_MAX, SIZE_MAX}, NULL, 0};
 		char err[SELECT_ERR_SIZE];
 		size_t *t = NULL, *p = NULL, pairs = 99, k = 0;
 		int r, same;
@@ -595,7 +595,7 @@ test_default_how(void)
 	static const char *const abw[] = {"a", "b", "w"};
 	static const char *const truth[] = {"", "y_true"};
 	static const char *const preds[] = {"Y_HAT"};
-	struct select_default_how how = {"", NULL, {2, SIZE_MAX}};
+	struct select_default_how how = {"", NULL, {2, SIZE_MAX}, NULL, 0};
 	char err[SELECT_ERR_SIZE];
 	size_t *t, *p, pairs;
 
@@ -670,7 +670,8 @@ test_long_messages(void)
 	static char namebuf[NCOLS][40];
 	const char *names[NCOLS];
 	char spec[2000], buf[SELECT_ERR_SIZE + GUARD];
-	const struct select_default_how how = {"", NULL, {SIZE_MAX, SIZE_MAX}};
+	const struct select_default_how how = {
+		"", NULL, {SIZE_MAX, SIZE_MAX}, NULL, 0};
 	size_t *cols, count, *t, *p, pairs;
 	int guard_ok;
 
