@@ -148,17 +148,22 @@ check-stress: $(B)rmsetab
 
 # The fuzzing harnesses without libFuzzer, over their seed corpus and
 # every input that once made them fail: replay for fuzz_input.c (CSV),
-# replay_state for fuzz_state.c (saved states).
-$(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c $(OBJS)
+# replay_state for fuzz_state.c (saved states).  Both harnesses are built
+# with feed.c, their shared part.
+FEED = tests/fuzz/feed.c
+FEED_DEPS = $(FEED) tests/fuzz/feed.h
+
+$(B)tests/fuzz/replay: tests/fuzz/replay.c tests/fuzz/fuzz_input.c \
+	$(FEED_DEPS) $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
-		tests/fuzz/fuzz_input.c $(OBJS) $(LIBS)
+		tests/fuzz/fuzz_input.c $(FEED) $(OBJS) $(LIBS)
 
 $(B)tests/fuzz/replay_state: tests/fuzz/replay.c tests/fuzz/fuzz_state.c \
-	$(OBJS)
+	$(FEED_DEPS) $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/fuzz/replay.c \
-		tests/fuzz/fuzz_state.c $(OBJS) $(LIBS)
+		tests/fuzz/fuzz_state.c $(FEED) $(OBJS) $(LIBS)
 
 # The whole suite again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in build/asan/, then with clang in
@@ -192,10 +197,10 @@ FUZZ_MAX_state = 16384
 FUZZ_DICT_state = tests/fuzz/state.dict
 FUZZ_SEEDS_state = tests/fuzz/state-corpus tests/fuzz/state-regressions
 
-$(B)tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(OBJS)
+$(B)tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FEED_DEPS) $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc $(LDFLAGS) -o $@ \
-		tests/fuzz/fuzz_$*.c $(OBJS) $(LIBS)
+		tests/fuzz/fuzz_$*.c $(FEED) $(OBJS) $(LIBS)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory B=build/fuzz/ CC=$(FUZZ_CC) \
@@ -272,7 +277,7 @@ uninstall:
 
 lint:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c \
-		tests/fuzz/*.c
+		tests/fuzz/*.c tests/fuzz/*.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--std=c11 --suppress=missingIncludeSystem src tests/unit tests/fuzz
 	mandoc -Tlint -W warning man/rmsetab.1

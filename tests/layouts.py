@@ -188,6 +188,20 @@ def works(name, text, pairs, why, fname="f.csv", opts=""):
          stdout=summary(pairs), why=why)
 
 
+def refused(name, files, cmd, fix, pairs, stderr, why):
+    """CMD refused (status 2, STDERR), then FIX reads the file: PAIRS'
+    numbers."""
+    case(name, files, "%s; echo \"status $?\"; %s" % (cmd, fix),
+         stdout="status 2\n" + summary(pairs), stderr=stderr, why=why)
+
+
+def refused_told(name, files, cmd, sed, pairs, stderr, why):
+    """CMD refused with a message that names the command that works: that
+    command, which the sed(1) script SED cuts out of the message, run."""
+    refused(name, files, cmd + " 2>err",
+            "cat err >&2; eval \"$(sed '%s' err)\"" % sed, pairs, stderr, why)
+
+
 def cases():
     one = [(Y, YHAT)]
     cols = [("y_true", Y), ("y_pred", YHAT)]
@@ -250,26 +264,25 @@ def cases():
     rows = list(zip(Y, YHAT))
     works("numpy-header", numpy_savetxt(rows, header="y_true,y_pred"), one,
           "np.savetxt(header='y_true,y_pred') writes '# ' before the names")
-    case("numpy-no-header", {"f.csv": numpy_savetxt(rows)},
-         "rmsetab -s -f csv f.csv; echo \"status $?\"; "
-         "rmsetab -n -s -f csv f.csv",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: f.csv:1: the first line looks like data, not a "
-                "header: '1.500000000000000000e+00,2.250000000000000000e+00'"
-                "; type -n if it is data, or --header if it is the header\n",
-         why="np.savetxt without a header: the first line is data, refused "
-             "as a header; with -n, the only two columns")
-    case("numpy-space", {"f.csv": numpy_savetxt(rows, delimiter=", ",
-                                                header="y_true, y_pred")},
-         "rmsetab -s -f csv f.csv; echo \"status $?\"; "
-         "sed 's/, /,/g' f.csv | rmsetab -s -f csv",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: f.csv:2: column  y_pred: invalid number ' "
-                "2.250000000000000000e+00' (a space after the comma, as "
-                "numpy's savetxt(delimiter=', ') writes); remove such spaces "
-                "first: sed 's/, /,/g'\n",
-         why="delimiter=', ': a space starts each field but the first; "
-             "refused, and the sed that the message names fixes it")
+    refused(
+        "numpy-no-header", {"f.csv": numpy_savetxt(rows)},
+        "rmsetab -s -f csv f.csv", "rmsetab -n -s -f csv f.csv", one,
+        stderr="rmsetab: f.csv:1: the first line looks like data, not a "
+               "header: '1.500000000000000000e+00,2.250000000000000000e+00'"
+               "; type -n if it is data, or --header if it is the header\n",
+        why="np.savetxt without a header: the first line is data, refused "
+            "as a header; with -n, the only two columns")
+    refused(
+        "numpy-space", {"f.csv": numpy_savetxt(rows, delimiter=", ",
+                                               header="y_true, y_pred")},
+        "rmsetab -s -f csv f.csv",
+        "sed 's/, /,/g' f.csv | rmsetab -s -f csv", one,
+        stderr="rmsetab: f.csv:2: column  y_pred: invalid number ' "
+               "2.250000000000000000e+00' (a space after the comma, as "
+               "numpy's savetxt(delimiter=', ') writes); remove such spaces "
+               "first: sed 's/, /,/g'\n",
+        why="delimiter=', ': a space starts each field but the first; "
+            "refused, and the sed that the message names fixes it")
 
     works("semicolon", joined(cols, ";"), one,
           "a header with no comma but semicolons: ';'")
@@ -278,14 +291,13 @@ def cases():
     works("excel-utf8", spreadsheet_csv(cols), one,
           "Excel's CSV UTF-8: a byte order mark, CRLF")
     de = spreadsheet_csv(cols, sep=";", decimal_comma=True)
-    case("excel-german", {"f.csv": de},
-         "rmsetab -s -f csv f.csv; echo \"status $?\"; "
-         "rmsetab -s -f csv --decimal-comma f.csv",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: f.csv:2: column y_true: invalid number '1,5' (a "
-                "decimal comma); type --decimal-comma\n",
-         why="Excel with German settings: ';' and decimal commas; refused "
-             "with the hint, then read with --decimal-comma")
+    refused(
+        "excel-german", {"f.csv": de}, "rmsetab -s -f csv f.csv",
+        "rmsetab -s -f csv --decimal-comma f.csv", one,
+        stderr="rmsetab: f.csv:2: column y_true: invalid number '1,5' (a "
+               "decimal comma); type --decimal-comma\n",
+        why="Excel with German settings: ';' and decimal commas; refused "
+            "with the hint, then read with --decimal-comma")
     works("decimal-comma-tab",
           joined(cols, "\t").replace(".", ","), one,
           "tabs and decimal commas: the tab of the first line, "
@@ -293,40 +305,37 @@ def cases():
 
     # Two pairs of names: nothing picked; the first command given works.
     both = [("true", Z), ("pred", Y), ("y_true", Y), ("y_pred", YHAT)]
-    case("two-pairs", {"f.csv": pandas_csv(both)},
-         "rmsetab -s -f csv f.csv 2>err; echo \"status $?\"; cat err >&2; "
-         "eval \"$(sed 's/.*: type //; s/, or .*//' err)\"",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: f.csv:1: cannot tell which columns hold true and "
-                "predicted values, 2 choices fit: type rmsetab -t y_true -p "
-                "y_pred -s -f csv f.csv, or rmsetab -t true -p pred -s -f "
-                "csv f.csv\n",
-         why="true/pred and y_true/y_pred: both listed, the first command "
-             "then run")
-    case("outputs-unpaired",
-         {"f.csv": pandas_csv([("true_a", Y), ("true_b", Z),
-                               ("pred_a", YHAT)], index=False)},
-         "rmsetab -s -f csv f.csv 2>err; echo \"status $?\"; cat err >&2; "
-         "eval \"$(sed 's/.*, type //' err)\"",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: f.csv:1: cannot tell which columns hold true and "
-                "predicted values: 'true_b' has no column to pair with; for "
-                "the pairs that have one, type rmsetab -t true_a -p pred_a "
-                "-s -f csv f.csv\n",
-         why="true_b has no pred_b: refused, with the command for the pair "
-             "there is")
-    case("halves", {"t.csv": pandas_csv([("y_true", Y)]),
-                    "p.csv": pandas_csv([("y_pred", YHAT)])},
-         "rmsetab -s -f csv t.csv p.csv 2>err; echo \"status $?\"; "
-         "cat err >&2; eval \"$(sed 's/.*, type //' err)\"",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: t.csv:1: cannot tell which columns hold true and "
-                "predicted values: the header has true values only "
-                "('y_true'); if the next file holds the predictions, type "
-                "paste -d, t.csv p.csv | rmsetab -s -f csv\n",
-         why="the truth in one file, the predictions in the next: the "
-             "paste(1) that joins them, run; the pasted header has two "
-             "empty names, the first pandas's index")
+    refused_told(
+        "two-pairs", {"f.csv": pandas_csv(both)},
+        "rmsetab -s -f csv f.csv", "s/.*: type //; s/, or .*//", one,
+        stderr="rmsetab: f.csv:1: cannot tell which columns hold true and "
+               "predicted values, 2 choices fit: type rmsetab -t y_true -p "
+               "y_pred -s -f csv f.csv, or rmsetab -t true -p pred -s -f "
+               "csv f.csv\n",
+        why="true/pred and y_true/y_pred: both listed, the first command "
+            "then run")
+    refused_told(
+        "outputs-unpaired",
+        {"f.csv": pandas_csv([("true_a", Y), ("true_b", Z),
+                              ("pred_a", YHAT)], index=False)},
+        "rmsetab -s -f csv f.csv", "s/.*, type //", one,
+        stderr="rmsetab: f.csv:1: cannot tell which columns hold true and "
+               "predicted values: 'true_b' has no column to pair with; for "
+               "the pairs that have one, type rmsetab -t true_a -p pred_a "
+               "-s -f csv f.csv\n",
+        why="true_b has no pred_b: refused, with the command for the pair "
+            "there is")
+    refused_told(
+        "halves", {"t.csv": pandas_csv([("y_true", Y)]),
+                   "p.csv": pandas_csv([("y_pred", YHAT)])},
+        "rmsetab -s -f csv t.csv p.csv", "s/.*, type //", one,
+        stderr="rmsetab: t.csv:1: cannot tell which columns hold true and "
+               "predicted values: the header has true values only "
+               "('y_true'); if the next file holds the predictions, type "
+               "paste -d, t.csv p.csv | rmsetab -s -f csv\n",
+        why="the truth in one file, the predictions in the next: the "
+            "paste(1) that joins them, run; the pasted header has two "
+            "empty names, the first pandas's index")
 
     # Missing values as pandas, numpy and R write them.
     gap = list(YHAT)
@@ -336,26 +345,26 @@ def cases():
             ("numpy", numpy_savetxt(list(zip(Y, gap)),
                                     header="y_true,y_pred"), "nan", 4),
             ("r", r_write_csv([("y_true", Y), ("y_pred", gap)]), "NA", 4)]:
-        case("missing-" + name, {"f.csv": text},
-             "rmsetab -s -f csv f.csv; echo \"status $?\"; "
-             "rmsetab -s -f csv --skip-invalid f.csv",
-             stdout="status 2\n" + summary([(Y, gap)]),
-             stderr="rmsetab: f.csv:%d: column y_pred: invalid number '%s' "
-                    "(a missing value); type --skip-invalid to skip such "
-                    "rows\nrmsetab: skipped 1 of 5 rows with invalid numbers "
-                    "(--skip-invalid), at f.csv:%d\n" % (line, shown, line),
-             why="%s's missing value: refused, with the hint; then skipped, "
-                 "the RMSE of the 4 other rows" % name)
+        refused(
+            "missing-" + name, {"f.csv": text},
+            "rmsetab -s -f csv f.csv",
+            "rmsetab -s -f csv --skip-invalid f.csv", [(Y, gap)],
+            stderr="rmsetab: f.csv:%d: column y_pred: invalid number '%s' "
+                   "(a missing value); type --skip-invalid to skip such "
+                   "rows\nrmsetab: skipped 1 of 5 rows with invalid numbers "
+                   "(--skip-invalid), at f.csv:%d\n" % (line, shown, line),
+            why="%s's missing value: refused, with the hint; then skipped, "
+                "the RMSE of the 4 other rows" % name)
 
-    case("utf16", {"f.csv": ("\ufeff" + joined(cols, ",")).encode("utf-16-le")},
-         "rmsetab -s -f csv f.csv 2>err; echo \"status $?\"; cat err >&2; "
-         "eval \"$(sed 's/.*first: //' err)\"",
-         stdout="status 2\n" + summary(one),
-         stderr="rmsetab: f.csv:1: the text is UTF-16 (it starts with the "
-                "bytes ff fe); convert it to UTF-8 first: iconv -f UTF-16 "
-                "-t UTF-8 f.csv | rmsetab -s -f csv\n",
-         why="a UTF-16 file (Windows 'Unicode text'): refused, the iconv "
-             "that the message names then run")
+    refused_told(
+        "utf16",
+        {"f.csv": ("\ufeff" + joined(cols, ",")).encode("utf-16-le")},
+        "rmsetab -s -f csv f.csv", "s/.*first: //", one,
+        stderr="rmsetab: f.csv:1: the text is UTF-16 (it starts with the "
+               "bytes ff fe); convert it to UTF-8 first: iconv -f UTF-16 "
+               "-t UTF-8 f.csv | rmsetab -s -f csv\n",
+        why="a UTF-16 file (Windows 'Unicode text'): refused, the iconv "
+            "that the message names then run")
     case("xlsx", {"f.xlsx": open(os.path.join(FIXTURES, "openpyxl.xlsx"),
                                  "rb").read()},
          "rmsetab f.xlsx", status=2,

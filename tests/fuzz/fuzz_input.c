@@ -22,112 +22,14 @@
  * threads.  Both runs must print the same lines and the same messages and
  * end the same way, or the harness aborts: a crash is not the only bug.
  * With FUZZ_SHOW set in the environment, it prints what the runs print. */
-#include <errno.h>
-#include <math.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include "feed.h"
 #include "measures.h"
-#include "run.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-enum { MAX_FILES = 3, SPEC_MAX = 64, OPTION_BYTES = 5 };
-
-enum feed { FEED_MEMORY, FEED_PIPE, FEED_PACKETS };
-
-struct writer {
-	pthread_t thread;
-	int fd;
-	const uint8_t *data;
-	size_t len, chunk;
-	bool socket, started;
-};
-
-struct output {
-	char *out, *err;
-	size_t out_len, err_len;
-	enum run_result result;
-};
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	/* A reader that stops early must not kill the writer. */
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-static void *
-write_all(void *arg)
-{
-	struct writer *w = arg;
-
-	for (size_t done = 0; done < w->len;) {
-		size_t n = w->len - done < w->chunk ? w->len - done : w->chunk;
-		ssize_t k =
-			w->socket ? send(w->fd, w->data + done, n, MSG_NOSIGNAL)
-				  : write(w->fd, w->data + done, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break; /* the reader is gone */
-		done += (size_t)k;
-	}
-	close(w->fd);
-	return NULL;
-}
-
-/* A descriptor that reads as the LEN bytes at DATA, fed as FEED says. */
-static int
-open_feed(enum feed feed, const uint8_t *data, size_t len, size_t chunk,
-	  struct writer *w)
-{
-	int fds[2];
-
-	w->started = false;
-	if (feed == FEED_MEMORY) {
-		int fd = memfd_create("fuzz", MFD_CLOEXEC);
-
-		if (fd < 0)
-			abort();
-		for (size_t done = 0; done < len;) {
-			ssize_t k = write(fd, data + done, len - done);
-
-			if (k <= 0)
-				abort();
-			done += (size_t)k;
-		}
-		if (lseek(fd, 0, SEEK_SET) != 0)
-			abort();
-		return fd;
-	}
-	if (feed == FEED_PIPE
-		    ? pipe(fds) != 0
-		    : socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds) != 0)
-		abort();
-	*w = (struct writer){.fd = fds[1],
-			     .data = data,
-			     .len = len,
-			     .chunk = chunk,
-			     .socket = feed == FEED_PACKETS};
-	if (pthread_create(&w->thread, NULL, write_all, w) != 0)
-		abort();
-	w->started = true;
-	return fds[0];
-}
+enum { SPEC_MAX = 64, OPTION_BYTES = 5 };
 
 /* One line of at most SPEC_MAX bytes from *DATA, as a C string in BUF, or
  * NULL when it is empty.  Text after a NUL byte is dropped, as it would
@@ -151,36 +53,6 @@ take_line(const uint8_t **data, size_t *size, char *buf)
 	return buf[0] != '\0' ? buf : NULL;
 }
 
-static void
-run_once(const struct run_config *cfg, const uint8_t *data, const size_t *cut,
-	 size_t nfiles, enum feed feed, size_t chunk, size_t nworkers,
-	 struct output *res)
-{
-	static char a[] = "a.csv", b[] = "b.csv", c[] = "c.csv";
-	char *names[MAX_FILES] = {a, b, c};
-	struct writer w[MAX_FILES];
-	int fds[MAX_FILES];
-	FILE *out, *saved_err = stderr;
-
-	for (size_t i = 0; i < nfiles; i++)
-		fds[i] = open_feed(feed, data + cut[i], cut[i + 1] - cut[i],
-				   chunk, &w[i]);
-	out = open_memstream(&res->out, &res->out_len);
-	stderr = open_memstream(&res->err, &res->err_len);
-	if (out == NULL || stderr == NULL)
-		abort();
-	res->result = run_inputs(cfg, nfiles, fds, names, out, NULL, nworkers);
-	fclose(out);
-	fclose(stderr);
-	stderr = saved_err;
-	for (size_t i = 0; i < nfiles; i++) {
-		/* Closing the reading end first ends a writer still blocked. */
-		close(fds[i]);
-		if (w[i].started)
-			pthread_join(w[i].thread, NULL);
-	}
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -193,11 +65,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						     REPORT_TSV, REPORT_JSONL};
 	static const double thresholds[] = {0.0, 0.5, 4.0, 1e300};
 	uint8_t opt[OPTION_BYTES] = {0};
+	static char f1[] = "a.csv", f2[] = "b.csv", f3[] = "c.csv";
+	char *names[FEED_MAX_FILES] = {f1, f2, f3};
 	char specs[4][SPEC_MAX + 1];
-	size_t cut[MAX_FILES + 1], nfiles, chunk;
+	size_t cut[FEED_MAX_FILES + 1], nfiles, chunk;
 	struct run_config o;
 	struct threshold_rule rule;
-	struct output a, b;
+	struct feed_output a, b;
 	enum feed feed;
 
 	for (size_t i = 0; i < OPTION_BYTES && size > 0; i++, size--)
@@ -247,21 +121,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.batcher.keyed = o.read.epoch_col != NULL;
 		o.report.weighted = o.read.weight_col != NULL;
 	}
-	nfiles = 1 + (opt[2] >> 5) % MAX_FILES;
-	cut[0] = 0;
-	cut[1] = nfiles == 1 ? size : size * (opt[3] & 7) / 8;
-	cut[2] = nfiles == 2
-			 ? size
-			 : cut[1] + (size - cut[1]) * ((opt[3] >> 3) & 7) / 8;
-	cut[nfiles] = size;
+	nfiles = 1 + (opt[2] >> 5) % FEED_MAX_FILES;
+	feed_cut(cut, size, nfiles, opt[3] & 7, (opt[3] >> 3) & 7);
 	feed = (opt[4] & 3) == 3 ? FEED_PACKETS : (enum feed)(opt[4] & 3);
 	chunk = (opt[4] >> 2) == 63 ? 65536 : 1 + (size_t)(opt[4] >> 2);
 
-	run_once(&o, data, cut, nfiles, feed, chunk, opt[0] & 32 ? 2 : 0, &a);
-	run_once(&o, data, cut, nfiles, FEED_MEMORY, 0, 0, &b);
-	if (a.result != b.result || a.out_len != b.out_len ||
-	    memcmp(a.out, b.out, a.out_len) != 0 || a.err_len != b.err_len ||
-	    memcmp(a.err, b.err, a.err_len) != 0) {
+	feed_run(&o, names, data, cut, nfiles, feed, chunk, opt[0] & 32 ? 2 : 0,
+		 false, &a);
+	feed_run(&o, names, data, cut, nfiles, FEED_MEMORY, 0, 0, false, &b);
+	if (a.result != b.result ||
+	    !feed_same(a.out, a.out_len, b.out, b.out_len) ||
+	    !feed_same(a.err, a.err_len, b.err, b.err_len)) {
 		fprintf(stderr,
 			"fuzz_input: the runs differ\n--- as chosen (result "
 			"%d):\n%s%s--- from memory (result %d):\n%s%s",
@@ -273,9 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (getenv("FUZZ_SHOW") != NULL)
 		fprintf(stderr, "--- result %d:\n%s%s", (int)a.result, a.out,
 			a.err);
-	free(a.out);
-	free(a.err);
-	free(b.out);
-	free(b.err);
+	feed_free(&a);
+	feed_free(&b);
 	return 0;
 }

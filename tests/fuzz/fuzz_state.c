@@ -23,147 +23,21 @@
  * save the same bytes.  Otherwise the harness aborts: a crash is not the
  * only bug.  With FUZZ_SHOW set in the environment, it prints what the
  * first run prints and saves. */
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "feed.h"
 #include "measures.h"
-#include "run.h"
 #include "state.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-enum { MAX_FILES = 3, OPTION_BYTES = 3 };
-
-struct writer {
-	pthread_t thread;
-	int fd;
-	const uint8_t *data;
-	size_t len, chunk;
-	bool started;
-};
-
-struct output {
-	char *out, *err, *saved;
-	size_t out_len, err_len, saved_len;
-	enum run_result result;
-};
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	/* A reader that stops early must not kill the writer. */
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-static void *
-write_all(void *arg)
-{
-	struct writer *w = arg;
-
-	for (size_t done = 0; done < w->len;) {
-		size_t n = w->len - done < w->chunk ? w->len - done : w->chunk;
-		ssize_t k = write(w->fd, w->data + done, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break; /* the reader is gone */
-		done += (size_t)k;
-	}
-	close(w->fd);
-	return NULL;
-}
-
-/* A descriptor that reads as the LEN bytes at DATA: a memory file, or
- * with CHUNK a pipe written CHUNK bytes at a time. */
-static int
-open_feed(const uint8_t *data, size_t len, size_t chunk, struct writer *w)
-{
-	int fds[2];
-
-	w->started = false;
-	if (chunk == 0) {
-		int fd = memfd_create("fuzz", MFD_CLOEXEC);
-
-		if (fd < 0)
-			abort();
-		for (size_t done = 0; done < len;) {
-			ssize_t k = write(fd, data + done, len - done);
-
-			if (k <= 0)
-				abort();
-			done += (size_t)k;
-		}
-		if (lseek(fd, 0, SEEK_SET) != 0)
-			abort();
-		return fd;
-	}
-	if (pipe(fds) != 0)
-		abort();
-	*w = (struct writer){
-		.fd = fds[1], .data = data, .len = len, .chunk = chunk};
-	if (pthread_create(&w->thread, NULL, write_all, w) != 0)
-		abort();
-	w->started = true;
-	return fds[0];
-}
+enum { OPTION_BYTES = 3 };
 
 static void
-run_once(const struct run_config *cfg, const uint8_t *data, const size_t *cut,
-	 size_t nfiles, size_t chunk, bool save, struct output *res)
-{
-	static char a[] = "a.state", b[] = "b.state", c[] = "c.state";
-	char *names[MAX_FILES] = {a, b, c};
-	struct writer w[MAX_FILES];
-	struct run_extras x = {NULL, NULL, 0};
-	int fds[MAX_FILES];
-	FILE *out, *saved = NULL, *saved_err = stderr;
-
-	for (size_t i = 0; i < nfiles; i++)
-		fds[i] = open_feed(data + cut[i], cut[i + 1] - cut[i], chunk,
-				   &w[i]);
-	*res = (struct output){0};
-	out = open_memstream(&res->out, &res->out_len);
-	if (save)
-		saved = open_memstream(&res->saved, &res->saved_len);
-	stderr = open_memstream(&res->err, &res->err_len);
-	if (out == NULL || stderr == NULL || (save && saved == NULL))
-		abort();
-	x.save = saved;
-	res->result = run_inputs(cfg, nfiles, fds, names, out, &x, 0);
-	fclose(out);
-	if (saved != NULL)
-		fclose(saved);
-	fclose(stderr);
-	stderr = saved_err;
-	for (size_t i = 0; i < nfiles; i++) {
-		/* Closing the reading end first ends a writer still blocked. */
-		close(fds[i]);
-		if (w[i].started)
-			pthread_join(w[i].thread, NULL);
-	}
-}
-
-static bool
-same(const char *a, size_t na, const char *b, size_t nb)
-{
-	return na == nb && (na == 0 || memcmp(a, b, na) == 0);
-}
-
-static void
-differ(const char *what, const struct output *a, const struct output *b)
+differ(const char *what, const struct feed_output *a,
+       const struct feed_output *b)
 {
 	fprintf(stderr,
 		"fuzz_state: %s\n--- first (result %d):\n%s%s--- saved:\n%s"
@@ -171,14 +45,6 @@ differ(const char *what, const struct output *a, const struct output *b)
 		what, (int)a->result, a->out, a->err, a->saved ? a->saved : "",
 		(int)b->result, b->out, b->err, b->saved ? b->saved : "");
 	abort();
-}
-
-static void
-free_output(struct output *o)
-{
-	free(o->out);
-	free(o->err);
-	free(o->saved);
 }
 
 /* Makes the end line of each state in the N bytes at D hold the checksum
@@ -216,10 +82,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const enum report_format formats[] = {REPORT_TABLE, REPORT_CSV,
 						     REPORT_TSV, REPORT_JSONL};
 	static const size_t chunks[] = {1, 7, 64, 4096};
+	static char f1[] = "a.state", f2[] = "b.state", f3[] = "c.state";
+	char *names[FEED_MAX_FILES] = {f1, f2, f3};
 	uint8_t opt[OPTION_BYTES] = {0}, *text;
-	size_t cut[MAX_FILES + 1], nfiles, chunk;
+	size_t cut[FEED_MAX_FILES + 1], nfiles, chunk;
 	struct run_config o;
-	struct output a, b, c;
+	struct feed_output a, b, c;
 	bool save;
 
 	for (size_t i = 0; i < OPTION_BYTES && size > 0; i++, size--)
@@ -243,20 +111,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(text, data, size);
 	if (opt[0] & 1)
 		reseal(text, size);
-	nfiles = 1 + ((opt[0] >> 4) & 3) % MAX_FILES;
-	cut[0] = 0;
-	cut[1] = nfiles == 1 ? size : size * (opt[1] & 7) / 8;
-	cut[2] = nfiles == 2
-			 ? size
-			 : cut[1] + (size - cut[1]) * ((opt[1] >> 3) & 7) / 8;
-	cut[nfiles] = size;
+	nfiles = 1 + ((opt[0] >> 4) & 3) % FEED_MAX_FILES;
+	feed_cut(cut, size, nfiles, opt[1] & 7, (opt[1] >> 3) & 7);
 	chunk = opt[0] & 64 ? chunks[opt[1] >> 6] : 0;
 
-	run_once(&o, text, cut, nfiles, chunk, save, &a);
-	run_once(&o, text, cut, nfiles, 0, save, &b);
-	if (a.result != b.result || !same(a.out, a.out_len, b.out, b.out_len) ||
-	    !same(a.err, a.err_len, b.err, b.err_len) ||
-	    !same(a.saved, a.saved_len, b.saved, b.saved_len))
+	feed_run(&o, names, text, cut, nfiles,
+		 chunk != 0 ? FEED_PIPE : FEED_MEMORY, chunk, 0, save, &a);
+	feed_run(&o, names, text, cut, nfiles, FEED_MEMORY, 0, 0, save, &b);
+	if (a.result != b.result ||
+	    !feed_same(a.out, a.out_len, b.out, b.out_len) ||
+	    !feed_same(a.err, a.err_len, b.err, b.err_len) ||
+	    !feed_same(a.saved, a.saved_len, b.saved, b.saved_len))
 		differ("the runs differ", &a, &b);
 	if (getenv("FUZZ_SHOW") != NULL)
 		fprintf(stderr, "--- result %d:\n%s%s--- saved:\n%s",
@@ -265,16 +130,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The round trip: the state saved, merged and saved again. */
 		size_t whole[2] = {0, a.saved_len};
 
-		run_once(&o, (const uint8_t *)a.saved, whole, 1, 0, true, &c);
+		feed_run(&o, names, (const uint8_t *)a.saved, whole, 1,
+			 FEED_MEMORY, 0, 0, true, &c);
 		if (c.result != RUN_OK ||
-		    !same(a.out, a.out_len, c.out, c.out_len) ||
-		    !same(a.saved, a.saved_len, c.saved, c.saved_len))
+		    !feed_same(a.out, a.out_len, c.out, c.out_len) ||
+		    !feed_same(a.saved, a.saved_len, c.saved, c.saved_len))
 			differ("the state saved merges to something else", &a,
 			       &c);
-		free_output(&c);
+		feed_free(&c);
 	}
-	free_output(&a);
-	free_output(&b);
+	feed_free(&a);
+	feed_free(&b);
 	free(text);
 	return 0;
 }

@@ -979,6 +979,36 @@ r2_of(const double *t, const double *p, const double *w, size_t n, size_t b,
 	return r;
 }
 
+/* The integer sums of offset_rows()'s rows: of a, a^2, e, e^2, and the
+ * largest |e|. */
+struct offset_sums {
+	int64_t sa, sa2, se, se2, top;
+};
+
+/* Rows FROM to N - 1 of T, P and W: t = 10^15 + a / 8, p = t + e / 8 for
+ * random integers a in [-1000, 1000] and e in [-20, 20], weight 1, each
+ * exact in a double; and the sums of a and e, exact integers. */
+static struct offset_sums
+offset_rows(double *t, double *p, double *w, int from, int n)
+{
+	struct offset_sums z = {0, 0, 0, 0, 0};
+
+	for (int i = from; i < n; i++) {
+		int64_t a = (int64_t)(rng() % 2001) - 1000,
+			e = (int64_t)(rng() % 41) - 20;
+
+		t[i] = 1e15 + (double)a / 8;
+		p[i] = t[i] + (double)e / 8;
+		w[i] = 1.0;
+		z.sa += a;
+		z.sa2 += a * a;
+		z.se += e;
+		z.se2 += e * e;
+		z.top = e > z.top ? e : -e > z.top ? -e : z.top;
+	}
+	return z;
+}
+
 /* r2 around a mean far larger than the spread: t = 10^15 + a_i / 8 (a
  * double: 10^15 < 2^50), p = t + e_i / 8, weights 1.  In units of 1/8,
  * SST = sum a^2 - (sum a)^2 / n and SSE = sum e^2, so r2 = (n SST' - n SSE)
@@ -990,31 +1020,18 @@ test_r2_offset(void)
 {
 	enum { N = 200 };
 	double t[N], p[N], w[N];
-	int64_t sa = 0, sa2 = 0, se = 0, se2 = 0, top = 0;
+	struct offset_sums z = offset_rows(t, p, w, 0, N);
 	static const size_t shapes[][2] = {
 		{N, 64}, {7, 3}, {1, 1}, {32, 64}, {50, 1}};
 
-	for (int i = 0; i < N; i++) {
-		int64_t a = (int64_t)(rng() % 2001) - 1000,
-			e = (int64_t)(rng() % 41) - 20;
-
-		t[i] = 1e15 + (double)a / 8;
-		p[i] = t[i] + (double)e / 8;
-		w[i] = 1.0;
-		sa += a;
-		sa2 += a * a;
-		se += e;
-		se2 += e * e;
-		top = e > top ? e : -e > top ? -e : top;
-	}
 	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
 		struct rb r = r2_of(t, p, w, N, shapes[s][0], shapes[s][1]);
-		double sst = (double)(N * sa2 - sa * sa);
+		double sst = (double)(N * z.sa2 - z.sa * z.sa);
 
-		CHECK_DOUBLE(r.r2, (sst - (double)(N * se2)) / sst);
+		CHECK_DOUBLE(r.r2, (sst - (double)(N * z.se2)) / sst);
 		/* sum e / 8 / N, rounded once; max |e| / 8, exact. */
-		CHECK_DOUBLE(r.bias, (double)se / 8 / N);
-		CHECK_DOUBLE(r.max_error, (double)top / 8);
+		CHECK_DOUBLE(r.bias, (double)z.se / 8 / N);
+		CHECK_DOUBLE(r.max_error, (double)z.top / 8);
 	}
 	/* Every true value the same: SST is 0, r2 undefined, not 1 or -inf. */
 	for (int i = 0; i < N; i++)
@@ -1034,34 +1051,23 @@ test_r2_far_first(void)
 {
 	enum { N = 100 };
 	double t[N], p[N], w[N];
-	int64_t sa = 0, sa2 = 0, se2 = 0, top = 0;
+	struct offset_sums z;
 
 	t[0] = 1e15 + 0x1p45;
 	p[0] = t[0];
 	w[0] = 0x1p-1000;
-	for (int i = 1; i < N; i++) {
-		int64_t a = (int64_t)(rng() % 2001) - 1000,
-			e = (int64_t)(rng() % 41) - 20;
-
-		t[i] = 1e15 + (double)a / 8;
-		p[i] = t[i] + (double)e / 8;
-		w[i] = 1.0;
-		sa += a;
-		sa2 += a * a;
-		se2 += e * e;
-		top = e > top ? e : -e > top ? -e : top;
-	}
+	z = offset_rows(t, p, w, 1, N);
 	for (size_t b = 10; b <= N; b *= 10) {
-		double sst = (double)((N - 1) * sa2 - sa * sa);
+		double sst = (double)((N - 1) * z.sa2 - z.sa * z.sa);
 		struct rb r = r2_of(t, p, w, N, b, 64);
 
-		CHECK_DOUBLE(r.r2, (sst - (double)((N - 1) * se2)) / sst);
-		CHECK_DOUBLE(r.max_error, (double)top / 8);
+		CHECK_DOUBLE(r.r2, (sst - (double)((N - 1) * z.se2)) / sst);
+		CHECK_DOUBLE(r.max_error, (double)z.top / 8);
 	}
 	/* A row of weight 0 counts nowhere, not in max_error either. */
 	w[0] = 0.0;
 	p[0] = t[0] + 1e10;
-	CHECK_DOUBLE(r2_of(t, p, w, N, N, 64).max_error, (double)top / 8);
+	CHECK_DOUBLE(r2_of(t, p, w, N, N, 64).max_error, (double)z.top / 8);
 }
 
 int

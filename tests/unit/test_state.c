@@ -24,6 +24,15 @@ x3(double hi, double lo, int32_t exp)
 	return (struct xdd){{hi, lo}, exp};
 }
 
+/* Says which case of a table of sums failed: case I, the sum X, and
+ * WHY the reader refused it (NULL: it accepted it). */
+static void
+show_sum_case(size_t i, struct xdd x, const char *why)
+{
+	printf("    case %zu: %a %a %d: %s\n", i, x.v.hi, x.v.lo, (int)x.exp,
+	       why ? why : "accepted");
+}
+
 static void
 test_sum_forms(void)
 {
@@ -61,9 +70,7 @@ test_sum_forms(void)
 		const char *why = state_sum_error(cases[i].x, cases[i].nan_ok);
 
 		if (!CHECK_INT(why == NULL, cases[i].ok))
-			printf("    case %zu: %a %a %d: %s\n", i,
-			       cases[i].x.v.hi, cases[i].x.v.lo,
-			       (int)cases[i].x.exp, why ? why : "accepted");
+			show_sum_case(i, cases[i].x, why);
 	}
 }
 
@@ -94,9 +101,7 @@ test_signed_sum_forms(void)
 		const char *why = state_signed_sum_error(cases[i].x);
 
 		if (!CHECK_INT(why == NULL, cases[i].ok))
-			printf("    case %zu: %a %a %d: %s\n", i,
-			       cases[i].x.v.hi, cases[i].x.v.lo,
-			       (int)cases[i].x.exp, why ? why : "accepted");
+			show_sum_case(i, cases[i].x, why);
 	}
 }
 
