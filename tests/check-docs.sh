@@ -186,6 +186,20 @@ else
     fail "man/rmsetab.1: not described:$missing"
 fi
 
+# The list of each short option's long form: every "-x, --name" of --help
+# stands there as "--name (-x)", and nothing else does.
+"$bin" --help | sed -n 's/^ *\(-[a-zA-Z]\), \(--[a-z-]*\).*/\2 (\1)/p' |
+    sort >"$tmp/pairs-help"
+awk '/^stays unambiguous:$/ { on = 1; next } on && /^\.Pp/ { exit } on' \
+    "$tmp/man" | tr '\n' ' ' |
+    grep -o -- '--[a-z-]* (-[a-zA-Z])' | sort >"$tmp/pairs-man"
+if [ -s "$tmp/pairs-help" ] && cmp -s "$tmp/pairs-help" "$tmp/pairs-man"; then
+    pass "man/rmsetab.1: the long form of every short option"
+else
+    fail "man/rmsetab.1: the long forms of the short options differ from --help"
+    diff "$tmp/pairs-help" "$tmp/pairs-man" | sed 's/^/    /'
+fi
+
 # The SYNOPSIS as mandoc renders it, against the usage text, blanks squeezed.
 if command -v mandoc >/dev/null 2>&1; then
     mandoc -T ascii man/rmsetab.1 | awk '{ gsub(/.\010/, ""); print }' |
