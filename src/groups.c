@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "key_hash.h"
 
 struct groups_group {
 	char *key; /* as printed: NUL-terminated, KEY_LEN bytes */
@@ -140,20 +141,6 @@ groups_file_end(struct groups *g)
 {
 	for (size_t i = 0; i < g->n; i++)
 		batcher_file_end(&g->g[i]->b);
-}
-
-/* FNV-1a, 64 bits: keys are short, and a table of 2^k slots takes the
- * low bits of a hash whose every bit depends on every byte. */
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3u;
-	}
-	return h ^ (h >> 29);
 }
 
 /* The key of several fields as printed: a CSV record of them, each
@@ -366,7 +353,7 @@ groups_rows(struct groups *g, const struct metric_row *rows,
 				goto oom;
 			k = g->key;
 		}
-		h = hash(k, kl);
+		h = key_hash(k, kl);
 		if ((cur == NULL || !is_key(cur, k, kl, h)) &&
 		    (cur = find(g, k, kl, h)) == NULL)
 			goto oom;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "key_hash.h"
+
 void
 read_keys_init(struct read_keys *k, bool on)
 {
@@ -44,18 +46,6 @@ read_keys_file_begin(struct read_keys *k, const char *column)
 	k->n = k->text_len = 0;
 	k->has_cur = false;
 	snprintf(k->column, sizeof k->column, "%s", column);
-}
-
-static size_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3u;
-	}
-	return (size_t)(h ^ (h >> 29));
 }
 
 /* The slot of KEY, whose hash is H, or the empty one where it would
@@ -151,7 +141,7 @@ read_keys_begin(struct read_keys *k, const char *file, const char *key,
 		return 0;
 	if (k->has_cur && (ended = end_run(k, prev_line)) == NULL)
 		goto oom;
-	h = hash(key, len);
+	h = key_hash(key, len);
 	s = ended != NULL ? find(k, key, len, h) : NULL;
 	if (s != NULL && s->len != SIZE_MAX && s != ended) {
 		char now[DIAG_QUOTE_SIZE], before[DIAG_QUOTE_SIZE];
