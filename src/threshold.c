@@ -109,6 +109,33 @@ add_label(struct threshold *t, const struct batcher_line *l)
 		add(t, "epoch %" PRIu64, l->epoch);
 }
 
+/* Writes V as the shortest text that reads back as V ("0.3", not
+ * printf's "%.17g" of it, "0.29999999999999999"), so that a message
+ * shows the limit as it was typed and a value as the same double: the
+ * fewest significant digits that read back, without an exponent from
+ * 1e-4 to below 1e16 ("25", not "2.5e+01"), as Python's repr. */
+static const char *
+shortest(char *buf, size_t size, double v)
+{
+	int prec, x;
+
+	if (!isfinite(v)) {
+		snprintf(buf, size, "%g", v);
+		return buf;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, size, "%.*e", prec - 1, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	snprintf(buf, size, "%.*e", prec - 1, v);
+	x = atoi(strchr(buf, 'e') + 1);
+	if (x >= -4 && x < 16)
+		snprintf(buf, size, "%.*f", prec - 1 - x > 0 ? prec - 1 - x : 0,
+			 v);
+	return buf;
+}
+
 /* Checks VALUE, of L's measure R->measure (of pair J with per_output),
  * against R. */
 static void
@@ -116,6 +143,7 @@ check(struct threshold *t, const struct batcher_line *l,
       const struct threshold_rule *r, double value, size_t j)
 {
 	const char *dir = r->below ? "below" : "above";
+	char v[32], x[32];
 
 	if (r->below ? value >= r->limit : value <= r->limit)
 		return;
@@ -127,11 +155,12 @@ check(struct threshold *t, const struct batcher_line *l,
 	else
 		add(t, ": rmse[%zu] ", j + 1);
 	if (isnan(value))
-		add(t, "is undefined (nan), which fails --fail-%s %.17g\n", dir,
-		    r->limit);
+		add(t, "is undefined (nan), which fails --fail-%s %s\n", dir,
+		    shortest(x, sizeof x, r->limit));
 	else
-		add(t, "%.17g is %s %.17g (--fail-%s)\n", value, dir, r->limit,
-		    dir);
+		add(t, "%s is %s %s (--fail-%s)\n",
+		    shortest(v, sizeof v, value), dir,
+		    shortest(x, sizeof x, r->limit), dir);
 }
 
 void
