@@ -109,7 +109,7 @@ $(B)tests/unit/%: tests/unit/%.c tests/unit/check.h $(OBJS)
 # other machines run): it includes number.c itself, so no number.o.
 $(B)tests/unit/test_number_swar: tests/unit/test_number_swar.c \
 		tests/unit/test_number.c tests/unit/check.h src/number.c \
-		src/number.h src/pow5.h
+		src/number.h src/number_fast.h src/pow5.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< -lm
 

@@ -23,31 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pow5.h"
-
-/* NUMBER_NO_SSE2 builds the portable code alone, so that the tests can
- * check what machines without SSE2 run. */
-#if defined(__SSE2__) && !defined(NUMBER_NO_SSE2)
-#include <emmintrin.h>
-#define NUMBER_SSE2 1
-#endif
-
-typedef unsigned __int128 u128;
-
-/* For the helpers of the common case: inlined whatever the compiler
- * thinks of their size, or number_parse pays for calls and spills. */
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-
-static const double exact_pow10[] = {
-	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* clang-format off */
-static const uint64_t pow10_u64[17] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
-	100000000000000, 1000000000000000, 10000000000000000};
-/* clang-format on */
+/* The one definition of the table of powers of 5 (pow5.h); the shared
+ * steps (Eisel-Lemire, the vectors of digits) are in number_fast.h. */
+#define POW5_TABLE 1
+#include "number_fast.h"
 
 /* The top N bytes of a word, N from 0 to 8. */
 static const uint64_t top_bytes[9] = {
@@ -71,70 +50,6 @@ static inline bool
 is_digit(char c)
 {
 	return (unsigned)(c - '0') < 10;
-}
-
-/* Rounds W * 10^Q (W != 0, Q within the table) into the bits of a positive
- * double, all ones in the exponent for an overflow.  Returns false in the
- * one case the 128-bit product cannot decide. */
-static ALWAYS_INLINE bool
-eisel_lemire(uint64_t w, int64_t q, uint64_t *bits)
-{
-	const uint64_t *pow5 = pow5_128[q - POW5_MIN_Q];
-	int lz = __builtin_clzll(w);
-	u128 first, second;
-	uint64_t hi, lo, mantissa;
-	int upper, shift;
-	int64_t power2;
-
-	w <<= lz;
-	first = (u128)w * pow5[0];
-	hi = (uint64_t)(first >> 64);
-	lo = (uint64_t)first;
-	/* 55 bits are needed; the low 9 of the top word being all ones means
-	 * the truncated part of 5^q might carry into them. */
-	if ((hi & 0x1ff) == 0x1ff) {
-		second = (u128)w * pow5[1];
-		lo += (uint64_t)(second >> 64);
-		if ((uint64_t)(second >> 64) > lo)
-			hi++;
-	}
-	if (lo == UINT64_MAX && (q < -27 || q > 55))
-		return false;
-	upper = (int)(hi >> 63);
-	shift = upper + 64 - 52 - 3;
-	mantissa = hi >> shift;
-	/* floor(q log2(10)) as floor(217706 q / 2^16), shifting only a
-	 * non-negative number: 217706 * 32768 / 2^16 is 108853 exactly. */
-	power2 = ((217706 * (q + 32768)) >> 16) - 108853 + 63 + upper - lz +
-		 1023;
-	if (power2 <= 0) { /* subnormal, or zero */
-		if (-power2 + 1 >= 64) {
-			*bits = 0;
-			return true;
-		}
-		mantissa >>= -power2 + 1;
-		mantissa += mantissa & 1;
-		mantissa >>= 1;
-		power2 = mantissa < (UINT64_C(1) << 52) ? 0 : 1;
-		*bits = (uint64_t)power2 << 52 |
-			(mantissa & ((UINT64_C(1) << 52) - 1));
-		return true;
-	}
-	/* An exact tie rounds to even; only small powers can give one. */
-	if (lo <= 1 && q >= -4 && q <= 23 && (mantissa & 3) == 1 &&
-	    (mantissa << shift) == hi)
-		mantissa &= ~UINT64_C(1);
-	mantissa += mantissa & 1;
-	mantissa >>= 1;
-	if (mantissa >= (UINT64_C(2) << 52)) {
-		mantissa = UINT64_C(1) << 52;
-		power2++;
-	}
-	mantissa &= ~(UINT64_C(1) << 52);
-	if (power2 >= 0x7ff)
-		power2 = 0x7ff, mantissa = 0;
-	*bits = (uint64_t)power2 << 52 | mantissa;
-	return true;
 }
 
 /* strtod on a NUL-terminated copy of the LEN bytes at TEXT, which the
@@ -183,13 +98,14 @@ to_double(uint64_t w, int64_t q, bool neg, const char *text, size_t len,
 		/* Both factors exact, so one rounding: the right one.  The
 		 * sign goes on last, by its bit, so that -0 stays -0. */
 		v = (double)(int64_t)w;
-		v = q < 0 ? v / exact_pow10[-q] : v * exact_pow10[q];
+		v = q < 0 ? v / number_exact_pow10[-q]
+			  : v * number_exact_pow10[q];
 		memcpy(&bits, &v, sizeof bits);
 	} else if (w == 0 || q < POW5_MIN_Q) {
 		bits = 0; /* below half the smallest subnormal */
 	} else if (q > POW5_MAX_Q) {
 		return NUMBER_RANGE;
-	} else if (!eisel_lemire(w, q, &bits)) {
+	} else if (!number_eisel_lemire(w, q, &bits)) {
 		return by_strtod(text, len, out);
 	}
 	return from_bits(bits, neg, out);
@@ -271,75 +187,6 @@ eight_digits(uint64_t d)
 }
 
 #ifdef NUMBER_SSE2
-/* 16 bytes of 0, 16 of all ones, 16 of 0: 16 bytes from offset 16 - I
- * are the bytes from I on, from offset 32 - I those below I. */
-static const unsigned char window[48] = {
-	[16] = 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF,	     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-
-static ALWAYS_INLINE __m128i
-bytes_from(size_t i)
-{
-	return _mm_loadu_si128((const __m128i *)(window + 16 - i));
-}
-
-static ALWAYS_INLINE __m128i
-bytes_below(size_t i)
-{
-	return _mm_loadu_si128((const __m128i *)(window + 32 - i));
-}
-
-/* A bit for each byte of the 16 at P that is an ASCII digit, and their
- * values (0 to 9 where they are digits) in *D. */
-static ALWAYS_INLINE unsigned
-digit_mask(const char *p, __m128i *d)
-{
-	__m128i nine = _mm_set1_epi8(9);
-
-	*d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)p),
-			  _mm_set1_epi8('0'));
-	return (unsigned)_mm_movemask_epi8(
-		_mm_cmpeq_epi8(_mm_max_epu8(*d, nine), nine));
-}
-
-/* The values of the four 4-digit quarters of D (16 decimal digits, 0 to 9
- * a byte, the first in byte 0), in its 32-bit lanes.  Pairs: a 16-bit
- * lane d0 + 256 d1 times 2561 is d0 + 256 (10 d0 + d1) modulo 2^16, so
- * its high byte is the pair; then fours by a multiply-add. */
-static ALWAYS_INLINE __m128i
-fours_of(__m128i d)
-{
-	__m128i pairs =
-		_mm_srli_epi16(_mm_mullo_epi16(d, _mm_set1_epi16(2561)), 8);
-
-	return _mm_madd_epi16(pairs,
-			      _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100));
-}
-
-/* The eights of the fours A and B (from fours_of) in the four 32-bit
- * lanes: A's two, then B's. */
-static ALWAYS_INLINE __m128i
-eights_of(__m128i a, __m128i b)
-{
-	return _mm_madd_epi16(
-		_mm_packs_epi32(a, b),
-		_mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000));
-}
-
-/* The values of the 16 decimal digits in each of A and B (as fours_of
- * takes them): their four eights in one vector, then each pair of eights
- * joined by a 32 x 32-bit multiply. */
-static ALWAYS_INLINE void
-sixteen_digits_2(__m128i a, __m128i b, uint64_t *va, uint64_t *vb)
-{
-	__m128i eights = eights_of(fours_of(a), fours_of(b));
-	__m128i both =
-		_mm_add_epi64(_mm_mul_epu32(eights, _mm_set1_epi32(100000000)),
-			      _mm_srli_epi64(eights, 32));
-
-	*va = (uint64_t)_mm_cvtsi128_si64(both);
-	*vb = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(both, both));
-}
 
 /* plain_decimal for 9 to 16 bytes with the point among the first 8, or
  * none: the first and the last 8 bytes as the halves of one vector, the
@@ -369,21 +216,22 @@ plain_decimal_8x2(const char *text, size_t len, uint64_t *w, int64_t *q)
 	if (digits != (all & ~((1u << k) & 0xFF)))
 		return false;
 	if (k == 8) {
-		d = _mm_and_si128(
-			d, _mm_or_si128(bytes_below(8), bytes_from(24 - len)));
+		d = _mm_and_si128(d, _mm_or_si128(number_bytes_below(8),
+						  number_bytes_from(24 - len)));
 		*q = 0;
 	} else {
-		keep = _mm_or_si128(
-			_mm_and_si128(bytes_from(k + 1), bytes_below(8)),
-			bytes_from(24 - len));
+		keep = _mm_or_si128(_mm_and_si128(number_bytes_from(k + 1),
+						  number_bytes_below(8)),
+				    number_bytes_from(24 - len));
 		d = _mm_or_si128(
-			_mm_slli_si128(_mm_and_si128(d, bytes_below(k)), 1),
+			_mm_slli_si128(_mm_and_si128(d, number_bytes_below(k)),
+				       1),
 			_mm_and_si128(d, keep));
 		*q = (int64_t)k + 1 - (int64_t)len;
 	}
-	d = fours_of(d);
-	both = (uint64_t)_mm_cvtsi128_si64(eights_of(d, d));
-	*w = (both & 0xFFFFFFFF) * pow10_u64[len - 8] + (both >> 32);
+	d = number_fours_of(d);
+	both = (uint64_t)_mm_cvtsi128_si64(number_eights_of(d, d));
+	*w = (both & 0xFFFFFFFF) * number_pow10_u64[len - 8] + (both >> 32);
 	return true;
 }
 
@@ -394,8 +242,8 @@ static ALWAYS_INLINE bool
 plain_decimal_16(const char *text, size_t len, uint64_t *w, int64_t *q)
 {
 	__m128i da, db;
-	unsigned ma = digit_mask(text, &da),
-		 mb = digit_mask(text + len - 16, &db);
+	unsigned ma = number_digit_mask(text, &da),
+		 mb = number_digit_mask(text + len - 16, &db);
 	unsigned k = (unsigned)__builtin_ctz(
 		(unsigned)_mm_movemask_epi8(
 			_mm_cmpeq_epi8(da, _mm_set1_epi8('.' - '0'))) |
@@ -406,11 +254,12 @@ plain_decimal_16(const char *text, size_t len, uint64_t *w, int64_t *q)
 
 	if (k == 16 || digits != (all & ~(UINT64_C(1) << k)))
 		return false;
-	da = _mm_or_si128(_mm_slli_si128(_mm_and_si128(da, bytes_below(k)), 1),
-			  _mm_and_si128(da, bytes_from(k + 1)));
-	db = _mm_and_si128(db, bytes_from(32 - len));
-	sixteen_digits_2(da, db, &va, &vb);
-	*w = va * pow10_u64[len - 16] + vb;
+	da = _mm_or_si128(
+		_mm_slli_si128(_mm_and_si128(da, number_bytes_below(k)), 1),
+		_mm_and_si128(da, number_bytes_from(k + 1)));
+	db = _mm_and_si128(db, number_bytes_from(32 - len));
+	number_sixteen_digits_2(da, db, &va, &vb);
+	*w = va * number_pow10_u64[len - 16] + vb;
 	*q = (int64_t)k + 1 - (int64_t)len;
 	return true;
 }
@@ -494,7 +343,7 @@ plain_decimal(const char *text, size_t len, uint64_t *w, int64_t *q)
 	rest = (size_t)(end - f);
 	t = load64(end - 8);
 	bad |= non_digits(t) & top_bytes[rest];
-	*w = *w * pow10_u64[rest] +
+	*w = *w * number_pow10_u64[rest] +
 	     eight_digits(t & (0x0F * ONES) & top_bytes[rest]);
 	if (bad)
 		return false;
@@ -553,7 +402,7 @@ digit_run(const char **pp, const char *end, uint64_t *w)
 			unsigned n = (unsigned)__builtin_ctzll(x) / 8;
 
 			/* The first n digits, as the last of 8 after zeros. */
-			*w = *w * pow10_u64[n] +
+			*w = *w * number_pow10_u64[n] +
 			     eight_digits((t & (0x0F * ONES))
 					  << 8 << (56 - 8 * n));
 			*pp = p + n;
@@ -592,7 +441,8 @@ long_digits(const char *digits, int64_t n, int64_t q, uint64_t *bits)
 		*bits = UINT64_C(0x7ff) << 52;
 		return true;
 	}
-	if (!eisel_lemire(w, q, &lo_bits) || !eisel_lemire(w + 1, q, &hi_bits))
+	if (!number_eisel_lemire(w, q, &lo_bits) ||
+	    !number_eisel_lemire(w + 1, q, &hi_bits))
 		return false;
 	*bits = lo_bits;
 	return lo_bits == hi_bits;

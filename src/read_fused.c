@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "number.h"
+#include "number_fast.h"
 #include "read_csv.h"
 #include "read_scan.h"
 
@@ -343,6 +344,8 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 				blk->gcur[blk->gslot[i]] = text + start;
 				blk->gcur_len[blk->gslot[i]] = end - start;
 			} else if (need[i] &&
+				   !number_fast(text + start, end - start,
+						&fv[i]) &&
 				   number_parse(text + start, end - start,
 						&fv[i]) != NUMBER_OK) {
 				goto slow;

@@ -6,8 +6,11 @@
  * is parsed where it is, and (up to 64 bytes) again copied to the very end
  * and the very start of a page between two pages that cannot be read: the
  * parsers read 8 and 16 bytes at a time, and must not read one byte outside
- * the text. */
+ * the text.  number_fast (number_fast.h, the shape the fused loop parses
+ * inline) gets every text too: it may turn one down, but what it takes it
+ * must give as number_parse does, bit for bit. */
 #include "number.h"
+#include "number_fast.h"
 
 #include <float.h>
 #include <stdlib.h>
@@ -183,6 +186,30 @@ static const struct parse_case cases[] = {
 	BAD("\xef\xbc\x91"),
 	BAD("1\xd9\xa1"),
 	BAD("1\xff"),
+	/* Of the fast shape's lengths (17 to 33 bytes), each with one byte
+	 * that is not allowed: number_fast must turn them down as well. */
+	BAD("0x1234567890abcdef.5"),
+	BAD("0X12345678901234.56"),
+	BAD("-0x1.23456789abcdefp3"),
+	BAD("infinity0000000000"),
+	BAD("-nan(12345678901234)"),
+	BAD("1234567890123456,5"),
+	BAD("0,12345678901234567"),
+	BAD("-0,12345678901234567"),
+	BAD("0.1234567890123456,7"),
+	BAD("0.12345678901234.567"),
+	BAD("-0.1234567890123456-"),
+	BAD("--0.12345678901234567"),
+	BAD("+-0.12345678901234567"),
+	BAD("0.123456789012345 67"),
+	BAD(" 0.12345678901234567"),
+	BAD("0.12345678901234567 "),
+	BAD("0.1234567890123456\n"),
+	BAD("0.12345678901\xd9\xa1"
+	    "234"),
+	BAD("1234567890.1234567\0"),
+	BAD("0.1234567890123456e"),
+	BAD("1.2345678901234567e+"),
 	/* A NUL inside LEN ends no number: all of LEN must match. */
 	BAD("\0"),
 	BAD("1\0"),
@@ -318,10 +345,28 @@ check_scan(int line, const char *text, size_t len)
 			   shown(text, len), delim, stop - p, n);
 }
 
+/* The texts number_fast took, of those it was given. */
+static long fast_taken, fast_given;
+
+/* number_fast on the LEN bytes at TEXT: it may turn them down, but if it
+ * takes them, WANT must be NUMBER_OK and its value VALUE, bit for bit. */
+static void
+check_fast(int line, const char *where, const char *text, size_t len,
+	   enum number_status want, double value)
+{
+	double got = 42.0;
+
+	fast_given++;
+	if (!number_fast(text, len, &got))
+		return;
+	fast_taken++;
+	check_result(line, where, text, len, NUMBER_OK, got, want, value);
+}
+
 /* One check: number_parse on the LEN bytes at TEXT gives WANT, with VALUE
  * bit for bit when WANT is NUMBER_OK, where the text is, and at the end of
  * a page and at its start (up to PAGE_TEXT_MAX bytes); and number_scan
- * agrees. */
+ * and number_fast agree. */
 static void
 check_parse(int line, const char *text, size_t len, enum number_status want,
 	    double value)
@@ -330,6 +375,7 @@ check_parse(int line, const char *text, size_t len, enum number_status want,
 	enum number_status st = number_parse(text, len, &got);
 
 	check_result(line, "number_parse", text, len, st, got, want, value);
+	check_fast(line, "number_fast", text, len, want, value);
 	if (len <= PAGE_TEXT_MAX) {
 		char *end = page + page_size - len;
 
@@ -338,11 +384,15 @@ check_parse(int line, const char *text, size_t len, enum number_status want,
 		st = number_parse(end, len, &got);
 		check_result(line, "number_parse at a page end", text, len, st,
 			     got, want, value);
+		check_fast(line, "number_fast at a page end", end, len, want,
+			   value);
 		memcpy(page, text, len);
 		got = 42.0;
 		st = number_parse(page, len, &got);
 		check_result(line, "number_parse at a page start", text, len,
 			     st, got, want, value);
+		check_fast(line, "number_fast at a page start", page, len, want,
+			   value);
 	}
 	check_scan(line, text, len);
 }
@@ -837,6 +887,81 @@ test_shapes(void)
 			}
 }
 
+/* The shape number_fast says it takes (number_fast.h), written again:
+ * '-' or nothing, 17 to 32 bytes of digits and one point among the first
+ * 16, at most 19 digits after the leading zeros of the first 16 bytes. */
+static int
+fast_shape(const char *s, size_t len)
+{
+	size_t i = len > 0 && s[0] == '-', n = len - i, point = n, zeros = 0;
+	int leading = 1;
+
+	if (n < 17 || n > 32)
+		return 0;
+	for (size_t j = 0; j < n; j++) {
+		char c = s[i + j];
+
+		if (c == '.' && point == n) {
+			point = j;
+		} else if (c < '0' || c > '9') {
+			return 0;
+		} else if (c != '0') {
+			leading = 0;
+		} else if (leading && j < 16) {
+			zeros++;
+		}
+	}
+	return point < 16 && n - 1 - zeros <= 19;
+}
+
+/* The texts the fast path is for, and those around them, against strtod:
+ * printf's %.15g to %.20g of doubles from 1e-7 to 1e17 of both signs (the
+ * shape of gen.c's files), and texts of every length from 15 to 35 bytes
+ * with the point at every place, leading zeros, signs, all nines, zeros,
+ * a one and zeros.  With SSE2 number_fast must take every text of its
+ * shape (fast_shape), else none. */
+static void
+test_fast(long count)
+{
+	static const char *const signs[] = {"", "+", "-"};
+	long shaped = 0, taken = 0;
+	char s[128];
+
+	for (long k = 0; k < count; k++) {
+		double x = ldexp((double)(rng() >> 11), -53) *
+			   pow(10.0, (int)rng_below(25) - 7);
+		int len = snprintf(s, sizeof s, "%.*g", 15 + (int)rng_below(6),
+				   rng_below(2) ? -x : x);
+		double got;
+
+		check_like_strtod(__LINE__, s, (size_t)len);
+		if (fast_shape(s, (size_t)len)) {
+			shaped++;
+			taken += number_fast(s, (size_t)len, &got);
+		}
+	}
+	for (size_t n = 14; n <= 34; n++)
+		for (size_t point = 0; point <= n + 1; point++)
+			for (size_t k = 0; k < 3 * 6 * 4 * 3; k++) {
+				size_t len = shape_text(s, signs[k % 3],
+							k / 3 % 6, n, point,
+							(int)(k / 18 % 4), "");
+				double got;
+
+				check_like_strtod(__LINE__, s, len);
+				if (fast_shape(s, len)) {
+					shaped++;
+					taken += number_fast(s, len, &got);
+				}
+			}
+#ifdef NUMBER_SSE2
+	CHECK_INT(taken, shaped);
+#else
+	CHECK_INT(taken, 0);
+#endif
+	CHECK(shaped > count / 2);
+}
+
 int
 main(void)
 {
@@ -859,5 +984,10 @@ main(void)
 	test_midpoints(100000);
 	test_fuzz_grammar(200000);
 	test_shapes();
+	test_fast(1000000);
+#ifdef NUMBER_SSE2
+	/* Not all turned down: the checks above saw it take texts. */
+	CHECK(fast_taken > fast_given / 20);
+#endif
 	return check_finish(TEST_NAME);
 }
