@@ -402,6 +402,9 @@ check_states(const struct options *o, const char *reading)
 		usage_error("%s cannot be given with --merge: the states say "
 			    "how their rows were read",
 			    reading);
+	if (o->merge && o->batches)
+		usage_error("%s", "--batches cannot be given with --merge: "
+				  "states keep no batch lines");
 	if (o->merge && o->plot_path != NULL)
 		usage_error("%s", "--plot cannot be given with --merge: it "
 				  "draws batches, and states keep none");
@@ -445,10 +448,8 @@ check_groups(const struct options *o)
 			    "(mlr filter, awk) and plot them");
 	if (o->merge)
 		usage_error("%s", "-g cannot be given with --merge: the states "
-				  "say how their rows were read");
-	if (o->save_state != NULL)
-		usage_error("%s", "-g cannot be given with --save-state: "
-				  "states keep no groups yet");
+				  "say how their rows were read, and states "
+				  "saved with -g merge by group");
 }
 
 /* What --value cannot go with: it prints one number of all the rows, in
