@@ -15,6 +15,8 @@ struct groups_group {
 	char *key; /* as printed: NUL-terminated, KEY_LEN bytes */
 	size_t key_len;
 	uint64_t hash;
+	struct groups *owner;
+	size_t index;  /* in owner->g */
 	uint64_t file; /* the file of its epoch going on, without -e */
 	struct batcher b;
 	struct groups_lines lines;
@@ -79,9 +81,22 @@ static void
 keep_group(void *ctx, const struct batcher_line *line)
 {
 	struct groups_group *gr = ctx;
+	const struct groups_tap *tap = &gr->owner->tap;
 
 	if (keep(&gr->lines, line, gr) != 0)
 		gr->failed = true; /* reported at the end */
+	if (tap->line != NULL)
+		tap->line(tap->ctx, gr->index, line);
+}
+
+/* The rows of a group's batcher, to the tap. */
+static void
+tap_rows(void *ctx, const struct metric_row *rows, size_t n)
+{
+	struct groups_group *gr = ctx;
+	const struct groups_tap *tap = &gr->owner->tap;
+
+	tap->rows(tap->ctx, gr->index, rows, n);
 }
 
 void
@@ -102,6 +117,12 @@ groups_init(struct groups *g, const struct batcher_config *config,
 	g->sq_only = config->sums.sq_only && !config->sums.f32;
 	g->out = *out;
 	g->batch_lines = batch_lines;
+}
+
+void
+groups_set_tap(struct groups *g, const struct groups_tap *tap)
+{
+	g->tap = *tap;
 }
 
 void
@@ -218,7 +239,8 @@ static struct groups_group *
 add(struct groups *g, const char *key, size_t len, uint64_t h)
 {
 	struct groups_group *gr;
-	const struct batcher_sink sink = {NULL, keep_group, NULL};
+	const struct batcher_sink sink = {
+		NULL, keep_group, g->tap.rows != NULL ? tap_rows : NULL};
 	size_t s;
 
 	if (g->n == g->cap) {
@@ -240,9 +262,13 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 	gr->key[len] = '\0';
 	gr->key_len = len;
 	gr->hash = h;
+	gr->owner = g;
+	gr->index = g->n;
 	batcher_init(&gr->b, g->config, &sink, g->batch_lines);
 	gr->b.sink.ctx = gr;
-	if (batcher_start(&gr->b, g->pairs) != 0) {
+	if (batcher_start(&gr->b, g->pairs) != 0 ||
+	    (g->tap.group != NULL &&
+	     g->tap.group(g->tap.ctx, g->n, key, len) != 0)) {
 		batcher_free(&gr->b);
 		free(gr->key);
 		free(gr);
@@ -400,6 +426,23 @@ groups_rows(struct groups *g, const struct metric_row *rows,
 oom:
 	diag("out of memory");
 	return -1;
+}
+
+int
+groups_epoch(struct groups *g, const char *group, size_t group_len,
+	     const char *key, size_t key_len, uint64_t number,
+	     const struct metric_sums *sums, const struct metric_mean *rmse,
+	     const struct metric_mean *row_loss)
+{
+	struct groups_group *gr =
+		find(g, group, group_len, key_hash(group, group_len));
+
+	if (gr == NULL) {
+		diag("out of memory");
+		return -1;
+	}
+	return batcher_epoch(&gr->b, key, key_len, number, sums, rmse,
+			     row_loss);
 }
 
 /* Every line of L to the output, in order. */

@@ -22,9 +22,23 @@ struct groups_lines {
 	size_t n, cap;
 };
 
+/* What else sees each group's rows and lines as its batcher makes them
+ * (--save-state): GROUP when a group is made, I its index (from 0, in
+ * order of first appearance) and KEY its key as printed; ROWS and LINE as
+ * a batcher_sink's, of group I.  GROUP returns 0, or -1 when out of memory
+ * (which the groups report). */
+struct groups_tap {
+	void *ctx;
+	int (*group)(void *ctx, size_t i, const char *key, size_t key_len);
+	void (*rows)(void *ctx, size_t i, const struct metric_row *rows,
+		     size_t n);
+	void (*line)(void *ctx, size_t i, const struct batcher_line *line);
+};
+
 struct groups {
 	const struct batcher_config *config;
 	struct batcher_sink out; /* where the kept lines go at the end */
+	struct groups_tap tap;	 /* or none: tap.group NULL */
 	bool batch_lines;	 /* the groups' batch lines too */
 	bool sq_only;	      /* a row's sq and weight are all that is summed */
 	size_t pairs, extras; /* a row's; extras per row in OUT arrays */
@@ -52,6 +66,9 @@ struct groups {
 void groups_init(struct groups *g, const struct batcher_config *config,
 		 const struct batcher_sink *out, bool batch_lines);
 
+/* TAP sees every group's rows and lines; before the first row. */
+void groups_set_tap(struct groups *g, const struct groups_tap *tap);
+
 /* Rows have PAIRS pairs and EXTRAS per-output values each; once, before
  * the first. */
 void groups_start(struct groups *g, size_t pairs, size_t extras);
@@ -70,6 +87,14 @@ int groups_rows(struct groups *g, const struct metric_row *rows,
 		const struct xdd *out, size_t n, const char *key,
 		size_t key_len, const char *const *field, const size_t *len,
 		size_t ngcol);
+
+/* --merge: an epoch of the group whose key is GROUP (GROUP_LEN bytes, as
+ * printed), made when it is new, whose rows were read elsewhere: as
+ * batcher_epoch says.  Returns 0, or -1 when out of memory (reported). */
+int groups_epoch(struct groups *g, const char *group, size_t group_len,
+		 const char *key, size_t key_len, uint64_t number,
+		 const struct metric_sums *sums, const struct metric_mean *rmse,
+		 const struct metric_mean *row_loss);
 
 /* A sink's function: keeps a line of all the rows (CTX is the groups). */
 void groups_keep_all(void *ctx, const struct batcher_line *line);

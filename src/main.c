@@ -171,8 +171,9 @@ static const char help_text[] =
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n"
 	"States (one run split across processes or machines):\n"
-	"      --save-state FILE  after reading, save the sums of every epoch to\n"
-	"                         FILE (-: standard output, instead of the table)\n"
+	"      --save-state FILE  after reading, save the sums of every epoch (and\n"
+	"                         with -g of every group's) to FILE (-: standard\n"
+	"                         output, instead of the table)\n"
 	"      --part K/N         with --save-state: the state is part K of N of\n"
 	"                         a run (GNU parallel: --part {#}/{##})\n"
 	"      --run-id ID        with --part: a name that the parts of the run\n"
@@ -181,7 +182,7 @@ static const char help_text[] =
 	"                         total lines of one pass over all their rows\n"
 	"                         (merged in the order given, or of their parts;\n"
 	"                         a part missing or a state given twice is an\n"
-	"                         error)\n"
+	"                         error); states saved with -g merge by group\n"
 	"\n"
 	"Exit status: 0 success, 1 a --fail-above or --fail-below failed, 2 error.\n"
 	"See rmsetab(1) for the output columns and examples.\n";
@@ -402,6 +403,9 @@ check_states(const struct options *o, const char *reading)
 		usage_error("%s cannot be given with --merge: the states say "
 			    "how their rows were read",
 			    reading);
+	if (o->merge && o->batches)
+		usage_error("%s", "--batches cannot be given with --merge: "
+				  "states keep no batch lines");
 	if (o->merge && o->plot_path != NULL)
 		usage_error("%s", "--plot cannot be given with --merge: it "
 				  "draws batches, and states keep none");
@@ -445,10 +449,8 @@ check_groups(const struct options *o)
 			    "(mlr filter, awk) and plot them");
 	if (o->merge)
 		usage_error("%s", "-g cannot be given with --merge: the states "
-				  "say how their rows were read");
-	if (o->save_state != NULL)
-		usage_error("%s", "-g cannot be given with --save-state: "
-				  "states keep no groups yet");
+				  "say how their rows were read, and states "
+				  "saved with -g merge by group");
 }
 
 /* What --value cannot go with: it prints one number of all the rows, in

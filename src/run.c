@@ -57,8 +57,21 @@ on_line(void *ctx, const struct batcher_line *line)
 		report_line(&r->report, line);
 	if (r->checking)
 		threshold_line(&r->threshold, line);
+	/* With -g, the saver has had the lines as they were made. */
+	if (r->saving && !r->c.grouped)
+		saver_line(&r->saver, line);
+}
+
+/* -g: a line of all the rows, kept to be printed after the groups', and
+ * saved as it comes. */
+static void
+on_all_line(void *ctx, const struct batcher_line *line)
+{
+	struct run *r = ctx;
+
 	if (r->saving)
 		saver_line(&r->saver, line);
+	groups_keep_all(&r->groups, line);
 }
 
 /* The rows of the epoch going on: the saver keeps them as a segment. */
@@ -133,6 +146,14 @@ save_header(struct run *r, const struct read_rows_plan *plan, const char *file)
 	h.epoch_col = state_name(plan, plan->ecol);
 	oom = oom || (plan->wcol != READ_ROWS_NONE && h.weight == NULL) ||
 	      (plan->ecol != READ_ROWS_NONE && h.epoch_col == NULL);
+	if (!oom && plan->ngcol > 0) {
+		h.group_names = calloc(plan->ngcol, sizeof *h.group_names);
+		oom = h.group_names == NULL;
+		h.ngroup_cols = oom ? 0 : plan->ngcol;
+	}
+	for (size_t i = 0; !oom && i < h.ngroup_cols; i++)
+		oom = (h.group_names[i] = state_name(plan, plan->gcol[i])) ==
+		      NULL;
 	if (oom) {
 		state_header_free(&h);
 		diag("%s: out of memory", file);
@@ -246,6 +267,14 @@ on_first_state(void *ctx, const struct state_merge *m)
 		if (state_merge_check(m, &th->rules[i].measure, 1) != 0)
 			return -1;
 	report->summary = true;
+	/* Groups: each group's lines, then those of all the rows, as -g
+	 * prints them. */
+	if (h->ngroup_cols > 0) {
+		r->c.grouped = true;
+		report->grouped = true;
+		r->batcher.sink = (struct batcher_sink){&r->groups,
+							groups_keep_all, NULL};
+	}
 	batcher->batch_size = h->batch_size;
 	batcher->reset_never = h->reset_never;
 	batcher->keyed = h->epoch_col != NULL;
@@ -289,12 +318,25 @@ run_merge(struct run *r, size_t nfiles, char *const *names, const int *fds,
 	if (status == 0 && save != NULL)
 		status = state_merge_save(&m, save, r->c.report.measures,
 					  r->c.report.nmeasures);
-	for (size_t i = 0; status == 0 && i < m.n; i++) {
+	for (size_t i = 0; status == 0 && i < m.all.n; i++) {
 		struct state_merge_epoch e;
 
-		state_merge_get(&m, i, &e);
+		state_merge_get(&m, &m.all, i, &e);
 		status = batcher_epoch(&r->batcher, e.key, e.key_len, e.number,
 				       e.sums, &e.rmse, &e.row_loss);
+	}
+	/* The groups in the order they first came. */
+	for (size_t g = 0; status == 0 && g < m.ngroups; g++) {
+		const struct state_merge_group *gr = &m.groups[g];
+
+		for (size_t i = 0; status == 0 && i < gr->book.n; i++) {
+			struct state_merge_epoch e;
+
+			state_merge_get(&m, &gr->book, i, &e);
+			status = groups_epoch(&r->groups, gr->key, gr->key_len,
+					      e.key, e.key_len, e.number,
+					      e.sums, &e.rmse, &e.row_loss);
+		}
 	}
 	state_merge_free(&m);
 	return status;
@@ -358,6 +400,16 @@ run_inputs(const struct run_config *cfg, size_t nfiles, const int *fds,
 	groups_init(&r.groups, &r.c.batcher, &sink, r.c.group_batches);
 	if (r.c.grouped)
 		all = (struct batcher_sink){&r.groups, groups_keep_all, NULL};
+	/* -g --save-state: the saver has each group's rows and lines, and
+	 * those of all the rows, as they are made. */
+	if (r.c.grouped && r.saving) {
+		const struct groups_tap tap = {&r.saver, saver_group,
+					       saver_group_rows,
+					       saver_group_line};
+
+		groups_set_tap(&r.groups, &tap);
+		all = (struct batcher_sink){&r, on_all_line, on_epoch_rows};
+	}
 	batcher_init(&r.batcher, &r.c.batcher, r.c.grouped ? &all : &sink,
 		     (!r.c.report.summary && !r.quiet && !r.c.value.on) ||
 			     r.plot != NULL);

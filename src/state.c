@@ -10,9 +10,10 @@
  * is a scaled double-double, (HI + LO) * 2^EXP (struct xdd), written as the
  * three fields HI LO EXP, in the one form state_canonical gives.  Text is
  * in double quotes, with \" \\ \n \r \t and \xHH escapes (control bytes
- * always escaped; never a NUL).  Version 2:
+ * always escaped; never a NUL; other bytes as they are, UTF-8 or not).
+ * Version 2, and version 3 (with -g):
  *
- *   rmsetab-state 2
+ *   rmsetab-state 2                   (3 with -g)
  *   dtype float64
  *   batch-size 32
  *   reset epoch                       (or never)
@@ -22,6 +23,8 @@
  *   pair "true_1" "pred_1"            column numbers, 1 4)
  *   weight-column "w"                 (or -)
  *   epoch-column "epoch"              (or -)
+ *   group-columns "region" "kind"     version 3 only: -g, one or more
+ *                                     (with -n column numbers, 2 5)
  *   part 3 3 8 "nightly"              FIRST LAST N RUN: parts FIRST..LAST
  *                                     of N (--part), of run RUN (--run-id,
  *                                     or -); "part -" without --part
@@ -31,8 +34,9 @@
  *                                     random; several in a merged state
  *
  * the header; every state merged with another has the same lines up to
- * epoch-column.  Then each epoch, in the order read (a value of the epoch
- * column comes as often as one pass made an epoch of it):
+ * epoch-column (group-columns).  Then each epoch of all the rows, in the
+ * order read (a value of the epoch column comes as often as one pass made
+ * an epoch of it):
  *
  *   epoch "e1"                        (its number without an epoch column)
  *   rows 1000
@@ -54,7 +58,17 @@
  *   batch A RMSE ROW-LOSS             A = 0..B-1: sum of rows * value (HI
  *                                     LO EXP) of the whole batches at A
  *
- * and at the end a checksum:
+ * then, in version 3, each group, in the order its first row came, its
+ * key and its epochs as above (those of its rows alone, as -g makes
+ * them):
+ *
+ *   group "north"                     its key as -g prints it: the value
+ *                                     of its column, or of several a CSV
+ *                                     record of them ("a,\"b,c\"")
+ *   epoch ...
+ *
+ * at least one epoch a group, the rows of the groups adding up to those of
+ * all the rows; and at the end a checksum:
  *
  *   end 0123456789abcdef              FNV-1a 64-bit hash of every byte of
  *                                     the state before this line
@@ -100,6 +114,9 @@ state_header_free(struct state_header *h)
 	free(h->pred_names);
 	free(h->weight);
 	free(h->epoch_col);
+	for (size_t i = 0; h->group_names != NULL && i < h->ngroup_cols; i++)
+		free(h->group_names[i]);
+	free(h->group_names);
 	memset(h, 0, sizeof *h);
 }
 
@@ -117,8 +134,17 @@ state_header_copy(struct state_header *dst, const struct state_header *src)
 	dst->true_names = calloc(src->pairs, sizeof *dst->true_names);
 	dst->pred_names = calloc(src->pairs, sizeof *dst->pred_names);
 	dst->weight = dst->epoch_col = NULL;
-	if (dst->true_names == NULL || dst->pred_names == NULL)
+	dst->group_names = NULL;
+	if (src->ngroup_cols > 0 &&
+	    (dst->group_names = calloc(src->ngroup_cols,
+				       sizeof *dst->group_names)) == NULL)
+		dst->ngroup_cols = 0;
+	if (dst->true_names == NULL || dst->pred_names == NULL ||
+	    dst->ngroup_cols != src->ngroup_cols)
 		return -1;
+	for (size_t i = 0; i < src->ngroup_cols; i++)
+		if (copy_name(&dst->group_names[i], src->group_names[i]) != 0)
+			return -1;
 	for (size_t j = 0; j < src->pairs; j++)
 		if (copy_name(&dst->true_names[j], src->true_names[j]) != 0 ||
 		    copy_name(&dst->pred_names[j], src->pred_names[j]) != 0)
@@ -199,7 +225,8 @@ void
 state_epoch_free(struct state_epoch *e)
 {
 	free(e->key);
-	e->key = NULL;
+	free(e->group_key);
+	e->key = e->group_key = NULL;
 	state_segment_free(&e->seg);
 }
 

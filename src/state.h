@@ -16,7 +16,10 @@
 #define STATE_MAGIC "rmsetab-state" /* the first word of a state */
 
 enum {
-	STATE_VERSION = 2,
+	/* Version 3 is version 2 with groups (-g): a state without groups is
+	 * written as version 2, which rmsetab before -g reads too. */
+	STATE_VERSION = 3,
+	STATE_VERSION_UNGROUPED = 2,
 	/* The longest line, its line feed not counted: the reader holds one
 	 * line at a time, so this bounds its memory. */
 	STATE_LINE_MAX = 1 << 20,
@@ -48,6 +51,8 @@ struct state_header {
 	size_t pairs;
 	char **true_names, **pred_names; /* one per pair */
 	char *weight, *epoch_col;	 /* NULL when not given */
+	char **group_names;		 /* -g: the group columns, or NULL */
+	size_t ngroup_cols;		 /* 0 without -g */
 	bool indices; /* -n: the names are 1-based column numbers */
 };
 
@@ -86,6 +91,13 @@ struct state_epoch {
 	uint64_t number; /* without an epoch column */
 	uint64_t line;	 /* of its first line */
 	struct state_segment seg;
+	/* Whose rows: 0 those of all the rows, I the I-th group of its state
+	 * (from 1).  The first epoch of a group has the group's key
+	 * (GROUP_LEN bytes, as printed) and the line of its group line. */
+	size_t group;
+	char *group_key;
+	size_t group_len;
+	uint64_t group_line;
 };
 
 void state_epoch_free(struct state_epoch *e);

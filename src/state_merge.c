@@ -21,6 +21,14 @@
  * state of parts holds parts FIRST to LAST, none missing; merged again,
  * it is one piece among the parts.
  *
+ * States saved with -g hold the epochs of all the rows, then those of each
+ * group (state.c).  Each group's epochs join as those of all the rows do,
+ * apart from the other groups': by number, or with -e the last epoch the
+ * group had in an earlier state with its first in the next state that has
+ * it (other groups' rows do not end a group's epoch).  Groups are kept in
+ * the order they first come, state after state in the order the states
+ * are joined: the order of their first rows in one pass.
+ *
  * Every state holds the ids of the states saved from input that it was
  * made of (its sources, state.c): an id given twice, in whatever merged
  * states, means rows that would count twice, and is an error.  So is a
@@ -65,67 +73,69 @@ same_key(const struct state_merge_entry *e, const struct state_epoch *ep)
 }
 
 static int
-grow(struct state_merge *m)
+grow(struct state_merge_book *b)
 {
-	size_t nslots = m->nslots ? m->nslots * 2 : 64;
+	size_t nslots = b->nslots ? b->nslots * 2 : 64;
 	size_t *slot = calloc(nslots, sizeof *slot);
 
 	if (slot == NULL)
 		return -1;
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < b->n; i++) {
 		size_t s =
-			key_hash(m->v[i].key, m->v[i].key_len, m->v[i].number) &
+			key_hash(b->v[i].key, b->v[i].key_len, b->v[i].number) &
 			(nslots - 1);
 
 		while (slot[s] != 0)
 			s = (s + 1) & (nslots - 1);
 		slot[s] = i + 1;
 	}
-	free(m->slot);
-	m->slot = slot;
-	m->nslots = nslots;
+	free(b->slot);
+	b->slot = slot;
+	b->nslots = nslots;
 	return 0;
 }
 
-/* The entry of EP's key; *SLOT is where a new one would go. */
+/* The entry of EP's key in B; *SLOT is where a new one would go. */
 static struct state_merge_entry *
-find(const struct state_merge *m, const struct state_epoch *ep, size_t *slot)
+find(const struct state_merge_book *b, const struct state_epoch *ep,
+     size_t *slot)
 {
-	size_t s = key_hash(ep->key, ep->key_len, ep->number) & (m->nslots - 1);
+	size_t s = key_hash(ep->key, ep->key_len, ep->number) & (b->nslots - 1);
 
-	for (; m->slot[s] != 0; s = (s + 1) & (m->nslots - 1))
-		if (same_key(&m->v[m->slot[s] - 1], ep))
+	for (; b->slot[s] != 0; s = (s + 1) & (b->nslots - 1))
+		if (same_key(&b->v[b->slot[s] - 1], ep))
 			break;
 	*slot = s;
-	return m->slot[s] != 0 ? &m->v[m->slot[s] - 1] : NULL;
+	return b->slot[s] != 0 ? &b->v[b->slot[s] - 1] : NULL;
 }
 
-/* Appends a new entry for EP, of FILE, taking over its key and rows; SLOT
- * is its place in the table of numbers (unused with keys). */
+/* Appends to B a new entry for EP, of FILE and state STATE, taking over
+ * its key and rows; SLOT is its place in the table of numbers (unused with
+ * keys). */
 static int
-push(struct state_merge *m, const char *file, struct state_epoch *ep,
-     size_t slot)
+push(struct state_merge_book *b, uint64_t state, const char *file,
+     struct state_epoch *ep, size_t slot)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct state_merge_entry *v = realloc(m->v, cap * sizeof *v);
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct state_merge_entry *v = realloc(b->v, cap * sizeof *v);
 
 		if (v == NULL)
 			return -1;
-		m->v = v;
-		m->cap = cap;
+		b->v = v;
+		b->cap = cap;
 	}
-	m->v[m->n] = (struct state_merge_entry){.key = ep->key,
+	b->v[b->n] = (struct state_merge_entry){.key = ep->key,
 						.key_len = ep->key_len,
 						.number = ep->number,
-						.state = m->states,
+						.state = state,
 						.file = file,
 						.line = ep->line,
 						.seg = ep->seg};
-	m->n++;
+	b->n++;
 	if (ep->key == NULL)
-		m->slot[slot] = m->n;
-	memset(ep, 0, sizeof *ep);
+		b->slot[slot] = b->n;
+	memset(ep, 0, sizeof *ep); /* its group's key is taken already */
 	return 0;
 }
 
@@ -143,41 +153,152 @@ join(struct state_merge *m, struct state_merge_entry *e, const char *file,
 	return 0;
 }
 
+static uint64_t
+group_hash(const char *key, size_t len)
+{
+	return key_hash(key, len, 0);
+}
+
+static int
+grow_groups(struct state_merge *m)
+{
+	size_t nslots = m->group_nslots ? 2 * m->group_nslots : 64;
+	size_t *slot = calloc(nslots, sizeof *slot);
+
+	if (slot == NULL)
+		return -1;
+	for (size_t i = 0; i < m->ngroups; i++) {
+		size_t s = group_hash(m->groups[i].key, m->groups[i].key_len) &
+			   (nslots - 1);
+
+		while (slot[s] != 0)
+			s = (s + 1) & (nslots - 1);
+		slot[s] = i + 1;
+	}
+	free(m->group_slot);
+	m->group_slot = slot;
+	m->group_nslots = nslots;
+	return 0;
+}
+
+/* The group of KEY (LEN bytes), which takes KEY over when it is new; its
+ * index + 1, or 0 when out of memory. */
+static size_t
+group_of(struct state_merge *m, char *key, size_t len)
+{
+	struct state_merge_group *g;
+	size_t s;
+
+	if ((m->ngroups + 1) * 2 > m->group_nslots && grow_groups(m) != 0)
+		return 0;
+	s = group_hash(key, len) & (m->group_nslots - 1);
+	for (; m->group_slot[s] != 0; s = (s + 1) & (m->group_nslots - 1)) {
+		g = &m->groups[m->group_slot[s] - 1];
+		if (g->key_len == len && memcmp(g->key, key, len) == 0) {
+			free(key);
+			return m->group_slot[s];
+		}
+	}
+	if (m->ngroups == m->groups_cap) {
+		size_t cap = m->groups_cap ? 2 * m->groups_cap : 16;
+
+		g = realloc(m->groups, cap * sizeof *g);
+		if (g == NULL)
+			return 0;
+		m->groups = g;
+		m->groups_cap = cap;
+	}
+	m->groups[m->ngroups] =
+		(struct state_merge_group){.key = key, .key_len = len};
+	m->group_slot[s] = ++m->ngroups;
+	return m->ngroups;
+}
+
+/* The book that epoch EP, of FILE, goes to: that of all the rows, or of
+ * its group, which its first epoch in a state names.  NULL after an error
+ * reported. */
+static struct state_merge_book *
+book_of(struct state_merge *m, const char *file, struct state_epoch *ep)
+{
+	struct state_merge_group *g;
+	char key[DIAG_QUOTE_SIZE];
+
+	if (ep->group == 0) {
+		m->cur = 0;
+		return &m->all;
+	}
+	if (ep->group_key != NULL) {
+		size_t len = ep->group_len;
+
+		if ((m->cur = group_of(m, ep->group_key, len)) == 0) {
+			oom();
+			return NULL;
+		}
+		ep->group_key = NULL; /* taken over, or freed */
+		g = &m->groups[m->cur - 1];
+		if (g->state == m->states) {
+			diag_at(file, ep->group_line,
+				"corrupted state: group '%s' appears twice "
+				"(first at line %" PRIu64 ")",
+				diag_quote(key, sizeof key, g->key, g->key_len),
+				g->line);
+			return NULL;
+		}
+		g->state = m->states;
+		g->file = file;
+		g->line = ep->group_line;
+	}
+	return &m->groups[m->cur - 1].book;
+}
+
 /* Adds epoch EP of the state being joined, of FILE, taking over its key
  * and rows. */
 static int
 add_epoch(struct state_merge *m, const char *file, struct state_epoch *ep)
 {
-	struct state_merge_entry *e, *last = m->n > 0 ? &m->v[m->n - 1] : NULL;
+	struct state_merge_book *b = book_of(m, file, ep);
+	struct state_merge_entry *e, *last;
 	size_t slot = 0;
+	char key[DIAG_QUOTE_SIZE], of[DIAG_QUOTE_SIZE + 16] = "";
 
+	if (b == NULL)
+		return -1;
+	last = b->n > 0 ? &b->v[b->n - 1] : NULL;
 	if (ep->key != NULL) {
-		/* The first epoch of a state may go on with the last of the
-		 * state before. */
+		/* The first epoch of a state (of a group) may go on with the
+		 * last of the state before that had one. */
 		if (last != NULL && last->state != m->states &&
 		    same_key(last, ep))
 			return join(m, last, file, ep) == 0 ? 0 : oom();
-		return push(m, file, ep, 0) == 0 ? 0 : oom();
+		return push(b, m->states, file, ep, 0) == 0 ? 0 : oom();
 	}
-	if ((m->n + 1) * 2 > m->nslots && grow(m) != 0)
+	if ((b->n + 1) * 2 > b->nslots && grow(b) != 0)
 		return oom();
-	if ((e = find(m, ep, &slot)) == NULL)
-		return push(m, file, ep, slot) == 0 ? 0 : oom();
+	if ((e = find(b, ep, &slot)) == NULL)
+		return push(b, m->states, file, ep, slot) == 0 ? 0 : oom();
 	if (e->state == m->states) {
+		if (m->cur > 0)
+			snprintf(of, sizeof of, " of group '%s'",
+				 diag_quote(key, sizeof key,
+					    m->groups[m->cur - 1].key,
+					    m->groups[m->cur - 1].key_len));
 		diag_at(file, ep->line,
-			"corrupted state: epoch %" PRIu64
+			"corrupted state: epoch %" PRIu64 "%s"
 			" appears twice (first at line %" PRIu64 ")",
-			ep->number, e->line);
+			ep->number, of, e->line);
 		return -1;
 	}
 	return join(m, e, file, ep) == 0 ? 0 : oom();
 }
 
-/* The rows of every state together stay countable. */
+/* The rows of every state together stay countable (the reader keeps
+ * those of a state's groups within those of all its rows). */
 static int
 count_rows(struct state_merge *m, const struct state_reader *r,
 	   const struct state_epoch *ep)
 {
+	if (ep->group > 0)
+		return 0;
 	if (m->rows + ep->seg.rows >= m->rows) {
 		m->rows += ep->seg.rows;
 		return 0;
@@ -288,11 +409,65 @@ same_options(const struct state_merge *m, const struct state_reader *r)
 	a = option_text(m->options, m->options_len, i, &na);
 	b = option_text(r->options, r->options_len, i, &nb);
 	diag_at(r->name, r->first_line + 1 + (uint64_t)i,
-		"this state has '%s', but %s:%" PRIu64
-		" has '%s': only states read with the same options merge",
+		"this state has '%s', but %s:%" PRIu64 " has '%s': %s",
 		diag_quote(here, sizeof here, b, nb), m->file,
 		m->line + 1 + (uint64_t)i,
-		diag_quote(there, sizeof there, a, na));
+		diag_quote(there, sizeof there, a, na),
+		nb > 13 && memcmp(b, "group-columns", 13) == 0
+			? "states saved with -g merge only with states "
+			  "saved with the same -g"
+			: "only states read with the same options merge");
+	return -1;
+}
+
+/* The line of the last option line of a state whose first line is FIRST
+ * (its group-columns line, in a state with groups). */
+static uint64_t
+last_option_line(uint64_t first, const char *options, size_t len)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += options[i] == '\n';
+	return first + n;
+}
+
+/* A later state must have groups if the first has, and none if it has
+ * none; by the same columns, same_options says. */
+static int
+same_groups(const struct state_merge *m, const struct state_reader *r)
+{
+	char cols[DIAG_QUOTE_SIZE];
+	const char *text;
+	size_t len;
+
+	if ((m->h.ngroup_cols > 0) == (r->h.ngroup_cols > 0))
+		return 0;
+	if (m->h.ngroup_cols > 0) {
+		text = option_text(m->options, m->options_len,
+				   (size_t)(last_option_line(0, m->options,
+							     m->options_len) -
+					    1),
+				   &len);
+		diag_at(r->name, r->first_line,
+			"this state has no groups, but %s:%" PRIu64
+			" has '%s': states saved with -g merge only with "
+			"states saved with the same -g",
+			m->file,
+			last_option_line(m->line, m->options, m->options_len),
+			diag_quote(cols, sizeof cols, text, len));
+		return -1;
+	}
+	text = option_text(
+		r->options, r->options_len,
+		(size_t)(last_option_line(0, r->options, r->options_len) - 1),
+		&len);
+	diag_at(r->name,
+		last_option_line(r->first_line, r->options, r->options_len),
+		"this state has '%s', but %s:%" PRIu64
+		" has no groups: states saved with -g merge only with states "
+		"saved with the same -g",
+		diag_quote(cols, sizeof cols, text, len), m->file, m->line);
 	return -1;
 }
 
@@ -428,7 +603,8 @@ state_merge_file(struct state_merge *m, int fd, const char *name)
 
 		m->given++;
 		if (m->given == 1 ? first_state(m, &r) != 0
-				  : same_options(m, &r) != 0 ||
+				  : same_groups(m, &r) != 0 ||
+					    same_options(m, &r) != 0 ||
 					    same_run(m, &r) != 0) {
 			st = -1;
 			break;
@@ -647,6 +823,17 @@ state_merge_check(const struct state_merge *m, const enum measure *list,
 	return 0;
 }
 
+static int
+save_book(struct state_writer *w, const struct state_merge_book *b)
+{
+	int status = 0;
+
+	for (size_t i = 0; status == 0 && i < b->n; i++)
+		status = state_write_epoch(w, b->v[i].key, b->v[i].key_len,
+					   b->v[i].number, &b->v[i].seg);
+	return status;
+}
+
 int
 state_merge_save(const struct state_merge *m, FILE *out,
 		 const enum measure *list, size_t n)
@@ -664,9 +851,14 @@ state_merge_save(const struct state_merge *m, FILE *out,
 	h.ncolumns = n;
 	state_writer_init(&w, out);
 	status = state_write_header(&w, &h, &m->part, ids, m->nsources);
-	for (size_t i = 0; status == 0 && i < m->n; i++)
-		status = state_write_epoch(&w, m->v[i].key, m->v[i].key_len,
-					   m->v[i].number, &m->v[i].seg);
+	if (status == 0)
+		status = save_book(&w, &m->all);
+	for (size_t i = 0; status == 0 && i < m->ngroups; i++) {
+		status = state_write_group(&w, m->groups[i].key,
+					   m->groups[i].key_len);
+		if (status == 0)
+			status = save_book(&w, &m->groups[i].book);
+	}
 	if (status == 0)
 		status = state_write_end(&w);
 	state_writer_free(&w);
@@ -675,10 +867,10 @@ state_merge_save(const struct state_merge *m, FILE *out,
 }
 
 void
-state_merge_get(const struct state_merge *m, size_t i,
-		struct state_merge_epoch *e)
+state_merge_get(const struct state_merge *m, const struct state_merge_book *b,
+		size_t i, struct state_merge_epoch *e)
 {
-	const struct state_merge_entry *v = &m->v[i];
+	const struct state_merge_entry *v = &b->v[i];
 
 	e->key = v->key;
 	e->key_len = v->key_len;
@@ -687,21 +879,33 @@ state_merge_get(const struct state_merge *m, size_t i,
 	state_segment_means(&m->sc, &v->seg, &e->rmse, &e->row_loss);
 }
 
+static void
+book_free(struct state_merge_book *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->v[i].key);
+		state_segment_free(&b->v[i].seg);
+	}
+	free(b->v);
+	free(b->slot);
+}
+
 void
 state_merge_free(struct state_merge *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->v[i].key);
-		state_segment_free(&m->v[i].seg);
+	book_free(&m->all);
+	for (size_t i = 0; i < m->ngroups; i++) {
+		free(m->groups[i].key);
+		book_free(&m->groups[i].book);
 	}
+	free(m->groups);
+	free(m->group_slot);
 	for (size_t i = 0; i < m->npieces; i++) {
 		for (size_t j = 0; j < m->pieces[i].n; j++)
 			state_epoch_free(&m->pieces[i].epochs[j]);
 		free(m->pieces[i].epochs);
 	}
 	free(m->pieces);
-	free(m->v);
-	free(m->slot);
 	free(m->options);
 	free(m->run);
 	free(m->sources);

@@ -1,6 +1,7 @@
 /* state_merge.h: --merge: reads saved states, joins the epochs that go on
  * from one state into the next, and hands back the epochs of one pass over
- * all their rows, or writes them as one state.  States saved with --part
+ * all their rows, and with -g those of each group, or writes them as one
+ * state.  States saved with --part
  * are put in the order of their parts; a state, or a part, given twice,
  * and a part missing, are errors. */
 #ifndef RMSETAB_STATE_MERGE_H
@@ -26,6 +27,25 @@ struct state_merge_entry {
 	struct state_segment seg;
 };
 
+/* The epochs of all the rows, or of one group, in order, and without an
+ * epoch column a table of them by number. */
+struct state_merge_book {
+	struct state_merge_entry *v;
+	size_t n, cap;
+	size_t *slot; /* by number: index + 1 into v, or 0 (open addressing) */
+	size_t nslots;
+};
+
+/* A group of the merged states (-g). */
+struct state_merge_group {
+	char *key; /* as printed, KEY_LEN bytes */
+	size_t key_len;
+	uint64_t state; /* the last state joined (counted from 1) that had it */
+	const char *file; /* where that state had it: its group line */
+	uint64_t line;
+	struct state_merge_book book;
+};
+
 /* A state saved with --part, held until the parts are in order. */
 struct state_merge_piece {
 	const char *file;
@@ -48,10 +68,15 @@ struct state_merge {
 	int (*first)(void *ctx, const struct state_merge *m);
 	void *ctx;
 	bool partial_ok; /* parts FIRST to LAST of a run, not all of them */
-	struct state_merge_entry *v; /* the epochs, in order */
-	size_t n, cap;
-	size_t *slot; /* by number: index + 1 into v, or 0 (open addressing) */
-	size_t nslots;
+	struct state_merge_book all; /* the epochs of all the rows */
+	/* The groups, in the order they first come, and a table of them by
+	 * key; the group of the state being joined (index + 1, or 0: all the
+	 * rows). */
+	struct state_merge_group *groups;
+	size_t ngroups, groups_cap;
+	size_t *group_slot;
+	size_t group_nslots;
+	size_t cur;
 	uint64_t states; /* joined so far */
 	uint64_t given;	 /* read so far */
 	uint64_t rows;	 /* of every state read */
@@ -120,8 +145,9 @@ int state_merge_check(const struct state_merge *m, const enum measure *list,
 int state_merge_save(const struct state_merge *m, FILE *out,
 		     const enum measure *list, size_t n);
 
-/* Epoch I (< M->n) of the merged states. */
-void state_merge_get(const struct state_merge *m, size_t i,
+/* Epoch I (< B->n) of B, M->all or the book of one of M->groups. */
+void state_merge_get(const struct state_merge *m,
+		     const struct state_merge_book *b, size_t i,
 		     struct state_merge_epoch *e);
 
 void state_merge_free(struct state_merge *m);

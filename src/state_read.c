@@ -42,6 +42,8 @@ forget_state(struct state_reader *r)
 	r->options_len = r->nsources = r->sources_cap = 0;
 	memset(&r->part, 0, sizeof r->part);
 	r->epochs = 0;
+	r->groups = 0;
+	r->all_rows = r->group_rows = 0;
 }
 
 void
@@ -389,7 +391,7 @@ static int
 nul_byte(struct state_reader *r)
 {
 	return bad_value(r, "a NUL byte (\\x00) in quoted text, which no "
-			    "column name or epoch value holds");
+			    "column name, epoch value or group key holds");
 }
 
 /* A quoted text field that must be there: 0, or -1 after reporting what is
@@ -483,6 +485,39 @@ column_line(struct state_reader *r, const char *word, char **out)
 		return -1;
 	if ((*out != NULL && index != r->h.indices) || !at_end(&c))
 		return corrupted(r, expected);
+	return 0;
+}
+
+/* "group-columns NAME..." (version 3), in r->line: one name or more. */
+static int
+group_columns_line(struct state_reader *r)
+{
+	static const char expected[] = "group-columns NAME...";
+	struct state_header *h = &r->h;
+	struct cursor c = fields(r);
+	size_t cap = 0;
+
+	if (!keyword(&c, "group-columns") || at_end(&c))
+		return corrupted(r, expected);
+	while (!at_end(&c)) {
+		bool index = h->indices;
+
+		if (h->ngroup_cols == cap) {
+			size_t more = cap ? 2 * cap : 4;
+			char **v = realloc(h->group_names, more * sizeof *v);
+
+			if (v == NULL)
+				return out_of_memory(r);
+			h->group_names = v;
+			cap = more;
+		}
+		if (field_name(r, &c, &h->group_names[h->ngroup_cols], &index,
+			       false, expected) != 0)
+			return -1;
+		h->ngroup_cols++;
+		if (index != h->indices)
+			return corrupted(r, expected);
+	}
 	return 0;
 }
 
@@ -663,27 +698,28 @@ magic_line(struct state_reader *r, int st)
 	if (st == -2 || !keyword(&c, STATE_MAGIC)) {
 		diag_at(r->name, r->lineno + (st == -2),
 			"not an rmsetab state: expected '%s %d', found '%s'",
-			STATE_MAGIC, STATE_VERSION,
+			STATE_MAGIC, STATE_VERSION_UNGROUPED,
 			diag_quote(found, sizeof found, r->line, r->line_len));
 		return -1;
 	}
 	if (!field_u64(&c, &version, UINT64_MAX) || !at_end(&c))
-		return corrupted(r, "rmsetab-state 2");
+		return corrupted(r, "rmsetab-state 3");
 	if (version == 1) {
 		diag_at(r->name, r->lineno,
-			"state format version 1: this rmsetab reads version "
-			"%d; save the state again from its input with this "
-			"rmsetab",
-			STATE_VERSION);
+			"state format version 1: this rmsetab reads versions "
+			"%d and %d; save the state again from its input with "
+			"this rmsetab",
+			STATE_VERSION_UNGROUPED, STATE_VERSION);
 		return -1;
 	}
-	if (version != STATE_VERSION) {
+	if (version != STATE_VERSION && version != STATE_VERSION_UNGROUPED) {
 		diag_at(r->name, r->lineno,
 			"state format version %" PRIu64
-			": this rmsetab reads version %d",
-			version, STATE_VERSION);
+			": this rmsetab reads versions %d and %d",
+			version, STATE_VERSION_UNGROUPED, STATE_VERSION);
 		return -1;
 	}
+	r->version = version;
 	if (st == 2) {
 		diag_at(r->name, r->lineno,
 			"truncated state: it ends before its 'end' line");
@@ -722,8 +758,14 @@ state_read_header(struct state_reader *r)
 	if (state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
 	    column_line(r, "weight-column", &r->h.weight) != 0 ||
 	    state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
-	    column_line(r, "epoch-column", &r->h.epoch_col) != 0 ||
-	    state_line(r, NULL) != 0 || part_line(r) != 0)
+	    column_line(r, "epoch-column", &r->h.epoch_col) != 0)
+		return -1;
+	/* Version 3 has groups, version 2 none. */
+	if (r->version == STATE_VERSION &&
+	    (state_line(r, NULL) != 0 || keep_option(r, &cap) != 0 ||
+	     group_columns_line(r) != 0))
+		return -1;
+	if (state_line(r, NULL) != 0 || part_line(r) != 0)
 		return -1;
 	do {
 		if (state_line(r, &r->pending_hash) != 0 ||
@@ -1010,6 +1052,19 @@ read_end(struct state_reader *r, uint64_t hash)
 			"corrupted state: it holds no epoch");
 		return -1;
 	}
+	if (r->h.ngroup_cols > 0 && r->groups == 0) {
+		diag_at(r->name, r->lineno,
+			"corrupted state: it has group columns but holds no "
+			"group");
+		return -1;
+	}
+	if (r->groups > 0 && r->group_rows != r->all_rows) {
+		diag_at(r->name, r->lineno,
+			"corrupted state: its groups hold %" PRIu64
+			" rows, but all its rows are %" PRIu64,
+			r->group_rows, r->all_rows);
+		return -1;
+	}
 	if (!keyword(&c, "end") || !token(&c, &s, &n) || n != 16 || !at_end(&c))
 		return corrupted(r, "end CHECKSUM");
 	for (size_t i = 0; i < n; i++) {
@@ -1029,12 +1084,78 @@ read_end(struct state_reader *r, uint64_t hash)
 	return 0;
 }
 
+/* What the line of an epoch should have been, in a message: in a state
+ * with group columns a group may come instead, but not right after one
+ * (AFTER_GROUP). */
+static const char *
+epoch_expected(const struct state_reader *r, bool after_group)
+{
+	bool keyed = r->h.epoch_col != NULL;
+
+	if (after_group)
+		return keyed ? "epoch \"VALUE\"" : "epoch NUMBER";
+	if (r->h.ngroup_cols > 0)
+		return keyed ? "epoch \"VALUE\"', 'group \"KEY\"' or 'end"
+			     : "epoch NUMBER', 'group \"KEY\"' or 'end";
+	return keyed ? "epoch \"VALUE\"' or 'end" : "epoch NUMBER' or 'end";
+}
+
+/* A group line, in r->line, its keyword read (C): a new group, whose key
+ * goes to E, and the line after it read, which must be its first epoch. */
+static int
+group_line(struct state_reader *r, struct cursor *c, struct state_epoch *e)
+{
+	static const char expected[] = "group \"KEY\"";
+
+	if (r->epochs == 0)
+		return corrupted(r, epoch_expected(r, true));
+	if (text_or_report(r, c, &e->group_key, &e->group_len, expected) != 0)
+		return -1;
+	if (!at_end(c))
+		return corrupted(r, expected);
+	e->group_line = r->lineno;
+	r->groups++;
+	if (state_line(r, NULL) != 0)
+		return -1;
+	*c = fields(r);
+	if (!keyword(c, "epoch"))
+		return corrupted(r, epoch_expected(r, true));
+	return 0;
+}
+
+/* The rows of an epoch just read, E, added up: those of the groups must
+ * stay within those of all the rows, which bounds how many groups there
+ * are. */
+static int
+count_rows(struct state_reader *r, const struct state_epoch *e)
+{
+	uint64_t *sum = r->groups > 0 ? &r->group_rows : &r->all_rows;
+	char why[160];
+
+	if (*sum + e->seg.rows < *sum) {
+		snprintf(why, sizeof why,
+			 "the rows of its epochs add up to more than %" PRIu64,
+			 UINT64_MAX);
+		return bad_value(r, why);
+	}
+	*sum += e->seg.rows;
+	if (r->groups > 0 && r->group_rows > r->all_rows) {
+		diag_at(r->name, e->line + 1,
+			"corrupted state: its groups hold more rows than all "
+			"its rows, %" PRIu64,
+			r->all_rows);
+		return -1;
+	}
+	return 0;
+}
+
 int
 state_read_epoch(struct state_reader *r, struct state_epoch *e)
 {
 	struct cursor c;
 	uint64_t before = r->hash;
 	enum text st = TEXT_BAD;
+	bool is_epoch, after_group = false;
 
 	memset(e, 0, sizeof *e);
 	if (r->pending) {
@@ -1047,8 +1168,16 @@ state_read_epoch(struct state_reader *r, struct state_epoch *e)
 	c = fields(r);
 	if (keyword(&c, "end"))
 		return read_end(r, before) == 0 ? 0 : -1;
+	if (r->h.ngroup_cols > 0 && keyword(&c, "group")) {
+		if (group_line(r, &c, e) != 0)
+			return -1;
+		after_group = is_epoch = true;
+	} else {
+		is_epoch = keyword(&c, "epoch");
+	}
+	e->group = r->groups;
 	e->line = r->lineno;
-	if (keyword(&c, "epoch")) {
+	if (is_epoch) {
 		if (r->h.epoch_col == NULL) {
 			if (field_u64(&c, &e->number, UINT64_MAX) &&
 			    e->number > 0)
@@ -1062,9 +1191,7 @@ state_read_epoch(struct state_reader *r, struct state_epoch *e)
 	if (st == TEXT_NUL)
 		return nul_byte(r);
 	if (st != TEXT_OK || !at_end(&c))
-		return corrupted(r, r->h.epoch_col != NULL
-					    ? "epoch \"VALUE\"' or 'end"
-					    : "epoch NUMBER' or 'end");
+		return corrupted(r, epoch_expected(r, after_group));
 	if (state_segment_init(&r->sc, &e->seg) != 0)
 		return out_of_memory(r);
 	if (read_sums(r, &e->seg.sums) != 0)
@@ -1072,7 +1199,7 @@ state_read_epoch(struct state_reader *r, struct state_epoch *e)
 	e->seg.rows = e->seg.sums.rows;
 	if (state_segment_alloc(&r->sc, &e->seg) != 0)
 		return out_of_memory(r);
-	if (read_batches(r, &e->seg) != 0)
+	if (read_batches(r, &e->seg) != 0 || count_rows(r, e) != 0)
 		return -1;
 	r->epochs++;
 	return 1;

@@ -23,8 +23,8 @@ struct state_reader {
 	bool pending;	       /* the current line is the next to be taken */
 	uint64_t pending_hash; /* the hash of the lines before it */
 
-	/* The state being read. */
-	uint64_t first_line, hash;
+	/* The state being read, of format VERSION. */
+	uint64_t first_line, hash, version;
 	struct state_header h;
 	/* Its lines from dtype to epoch-column, each with its line feed:
 	 * the states merged must have the same. */
@@ -38,6 +38,10 @@ struct state_reader {
 	uint64_t sources_line; /* of the first */
 	struct state_segment_config sc;
 	uint64_t epochs;
+	/* With group columns: the groups so far, and the rows of all the
+	 * rows and of the groups so far, which must come to the same. */
+	size_t groups;
+	uint64_t all_rows, group_rows;
 };
 
 void state_reader_init(struct state_reader *r, int fd, const char *name);
@@ -48,7 +52,9 @@ void state_reader_free(struct state_reader *r);
 int state_read_header(struct state_reader *r);
 
 /* Reads the next epoch of the state: 1 when there is one, 0 when the
- * state ended (its checksum right), -1 after reporting an error. */
+ * state ended (its checksum right), -1 after reporting an error.  In a
+ * state with group columns, the epochs of all the rows come first, then
+ * those of each group (state_epoch.group). */
 int state_read_epoch(struct state_reader *r, struct state_epoch *e);
 
 #endif

@@ -159,8 +159,8 @@ writer_status(struct state_writer *w)
 		char start[DIAG_QUOTE_SIZE];
 
 		diag("--save-state: a line of the state would be longer than "
-		     "1 MiB: '%s'; a column name or an epoch value that long "
-		     "cannot be saved",
+		     "1 MiB: '%s'; a column name, an epoch value or a group "
+		     "key that long cannot be saved",
 		     diag_quote(start, sizeof start, w->buf, w->len));
 		return -1;
 	}
@@ -174,7 +174,8 @@ state_write_header(struct state_writer *w, const struct state_header *h,
 {
 	w->hash = STATE_HASH_BASIS;
 	state_config(h, &w->sc);
-	put(w, "%s %d", STATE_MAGIC, STATE_VERSION);
+	put(w, "%s %d", STATE_MAGIC,
+	    h->ngroup_cols > 0 ? STATE_VERSION : STATE_VERSION_UNGROUPED);
 	put_line(w, true);
 	put(w, "dtype float64");
 	put_line(w, true);
@@ -200,6 +201,12 @@ state_write_header(struct state_writer *w, const struct state_header *h,
 	put(w, "epoch-column");
 	put_name(w, h->epoch_col, h->indices);
 	put_line(w, true);
+	if (h->ngroup_cols > 0) {
+		put(w, "group-columns");
+		for (size_t i = 0; i < h->ngroup_cols; i++)
+			put_name(w, h->group_names[i], h->indices);
+		put_line(w, true);
+	}
 	if (part->of == 0) {
 		put(w, "part -");
 	} else {
@@ -309,6 +316,15 @@ state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 			put_xdd(w, s->row_loss[a].total);
 		put_line(w, true);
 	}
+	return writer_status(w);
+}
+
+int
+state_write_group(struct state_writer *w, const char *key, size_t key_len)
+{
+	put(w, "group");
+	put_text(w, key, key_len);
+	put_line(w, true);
 	return writer_status(w);
 }
 

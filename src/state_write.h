@@ -35,6 +35,10 @@ int state_write_header(struct state_writer *w, const struct state_header *h,
 int state_write_epoch(struct state_writer *w, const char *key, size_t key_len,
 		      uint64_t number, const struct state_segment *s);
 
+/* The group line of a group whose key is KEY (KEY_LEN bytes): its epochs
+ * follow, after those of all the rows (a header with group columns). */
+int state_write_group(struct state_writer *w, const char *key, size_t key_len);
+
 /* The end line. */
 int state_write_end(struct state_writer *w);
 
