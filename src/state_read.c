@@ -697,8 +697,10 @@ magic_line(struct state_reader *r, int st)
 
 	if (st == -2 || !keyword(&c, STATE_MAGIC)) {
 		diag_at(r->name, r->lineno + (st == -2),
-			"not an rmsetab state: expected '%s %d', found '%s'",
-			STATE_MAGIC, STATE_VERSION_UNGROUPED,
+			"not an rmsetab state: expected '%s %d' or '%s %d', "
+			"found '%s'",
+			STATE_MAGIC, STATE_VERSION_UNGROUPED, STATE_MAGIC,
+			STATE_VERSION,
 			diag_quote(found, sizeof found, r->line, r->line_len));
 		return -1;
 	}
