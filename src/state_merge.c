@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "key_hash.h"
 #include "state_read.h"
 #include "state_write.h"
 
@@ -51,16 +52,13 @@ oom(void)
 	return -1;
 }
 
+/* The hash of an epoch's key, or of its number when it has none (times an
+ * odd constant: distinct numbers keep distinct low bits). */
 static uint64_t
-key_hash(const char *key, size_t len, uint64_t number)
+epoch_hash(const char *key, size_t len, uint64_t number)
 {
-	uint64_t h = 0xcbf29ce484222325u ^ number;
-
-	for (size_t i = 0; key != NULL && i < len; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 0x100000001b3u;
-	}
-	return h ^ (h >> 29);
+	return key_hash(key, key != NULL ? len : 0) ^
+	       number * 0x9e3779b97f4a7c15u;
 }
 
 static bool
@@ -72,27 +70,19 @@ same_key(const struct state_merge_entry *e, const struct state_epoch *ep)
 	       memcmp(e->key, ep->key, ep->key_len) == 0;
 }
 
+static uint64_t
+entry_hash(const void *ctx, size_t i)
+{
+	const struct state_merge_entry *e =
+		&((const struct state_merge_book *)ctx)->v[i];
+
+	return epoch_hash(e->key, e->key_len, e->number);
+}
+
 static int
 grow(struct state_merge_book *b)
 {
-	size_t nslots = b->nslots ? b->nslots * 2 : 64;
-	size_t *slot = calloc(nslots, sizeof *slot);
-
-	if (slot == NULL)
-		return -1;
-	for (size_t i = 0; i < b->n; i++) {
-		size_t s =
-			key_hash(b->v[i].key, b->v[i].key_len, b->v[i].number) &
-			(nslots - 1);
-
-		while (slot[s] != 0)
-			s = (s + 1) & (nslots - 1);
-		slot[s] = i + 1;
-	}
-	free(b->slot);
-	b->slot = slot;
-	b->nslots = nslots;
-	return 0;
+	return key_slots_grow(&b->slot, &b->nslots, b->n, entry_hash, b);
 }
 
 /* The entry of EP's key in B; *SLOT is where a new one would go. */
@@ -100,7 +90,8 @@ static struct state_merge_entry *
 find(const struct state_merge_book *b, const struct state_epoch *ep,
      size_t *slot)
 {
-	size_t s = key_hash(ep->key, ep->key_len, ep->number) & (b->nslots - 1);
+	size_t s =
+		epoch_hash(ep->key, ep->key_len, ep->number) & (b->nslots - 1);
 
 	for (; b->slot[s] != 0; s = (s + 1) & (b->nslots - 1))
 		if (same_key(&b->v[b->slot[s] - 1], ep))
@@ -154,31 +145,19 @@ join(struct state_merge *m, struct state_merge_entry *e, const char *file,
 }
 
 static uint64_t
-group_hash(const char *key, size_t len)
+group_at_hash(const void *ctx, size_t i)
 {
-	return key_hash(key, len, 0);
+	const struct state_merge_group *g =
+		&((const struct state_merge *)ctx)->groups[i];
+
+	return key_hash(g->key, g->key_len);
 }
 
 static int
 grow_groups(struct state_merge *m)
 {
-	size_t nslots = m->group_nslots ? 2 * m->group_nslots : 64;
-	size_t *slot = calloc(nslots, sizeof *slot);
-
-	if (slot == NULL)
-		return -1;
-	for (size_t i = 0; i < m->ngroups; i++) {
-		size_t s = group_hash(m->groups[i].key, m->groups[i].key_len) &
-			   (nslots - 1);
-
-		while (slot[s] != 0)
-			s = (s + 1) & (nslots - 1);
-		slot[s] = i + 1;
-	}
-	free(m->group_slot);
-	m->group_slot = slot;
-	m->group_nslots = nslots;
-	return 0;
+	return key_slots_grow(&m->group_slot, &m->group_nslots, m->ngroups,
+			      group_at_hash, m);
 }
 
 /* The group of KEY (LEN bytes), which takes KEY over when it is new; its
@@ -191,7 +170,7 @@ group_of(struct state_merge *m, char *key, size_t len)
 
 	if ((m->ngroups + 1) * 2 > m->group_nslots && grow_groups(m) != 0)
 		return 0;
-	s = group_hash(key, len) & (m->group_nslots - 1);
+	s = key_hash(key, len) & (m->group_nslots - 1);
 	for (; m->group_slot[s] != 0; s = (s + 1) & (m->group_nslots - 1)) {
 		g = &m->groups[m->group_slot[s] - 1];
 		if (g->key_len == len && memcmp(g->key, key, len) == 0) {
@@ -480,25 +459,17 @@ id_hash(const struct state_id *id)
 	return h;
 }
 
+static uint64_t
+source_at_hash(const void *ctx, size_t i)
+{
+	return id_hash(&((const struct state_merge *)ctx)->sources[i].id);
+}
+
 static int
 grow_sources(struct state_merge *m)
 {
-	size_t nslots = m->source_nslots ? 2 * m->source_nslots : 64;
-	size_t *slot = calloc(nslots, sizeof *slot);
-
-	if (slot == NULL)
-		return -1;
-	for (size_t i = 0; i < m->nsources; i++) {
-		size_t s = id_hash(&m->sources[i].id) & (nslots - 1);
-
-		while (slot[s] != 0)
-			s = (s + 1) & (nslots - 1);
-		slot[s] = i + 1;
-	}
-	free(m->source_slot);
-	m->source_slot = slot;
-	m->source_nslots = nslots;
-	return 0;
+	return key_slots_grow(&m->source_slot, &m->source_nslots, m->nsources,
+			      source_at_hash, m);
 }
 
 /* The ids of the state R, each new. */
