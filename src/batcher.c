@@ -253,9 +253,10 @@ set_key(struct batcher *b, const char *key, size_t len)
 	return 0;
 }
 
-int
-batcher_rows(struct batcher *b, const struct metric_row *rows,
-	     const struct xdd *out, size_t n, const char *key, size_t key_len)
+/* Before rows of the epoch column value KEY (KEY_LEN bytes), or of no
+ * such column (NULL): the epoch they are in. */
+static int
+rows_epoch(struct batcher *b, const char *key, size_t key_len)
 {
 	if (key != NULL && b->in_epoch &&
 	    (key_len != b->key_len || memcmp(key, b->key, key_len) != 0))
@@ -265,6 +266,15 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		if (key != NULL && set_key(b, key, key_len) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+int
+batcher_rows(struct batcher *b, const struct metric_row *rows,
+	     const struct xdd *out, size_t n, const char *key, size_t key_len)
+{
+	if (rows_epoch(b, key, key_len) != 0)
+		return -1;
 	if (b->sink.rows != NULL)
 		b->sink.rows(b->sink.ctx, rows, n);
 	while (n > 0) {
@@ -275,6 +285,40 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 		rows += k;
 		if (out != NULL)
 			out += k * metric_row_extras(&b->cfg);
+		n -= k;
+		if (b->batch_sums.rows == b->config->batch_size)
+			end_batch(b);
+	}
+	return 0;
+}
+
+int
+batcher_sq_rows(struct batcher *b, const struct xdd *sq,
+		const struct xdd *weight, size_t n, const char *key,
+		size_t key_len)
+{
+	if (rows_epoch(b, key, key_len) != 0)
+		return -1;
+	while (n > 0) {
+		uint64_t room = b->config->batch_size - b->batch_sums.rows;
+		size_t k = room < n ? (size_t)room : n;
+		/* As metric_sums_add adds them, in registers. */
+		struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
+		uint64_t rows = b->batch_sums.rows;
+
+		if (weight != NULL) {
+			for (size_t i = 0; i < k; i++)
+				metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+			weight += k;
+		} else {
+			for (size_t i = 0; i < k; i++)
+				metric_add_sq(&s, &w, &rows, sq[i],
+					      METRIC_UNIT_WEIGHT);
+		}
+		b->batch_sums.sq = s;
+		b->batch_sums.weight = w;
+		b->batch_sums.rows = rows;
+		sq += k;
 		n -= k;
 		if (b->batch_sums.rows == b->config->batch_size)
 			end_batch(b);

@@ -106,6 +106,14 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 		 const struct xdd *out, size_t n, const char *key,
 		 size_t key_len);
 
+/* batcher_rows for N rows of which only the squared errors and weights
+ * are summed (the configuration's sums sq_only and not f32), given as
+ * those alone: SQ[I] and WEIGHT[I], or METRIC_UNIT_WEIGHT each when
+ * WEIGHT is NULL; and no sink of rows. */
+int batcher_sq_rows(struct batcher *b, const struct xdd *sq,
+		    const struct xdd *weight, size_t n, const char *key,
+		    size_t key_len);
+
 /* Adds N whole batches BATCHES, summed where they were read, and then the
  * sums TAIL (NULL: none) of the rows after them, of a batch not yet
  * whole: what a fused block of the reader holds after its first rows,

@@ -5,11 +5,15 @@
  * together, and a group's last epoch ends with the last file. */
 #include "groups.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "key_hash.h"
+
+/* How many groups ahead groups_runs fetches a group's sums. */
+enum { GROUPS_AHEAD = 4 };
 
 struct groups_group {
 	char *key; /* as printed: NUL-terminated, KEY_LEN bytes */
@@ -143,6 +147,7 @@ groups_free(struct groups *g)
 	}
 	free(g->g);
 	free(g->slot);
+	free(g->head);
 	free(g->key);
 	free(g->of);
 	free(g->touched);
@@ -210,23 +215,40 @@ composite(struct groups *g, const char *const *field, const size_t *len,
 	return 0;
 }
 
+/* The first 8 bytes of KEY (LEN bytes), the rest zero. */
+static uint64_t
+key_word(const char *key, size_t len)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, key, len < 8 ? len : 8);
+	return w;
+}
+
 /* Room for one more group in a table at most half full. */
 static int
 grow(struct groups *g)
 {
 	size_t nslots = g->nslots ? 2 * g->nslots : 64;
-	size_t *slot;
+	struct groups_slot *slot;
+	struct groups_head *head;
 
 	if (2 * (g->n + 1) <= g->nslots)
 		return 0;
 	if ((slot = calloc(nslots, sizeof *slot)) == NULL)
 		return -1;
+	if ((head = realloc(g->head, nslots / 2 * sizeof *head)) == NULL) {
+		free(slot);
+		return -1;
+	}
+	g->head = head;
 	for (size_t i = 0; i < g->n; i++) {
 		size_t s = (size_t)g->g[i]->hash & (nslots - 1);
 
-		while (slot[s] != 0)
+		while (slot[s].group != 0)
 			s = (s + 1) & (nslots - 1);
-		slot[s] = i + 1;
+		slot[s].hash = g->g[i]->hash;
+		slot[s].group = i + 1;
 	}
 	free(g->slot);
 	g->slot = slot;
@@ -274,11 +296,13 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 		free(gr);
 		return NULL;
 	}
+	g->head[g->n] = (struct groups_head){key_word(key, len), len};
 	g->g[g->n++] = gr;
 	s = (size_t)h & (g->nslots - 1);
-	while (g->slot[s] != 0)
+	while (g->slot[s].group != 0)
 		s = (s + 1) & (g->nslots - 1);
-	g->slot[s] = g->n;
+	g->slot[s].hash = h;
+	g->slot[s].group = g->n;
 	return gr;
 }
 
@@ -295,34 +319,53 @@ is_key(const struct groups_group *gr, const char *key, size_t len, uint64_t h)
 	return true;
 }
 
+/* The group of KEY (LEN bytes, hash H, first 8 bytes W as key_word has
+ * them), made when it is new; NULL when out of memory.  The table and the
+ * heads hold all that is compared of a key of up to 8 bytes: neither the
+ * groups themselves, far apart in memory, nor KEY are read. */
+static struct groups_group *
+find_word(struct groups *g, const char *key, size_t len, uint64_t h, uint64_t w)
+{
+	for (size_t s = (size_t)h & (g->nslots - 1);
+	     g->nslots > 0 && g->slot[s].group != 0;
+	     s = (s + 1) & (g->nslots - 1)) {
+		size_t i = g->slot[s].group - 1;
+
+		if (g->slot[s].hash == h && g->head[i].len == len &&
+		    g->head[i].word == w &&
+		    (len <= 8 ||
+		     memcmp(g->g[i]->key + 8, key + 8, len - 8) == 0))
+			return g->g[i];
+	}
+	return add(g, key, len, h);
+}
+
 /* The group of KEY (LEN bytes, hash H), made when it is new; NULL when
  * out of memory. */
 static struct groups_group *
 find(struct groups *g, const char *key, size_t len, uint64_t h)
 {
-	if (g->nslots > 0) {
-		for (size_t s = (size_t)h & (g->nslots - 1); g->slot[s] != 0;
-		     s = (s + 1) & (g->nslots - 1)) {
-			struct groups_group *gr = g->g[g->slot[s] - 1];
-
-			if (is_key(gr, key, len, h))
-				return gr;
-		}
-	}
-	return add(g, key, len, h);
+	return find_word(g, key, len, h, key_word(key, len));
 }
 
-/* N rows of group GR from ROWS and OUT: a group's epoch without -e is
- * the file, begun with its first row there. */
-static int
-to_group(struct groups *g, struct groups_group *gr,
-	 const struct metric_row *rows, const struct xdd *out, size_t n,
-	 const char *key, size_t key_len)
+/* Before rows of group GR: a group's epoch without -e is the file, begun
+ * with its first row there. */
+static void
+group_file(struct groups *g, struct groups_group *gr)
 {
 	if (!g->config->keyed && gr->file != g->file) {
 		gr->file = g->file;
 		batcher_file_begin_at(&gr->b, g->file);
 	}
+}
+
+/* N rows of group GR from ROWS and OUT. */
+static int
+to_group(struct groups *g, struct groups_group *gr,
+	 const struct metric_row *rows, const struct xdd *out, size_t n,
+	 const char *key, size_t key_len)
+{
+	group_file(g, gr);
 	return batcher_rows(&gr->b, rows, out, n, key, key_len);
 }
 
@@ -443,6 +486,117 @@ groups_epoch(struct groups *g, const char *group, size_t group_len,
 	}
 	return batcher_epoch(&gr->b, key, key_len, number, sums, rmse,
 			     row_loss);
+}
+
+/* Group GR's bytes FROM to TO into the cache, for writing. */
+static void
+fetch(const struct groups_group *gr, size_t from, size_t to)
+{
+	const char *p = (const char *)gr;
+
+	for (size_t at = from; at < to; at += 64)
+		__builtin_prefetch(p + at, 1);
+}
+
+/* N rows of squared errors SQ and weights WEIGHT (NULL: each
+ * METRIC_UNIT_WEIGHT) into batcher B, as rows where something sees them
+ * (a tap's rows): a few at a time. */
+static int
+take_run(struct batcher *b, const struct xdd *sq, const struct xdd *weight,
+	 size_t n, const char *key, size_t key_len)
+{
+	struct metric_row r[64];
+
+	if (b->sink.rows == NULL)
+		return batcher_sq_rows(b, sq, weight, n, key, key_len);
+	memset(r, 0, sizeof r);
+	while (n > 0) {
+		size_t k = n < 64 ? n : 64;
+
+		for (size_t i = 0; i < k; i++) {
+			r[i].sq = sq[i];
+			r[i].weight =
+				weight != NULL ? weight[i] : METRIC_UNIT_WEIGHT;
+		}
+		if (batcher_rows(b, r, NULL, k, key, key_len) != 0)
+			return -1;
+		sq += k;
+		if (weight != NULL)
+			weight += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* The groups of NGROUPS keys, each of NGCOL fields FIELD[J * NGCOL + I]
+ * of LEN[J * NGCOL + I] bytes, into G->touched, new ones made in order;
+ * -1 when out of memory.  With one field, HASH[J] and WORD[J] are its
+ * key_hash and first 8 bytes, the rest zero: the key's text, far apart
+ * in memory, is then read only for a new group or a key of more than 8
+ * bytes. */
+static int
+find_all(struct groups *g, size_t ngroups, const char *const *field,
+	 const size_t *len, size_t ngcol, const uint64_t *hash,
+	 const uint64_t *word)
+{
+	if (room(g, ngroups) != 0)
+		return -1;
+	for (size_t j = 0; j < ngroups; j++) {
+		const char *k = field[j * ngcol];
+		size_t kl = len[j * ngcol];
+
+		if (ngcol == 1) {
+			g->touched[j] = find_word(g, k, kl, hash[j], word[j]);
+		} else {
+			if (composite(g, field + j * ngcol, len + j * ngcol,
+				      ngcol, &kl) != 0)
+				return -1;
+			g->touched[j] =
+				find(g, g->key, kl, key_hash(g->key, kl));
+		}
+		if (g->touched[j] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
+	    const size_t *count, size_t ngroups, const char *key,
+	    size_t key_len, const char *const *field, const size_t *len,
+	    size_t ngcol, const uint64_t *hash, const uint64_t *word)
+{
+	struct groups_group **gr;
+
+	/* The groups first; then their rows, each group's batcher fetched
+	 * into the cache a few groups ahead: the groups of a block are many,
+	 * and far apart in memory. */
+	if (find_all(g, ngroups, field, len, ngcol, hash, word) != 0) {
+		diag("out of memory");
+		return -1;
+	}
+	gr = g->touched;
+	for (size_t j = 0; j < ngroups; j++) {
+		if (j + 2 * GROUPS_AHEAD < ngroups)
+			fetch(gr[j + 2 * GROUPS_AHEAD], 0,
+			      offsetof(struct groups_group, b.epoch_sums));
+		/* A batch that ends: the sums it goes into, too. */
+		if (j + GROUPS_AHEAD < ngroups &&
+		    gr[j + GROUPS_AHEAD]->b.batch_sums.rows +
+				    count[j + GROUPS_AHEAD] >=
+			    g->config->batch_size)
+			fetch(gr[j + GROUPS_AHEAD],
+			      offsetof(struct groups_group, b.epoch_sums),
+			      offsetof(struct groups_group, b.epochs_done));
+		group_file(g, gr[j]);
+		if (take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
+		    0)
+			return -1;
+		sq += count[j];
+		if (weight != NULL)
+			weight += count[j];
+	}
+	return 0;
 }
 
 /* Every line of L to the output, in order. */

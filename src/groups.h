@@ -16,6 +16,20 @@
 
 struct groups_group;
 
+/* A slot of the table of groups: a group's hash and index + 1 into the
+ * groups, or 0. */
+struct groups_slot {
+	uint64_t hash;
+	size_t group;
+};
+
+/* A group's key's first 8 bytes, the rest zero, and its length: all that
+ * is compared of a short key, next to the others in the cache. */
+struct groups_head {
+	uint64_t word;
+	size_t len;
+};
+
 /* The lines kept of one group, or of all the rows. */
 struct groups_lines {
 	struct batcher_line *line;
@@ -45,9 +59,10 @@ struct groups {
 
 	struct groups_group **g; /* in the order of first appearance */
 	size_t n, cap;
-	size_t *slot; /* the hash table: index + 1 into G, or 0 */
+	struct groups_slot *slot; /* the hash table */
 	size_t nslots;
-	char *key; /* a composite key being put together */
+	struct groups_head *head; /* of each group in G: what find compares */
+	char *key;		  /* a composite key being put together */
 	size_t key_cap;
 	uint64_t file;		 /* the file being read, 1-based, without -e */
 	struct groups_lines all; /* the lines of all the rows */
@@ -95,6 +110,23 @@ int groups_epoch(struct groups *g, const char *group, size_t group_len,
 		 const char *key, size_t key_len, uint64_t number,
 		 const struct metric_sums *sums, const struct metric_mean *rmse,
 		 const struct metric_mean *row_loss);
+
+/* Rows that come by group, as a block of the reader's puts them: NGROUPS
+ * groups, COUNT[J] rows of group J after those of the groups before it,
+ * their squared errors in SQ and weights in WEIGHT (NULL: each
+ * METRIC_UNIT_WEIGHT), each group with NGCOL fields FIELD[J * NGCOL + I] of
+ * LEN[J * NGCOL + I] bytes; with one field, HASH[J] and WORD[J] are its
+ * key_hash and its first 8 bytes, the rest zero (with more, neither is
+ * read).  Groups new here are made in the order given:
+ * that of their first rows.  KEY and KEY_LEN as in groups_rows; with
+ * sq_only alone.  The same as groups_rows given the rows in the order
+ * read, a group's rows there being in the same order: each group sums its
+ * own.  Returns 0, or -1 when out of memory (reported). */
+int groups_runs(struct groups *g, const struct xdd *sq,
+		const struct xdd *weight, const size_t *count, size_t ngroups,
+		const char *key, size_t key_len, const char *const *field,
+		const size_t *len, size_t ngcol, const uint64_t *hash,
+		const uint64_t *word);
 
 /* A sink's function: keeps a line of all the rows (CTX is the groups). */
 void groups_keep_all(void *ctx, const struct batcher_line *line);

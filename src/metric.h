@@ -192,17 +192,32 @@ metric_row_sq(size_t pairs, const double *t, const double *p, double w,
 	*weight = xdd_normal((struct xdd){{w, 0.0}, 0});
 }
 
+/* The WEIGHT metric_row_sq gives a row of weight 1, as every row has
+ * without a weight column. */
+#define METRIC_UNIT_WEIGHT ((struct xdd){{1.0, 0.0}, 0})
+
 /* Adds a row's SQ and WEIGHT to the sums S (of squared errors, weights
- * and rows), as metric_sums_add adds each row. */
-static inline void
+ * and rows), as metric_sums_add adds each row; metric_add_sq to those
+ * three alone, which a loop keeps in registers where a whole struct
+ * metric_sums would stay in memory.  Always inlined: the reader's fast
+ * path adds a row with it in two loops (with -g and without), and the
+ * compiler would otherwise call it from both. */
+static inline __attribute__((always_inline)) void
+metric_add_sq(struct xdd *s_sq, struct xdd *s_weight, uint64_t *rows,
+	      struct xdd sq, struct xdd weight)
+{
+	xdd_add(s_sq, sq);
+	xdd_add(s_weight, weight);
+	if (++*rows % METRIC_RENORMALIZE_ROWS == 0) {
+		*s_sq = xdd_renormalize(*s_sq);
+		*s_weight = xdd_renormalize(*s_weight);
+	}
+}
+
+static inline __attribute__((always_inline)) void
 metric_sums_add_sq(struct metric_sums *s, struct xdd sq, struct xdd weight)
 {
-	xdd_add(&s->sq, sq);
-	xdd_add(&s->weight, weight);
-	if (++s->rows % METRIC_RENORMALIZE_ROWS == 0) {
-		s->sq = xdd_renormalize(s->sq);
-		s->weight = xdd_renormalize(s->weight);
-	}
+	metric_add_sq(&s->sq, &s->weight, &s->rows, sq, weight);
 }
 
 /* The contribution of a row of true values T and predictions P, weight W.

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "key_hash.h"
 #include "number.h"
 #include "number_fast.h"
 #include "read_csv.h"
@@ -74,7 +75,8 @@ struct sink {
 	bool values;
 	struct metric_sums acc;
 	bool oom;
-	size_t ngcol; /* -g: every row again for the groups (group_row) */
+	size_t ngcol;  /* -g: every row again for the groups (group_row) */
+	bool weighted; /* -g: with a weight column, its rows' weights too */
 };
 
 static bool
@@ -90,7 +92,21 @@ grow(void **p, size_t *cap, size_t elem)
 	return true;
 }
 
-static void
+/* Room for CAP elements of ELEM bytes at *P. */
+static bool
+resize(void **p, size_t cap, size_t elem)
+{
+	void *q = realloc(*p, cap * elem);
+
+	if (q == NULL)
+		return false;
+	*p = q;
+	return true;
+}
+
+/* Called, not inlined, from the loops built for -g and without: a batch
+ * or a block's first rows end far less often than a row. */
+static __attribute__((noinline)) void
 close_batch(struct sink *k)
 {
 	struct read_rows_block *blk = k->blk;
@@ -108,7 +124,7 @@ close_batch(struct sink *k)
 	k->acc = (struct metric_sums){.rows = 0};
 }
 
-static void
+static __attribute__((noinline)) void
 head_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
 	struct read_rows_block *blk = k->blk;
@@ -123,27 +139,308 @@ head_row(struct sink *k, struct xdd sq, struct xdd weight)
 	k->head--;
 }
 
-/* With -g, the row once more for the groups, with its group's fields. */
-static void
+/* With -g, every row of the block is given its group in the block, by a
+ * table of the groups (open addressing), and once the block is read the
+ * rows are put in order of group (group_sort): the groups then take each
+ * group's rows of a block at once, with one look-up.  A key of one field
+ * of at most 8 bytes, the usual one, is found by its word: its bytes, the
+ * rest zero.  It holds no NUL (the loop sends a record with one to the
+ * general path), so its word tells it from any other, and the table holds
+ * the word itself; any other key, a hash of its fields, compared again
+ * field by field. */
+
+/* The bytes of a word that hold the first N (at most 8) of the text it
+ * was loaded from. */
+static ALWAYS_INLINE uint64_t
+first_bytes(size_t n)
+{
+	uint64_t all = ~UINT64_C(0);
+
+	if (n >= 8)
+		return all;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return n == 0 ? 0 : all << (64 - 8 * n);
+#else
+	return (UINT64_C(1) << (8 * n)) - 1;
+#endif
+}
+
+/* Whether the key field at P, N bytes, holds no NUL; END is the end of
+ * the block's text.  Keys are short: a word or a loop, not a call. */
+static ALWAYS_INLINE bool
+no_nul(const char *p, size_t n, const char *end)
+{
+	uint64_t w;
+
+	if (n <= 8 && p + 8 <= end) {
+		memcpy(&w, p, 8);
+		w |= ~first_bytes(n); /* the bytes after it are not zero */
+		return ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u) ==
+		       0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\0')
+			return false;
+	return true;
+}
+
+/* The word of a key of N <= 8 bytes at P, END the end of the block's
+ * text. */
+static ALWAYS_INLINE uint64_t
+key_word(const char *p, size_t n, const char *end)
+{
+	uint64_t w = 0;
+
+	if (p + 8 <= end) {
+		memcpy(&w, p, 8);
+		return w & first_bytes(n);
+	}
+	memcpy(&w, p, n);
+	return w;
+}
+
+/* Where in the table a word goes. */
+static ALWAYS_INLINE uint64_t
+word_hash(uint64_t w)
+{
+	w *= 0x9e3779b97f4a7c15u;
+	w ^= w >> 32;
+	w *= 0xd6e8feb86659fd93u;
+	return w ^ (w >> 29);
+}
+
+/* The hash of the group fields F (of FL bytes each) of a row, for a key
+ * that is not a word. */
+static uint64_t
+fields_hash(const char *const *f, const size_t *fl, size_t ngcol)
+{
+	uint64_t h = 0;
+
+	for (size_t j = 0; j < ngcol; j++)
+		h = h * 0x9e3779b97f4a7c15u ^ key_hash(f[j], fl[j]);
+	return h;
+}
+
+/* Whether group G of the block has the group fields F (FL bytes each). */
+static bool
+same_fields(const struct read_rows_block *blk, size_t g, const char *const *f,
+	    const size_t *fl, size_t ngcol)
+{
+	for (size_t j = 0; j < ngcol; j++) {
+		if (blk->gfield_len[g * ngcol + j] != fl[j] ||
+		    memcmp(blk->gfield[g * ngcol + j], f[j], fl[j]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The table of a block's groups: open addressing, a slot 64 bits, 0 when
+ * empty, else the group + 1 in the low half and in the high one the high
+ * half of the key's hash, its lowest bit set for a word (CHECK): all that
+ * a look-up reads but for the group's tag, once the check is the same. */
+
+/* The check of hash H, of a word or not. */
+static ALWAYS_INLINE uint32_t
+slot_check(uint64_t h, bool word)
+{
+	uint32_t c = (uint32_t)(h >> 32);
+
+	return word ? c | 1 : c & ~UINT32_C(1);
+}
+
+/* The hash of group G of the block, as its slot was found. */
+static uint64_t
+group_hash(const struct read_rows_block *blk, uint64_t slot)
+{
+	uint64_t tag = blk->gtag[(uint32_t)slot - 1];
+
+	return (slot >> 32) & 1 ? word_hash(tag) : tag;
+}
+
+/* A table of twice as many slots, at most half full after one more
+ * group. */
+static bool
+grow_table(struct read_rows_block *blk)
+{
+	size_t n = blk->gtab_n ? 2 * blk->gtab_n : 512;
+	uint64_t *t;
+
+	if (2 * (blk->ngroups + 1) <= blk->gtab_n)
+		return true;
+	if ((t = calloc(n, sizeof *t)) == NULL)
+		return false;
+	for (size_t i = 0; i < blk->gtab_n; i++) {
+		size_t s;
+
+		if (blk->gtab[i] == 0)
+			continue;
+		for (s = (size_t)group_hash(blk, blk->gtab[i]) & (n - 1);
+		     t[s] != 0; s = (s + 1) & (n - 1))
+			;
+		t[s] = blk->gtab[i];
+	}
+	free(blk->gtab);
+	blk->gtab = t;
+	blk->gtab_n = n;
+	return true;
+}
+
+/* A new group in the block, of the group fields F (FL bytes each), of
+ * TAG (a word when WORD, else a hash) and hash H; SIZE_MAX when out of
+ * memory. */
+static __attribute__((noinline)) size_t
+new_group(struct read_rows_block *blk, const char *const *f, const size_t *fl,
+	  size_t ngcol, uint64_t tag, uint64_t h, bool word)
+{
+	size_t g = blk->ngroups, s, mask;
+
+	if (g == blk->groups_cap) {
+		size_t cap = g ? 2 * g : 64;
+
+		/* The table's groups and the rows' are 32 bits: a block
+		 * holds far fewer rows. */
+		if (cap > UINT32_MAX - 1 ||
+		    !resize((void **)&blk->gcount, cap, sizeof *blk->gcount) ||
+		    !resize((void **)&blk->gat, cap, sizeof *blk->gat) ||
+		    !resize((void **)&blk->gtag, cap, sizeof *blk->gtag) ||
+		    !resize((void **)&blk->ghash, cap, sizeof *blk->ghash) ||
+		    !resize((void **)&blk->gword, cap, sizeof *blk->gword) ||
+		    !resize((void **)&blk->gfield, cap * ngcol,
+			    sizeof *blk->gfield) ||
+		    !resize((void **)&blk->gfield_len, cap * ngcol,
+			    sizeof *blk->gfield_len))
+			return SIZE_MAX;
+		blk->groups_cap = cap;
+	}
+	if (!grow_table(blk))
+		return SIZE_MAX;
+	mask = blk->gtab_n - 1;
+	for (s = (size_t)h & mask; blk->gtab[s] != 0; s = (s + 1) & mask)
+		;
+	blk->gtab[s] = (uint64_t)slot_check(h, word) << 32 | (g + 1);
+	blk->gtag[g] = tag;
+	blk->gcount[g] = 0;
+	if (ngcol == 1) { /* while the key's text is in the cache */
+		blk->ghash[g] = key_hash(f[0], fl[0]);
+		blk->gword[g] = key_word(f[0], fl[0] < 8 ? fl[0] : 8,
+					 blk->text + blk->len);
+	}
+	for (size_t j = 0; j < ngcol; j++) {
+		blk->gfield[g * ngcol + j] = f[j];
+		blk->gfield_len[g * ngcol + j] = fl[j];
+	}
+	blk->ngroups = g + 1;
+	return g;
+}
+
+/* The group, in the block, of a key of one field of at most 8 bytes, F
+ * (FL bytes), made when it is new; SIZE_MAX when out of memory. */
+static ALWAYS_INLINE size_t
+word_group(struct read_rows_block *blk, const char *const *f, const size_t *fl)
+{
+	size_t mask = blk->gtab_n - 1, s;
+	const uint64_t *t = blk->gtab;
+	uint64_t w = key_word(f[0], fl[0], blk->text + blk->len);
+	uint64_t h = word_hash(w);
+	uint32_t check = slot_check(h, true);
+
+	for (s = (size_t)h & mask; t[s] != 0; s = (s + 1) & mask)
+		if ((uint32_t)(t[s] >> 32) == check &&
+		    blk->gtag[(uint32_t)t[s] - 1] == w)
+			return (uint32_t)t[s] - 1;
+	return new_group(blk, f, fl, 1, w, h, true);
+}
+
+/* The group, in the block, of any other key, of the group fields F (FL
+ * bytes each), made when it is new; SIZE_MAX when out of memory. */
+static size_t
+fields_group(struct read_rows_block *blk, const char *const *f,
+	     const size_t *fl, size_t ngcol)
+{
+	size_t mask = blk->gtab_n - 1, s;
+	const uint64_t *t = blk->gtab;
+	uint64_t h = fields_hash(f, fl, ngcol);
+	uint32_t check = slot_check(h, false);
+
+	for (s = (size_t)h & mask; t[s] != 0; s = (s + 1) & mask)
+		if ((uint32_t)(t[s] >> 32) == check &&
+		    blk->gtag[(uint32_t)t[s] - 1] == h &&
+		    same_fields(blk, (uint32_t)t[s] - 1, f, fl, ngcol))
+			return (uint32_t)t[s] - 1;
+	return new_group(blk, f, fl, ngcol, h, h, false);
+}
+
+/* Room for the rows for the groups after ROWS rows, as K has them. */
+static __attribute__((noinline)) bool
+group_rows_room(struct read_rows_block *blk, size_t rows, const struct sink *k)
+{
+	size_t cap = rows ? 2 * rows : 1024;
+
+	if (cap > UINT32_MAX - 1 ||
+	    !resize((void **)&blk->gof, cap, sizeof *blk->gof) ||
+	    !resize((void **)&blk->gsq, cap, sizeof *blk->gsq) ||
+	    !resize((void **)&blk->grows, cap, sizeof *blk->grows) ||
+	    (k->weighted &&
+	     (!resize((void **)&blk->gw, cap, sizeof *blk->gw) ||
+	      !resize((void **)&blk->gweight, cap, sizeof *blk->gweight))) ||
+	    !read_rows_block_group_room(blk, cap, k->ngcol))
+		return false;
+	blk->grows_cap = cap;
+	return true;
+}
+
+/* With -g, the row once more for the groups, with its group fields; its
+ * weight only with a weight column: without, it is METRIC_UNIT_WEIGHT
+ * (metric_row_sq). */
+static ALWAYS_INLINE void
 group_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
 	struct read_rows_block *blk = k->blk;
 	size_t i = blk->ngrows;
 
-	if ((i == blk->grows_cap && !grow((void **)&blk->grows, &blk->grows_cap,
-					  sizeof *blk->grows)) ||
-	    !read_rows_block_group_room(blk, blk->grows_cap, k->ngcol)) {
+	if (i == blk->grows_cap && !group_rows_room(blk, i, k)) {
 		k->oom = true;
 		return;
 	}
-	for (size_t j = 0; j < k->ngcol; j++) {
-		blk->gkey[i * k->ngcol + j] = blk->gcur[j];
-		blk->gkey_len[i * k->ngcol + j] = blk->gcur_len[j];
+	if (k->ngcol == 1) { /* the usual key, without a loop */
+		blk->gkey[i] = blk->gcur[0];
+		blk->gkey_len[i] = blk->gcur_len[0];
+	} else {
+		for (size_t j = 0; j < k->ngcol; j++) {
+			blk->gkey[i * k->ngcol + j] = blk->gcur[j];
+			blk->gkey_len[i * k->ngcol + j] = blk->gcur_len[j];
+		}
 	}
-	/* The rest of the row is never read: the loop is for sq_only. */
-	blk->grows[i].sq = sq;
-	blk->grows[i].weight = weight;
+	blk->gsq[i] = sq;
+	if (k->weighted)
+		blk->gw[i] = weight;
 	blk->ngrows = i + 1;
+}
+
+/* With -g, once the block is read: each row's group in the block, found
+ * in a loop of its own, where the look-ups of rows one after the other
+ * overlap; false when out of memory. */
+static __attribute__((noinline)) bool
+group_find(struct read_rows_block *blk, size_t ngcol)
+{
+	const char *const *f = blk->gkey;
+	const size_t *fl = blk->gkey_len;
+
+	blk->ngroups = 0;
+	if (!grow_table(blk))
+		return false;
+	memset(blk->gtab, 0, blk->gtab_n * sizeof *blk->gtab);
+	for (size_t i = 0; i < blk->ngrows; i++, f += ngcol, fl += ngcol) {
+		size_t g = ngcol == 1 && fl[0] <= 8
+				   ? word_group(blk, f, fl)
+				   : fields_group(blk, f, fl, ngcol);
+
+		if (g == SIZE_MAX)
+			return false;
+		blk->gof[i] = (uint32_t)g;
+		blk->gcount[g]++;
+	}
+	return true;
 }
 
 static ALWAYS_INLINE void
@@ -158,12 +455,30 @@ take_row(struct sink *k, struct xdd sq, struct xdd weight)
 		close_batch(k);
 }
 
-/* take_row, called: inlined a second time, in the loop built for -g, it
- * would leave the compiler no room to inline it in the loop without. */
+/* With -g, once the block is read: its rows, kept in the order read,
+ * put in GROWS in order of group, each group's in the order read (a
+ * counting sort). */
 static __attribute__((noinline)) void
-take_row_call(struct sink *k, struct xdd sq, struct xdd weight)
+group_sort(struct read_rows_block *blk, bool weighted)
 {
-	take_row(k, sq, weight);
+	const uint32_t *of = blk->gof;
+	size_t *at = blk->gat, n = blk->ngrows, sum = 0;
+
+	for (size_t g = 0; g < blk->ngroups; g++) {
+		at[g] = sum;
+		sum += blk->gcount[g];
+	}
+	if (weighted) {
+		for (size_t i = 0; i < n; i++) {
+			size_t to = at[of[i]]++;
+
+			blk->grows[to] = blk->gsq[i];
+			blk->gweight[to] = blk->gw[i];
+		}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			blk->grows[at[of[i]]++] = blk->gsq[i];
+	}
 }
 
 /* The general path for one record: read_csv_split hands it here. */
@@ -302,6 +617,7 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	const unsigned char *need;
 	double *fv, *tv, *pv;
 	size_t pos = 0;
+	bool nul = false; /* the text holds a NUL */
 
 	blk->nrows = blk->nbatches = 0;
 	blk->skipped = 0;
@@ -317,9 +633,13 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	tv = blk->t;
 	pv = blk->p;
 	k.head = (k.batch_size - blk->first_row % k.batch_size) % k.batch_size;
-	blk->ngrows = 0;
-	if (grouped)
+	blk->ngrows = blk->ngroups = 0;
+	if (grouped) {
 		k.ngcol = plan->ngcol;
+		k.weighted = wcol != READ_ROWS_NONE;
+		/* Rare: each key is looked at only in a block with one. */
+		nul = memchr(text, '\0', len) != NULL;
+	}
 	read_csv_init(&c, "", delim, 1, one_record, &sl);
 	seek(&s, 0);
 	while (pos < len && !blk->failed && !blk->quote && !k.oom) {
@@ -333,13 +653,9 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 		for (size_t i = 0; i < nf; i++) {
 			end = next_sep(&s);
 			if (grouped && need[i] == 2) {
-				/* As the general path: a key holds no NUL.
-				 * Keys are short: a loop, not a call. */
-				size_t z = start;
-
-				while (z < end && text[z] != '\0')
-					z++;
-				if (z < end)
+				/* As the general path: a key holds no NUL. */
+				if (nul && !no_nul(text + start, end - start,
+						   text + len))
 					goto slow;
 				blk->gcur[blk->gslot[i]] = text + start;
 				blk->gcur_len[blk->gslot[i]] = end - start;
@@ -378,12 +694,9 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 			}
 			metric_row_sq(pairs, tv, pv, w, &sq, &weight);
 		}
-		if (grouped) {
+		if (grouped)
 			group_row(&k, sq, weight);
-			take_row_call(&k, sq, weight);
-		} else {
-			take_row(&k, sq, weight);
-		}
+		take_row(&k, sq, weight);
 		c.line += end < len; /* the last line may have no end */
 		c.last_cr = false;
 		pos = start < len ? start : len;
@@ -391,6 +704,12 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	slow:
 		pos = slow_record(&c, &sl, &k, text, len, rec);
 		seek(&s, pos);
+	}
+	if (grouped && !k.oom) {
+		if (group_find(blk, plan->ngcol))
+			group_sort(blk, k.weighted);
+		else
+			k.oom = true;
 	}
 	if (k.oom) {
 		blk->failed = true;

@@ -519,12 +519,17 @@ take_fused(struct read_input *in, const struct read_rows_block *blk)
 				    .tail = blk->tail.rows > 0 ? &blk->tail
 							       : NULL};
 
-	if (in->plan.ngcol > 0 && blk->ngrows > 0) {
-		r.group_rows = blk->grows;
-		r.group_n = blk->ngrows;
-		r.group = blk->gkey;
-		r.group_len = blk->gkey_len;
+	if (in->plan.ngcol > 0 && blk->ngroups > 0) {
+		r.group_sq = blk->grows;
+		r.group_weight =
+			in->plan.wcol != READ_ROWS_NONE ? blk->gweight : NULL;
+		r.group = blk->gfield;
+		r.group_len = blk->gfield_len;
 		r.ngcol = in->plan.ngcol;
+		r.group_count = blk->gcount;
+		r.group_hash = blk->ghash;
+		r.group_word = blk->gword;
+		r.ngroups = blk->ngroups;
 	}
 	in->rows += read_rows_block_rows(blk);
 	return in->outlet.rows(in->outlet.ctx, &r);

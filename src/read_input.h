@@ -25,7 +25,13 @@ enum { READ_INPUT_SKIPS_SHOWN = READ_ROWS_SKIPS_KEPT };
  * of the rows after them (NULL: none).  With -g, the rows again for
  * the groups: GROUP_N rows GROUP_ROWS (ROWS outside a fused block), and
  * each one's group: NGCOL fields a row, GROUP[I] of GROUP_LEN[I] bytes,
- * unquoted; GROUP is NULL without -g. */
+ * unquoted; GROUP is NULL without -g.  From a fused block, the rows come
+ * by group instead (GROUP_COUNT not NULL): rows of squared errors
+ * GROUP_SQ and weights GROUP_WEIGHT (NULL: each METRIC_UNIT_WEIGHT), of
+ * NGROUPS groups in the order of their first row, GROUP_COUNT[J] rows of
+ * group J in the order read after those of the groups before it, its
+ * NGCOL fields at GROUP[J * NGCOL]; with one, GROUP_HASH[J] and
+ * GROUP_WORD[J] are its key_hash and first 8 bytes, the rest zero. */
 struct read_input_rows {
 	const struct metric_row *rows;
 	const struct xdd *out;
@@ -40,6 +46,10 @@ struct read_input_rows {
 	const char *const *group;
 	const size_t *group_len;
 	size_t ngcol;
+	const struct xdd *group_sq, *group_weight;
+	const size_t *group_count;
+	const uint64_t *group_hash, *group_word;
+	size_t ngroups;
 };
 
 /* Where the rows go.  Each function that returns a status returns 0, or

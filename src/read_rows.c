@@ -723,6 +723,18 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->gkey);
 	free(blk->gkey_len);
 	free(blk->grows);
+	free(blk->gsq);
+	free(blk->gweight);
+	free(blk->gw);
+	free(blk->gof);
+	free(blk->gtab);
+	free(blk->gtag);
+	free(blk->ghash);
+	free(blk->gword);
+	free(blk->gcount);
+	free(blk->gat);
+	free(blk->gfield);
+	free(blk->gfield_len);
 	free(blk->gslot);
 	free(blk->gcur);
 	free(blk->gcur_len);

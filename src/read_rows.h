@@ -115,9 +115,25 @@ struct read_rows_block {
 	const char **gkey;
 	size_t *gkey_len, gkey_cap;
 	/* Fused, with -g: every row, for the groups (ROWS are those of the
-	 * batch begun before the block). */
-	struct metric_row *grows;
-	size_t ngrows, grows_cap;
+	 * batch begun before the block), in order of group once the block is
+	 * read: the rows of its first group in the order read, then those of
+	 * the second, and so on.  The groups come in the order of their first
+	 * row in the block, GCOUNT rows each, ngcol fields each in GFIELD
+	 * (as its first row has them).  GROWS holds the rows' squared errors,
+	 * GWEIGHT their weights, or is NULL when each is METRIC_UNIT_WEIGHT
+	 * (no weight column).  As the block is read: GSQ and GW hold them,
+	 * GOF each row's group, GTAB a table of the groups (GTAB_N slots, a
+	 * power of 2) and GTAG each one's key's word or hash (read_fused.c);
+	 * GAT is room for where each group's rows go.  With one group field,
+	 * GHASH and GWORD are each group's key_hash and first 8 bytes, the
+	 * rest zero, for the groups (groups_runs). */
+	struct xdd *grows, *gweight, *gsq, *gw;
+	uint32_t *gof;
+	uint64_t *gtab, *gtag, *ghash, *gword;
+	size_t ngrows, grows_cap, ngroups, groups_cap, gtab_n;
+	size_t *gcount, *gat;
+	const char **gfield;
+	size_t *gfield_len;
 	/* Fused: the whole batches after the rows, and the rows after them,
 	 * summed. */
 	struct metric_batch *batches;

@@ -228,6 +228,12 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 				rows->tail);
 	if (rows->group == NULL)
 		return 0;
+	if (rows->group_count != NULL)
+		return groups_runs(&r->groups, rows->group_sq,
+				   rows->group_weight, rows->group_count,
+				   rows->ngroups, rows->key, rows->key_len,
+				   rows->group, rows->group_len, rows->ngcol,
+				   rows->group_hash, rows->group_word);
 	return groups_rows(&r->groups, rows->group_rows, rows->out,
 			   rows->group_n, rows->key, rows->key_len, rows->group,
 			   rows->group_len, rows->ngcol);

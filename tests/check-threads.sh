@@ -48,6 +48,32 @@ for opts in "-b 7 -w 8 -e 1" "-b 32 -w 8 -r never" "-s -b 100 -e epoch -w w" \
 			check "$f $opts: = plain" "plain$tag.out" "$f$tag.out"
 	done
 done
+# -g: 700 keys in no order over dozens of blocks, so that a block holds
+# hundreds of groups, each met first anywhere in it, and each group's rows
+# and batches go on from block to block.  The fused loop groups a block's
+# rows on the worker threads; libcsv (the quoted header) hands them on a
+# row at a time.  Columns: true_0, pred_0, w, group.
+python3 "$tests/gen.py" --seed 6 --rows 60000 --pairs 1 --weights \
+	--groups 700 >gplain.csv || exit 2
+sed '1s/^true_0,/"true_0",/' gplain.csv >gquoted-header.csv
+sed 's/$/\r/' gplain.csv >gcrlf.csv
+# Keys longer than a word (8 bytes).
+awk -F, 'NR > 1 {$4 = $4 "-and-more"} 1' OFS=, gplain.csv >glong.csv
+for opts in "-g group -b 7" "-g group -b 5 -w w --batches" \
+	"-g group,w -b 3 -r never" "-g group -b 2000 -w w"; do
+	tag=$(echo "$opts" | tr -c 'a-z0-9\n' _)
+	for f in gplain gquoted-header gcrlf glong; do
+		run "$f$tag" $opts -f csv "$f.csv"
+		check "$f $opts: threads = one thread" "$f$tag.one.out" "$f$tag.out"
+		check "$f $opts: same status and messages" "$f$tag.one.err" "$f$tag.err"
+	done
+	check "gquoted-header $opts: = gplain" "gplain$tag.out" \
+		"gquoted-header$tag.out"
+	check "gcrlf $opts: = gplain" "gplain$tag.out" "gcrlf$tag.out"
+	# The same numbers, the keys aside.
+	sed 's/-and-more//' "glong$tag.out" >"glong$tag.short"
+	check "glong $opts: = gplain" "gplain$tag.out" "glong$tag.short"
+done
 run bad -b 7 $cols -f csv bad.csv
 check "error: threads = one thread (stdout)" bad.one.out bad.out
 check "error: threads = one thread (stderr)" bad.one.err bad.err

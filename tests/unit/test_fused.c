@@ -7,7 +7,11 @@
  * alignment of the batches, its rows, batches and rest must be, bit for
  * bit, what the general path's rows summed by metric_sums_add give, with
  * the same rows skipped, and the same error, word for word, at the same
- * line.  The scan it needs has its own test (test_scan.c). */
+ * line.  With -g (test_grouped), the rows it hands on for the groups,
+ * put in order of group, must be the general path's rows of each key, in
+ * the order read, bit for bit, the groups in the order their keys first
+ * come.  The scan it needs has its own test (test_scan.c). */
+#include "key_hash.h"
 #include "metric.h"
 #include "read_csv.h"
 #include "read_fused.h"
@@ -199,6 +203,29 @@ make_plan(struct read_rows_plan *plan, struct read_config *rc,
 	plan->row = mc;
 }
 
+/* PLAN made again from RC as it now is (after make_plan), rows of NF
+ * fields. */
+static void
+make_plan_again(struct read_rows_plan *plan, struct read_config *rc,
+		struct metric_config *mc, size_t nf)
+{
+	const char *field[16];
+	size_t len[16];
+	uint64_t line[16];
+	struct read_csv_record first = {nf, field, len, line};
+	struct read_rows_error err;
+	struct read_rows_file file = {.delim = ',', .name = "", .next = NULL};
+
+	for (size_t i = 0; i < nf; i++) {
+		field[i] = "0";
+		len[i] = 1;
+		line[i] = 1;
+	}
+	if (!CHECK(read_rows_plan_make(plan, rc, &first, 0, &file, &err) == 0))
+		printf("  %s\n", err.text);
+	plan->row = mc;
+}
+
 static void
 convert_both(const struct read_rows_plan *plan, char *text, size_t len,
 	     uint64_t first_row)
@@ -350,6 +377,185 @@ test_adversarial(void)
 	free(text);
 }
 
+/* Keys for -g: of 0 to 12 bytes (a word's 8 and more), a few alike but
+ * for their length or last byte; now and then one with a NUL, which
+ * neither path takes. */
+static size_t
+random_key(char *out, size_t nkeys)
+{
+	static const char *const keys[] = {"",
+					   "a",
+					   "ab",
+					   "abc",
+					   "abcdefg",
+					   "abcdefgh",
+					   "abcdefgi",
+					   "abcdefghi",
+					   "abcdefghij",
+					   "x1",
+					   "x2",
+					   "x3",
+					   "9",
+					   "long key 12",
+					   "b",
+					   "ba",
+					   "k0",
+					   "k00",
+					   "\xc3\xa9t\xc3\xa9",
+					   "z"};
+	size_t n = sizeof keys / sizeof *keys;
+	const char *k = keys[rng_below((unsigned)(nkeys < n ? nkeys : n))];
+
+	if (rng_below(2000) == 0) {
+		memcpy(out, "n\0l", 3);
+		return 3;
+	}
+	return (size_t)sprintf(out, "%s", k);
+}
+
+/* Rows of a true value, a prediction, a weight and two key fields, keys
+ * from the first NKEYS. */
+static size_t
+random_group_rows(char *text, size_t max, size_t nkeys, bool messy)
+{
+	size_t len = 0;
+
+	while (len + 200 < max && rng_below(300) != 0) {
+		for (size_t i = 0; i < 5; i++) {
+			if (i > 0)
+				text[len++] = ',';
+			len += i < 3 ? random_field(text + len, i == 2, messy)
+				     : random_key(text + len, nkeys);
+		}
+		text[len++] = rng_below(20) == 0 ? '\r' : '\n';
+	}
+	return len;
+}
+
+/* The groups' rows of the fused block F against G, the same text
+ * converted by the general path: for each key, in the order it first
+ * comes, its rows, in order. */
+static void
+check_groups(const struct read_rows_plan *plan, const struct read_rows_block *f,
+	     const struct read_rows_block *g)
+{
+	size_t ng = plan->ngcol, at = 0;
+	bool *seen = calloc(g->nrows + 1, sizeof *seen);
+	bool weighted = plan->wcol != READ_ROWS_NONE;
+
+	/* Rows not seen yet (0) each start a group: the next in F. */
+	for (size_t i = 0, j = 0; i < g->nrows; i++) {
+		if (seen[i])
+			continue;
+		if (!CHECK(j < f->ngroups))
+			break;
+		for (size_t c = 0; c < ng; c++) {
+			CHECK_U64(f->gfield_len[j * ng + c],
+				  g->gkey_len[i * ng + c]);
+			CHECK(memcmp(f->gfield[j * ng + c], g->gkey[i * ng + c],
+				     g->gkey_len[i * ng + c]) == 0);
+		}
+		if (ng == 1) {
+			uint64_t w = 0;
+			size_t n = g->gkey_len[i];
+
+			memcpy(&w, g->gkey[i], n < 8 ? n : 8);
+			CHECK_U64(f->ghash[j], key_hash(g->gkey[i], n));
+			CHECK_U64(f->gword[j], w);
+		}
+		/* Its rows: I and every later one of the same key. */
+		size_t count = 0;
+
+		for (size_t r = i; r < g->nrows; r++) {
+			bool same = true;
+
+			for (size_t c = 0; c < ng && same; c++)
+				same = g->gkey_len[r * ng + c] ==
+					       g->gkey_len[i * ng + c] &&
+				       memcmp(g->gkey[r * ng + c],
+					      g->gkey[i * ng + c],
+					      g->gkey_len[i * ng + c]) == 0;
+			if (!same)
+				continue;
+			seen[r] = 1;
+			if (!CHECK(at < f->ngrows))
+				break;
+			check_xdd(f->grows[at], g->rows[r].sq);
+			if (weighted)
+				check_xdd(f->gweight[at], g->rows[r].weight);
+			else
+				check_xdd(METRIC_UNIT_WEIGHT,
+					  g->rows[r].weight);
+			at++;
+			count++;
+		}
+		CHECK_U64(f->gcount[j], count);
+		j++;
+		if (i + 1 == g->nrows || j == f->ngroups)
+			CHECK_U64(f->ngroups, j);
+	}
+	if (g->nrows == 0)
+		CHECK_U64(f->ngroups, 0);
+	CHECK_U64(at, g->nrows);
+	free(seen);
+}
+
+/* -g: blocks of rows with keys of one field, or two, from a few keys or
+ * many (a block's groups many, a key first met anywhere in it), with and
+ * without weights, the loop's rows by group against the general path's;
+ * and all the rows, as ever, against it (check_block). */
+static void
+test_grouped(void)
+{
+	static const char *const gcols[] = {"4", "5", "4,5", "5,4"};
+	char *text = malloc(TEXT_MAX);
+
+	rng_state = 3;
+	for (int round = 0; round < 600; round++) {
+		struct read_config rc = {0};
+		struct metric_config mc;
+		struct read_rows_plan plan;
+		size_t len = random_group_rows(
+			text, TEXT_MAX, 1 + rng_below(20), round % 4 == 0);
+		bool weighted = round % 2;
+
+		make_plan(&plan, &rc, &mc, 5, 1, weighted ? 2 : READ_ROWS_NONE);
+		read_rows_plan_free(&plan);
+		rc.group_cols = gcols[round % 4];
+		rc.skip_invalid = round % 3 == 0;
+		rc.batch_values = true;
+		make_plan_again(&plan, &rc, &mc, 5);
+		for (size_t b = 1; b <= 32; b = 4 * b + 1) {
+			struct read_rows_block g = {.text = text, .len = len};
+
+			rc.batch_size = b;
+			read_rows_block_convert(&plan, &g);
+			for (int build = 0; build < 2; build++) {
+				struct read_rows_block f = {.text = text,
+							    .len = len,
+							    .fused = true,
+							    .first_row = b / 2};
+
+				if (build == 1 && !read_scan_has_avx2())
+					break;
+				read_rows_block_scan(&plan, &f);
+				(build ? read_fused_convert_avx2
+				       : read_fused_convert_portable)(&plan,
+								      &f);
+				check_block(&plan, &f, &g);
+				if (!g.failed && !f.failed)
+					check_groups(&plan, &f, &g);
+				f.text = NULL;
+				read_rows_block_free(&f);
+			}
+			g.text = NULL;
+			read_rows_block_free(&g);
+		}
+		read_rows_plan_free(&plan);
+	}
+	free(text);
+}
+
 int
 main(void)
 {
@@ -357,5 +563,6 @@ main(void)
 	       read_scan_has_avx2() ? "tested" : "not run (no AVX2 here)");
 	test_convert();
 	test_adversarial();
+	test_grouped();
 	return check_finish("test_fused");
 }

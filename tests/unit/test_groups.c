@@ -1,0 +1,270 @@
+/* test_groups: the groups' two ways in (groups.c).  Rows handed on in
+ * the order read (groups_rows) and the same rows handed on by group, as a
+ * fused block of the reader's puts them (groups_runs: keys of one field
+ * or two, a word's 8 bytes or more, with the weights or without), over
+ * many calls, so that a group's batches go on from one call to the next:
+ * the lines must be the same, bit for bit, the groups in the same order;
+ * and with a tap on each group's rows (--save-state), it must see the
+ * same rows, in the same order. */
+#include "groups.h"
+#include "key_hash.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+
+enum { ROWS = 3000, CALL_MOST = 200, KEYS = 40 };
+
+/* What a run hands on: its lines, in order, and the rows its tap saw. */
+struct seen {
+	struct batcher_line line[4 * ROWS];
+	char group[4 * ROWS][32];
+	size_t nlines;
+	size_t tap_group[ROWS];
+	struct xdd tap_sq[ROWS], tap_weight[ROWS];
+	size_t ntap;
+};
+
+static void
+on_line(void *ctx, const struct batcher_line *line)
+{
+	struct seen *s = ctx;
+
+	if (!CHECK(s->nlines < 4 * ROWS))
+		return;
+	s->line[s->nlines] = *line;
+	snprintf(s->group[s->nlines], sizeof s->group[0], "%.*s",
+		 (int)line->group_len, line->group ? line->group : "");
+	s->nlines++;
+}
+
+static int
+tap_group(void *ctx, size_t i, const char *key, size_t key_len)
+{
+	(void)ctx, (void)i, (void)key, (void)key_len;
+	return 0;
+}
+
+static void
+tap_rows(void *ctx, size_t i, const struct metric_row *rows, size_t n)
+{
+	struct seen *s = ctx;
+
+	for (size_t k = 0; k < n && CHECK(s->ntap < ROWS); k++, s->ntap++) {
+		s->tap_group[s->ntap] = i;
+		s->tap_sq[s->ntap] = rows[k].sq;
+		s->tap_weight[s->ntap] = rows[k].weight;
+	}
+}
+
+static void
+tap_line(void *ctx, size_t i, const struct batcher_line *line)
+{
+	(void)ctx, (void)i, (void)line;
+}
+
+/* The rows of one test: each one's squared errors, weight and key. */
+struct rows {
+	struct metric_row row[ROWS];
+	const char *field[ROWS][2];
+	size_t len[ROWS][2];
+};
+
+static const char *const keys[KEYS] = {
+	"",	"a",   "b",   "ab",  "abcdefgh",   "abcdefgi",	 "abcdefghi",
+	"k1",	"k2",  "k3",  "k4",  "k5",	   "k6",	 "k7",
+	"k8",	"k9",  "k10", "k11", "k12",	   "k13",	 "k14",
+	"k15",	"k16", "k17", "k18", "long key 1", "long key 2", "x,y",
+	"q\"q", "z",   "y",   "x",   "w",	   "v",		 "u",
+	"t",	"s",   "r",   "p",   "o"};
+
+static void
+make_rows(struct rows *r, size_t nkeys, bool weighted)
+{
+	for (size_t i = 0; i < ROWS; i++) {
+		double t = (double)rng_below(1000) / 7.0;
+		double p = (double)rng_below(1000) / 3.0;
+		double w = weighted ? (double)rng_below(5) / 4.0 : 1.0;
+
+		memset(&r->row[i], 0, sizeof r->row[i]);
+		metric_row_sq(1, &t, &p, w, &r->row[i].sq, &r->row[i].weight);
+		for (size_t c = 0; c < 2; c++) {
+			r->field[i][c] = keys[rng_below((unsigned)nkeys)];
+			r->len[i][c] = strlen(r->field[i][c]);
+		}
+	}
+}
+
+/* A run of ROWS R through groups G (set up as CONFIG says, seen by S),
+ * NGCOL fields a key: in the order read when BY_GROUP is false, else by
+ * group, as read_fused.c hands them on, NULL weights when not WEIGHTED. */
+static void
+run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
+    bool by_group, bool weighted, bool tapped, struct seen *s)
+{
+	const struct batcher_sink out = {s, on_line, NULL};
+	const struct groups_tap tap = {s, tap_group, tap_rows, tap_line};
+	struct groups g;
+	size_t at = 0;
+
+	groups_init(&g, config, &out, true);
+	if (tapped)
+		groups_set_tap(&g, &tap);
+	groups_start(&g, 1, 0);
+	groups_file_begin(&g);
+	while (at < ROWS) {
+		size_t n = 1 + rng_below(CALL_MOST), ng = 0;
+		size_t first[CALL_MOST], count[CALL_MOST], *of;
+		const char *field[2 * CALL_MOST];
+		size_t len[2 * CALL_MOST], k = 0;
+		uint64_t hash[CALL_MOST], word[CALL_MOST];
+		struct xdd sq[CALL_MOST], w[CALL_MOST];
+
+		if (n > ROWS - at)
+			n = ROWS - at;
+		if (!by_group) {
+			const char *f[2 * CALL_MOST];
+			size_t l[2 * CALL_MOST];
+
+			for (size_t i = 0; i < n; i++)
+				for (size_t c = 0; c < ngcol; c++) {
+					f[i * ngcol + c] = r->field[at + i][c];
+					l[i * ngcol + c] = r->len[at + i][c];
+				}
+			CHECK(groups_rows(&g, r->row + at, NULL, n, NULL, 0, f,
+					  l, ngcol) == 0);
+			at += n;
+			continue;
+		}
+		/* The groups of these rows in the order they first come. */
+		of = malloc(n * sizeof *of);
+		for (size_t i = 0; i < n; i++) {
+			size_t j = 0;
+
+			for (; j < ng; j++) {
+				size_t a = at + first[j], b = at + i, c = 0;
+
+				while (c < ngcol &&
+				       r->len[a][c] == r->len[b][c] &&
+				       memcmp(r->field[a][c], r->field[b][c],
+					      r->len[b][c]) == 0)
+					c++;
+				if (c == ngcol)
+					break;
+			}
+			if (j == ng) {
+				first[ng] = i;
+				count[ng++] = 0;
+			}
+			count[j]++;
+			of[i] = j;
+		}
+		for (size_t j = 0; j < ng; j++) {
+			const char *f0 = r->field[at + first[j]][0];
+			size_t l0 = r->len[at + first[j]][0];
+
+			for (size_t c = 0; c < ngcol; c++) {
+				field[j * ngcol + c] =
+					r->field[at + first[j]][c];
+				len[j * ngcol + c] = r->len[at + first[j]][c];
+			}
+			hash[j] = key_hash(f0, l0);
+			word[j] = 0;
+			memcpy(&word[j], f0, l0 < 8 ? l0 : 8);
+			for (size_t i = 0; i < n; i++)
+				if (of[i] == j) {
+					sq[k] = r->row[at + i].sq;
+					w[k++] = r->row[at + i].weight;
+				}
+		}
+		free(of);
+		CHECK(groups_runs(&g, sq, weighted ? w : NULL, count, ng, NULL,
+				  0, field, len, ngcol,
+				  ngcol == 1 ? hash : NULL,
+				  ngcol == 1 ? word : NULL) == 0);
+		at += n;
+	}
+	groups_file_end(&g);
+	CHECK(groups_finish(&g) == 0);
+	groups_free(&g);
+}
+
+static void
+same_lines(const struct seen *a, const struct seen *b)
+{
+	if (!CHECK_U64(b->nlines, a->nlines))
+		return;
+	for (size_t i = 0; i < a->nlines; i++) {
+		const struct batcher_line *x = &a->line[i], *y = &b->line[i];
+
+		CHECK_INT(y->kind, x->kind);
+		CHECK_STR(b->group[i], a->group[i]);
+		CHECK_U64(y->epoch, x->epoch);
+		CHECK_U64(y->batch, x->batch);
+		CHECK_U64(y->rows, x->rows);
+		for (int m = 0; m < M_COUNT; m++)
+			if (!(isnan(x->v[m]) && isnan(y->v[m])))
+				CHECK_DOUBLE(y->v[m], x->v[m]);
+	}
+}
+
+/* Each group's rows, as the taps saw them: the same, in the same order
+ * (the groups of one call may come in another order). */
+static void
+same_taps(const struct seen *a, const struct seen *b)
+{
+	size_t i = 0, j = 0;
+
+	if (!CHECK_U64(b->ntap, a->ntap))
+		return;
+	for (size_t gr = 0; gr < KEYS * KEYS; gr++) {
+		for (i = 0, j = 0;; i++, j++) {
+			while (i < a->ntap && a->tap_group[i] != gr)
+				i++;
+			while (j < b->ntap && b->tap_group[j] != gr)
+				j++;
+			if (!CHECK_INT(i < a->ntap, j < b->ntap) ||
+			    i == a->ntap)
+				break;
+			CHECK_DOUBLE(b->tap_sq[j].v.hi, a->tap_sq[i].v.hi);
+			CHECK_DOUBLE(b->tap_sq[j].v.lo, a->tap_sq[i].v.lo);
+			CHECK_INT(b->tap_sq[j].exp, a->tap_sq[i].exp);
+			CHECK_DOUBLE(b->tap_weight[j].v.hi,
+				     a->tap_weight[i].v.hi);
+		}
+	}
+}
+
+int
+main(void)
+{
+	static struct rows r;
+	static struct seen a, b;
+	static const size_t batch_sizes[] = {1, 3, 32, 700};
+	uint64_t calls;
+
+	rng_state = 4;
+	for (int round = 0; round < 48; round++) {
+		size_t ngcol = 1 + round % 2;
+		bool weighted = round / 2 % 2, tapped = round / 4 % 2;
+		struct batcher_config config = {
+			.batch_size = batch_sizes[round / 8 % 4],
+			.reset_never = round / 32 % 2,
+			.sums = {.pairs = 1, .sq_only = true}};
+
+		make_rows(&r, round % 3 == 0 ? 4 : KEYS, weighted);
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		/* The same calls, of the same rows, both ways. */
+		calls = rng_state;
+		run(&config, &r, ngcol, false, weighted, tapped, &a);
+		rng_state = calls;
+		run(&config, &r, ngcol, true, weighted, tapped, &b);
+		same_lines(&a, &b);
+		if (tapped) {
+			CHECK_U64(a.ntap, ROWS);
+			same_taps(&a, &b);
+		}
+	}
+	return check_finish("test_groups");
+}
