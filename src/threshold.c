@@ -113,7 +113,8 @@ add_label(struct threshold *t, const struct batcher_line *l)
  * printf's "%.17g" of it, "0.29999999999999999"), so that a message
  * shows the limit as it was typed and a value as the same double: the
  * fewest significant digits that read back, without an exponent from
- * 1e-4 to below 1e16 ("25", not "2.5e+01"), as Python's repr. */
+ * 1e-4 to below 1e16 ("25", not "2.5e+01"): Python's repr without its
+ * trailing ".0" on whole numbers. */
 static const char *
 shortest(char *buf, size_t size, double v)
 {
