@@ -498,6 +498,10 @@ one_record(void *ctx, const struct read_csv_record *rec)
 	sl->result = read_rows_convert(sl->plan, rec, sl->blk->t, sl->blk->p,
 				       &sl->row, NULL, &sl->blk->error);
 	sl->got = true;
+	/* A short record's error is in blk->error: its fields are not all
+	 * there, and no row is taken. */
+	if (sl->result != READ_ROWS_OK)
+		return 1;
 	for (size_t j = 0; j < sl->plan->ngcol; j++) {
 		sl->blk->gcur[j] = rec->field[sl->plan->gcol[j]];
 		sl->blk->gcur_len[j] = rec->len[sl->plan->gcol[j]];

@@ -456,13 +456,17 @@ block_out(const struct read_rows_block *blk, size_t outputs, size_t i)
 	return outputs > 0 ? blk->out + i * outputs : NULL;
 }
 
-/* The group fields of row I of BLK, and their lengths, or NULL. */
+/* The group fields of row I of BLK, and their lengths, or NULL (without
+ * -g, or in a block that kept no row's fields: one that ends in an error
+ * on its first row). */
 static const char *const *
 block_group(const struct read_rows_block *blk, size_t ngcol, size_t i,
 	    const size_t **len)
 {
-	*len = ngcol > 0 ? blk->gkey_len + i * ngcol : NULL;
-	return ngcol > 0 ? blk->gkey + i * ngcol : NULL;
+	bool kept = ngcol > 0 && blk->gkey != NULL;
+
+	*len = kept ? blk->gkey_len + i * ngcol : NULL;
+	return kept ? blk->gkey + i * ngcol : NULL;
 }
 
 /* With -e: the rows of BLK in runs of equal epoch values, each handed on

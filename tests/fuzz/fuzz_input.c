@@ -14,9 +14,10 @@
  *   byte 4  bits 0-1 how each file is read: a memory file, a pipe, or a
  *           packet socket that hands out a few bytes per read(2); bits
  *           2-7 how many bytes a pipe or socket write holds
- *   then, with bit 6 of byte 0, four lines: the -t, -p, -w and -e specs
- *   (an empty line for none); then the CSV data (or the CSV compressed:
- *   the reader knows it by its first bytes).
+ *   then, with bit 6 of byte 0, five lines: the -t, -p, -w, -e and -g
+ *   specs (an empty line for none; with -g, bit 2 of byte 0 is --batches
+ *   instead of -s); then the CSV data (or the CSV compressed: the reader
+ *   knows it by its first bytes).
  *
  * Each input runs twice: as chosen, and again from memory files without
  * threads.  Both runs must print the same lines and the same messages and
@@ -67,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t opt[OPTION_BYTES] = {0};
 	static char f1[] = "a.csv", f2[] = "b.csv", f3[] = "c.csv";
 	char *names[FEED_MAX_FILES] = {f1, f2, f3};
-	char specs[4][SPEC_MAX + 1];
+	char specs[5][SPEC_MAX + 1];
 	size_t cut[FEED_MAX_FILES + 1], nfiles, chunk;
 	struct run_config o;
 	struct threshold_rule rule;
@@ -115,11 +116,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.read.pred_cols = take_line(&data, &size, specs[1]);
 		o.read.weight_col = take_line(&data, &size, specs[2]);
 		o.read.epoch_col = take_line(&data, &size, specs[3]);
+		o.read.group_cols = take_line(&data, &size, specs[4]);
 		/* main refuses one without the other. */
 		if ((o.read.true_cols == NULL) != (o.read.pred_cols == NULL))
 			o.read.true_cols = o.read.pred_cols = NULL;
 		o.batcher.keyed = o.read.epoch_col != NULL;
 		o.report.weighted = o.read.weight_col != NULL;
+		/* -g: batch lines only with --batches. */
+		o.grouped = o.report.grouped = o.read.group_cols != NULL;
+		o.group_batches = o.grouped && (opt[0] & 4);
+		if (o.grouped)
+			o.report.summary = !o.group_batches;
 	}
 	nfiles = 1 + (opt[2] >> 5) % FEED_MAX_FILES;
 	feed_cut(cut, size, nfiles, opt[3] & 7, (opt[3] >> 3) & 7);
