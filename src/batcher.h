@@ -71,6 +71,8 @@ struct batcher {
 	size_t key_len, key_cap;
 	uint64_t batch; /* batches finished in this epoch */
 
+	/* RUNNING is kept with -r never only: with resets, the running sums
+	 * are EPOCH_SUMS (batcher.c). */
 	struct metric_sums batch_sums, epoch_sums, running, all;
 	struct metric_mean mean_rmse, mean_row_loss; /* since the last reset */
 	struct metric_mean32 mean_rmse32, mean_row_loss32; /* --dtype float32 */
