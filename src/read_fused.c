@@ -792,6 +792,14 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	double *fv, *tv, *pv;
 	size_t pos = 0;
 	bool nul = false; /* the text holds a NUL */
+	/* With -g, the rows for the groups as group_row keeps them, here in
+	 * registers (BLK's own fields would be read again after each store)
+	 * while the key is one field: its text KP, KN bytes. */
+	uint64_t *gwd = NULL;
+	struct xdd *gsq = NULL, *gw = NULL;
+	size_t gi = 0, gcap = 0, kn = 0;
+	const char *kp = NULL;
+	bool one_key = grouped && plan->ngcol == 1;
 
 	blk->nrows = blk->nbatches = 0;
 	blk->skipped = 0;
@@ -833,8 +841,14 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 				if (nul && !no_nul(text + start, end - start,
 						   text + len))
 					goto slow;
-				blk->gcur[blk->gslot[i]] = text + start;
-				blk->gcur_len[blk->gslot[i]] = end - start;
+				if (one_key) {
+					kp = text + start;
+					kn = end - start;
+				} else {
+					blk->gcur[blk->gslot[i]] = text + start;
+					blk->gcur_len[blk->gslot[i]] =
+						end - start;
+				}
 			} else if (need[i] &&
 				   !number_fast(text + start, end - start,
 						&fv[i]) &&
@@ -870,17 +884,43 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 			}
 			metric_row_sq(pairs, tv, pv, w, &sq, &weight);
 		}
-		if (grouped)
+		if (one_key && kn <= 8 && gi < gcap) {
+			/* group_row's usual case. */
+			gwd[gi] = key_word(kp, kn, text + len);
+			gsq[gi] = sq;
+			if (k.weighted)
+				gw[gi] = weight;
+			gi++;
+		} else if (grouped) {
+			if (one_key) {
+				blk->gcur[0] = kp;
+				blk->gcur_len[0] = kn;
+			}
+			blk->ngrows = gi;
 			group_row(&k, sq, weight);
+			gi = blk->ngrows;
+			gcap = blk->grows_cap;
+			gwd = blk->gwd;
+			gsq = blk->gsq;
+			gw = blk->gw;
+		}
 		take_row(&k, sq, weight);
 		c.line += end < len; /* the last line may have no end */
 		c.last_cr = false;
 		pos = start < len ? start : len;
 		continue;
 	slow:
+		blk->ngrows = gi;
 		pos = slow_record(&c, &sl, &k, text, len, rec);
+		gi = blk->ngrows;
+		gcap = blk->grows_cap;
+		gwd = blk->gwd;
+		gsq = blk->gsq;
+		gw = blk->gw;
 		seek(&s, pos);
 	}
+	if (grouped)
+		blk->ngrows = gi;
 	if (grouped && !k.oom) {
 		if (group_find(blk, plan->ngcol))
 			group_sort(blk, k.weighted);
