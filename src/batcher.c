@@ -42,6 +42,7 @@ batcher_start(struct batcher *b, size_t pairs)
 		diag("out of memory");
 		return -1;
 	}
+	b->all_is_epoch = true;
 	return 0;
 }
 
@@ -65,9 +66,24 @@ running_sums(const struct batcher *b)
 	return b->config->reset_never ? &b->running : &b->epoch_sums;
 }
 
+/* The total sums, from the epoch's when they have been the same so far:
+ * until the first epoch ends, each merge went into both, and into the
+ * total alone from then on. */
+static void
+keep_all(struct batcher *b)
+{
+	if (b->all_is_epoch) {
+		metric_sums_copy(&b->all, &b->epoch_sums);
+		b->all_is_epoch = false;
+	}
+}
+
 static void
 begin_epoch(struct batcher *b)
 {
+	if (b->began)
+		keep_all(b);
+	b->began = true;
 	b->in_epoch = true;
 	b->epoch++;
 	b->batch = 0;
@@ -160,7 +176,7 @@ start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
 }
 
 /* A batch of the rows summed in SUMS ends: into the epoch, running (with
- * -r never) and total sums. */
+ * -r never) and total sums (after the first epoch). */
 static void
 merge_batch(struct batcher *b, const struct metric_sums *sums)
 {
@@ -168,7 +184,8 @@ merge_batch(struct batcher *b, const struct metric_sums *sums)
 	metric_sums_merge(&b->cfg, &b->epoch_sums, sums);
 	if (b->config->reset_never)
 		metric_sums_merge(&b->cfg, &b->running, sums);
-	metric_sums_merge(&b->cfg, &b->all, sums);
+	if (!b->all_is_epoch)
+		metric_sums_merge(&b->cfg, &b->all, sums);
 }
 
 /* The line of the batch that just ended, its rows summed in SUMS, its own
@@ -215,6 +232,7 @@ end_epoch(struct batcher *b)
 	fill_values(b, &own, line.v);
 	b->sink.line(b->sink.ctx, &line);
 	memcpy(b->last, line.v, sizeof b->last);
+	keep_all(b);
 	b->epochs_done++;
 	b->in_epoch = false;
 	if (!b->config->reset_never)
@@ -394,6 +412,7 @@ batcher_finish(struct batcher *b)
 	struct metric_values own = {0};
 	struct batcher_line line;
 
+	keep_all(b);
 	start_line(b, &line, BATCHER_TOTAL, &b->all);
 	line.epochs = b->epochs_done;
 	own_values(b, &b->all, &own);
@@ -427,7 +446,8 @@ batcher_epoch(struct batcher *b, const char *key, size_t key_len,
 	metric_sums_merge(&b->cfg, &b->epoch_sums, sums);
 	if (b->config->reset_never)
 		metric_sums_merge(&b->cfg, &b->running, sums);
-	metric_sums_merge(&b->cfg, &b->all, sums);
+	if (!b->all_is_epoch)
+		metric_sums_merge(&b->cfg, &b->all, sums);
 	metric_mean_merge(&b->mean_rmse, rmse);
 	if (b->cfg.row_loss)
 		metric_mean_merge(&b->mean_row_loss, row_loss);
