@@ -42,6 +42,7 @@ batcher_start(struct batcher *b, size_t pairs)
 		diag("out of memory");
 		return -1;
 	}
+	b->all_is_epoch = true;
 	return 0;
 }
 
@@ -56,9 +57,33 @@ batcher_free(struct batcher *b)
 	free(b->key);
 }
 
+/* The running sums: with resets at each epoch, those of the epoch, which
+ * hold the same rows merged in the same order (both start empty with the
+ * epoch), so that a batch's end merges its sums into two, not three. */
+static const struct metric_sums *
+running_sums(const struct batcher *b)
+{
+	return b->config->reset_never ? &b->running : &b->epoch_sums;
+}
+
+/* The total sums, from the epoch's when they have been the same so far:
+ * until the first epoch ends, each merge went into both, and into the
+ * total alone from then on. */
+static void
+keep_all(struct batcher *b)
+{
+	if (b->all_is_epoch) {
+		metric_sums_copy(&b->all, &b->epoch_sums);
+		b->all_is_epoch = false;
+	}
+}
+
 static void
 begin_epoch(struct batcher *b)
 {
+	if (b->began)
+		keep_all(b);
+	b->began = true;
 	b->in_epoch = true;
 	b->epoch++;
 	b->batch = 0;
@@ -73,7 +98,7 @@ fill_values(struct batcher *b, const struct metric_values *own, double *v)
 {
 	struct metric_values run = {0};
 
-	metric_values(&b->cfg, &b->running, &run);
+	metric_values(&b->cfg, running_sums(b), &run);
 	v[M_RMSE] = own->rmse;
 	v[M_ROW_LOSS] = own->row_loss;
 	v[M_MSE] = own->mse;
@@ -150,15 +175,17 @@ start_line(struct batcher *b, struct batcher_line *line, enum batcher_kind kind,
 	};
 }
 
-/* A batch of the rows summed in SUMS ends: into the epoch, running and
- * total sums. */
+/* A batch of the rows summed in SUMS ends: into the epoch, running (with
+ * -r never) and total sums (after the first epoch). */
 static void
 merge_batch(struct batcher *b, const struct metric_sums *sums)
 {
 	b->batch++;
 	metric_sums_merge(&b->cfg, &b->epoch_sums, sums);
-	metric_sums_merge(&b->cfg, &b->running, sums);
-	metric_sums_merge(&b->cfg, &b->all, sums);
+	if (b->config->reset_never)
+		metric_sums_merge(&b->cfg, &b->running, sums);
+	if (!b->all_is_epoch)
+		metric_sums_merge(&b->cfg, &b->all, sums);
 }
 
 /* The line of the batch that just ended, its rows summed in SUMS, its own
@@ -200,17 +227,16 @@ end_epoch(struct batcher *b)
 	end_batch(b);
 	start_line(b, &line, BATCHER_EPOCH, &b->epoch_sums);
 	line.reset_never = b->config->reset_never;
-	line.running_rows = b->running.rows;
+	line.running_rows = running_sums(b)->rows;
 	own_values(b, &b->epoch_sums, &own);
 	fill_values(b, &own, line.v);
 	b->sink.line(b->sink.ctx, &line);
 	memcpy(b->last, line.v, sizeof b->last);
+	keep_all(b);
 	b->epochs_done++;
 	b->in_epoch = false;
-	if (!b->config->reset_never) {
-		metric_sums_clear(&b->running);
+	if (!b->config->reset_never)
 		reset_means(b);
-	}
 }
 
 void
@@ -292,6 +318,30 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 	return 0;
 }
 
+/* Whether weights W of ROWS rows, adding K more rows of weight 1, are
+ * the count of rows, exactly, and stay below 2^52: each add of a 1 then
+ * leaves the low part as it is (+0) and renormalizing changes nothing,
+ * so the sum is W + K (metric_add_sq, xdd_add). */
+static bool
+unit_weights(struct xdd w, uint64_t rows, size_t k)
+{
+	uint64_t lo;
+
+	memcpy(&lo, &w.v.lo, sizeof lo);
+	return w.exp == 0 && lo == 0 && rows < (UINT64_C(1) << 52) - k &&
+	       w.v.hi == (double)rows;
+}
+
+/* metric_add_sq of SQ and a weight 1 to the squared errors S and ROWS,
+ * where unit_weights says the weights' sum is the rows' count. */
+static inline __attribute__((always_inline)) void
+add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
+{
+	xdd_add(s, sq);
+	if (++*rows % METRIC_RENORMALIZE_ROWS == 0)
+		*s = xdd_renormalize(*s);
+}
+
 int
 batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 		const struct xdd *weight, size_t n, const char *key,
@@ -310,6 +360,13 @@ batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 			for (size_t i = 0; i < k; i++)
 				metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
 			weight += k;
+		} else if (unit_weights(w, rows, k)) {
+			/* Each row's weight 1 adds to a whole number, exactly:
+			 * the sum of the weights is W + K, as the adds one at a
+			 * time would leave it. */
+			for (size_t i = 0; i < k; i++)
+				add_sq_unit(&s, &rows, sq[i]);
+			w.v.hi += (double)k;
 		} else {
 			for (size_t i = 0; i < k; i++)
 				metric_add_sq(&s, &w, &rows, sq[i],
@@ -355,6 +412,7 @@ batcher_finish(struct batcher *b)
 	struct metric_values own = {0};
 	struct batcher_line line;
 
+	keep_all(b);
 	start_line(b, &line, BATCHER_TOTAL, &b->all);
 	line.epochs = b->epochs_done;
 	own_values(b, &b->all, &own);
@@ -386,8 +444,10 @@ batcher_epoch(struct batcher *b, const char *key, size_t key_len,
 	if (key != NULL && set_key(b, key, key_len) != 0)
 		return -1;
 	metric_sums_merge(&b->cfg, &b->epoch_sums, sums);
-	metric_sums_merge(&b->cfg, &b->running, sums);
-	metric_sums_merge(&b->cfg, &b->all, sums);
+	if (b->config->reset_never)
+		metric_sums_merge(&b->cfg, &b->running, sums);
+	if (!b->all_is_epoch)
+		metric_sums_merge(&b->cfg, &b->all, sums);
 	metric_mean_merge(&b->mean_rmse, rmse);
 	if (b->cfg.row_loss)
 		metric_mean_merge(&b->mean_row_loss, row_loss);

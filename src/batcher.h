@@ -71,7 +71,11 @@ struct batcher {
 	size_t key_len, key_cap;
 	uint64_t batch; /* batches finished in this epoch */
 
+	/* RUNNING is kept with -r never only: with resets, the running sums
+	 * are EPOCH_SUMS (batcher.c); ALL only once the first epoch has
+	 * ended: until then it is EPOCH_SUMS too (ALL_IS_EPOCH). */
 	struct metric_sums batch_sums, epoch_sums, running, all;
+	bool all_is_epoch, began;
 	struct metric_mean mean_rmse, mean_row_loss; /* since the last reset */
 	struct metric_mean32 mean_rmse32, mean_row_loss32; /* --dtype float32 */
 	uint64_t epochs_done;

@@ -200,6 +200,22 @@ metric_sums_clear(struct metric_sums *s)
 }
 
 void
+metric_sums_copy(struct metric_sums *into, const struct metric_sums *from)
+{
+	struct xdd *out = into->out;
+	struct metric_extra *x = into->x;
+
+	*into = *from;
+	into->out = out;
+	into->x = x;
+	if (from->outputs > 0)
+		memcpy(out, from->out, from->outputs * sizeof *out);
+	if (x != NULL)
+		memcpy(x, from->x,
+		       sizeof *x + from->x->spreads * sizeof *x->spread);
+}
+
+void
 metric_sums_free(struct metric_sums *s)
 {
 	free(s->out);

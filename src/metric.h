@@ -232,6 +232,10 @@ int metric_sums_init(struct metric_sums *s, const struct metric_config *cfg);
 /* Empties sums made by metric_sums_init. */
 void metric_sums_clear(struct metric_sums *s);
 
+/* INTO (made by metric_sums_init with the same configuration) becomes a
+ * copy of FROM, bit for bit. */
+void metric_sums_copy(struct metric_sums *into, const struct metric_sums *from);
+
 void metric_sums_free(struct metric_sums *s);
 
 /* Adds N rows, in order; OUT holds their metric_row_extras, N times, or

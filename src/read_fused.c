@@ -76,6 +76,7 @@ struct sink {
 	struct metric_sums acc;
 	bool oom;
 	size_t ngcol;  /* -g: every row again for the groups (group_row) */
+	size_t nlong;  /* -g: rows whose key is not a word */
 	bool weighted; /* -g: with a weight column, its rows' weights too */
 };
 
@@ -139,15 +140,21 @@ head_row(struct sink *k, struct xdd sq, struct xdd weight)
 	k->head--;
 }
 
-/* With -g, every row of the block is given its group in the block, by a
- * table of the groups (open addressing), and once the block is read the
- * rows are put in order of group (group_sort): the groups then take each
- * group's rows of a block at once, with one look-up.  A key of one field
- * of at most 8 bytes, the usual one, is found by its word: its bytes, the
- * rest zero.  It holds no NUL (the loop sends a record with one to the
- * general path), so its word tells it from any other, and the table holds
- * the word itself; any other key, a hash of its fields, compared again
- * field by field. */
+/* With -g, every row of the block is given its group in the block as it
+ * is read, and once the block is read the rows are put in order of group
+ * (group_sort): the groups then take each group's rows of a block at
+ * once, with one look-up.  A key of one field of at most 8 bytes, the
+ * usual one, is found by its word: its bytes, the rest zero.  It holds no
+ * NUL (a row whose key has one is an error), so its word tells it from
+ * any other; such keys are in a table that stays from block to block
+ * (WTAB), each slot with the last block that saw it, so that a key seen
+ * before costs a look-up and, the first time in a block, a new group
+ * there, not an insertion.  Any other key goes in a table of the block's
+ * own (GTAB), by a hash of its fields, compared again field by field. */
+
+/* Keys kept in WTAB from block to block, at most: past this many, the
+ * table starts again empty with the next block. */
+enum { WTAB_KEEP = 8192 };
 
 /* The bytes of a word that hold the first N (at most 8) of the text it
  * was loaded from. */
@@ -199,16 +206,6 @@ key_word(const char *p, size_t n, const char *end)
 	return w;
 }
 
-/* Where in the table a word goes. */
-static ALWAYS_INLINE uint64_t
-word_hash(uint64_t w)
-{
-	w *= 0x9e3779b97f4a7c15u;
-	w ^= w >> 32;
-	w *= 0xd6e8feb86659fd93u;
-	return w ^ (w >> 29);
-}
-
 /* The hash of the group fields F (of FL bytes each) of a row, for a key
  * that is not a word. */
 static uint64_t
@@ -234,28 +231,11 @@ same_fields(const struct read_rows_block *blk, size_t g, const char *const *f,
 	return true;
 }
 
-/* The table of a block's groups: open addressing, a slot 64 bits, 0 when
- * empty, else the group + 1 in the low half and in the high one the high
- * half of the key's hash, its lowest bit set for a word (CHECK): all that
- * a look-up reads but for the group's tag, once the check is the same. */
-
-/* The check of hash H, of a word or not. */
-static ALWAYS_INLINE uint32_t
-slot_check(uint64_t h, bool word)
-{
-	uint32_t c = (uint32_t)(h >> 32);
-
-	return word ? c | 1 : c & ~UINT32_C(1);
-}
-
-/* The hash of group G of the block, as its slot was found. */
-static uint64_t
-group_hash(const struct read_rows_block *blk, uint64_t slot)
-{
-	uint64_t tag = blk->gtag[(uint32_t)slot - 1];
-
-	return (slot >> 32) & 1 ? word_hash(tag) : tag;
-}
+/* The table of a block's groups of keys that are not words: open
+ * addressing, a slot 64 bits, 0 when empty, else the group + 1 in the
+ * low half and the high half of the key's hash in the high one: all that
+ * a look-up reads but for the group's tag (its hash), once the check is
+ * the same. */
 
 /* A table of twice as many slots, at most half full after one more
  * group. */
@@ -274,7 +254,8 @@ grow_table(struct read_rows_block *blk)
 
 		if (blk->gtab[i] == 0)
 			continue;
-		for (s = (size_t)group_hash(blk, blk->gtab[i]) & (n - 1);
+		for (s = (size_t)blk->gtag[(uint32_t)blk->gtab[i] - 1] &
+			 (n - 1);
 		     t[s] != 0; s = (s + 1) & (n - 1))
 			;
 		t[s] = blk->gtab[i];
@@ -285,46 +266,46 @@ grow_table(struct read_rows_block *blk)
 	return true;
 }
 
-/* A new group in the block, of the group fields F (FL bytes each), of
- * TAG (a word when WORD, else a hash) and hash H; SIZE_MAX when out of
- * memory. */
-static __attribute__((noinline)) size_t
-new_group(struct read_rows_block *blk, const char *const *f, const size_t *fl,
-	  size_t ngcol, uint64_t tag, uint64_t h, bool word)
+/* Room for one more group in the block, ngcol group fields each. */
+static __attribute__((noinline)) bool
+groups_room(struct read_rows_block *blk, size_t ngcol)
 {
-	size_t g = blk->ngroups, s, mask;
+	size_t cap = blk->groups_cap ? 2 * blk->groups_cap : 64;
 
-	if (g == blk->groups_cap) {
-		size_t cap = g ? 2 * g : 64;
+	if (blk->ngroups < blk->groups_cap)
+		return true;
+	/* The table's groups and the rows' are 32 bits: a block holds far
+	 * fewer rows. */
+	if (cap > UINT32_MAX - 1 ||
+	    !resize((void **)&blk->gcount, cap, sizeof *blk->gcount) ||
+	    !resize((void **)&blk->gat, cap, sizeof *blk->gat) ||
+	    !resize((void **)&blk->gtag, cap, sizeof *blk->gtag) ||
+	    !resize((void **)&blk->ghash, cap, sizeof *blk->ghash) ||
+	    !resize((void **)&blk->gword, cap, sizeof *blk->gword) ||
+	    !resize((void **)&blk->gfield, cap * ngcol, sizeof *blk->gfield) ||
+	    !resize((void **)&blk->gfield_len, cap * ngcol,
+		    sizeof *blk->gfield_len))
+		return false;
+	blk->groups_cap = cap;
+	return true;
+}
 
-		/* The table's groups and the rows' are 32 bits: a block
-		 * holds far fewer rows. */
-		if (cap > UINT32_MAX - 1 ||
-		    !resize((void **)&blk->gcount, cap, sizeof *blk->gcount) ||
-		    !resize((void **)&blk->gat, cap, sizeof *blk->gat) ||
-		    !resize((void **)&blk->gtag, cap, sizeof *blk->gtag) ||
-		    !resize((void **)&blk->ghash, cap, sizeof *blk->ghash) ||
-		    !resize((void **)&blk->gword, cap, sizeof *blk->gword) ||
-		    !resize((void **)&blk->gfield, cap * ngcol,
-			    sizeof *blk->gfield) ||
-		    !resize((void **)&blk->gfield_len, cap * ngcol,
-			    sizeof *blk->gfield_len))
-			return SIZE_MAX;
-		blk->groups_cap = cap;
-	}
-	if (!grow_table(blk))
+/* A new group in the block, of the group fields F (FL bytes each), of
+ * TAG (a word, or a hash of the fields); with one field, HASH is its
+ * key_hash and WORD its first 8 bytes, the rest zero.  SIZE_MAX when out
+ * of memory. */
+static size_t
+new_group(struct read_rows_block *blk, const char *const *f, const size_t *fl,
+	  size_t ngcol, uint64_t tag, uint64_t hash, uint64_t word)
+{
+	size_t g = blk->ngroups;
+
+	if (!groups_room(blk, ngcol))
 		return SIZE_MAX;
-	mask = blk->gtab_n - 1;
-	for (s = (size_t)h & mask; blk->gtab[s] != 0; s = (s + 1) & mask)
-		;
-	blk->gtab[s] = (uint64_t)slot_check(h, word) << 32 | (g + 1);
 	blk->gtag[g] = tag;
 	blk->gcount[g] = 0;
-	if (ngcol == 1) { /* while the key's text is in the cache */
-		blk->ghash[g] = key_hash(f[0], fl[0]);
-		blk->gword[g] = key_word(f[0], fl[0] < 8 ? fl[0] : 8,
-					 blk->text + blk->len);
-	}
+	blk->ghash[g] = hash;
+	blk->gword[g] = word;
 	for (size_t j = 0; j < ngcol; j++) {
 		blk->gfield[g * ngcol + j] = f[j];
 		blk->gfield_len[g * ngcol + j] = fl[j];
@@ -333,41 +314,190 @@ new_group(struct read_rows_block *blk, const char *const *f, const size_t *fl,
 	return g;
 }
 
-/* The group, in the block, of a key of one field of at most 8 bytes, F
- * (FL bytes), made when it is new; SIZE_MAX when out of memory. */
+/* The slot of WTAB where word W's look-up begins: the high bits of a
+ * multiple of it (Fibonacci hashing), one multiplication on the way from
+ * a row's key to its group. */
 static ALWAYS_INLINE size_t
-word_group(struct read_rows_block *blk, const char *const *f, const size_t *fl)
+wtab_slot(const struct read_rows_block *blk, uint64_t w)
 {
-	size_t mask = blk->gtab_n - 1, s;
-	const uint64_t *t = blk->gtab;
-	uint64_t w = key_word(f[0], fl[0], blk->text + blk->len);
-	uint64_t h = word_hash(w);
-	uint32_t check = slot_check(h, true);
+	return (size_t)((w * 0x9e3779b97f4a7c15u) >> blk->wtab_shift);
+}
 
-	for (s = (size_t)h & mask; t[s] != 0; s = (s + 1) & mask)
-		if ((uint32_t)(t[s] >> 32) == check &&
-		    blk->gtag[(uint32_t)t[s] - 1] == w)
-			return (uint32_t)t[s] - 1;
-	return new_group(blk, f, fl, 1, w, h, true);
+/* An empty WTAB of N slots (a power of 2, at least 2); false when out of
+ * memory, WTAB as it was. */
+static bool
+wtab_alloc(struct read_rows_block *blk, size_t n)
+{
+	struct read_rows_wslot *t = calloc(n, sizeof *t);
+	unsigned shift = 64;
+
+	if (t == NULL)
+		return false;
+	for (size_t m = n; m > 1; m /= 2)
+		shift--;
+	free(blk->wtab);
+	blk->wtab = t;
+	blk->wtab_n = n;
+	blk->wtab_shift = shift;
+	return true;
+}
+
+/* WTAB with twice as many slots, its keys kept. */
+static bool
+grow_wtab(struct read_rows_block *blk)
+{
+	struct read_rows_wslot *old = blk->wtab;
+	size_t n = blk->wtab_n;
+
+	blk->wtab = NULL;
+	if (!wtab_alloc(blk, 2 * n)) {
+		blk->wtab = old;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t s, mask = blk->wtab_n - 1;
+
+		if (old[i].stamp == 0)
+			continue;
+		for (s = wtab_slot(blk, old[i].word); blk->wtab[s].stamp != 0;
+		     s = (s + 1) & mask)
+			;
+		blk->wtab[s] = old[i];
+	}
+	free(old);
+	return true;
+}
+
+/* Before a block's rows: its stamp in WTAB, the table emptied when it
+ * holds too many keys (or has none yet); false when out of memory. */
+static bool
+wtab_begin(struct read_rows_block *blk)
+{
+	if (blk->wtab_n == 0) {
+		if (!wtab_alloc(blk, 1024))
+			return false;
+	} else if (blk->wtab_used > WTAB_KEEP || blk->wstamp == UINT32_MAX) {
+		memset(blk->wtab, 0, blk->wtab_n * sizeof *blk->wtab);
+		blk->wtab_used = 0;
+		blk->wstamp = 0;
+	}
+	blk->wstamp++;
+	return true;
+}
+
+/* The bytes of the key of word W: its first bytes not zero (it holds no
+ * NUL). */
+static size_t
+word_len(uint64_t w)
+{
+	char b[8];
+	size_t n = 0;
+
+	memcpy(b, &w, 8);
+	while (n < 8 && b[n] != '\0')
+		n++;
+	return n;
+}
+
+/* The key of word W, new in WTAB: into slot S, found empty, or another
+ * when the table must grow first; the slot, or SIZE_MAX when out of
+ * memory. */
+static __attribute__((noinline)) size_t
+word_insert(struct read_rows_block *blk, uint64_t w, size_t s)
+{
+	if (2 * (blk->wtab_used + 1) > blk->wtab_n) {
+		if (!grow_wtab(blk))
+			return SIZE_MAX;
+		for (s = wtab_slot(blk, w); blk->wtab[s].stamp != 0;
+		     s = (s + 1) & (blk->wtab_n - 1))
+			;
+	}
+	blk->wtab[s].word = w;
+	blk->wtab_used++;
+	return s;
+}
+
+/* The key of slot S of WTAB, first seen in this block: a new group
+ * there, its field the word's own bytes (set by group_find, once GWORD
+ * has all the groups).  SIZE_MAX when out of memory. */
+static ALWAYS_INLINE size_t
+word_new(struct read_rows_block *blk, size_t s)
+{
+	struct read_rows_wslot *e = &blk->wtab[s];
+	size_t g = blk->ngroups, len = word_len(e->word);
+	char b[8];
+
+	if (__builtin_expect(g == blk->groups_cap, 0) && !groups_room(blk, 1))
+		return SIZE_MAX;
+	/* The key's hash from its word: a table of them beside WTAB's would
+	 * be out of the cache by the next block. */
+	memcpy(b, &e->word, 8);
+	blk->gcount[g] = 0;
+	blk->ghash[g] = key_hash(b, len);
+	blk->gword[g] = e->word;
+	blk->gfield[g] = NULL;
+	blk->gfield_len[g] = len;
+	blk->ngroups = g + 1;
+	e->stamp = blk->wstamp;
+	e->group = (uint32_t)g;
+	return g;
+}
+
+/* The group, in the block, of the key of word W, made when it is new;
+ * SIZE_MAX when out of memory. */
+static ALWAYS_INLINE size_t
+word_group(struct read_rows_block *blk, uint64_t w)
+{
+	size_t mask = blk->wtab_n - 1, s;
+	const struct read_rows_wslot *t = blk->wtab;
+
+	for (s = wtab_slot(blk, w); t[s].stamp != 0; s = (s + 1) & mask) {
+		if (t[s].word != w)
+			continue;
+		if (__builtin_expect(t[s].stamp == blk->wstamp, 1))
+			return t[s].group;
+		return word_new(blk, s);
+	}
+	if ((s = word_insert(blk, w, s)) == SIZE_MAX)
+		return SIZE_MAX;
+	return word_new(blk, s);
 }
 
 /* The group, in the block, of any other key, of the group fields F (FL
  * bytes each), made when it is new; SIZE_MAX when out of memory. */
-static size_t
+static __attribute__((noinline)) size_t
 fields_group(struct read_rows_block *blk, const char *const *f,
 	     const size_t *fl, size_t ngcol)
 {
-	size_t mask = blk->gtab_n - 1, s;
-	const uint64_t *t = blk->gtab;
-	uint64_t h = fields_hash(f, fl, ngcol);
-	uint32_t check = slot_check(h, false);
+	uint64_t h = fields_hash(f, fl, ngcol), mask;
+	uint32_t check = (uint32_t)(h >> 32);
+	size_t g, s;
 
-	for (s = (size_t)h & mask; t[s] != 0; s = (s + 1) & mask)
-		if ((uint32_t)(t[s] >> 32) == check &&
-		    blk->gtag[(uint32_t)t[s] - 1] == h &&
-		    same_fields(blk, (uint32_t)t[s] - 1, f, fl, ngcol))
-			return (uint32_t)t[s] - 1;
-	return new_group(blk, f, fl, ngcol, h, h, false);
+	if (!blk->gtab_used) {
+		if (!grow_table(blk))
+			return SIZE_MAX;
+		memset(blk->gtab, 0, blk->gtab_n * sizeof *blk->gtab);
+		blk->gtab_used = true;
+	}
+	mask = blk->gtab_n - 1;
+	for (s = (size_t)h & mask; blk->gtab[s] != 0; s = (s + 1) & mask)
+		if ((uint32_t)(blk->gtab[s] >> 32) == check &&
+		    blk->gtag[(uint32_t)blk->gtab[s] - 1] == h &&
+		    same_fields(blk, (uint32_t)blk->gtab[s] - 1, f, fl, ngcol))
+			return (uint32_t)blk->gtab[s] - 1;
+	if (!grow_table(blk))
+		return SIZE_MAX;
+	/* With one field, what the groups look it up by (groups_runs). */
+	g = new_group(blk, f, fl, ngcol, h,
+		      ngcol == 1 ? key_hash(f[0], fl[0]) : 0,
+		      ngcol == 1 ? key_word(f[0], 8, blk->text + blk->len) : 0);
+	if (g == SIZE_MAX)
+		return SIZE_MAX;
+	mask = blk->gtab_n - 1;
+	for (s = (size_t)h & mask; blk->gtab[s] != 0; s = (s + 1) & mask)
+		;
+	blk->gtab[s] = (uint64_t)check << 32 | (g + 1);
+	return g;
 }
 
 /* Room for the rows for the groups after ROWS rows, as K has them. */
@@ -378,6 +508,7 @@ group_rows_room(struct read_rows_block *blk, size_t rows, const struct sink *k)
 
 	if (cap > UINT32_MAX - 1 ||
 	    !resize((void **)&blk->gof, cap, sizeof *blk->gof) ||
+	    !resize((void **)&blk->gwd, cap, sizeof *blk->gwd) ||
 	    !resize((void **)&blk->gsq, cap, sizeof *blk->gsq) ||
 	    !resize((void **)&blk->grows, cap, sizeof *blk->grows) ||
 	    (k->weighted &&
@@ -389,9 +520,15 @@ group_rows_room(struct read_rows_block *blk, size_t rows, const struct sink *k)
 	return true;
 }
 
-/* With -g, the row once more for the groups, with its group fields; its
- * weight only with a weight column: without, it is METRIC_UNIT_WEIGHT
- * (metric_row_sq). */
+/* The mark in GWD of a row whose key is not a word: its first byte is a
+ * NUL and its second is not, in either byte order, and no word has a
+ * byte after a NUL. */
+#define NOT_A_WORD UINT64_C(0x00ff00000000ff00)
+
+/* With -g, the row once more for the groups, with its key (its group
+ * fields, in GCUR): a word, or for another key its fields, in GKEY in
+ * the order of such rows; its weight only with a weight column: without,
+ * it is METRIC_UNIT_WEIGHT (metric_row_sq). */
 static ALWAYS_INLINE void
 group_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
@@ -402,13 +539,16 @@ group_row(struct sink *k, struct xdd sq, struct xdd weight)
 		k->oom = true;
 		return;
 	}
-	if (k->ngcol == 1) { /* the usual key, without a loop */
-		blk->gkey[i] = blk->gcur[0];
-		blk->gkey_len[i] = blk->gcur_len[0];
+	if (k->ngcol == 1 && blk->gcur_len[0] <= 8) {
+		blk->gwd[i] = key_word(blk->gcur[0], blk->gcur_len[0],
+				       blk->text + blk->len);
 	} else {
+		size_t at = k->nlong++ * k->ngcol;
+
+		blk->gwd[i] = NOT_A_WORD;
 		for (size_t j = 0; j < k->ngcol; j++) {
-			blk->gkey[i * k->ngcol + j] = blk->gcur[j];
-			blk->gkey_len[i * k->ngcol + j] = blk->gcur_len[j];
+			blk->gkey[at + j] = blk->gcur[j];
+			blk->gkey_len[at + j] = blk->gcur_len[j];
 		}
 	}
 	blk->gsq[i] = sq;
@@ -425,21 +565,55 @@ group_find(struct read_rows_block *blk, size_t ngcol)
 {
 	const char *const *f = blk->gkey;
 	const size_t *fl = blk->gkey_len;
+	const uint64_t *wd = blk->gwd;
+	uint32_t *of = blk->gof;
+	size_t n = blk->ngrows;
 
 	blk->ngroups = 0;
-	if (!grow_table(blk))
-		return false;
-	memset(blk->gtab, 0, blk->gtab_n * sizeof *blk->gtab);
-	for (size_t i = 0; i < blk->ngrows; i++, f += ngcol, fl += ngcol) {
-		size_t g = ngcol == 1 && fl[0] <= 8
-				   ? word_group(blk, f, fl)
-				   : fields_group(blk, f, fl, ngcol);
+	blk->gtab_used = false; /* emptied when a row needs it */
+	for (size_t i = 0; i < n;) {
+		/* What a look-up reads, in registers until a new group or
+		 * another key may change it. */
+		const struct read_rows_wslot *t = blk->wtab;
+		size_t mask = blk->wtab_n - 1, *count = blk->gcount;
+		unsigned shift = blk->wtab_shift;
+		uint32_t stamp = blk->wstamp;
+		size_t g;
 
+		for (; i < n; i++) {
+			uint64_t w = wd[i];
+			size_t s;
+
+			if (__builtin_expect(w == NOT_A_WORD, 0))
+				break;
+			s = (size_t)((w * 0x9e3779b97f4a7c15u) >> shift);
+			while (t[s].stamp != 0 && t[s].word != w)
+				s = (s + 1) & mask;
+			if (__builtin_expect(t[s].stamp != stamp, 0))
+				break;
+			of[i] = t[s].group;
+			count[t[s].group]++;
+		}
+		if (i == n)
+			break;
+		if (wd[i] != NOT_A_WORD) {
+			g = word_group(blk, wd[i]);
+		} else {
+			g = fields_group(blk, f, fl, ngcol);
+			f += ngcol;
+			fl += ngcol;
+		}
 		if (g == SIZE_MAX)
 			return false;
-		blk->gof[i] = (uint32_t)g;
+		of[i] = (uint32_t)g;
 		blk->gcount[g]++;
+		i++;
 	}
+	/* The key of a word's group: the word's bytes, now that GWORD is
+	 * where it stays. */
+	for (size_t g = 0; g < blk->ngroups; g++)
+		if (blk->gfield[g * ngcol] == NULL)
+			blk->gfield[g * ngcol] = (const char *)&blk->gword[g];
 	return true;
 }
 
@@ -622,6 +796,14 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	double *fv, *tv, *pv;
 	size_t pos = 0;
 	bool nul = false; /* the text holds a NUL */
+	/* With -g, the rows for the groups as group_row keeps them, here in
+	 * registers (BLK's own fields would be read again after each store)
+	 * while the key is one field: its text KP, KN bytes. */
+	uint64_t *gwd = NULL;
+	struct xdd *gsq = NULL, *gw = NULL;
+	size_t gi = 0, gcap = 0, kn = 0;
+	const char *kp = NULL;
+	bool one_key = grouped && plan->ngcol == 1;
 
 	blk->nrows = blk->nbatches = 0;
 	blk->skipped = 0;
@@ -639,6 +821,8 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	k.head = (k.batch_size - blk->first_row % k.batch_size) % k.batch_size;
 	blk->ngrows = blk->ngroups = 0;
 	if (grouped) {
+		if (plan->ngcol == 1 && !wtab_begin(blk))
+			k.oom = true;
 		k.ngcol = plan->ngcol;
 		k.weighted = wcol != READ_ROWS_NONE;
 		/* Rare: each key is looked at only in a block with one. */
@@ -661,8 +845,14 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 				if (nul && !no_nul(text + start, end - start,
 						   text + len))
 					goto slow;
-				blk->gcur[blk->gslot[i]] = text + start;
-				blk->gcur_len[blk->gslot[i]] = end - start;
+				if (one_key) {
+					kp = text + start;
+					kn = end - start;
+				} else {
+					blk->gcur[blk->gslot[i]] = text + start;
+					blk->gcur_len[blk->gslot[i]] =
+						end - start;
+				}
 			} else if (need[i] &&
 				   !number_fast(text + start, end - start,
 						&fv[i]) &&
@@ -698,17 +888,43 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 			}
 			metric_row_sq(pairs, tv, pv, w, &sq, &weight);
 		}
-		if (grouped)
+		if (one_key && kn <= 8 && gi < gcap) {
+			/* group_row's usual case. */
+			gwd[gi] = key_word(kp, kn, text + len);
+			gsq[gi] = sq;
+			if (k.weighted)
+				gw[gi] = weight;
+			gi++;
+		} else if (grouped) {
+			if (one_key) {
+				blk->gcur[0] = kp;
+				blk->gcur_len[0] = kn;
+			}
+			blk->ngrows = gi;
 			group_row(&k, sq, weight);
+			gi = blk->ngrows;
+			gcap = blk->grows_cap;
+			gwd = blk->gwd;
+			gsq = blk->gsq;
+			gw = blk->gw;
+		}
 		take_row(&k, sq, weight);
 		c.line += end < len; /* the last line may have no end */
 		c.last_cr = false;
 		pos = start < len ? start : len;
 		continue;
 	slow:
+		blk->ngrows = gi;
 		pos = slow_record(&c, &sl, &k, text, len, rec);
+		gi = blk->ngrows;
+		gcap = blk->grows_cap;
+		gwd = blk->gwd;
+		gsq = blk->gsq;
+		gw = blk->gw;
 		seek(&s, pos);
 	}
+	if (grouped)
+		blk->ngrows = gi;
 	if (grouped && !k.oom) {
 		if (group_find(blk, plan->ngcol))
 			group_sort(blk, k.weighted);

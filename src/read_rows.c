@@ -727,7 +727,9 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->gweight);
 	free(blk->gw);
 	free(blk->gof);
+	free(blk->gwd);
 	free(blk->gtab);
+	free(blk->wtab);
 	free(blk->gtag);
 	free(blk->ghash);
 	free(blk->gword);

@@ -81,6 +81,14 @@ enum { READ_ROWS_SKIPS_KEPT = 5 };
 /* The file's rows before a block, until the blocks before it tell. */
 #define READ_ROWS_UNKNOWN UINT64_MAX
 
+/* A slot of a fused block's table of keys of one field of at most 8
+ * bytes (read_fused.c): the key's word (its bytes, the rest zero), the
+ * block that last saw it (0: the slot is empty) and its group there. */
+struct read_rows_wslot {
+	uint64_t word;
+	uint32_t stamp, group;
+};
+
 /* A block of text of whole records without quotes, and the rows it
  * holds: the one place where text becomes rows, many at a time, on a
  * worker thread (read_rows_block_convert).  In a fused block, whole
@@ -111,7 +119,8 @@ struct read_rows_block {
 	struct xdd *out;	   /* per-output values, pairs per row */
 	size_t *key_off, *key_len; /* with -e: each row's epoch text */
 	/* With -g: each row's group fields, ngcol a row, in TEXT (room for
-	 * GKEY_CAP rows); those of GROWS in a fused block. */
+	 * GKEY_CAP rows); in a fused block, those of the rows of GROWS whose
+	 * key is not a word (below), in order. */
 	const char **gkey;
 	size_t *gkey_len, gkey_cap;
 	/* Fused, with -g: every row, for the groups (ROWS are those of the
@@ -119,18 +128,29 @@ struct read_rows_block {
 	 * read: the rows of its first group in the order read, then those of
 	 * the second, and so on.  The groups come in the order of their first
 	 * row in the block, GCOUNT rows each, ngcol fields each in GFIELD
-	 * (as its first row has them).  GROWS holds the rows' squared errors,
-	 * GWEIGHT their weights, or is NULL when each is METRIC_UNIT_WEIGHT
-	 * (no weight column).  As the block is read: GSQ and GW hold them,
-	 * GOF each row's group, GTAB a table of the groups (GTAB_N slots, a
-	 * power of 2) and GTAG each one's key's word or hash (read_fused.c);
-	 * GAT is room for where each group's rows go.  With one group field,
-	 * GHASH and GWORD are each group's key_hash and first 8 bytes, the
-	 * rest zero, for the groups (groups_runs). */
+	 * (as its first row has them; a word's, its bytes in GWORD).  GROWS
+	 * holds the rows' squared errors, GWEIGHT their weights, or is NULL
+	 * when each is METRIC_UNIT_WEIGHT (no weight column).  As the block is
+	 * read: GSQ and GW hold them and GWD each row's key as a word (a key
+	 * of one field of at most 8 bytes: its bytes, the rest zero) or a
+	 * mark that its fields are in GKEY; then GOF each row's group, found
+	 * in WTAB, a table of words that stays from block to block (WTAB_N
+	 * slots, a power of 2; WSTAMP the block's stamp there), or for any
+	 * other key in GTAB, a table of the block's own (GTAB_N slots) with
+	 * GTAG each such group's hash (read_fused.c); GAT is room for where
+	 * each group's rows go.  With one group field, GHASH and GWORD are
+	 * each group's key_hash and first 8 bytes, the rest zero, for the
+	 * groups (groups_runs). */
 	struct xdd *grows, *gweight, *gsq, *gw;
 	uint32_t *gof;
+	uint64_t *gwd; /* each row's key's word, or another key's mark */
 	uint64_t *gtab, *gtag, *ghash, *gword;
 	size_t ngrows, grows_cap, ngroups, groups_cap, gtab_n;
+	bool gtab_used;
+	struct read_rows_wslot *wtab;
+	size_t wtab_n, wtab_used;
+	unsigned wtab_shift; /* 64 - log2(wtab_n) */
+	uint32_t wstamp;
 	size_t *gcount, *gat;
 	const char **gfield;
 	size_t *gfield_len;

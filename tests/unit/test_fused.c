@@ -556,6 +556,106 @@ test_grouped(void)
 	free(text);
 }
 
+/* A key of the carried test: key K of a pool where some keys are 8 bytes
+ * long, some 9, one empty; the rest short. */
+static size_t
+pool_key(char *out, unsigned k)
+{
+	if (k == 0)
+		return 0;
+	if (k % 7 == 0)
+		return (size_t)sprintf(out, "w%07u", k % 10000000); /* 8 */
+	if (k % 11 == 0)
+		return (size_t)sprintf(out, "n%08u", k % 100000000); /* 9 */
+	return (size_t)sprintf(out, "k%u", k);
+}
+
+/* Rows of a true value, a prediction and a key from keys FROM to FROM +
+ * SPAN - 1 of the pool, in TEXT (of at most MAX bytes), NROWS of them. */
+static size_t
+pool_rows(char *text, size_t max, unsigned from, unsigned span, size_t nrows)
+{
+	size_t len = 0;
+
+	for (size_t r = 0; r < nrows && len + 64 < max; r++) {
+		len += random_field(text + len, false, false);
+		text[len++] = ',';
+		len += random_field(text + len, false, false);
+		text[len++] = ',';
+		len += pool_key(text + len, from + rng_below(span));
+		text[len++] = '\n';
+	}
+	return len;
+}
+
+/* -g: the table of keys of at most 8 bytes stays from one block to the
+ * next of the same slot of the ring (read_fused.c, WTAB).  The same
+ * struct converts block after block: keys that come back after blocks
+ * without them, keys new in a block among old ones, a block of so many
+ * keys that the table grows while it is read, and one of more keys than
+ * the table keeps, after which it starts again empty; each block's
+ * groups against the general path's (check_groups). */
+static void
+test_grouped_carried(void)
+{
+	/* Each block: the first key of its range, how many keys, rows.  The
+	 * keys of the first block come back only after the table has
+	 * started again. */
+	static const struct {
+		unsigned from, span;
+		size_t rows;
+	} blocks[] = {
+		{20000, 10, 100},   {0, 40, 500},     {20, 40, 300},
+		{0, 10, 50},	    {100, 5, 20},     {0, 40, 500},
+		{0, 3000, 12000},   {0, 40, 400},     {2900, 200, 900},
+		{50, 9000, 40000},  {20000, 10, 100}, {0, 40, 400},
+		{8000, 2000, 9000}, {0, 1, 3},	      {0, 40, 500},
+		{1, 1, 1},
+	};
+	size_t max = 1 << 21;
+	char *text = malloc(max);
+	struct read_config rc = {0};
+	struct metric_config mc;
+	struct read_rows_plan plan;
+
+	rng_state = 5;
+	make_plan(&plan, &rc, &mc, 3, 1, READ_ROWS_NONE);
+	read_rows_plan_free(&plan);
+	rc.group_cols = "3";
+	rc.batch_size = 32;
+	rc.batch_values = true;
+	make_plan_again(&plan, &rc, &mc, 3);
+	for (int build = 0; build < 2; build++) {
+		struct read_rows_block f = {0};
+
+		if (build == 1 && !read_scan_has_avx2())
+			break;
+		for (size_t r = 0; r < sizeof blocks / sizeof *blocks; r++) {
+			size_t len = pool_rows(text, max, blocks[r].from,
+					       blocks[r].span, blocks[r].rows);
+			struct read_rows_block g = {.text = text, .len = len};
+
+			read_rows_block_convert(&plan, &g);
+			f.text = text;
+			f.len = len;
+			f.fused = true;
+			f.first_row = 0;
+			read_rows_block_scan(&plan, &f);
+			(build ? read_fused_convert_avx2
+			       : read_fused_convert_portable)(&plan, &f);
+			CHECK(!g.failed && !f.failed);
+			check_block(&plan, &f, &g);
+			check_groups(&plan, &f, &g);
+			g.text = NULL;
+			read_rows_block_free(&g);
+		}
+		f.text = NULL;
+		read_rows_block_free(&f);
+	}
+	read_rows_plan_free(&plan);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -564,5 +664,6 @@ main(void)
 	test_convert();
 	test_adversarial();
 	test_grouped();
+	test_grouped_carried();
 	return check_finish("test_fused");
 }
