@@ -500,6 +500,21 @@ check_groups(const struct read_rows_plan *plan, const struct read_rows_block *f,
 	free(seen);
 }
 
+/* F, a fused block of G's text, scanned and read by the AVX2 build
+ * (BUILD 1) or the portable one, against G read by the general path: the
+ * same rows, and where neither failed, the same groups. */
+static void
+fused_against(const struct read_rows_plan *plan, struct read_rows_block *f,
+	      const struct read_rows_block *g, int build)
+{
+	read_rows_block_scan(plan, f);
+	(build ? read_fused_convert_avx2 : read_fused_convert_portable)(plan,
+									f);
+	check_block(plan, f, g);
+	if (!g->failed && !f->failed)
+		check_groups(plan, f, g);
+}
+
 /* -g: blocks of rows with keys of one field, or two, from a few keys or
  * many (a block's groups many, a key first met anywhere in it), with and
  * without weights, the loop's rows by group against the general path's;
@@ -538,13 +553,7 @@ test_grouped(void)
 
 				if (build == 1 && !read_scan_has_avx2())
 					break;
-				read_rows_block_scan(&plan, &f);
-				(build ? read_fused_convert_avx2
-				       : read_fused_convert_portable)(&plan,
-								      &f);
-				check_block(&plan, &f, &g);
-				if (!g.failed && !f.failed)
-					check_groups(&plan, &f, &g);
+				fused_against(&plan, &f, &g, build);
 				f.text = NULL;
 				read_rows_block_free(&f);
 			}
@@ -640,12 +649,8 @@ test_grouped_carried(void)
 			f.len = len;
 			f.fused = true;
 			f.first_row = 0;
-			read_rows_block_scan(&plan, &f);
-			(build ? read_fused_convert_avx2
-			       : read_fused_convert_portable)(&plan, &f);
+			fused_against(&plan, &f, &g, build);
 			CHECK(!g.failed && !f.failed);
-			check_block(&plan, &f, &g);
-			check_groups(&plan, &f, &g);
 			g.text = NULL;
 			read_rows_block_free(&g);
 		}
