@@ -44,6 +44,12 @@ forget_state(struct state_reader *r)
 	r->epochs = 0;
 	r->groups = 0;
 	r->all_rows = r->group_rows = 0;
+	for (size_t i = 0; i < r->ntally; i++)
+		free(r->tally[i].key);
+	free(r->tally);
+	r->tally = NULL;
+	r->ntally = r->tally_cap = 0;
+	r->tally_sorted = false;
 }
 
 void
@@ -945,10 +951,22 @@ read_extra(struct state_reader *r, struct metric_sums *s)
 	return 0;
 }
 
-/* The lines from "rows" on: the sums of an epoch, into S (made empty with
- * the state's configuration). */
+/* An epoch of no rows (every row of its file skipped) weighs 0, and so,
+ * by check_zero, are all its sums. */
 static int
-read_sums(struct state_reader *r, struct metric_sums *s)
+check_empty(struct state_reader *r, const struct metric_sums *s)
+{
+	if (s->rows != 0 || s->weight.v.hi == 0.0)
+		return 0;
+	return bad_value(r, "an epoch of 0 rows has weights adding up to "
+			    "more than 0");
+}
+
+/* The lines from "rows" on: the sums of an epoch, into S (made empty with
+ * the state's configuration).  Only an epoch of all the rows may have 0:
+ * a group's has 1 at least, which bounds how many groups there are. */
+static int
+read_sums(struct state_reader *r, struct metric_sums *s, bool of_group)
 {
 	const struct metric_config *cfg = &r->sc.sums;
 	struct cursor c;
@@ -957,12 +975,14 @@ read_sums(struct state_reader *r, struct metric_sums *s)
 		return -1;
 	c = fields(r);
 	if (!keyword(&c, "rows") || !field_u64(&c, &s->rows, UINT64_MAX) ||
-	    !at_end(&c) || s->rows == 0)
+	    !at_end(&c))
 		return corrupted(r, "rows N");
+	if (of_group && s->rows == 0)
+		return bad_value(r, "a group's epoch holds 1 row at least");
 	if (sum_line(r, "sq", &s->sq, NULL) != 0 ||
 	    sum_line(r, "weight", &s->weight, NULL) != 0 ||
 	    check_unweighted(r, s->weight, s->rows) != 0 ||
-	    check_zero(r, s->weight, s->sq) != 0 ||
+	    check_empty(r, s) != 0 || check_zero(r, s->weight, s->sq) != 0 ||
 	    (cfg->abs && sum_line(r, "abs", &s->abs, &s->weight) != 0) ||
 	    (cfg->row_loss &&
 	     sum_line(r, "row-loss", &s->row_loss, &s->weight) != 0))
@@ -1054,7 +1074,8 @@ read_end(struct state_reader *r, uint64_t hash)
 			"corrupted state: it holds no epoch");
 		return -1;
 	}
-	if (r->h.ngroup_cols > 0 && r->groups == 0) {
+	/* No group, only where no row was kept (all skipped). */
+	if (r->h.ngroup_cols > 0 && r->groups == 0 && r->all_rows > 0) {
 		diag_at(r->name, r->lineno,
 			"corrupted state: it has group columns but holds no "
 			"group");
@@ -1125,9 +1146,113 @@ group_line(struct state_reader *r, struct cursor *c, struct state_epoch *e)
 	return 0;
 }
 
+static int
+tally_cmp(const void *a, const void *b)
+{
+	const struct state_tally *x = a, *y = b;
+	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+	int c = n > 0 ? memcmp(x->key, y->key, n) : 0;
+
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	if (c != 0)
+		return c;
+	return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
+}
+
+/* Epoch E of all the rows, in the tally. */
+static int
+tally_add(struct state_reader *r, const struct state_epoch *e)
+{
+	struct state_tally *t;
+
+	if (r->ntally == r->tally_cap) {
+		size_t cap = r->tally_cap ? 2 * r->tally_cap : 16;
+
+		t = realloc(r->tally, cap * sizeof *t);
+		if (t == NULL)
+			return out_of_memory(r);
+		r->tally = t;
+		r->tally_cap = cap;
+	}
+	t = &r->tally[r->ntally];
+	memset(t, 0, sizeof *t);
+	t->number = e->number;
+	t->rows = e->seg.rows;
+	if (e->key != NULL) {
+		if ((t->key = malloc(e->key_len + 1)) == NULL)
+			return out_of_memory(r);
+		memcpy(t->key, e->key, e->key_len);
+		t->key_len = e->key_len;
+	}
+	r->ntally++;
+	return 0;
+}
+
+/* The tally sorted, the rows of epochs of one number or key (a key may
+ * come back) added into one. */
+static void
+tally_sort(struct state_reader *r)
+{
+	size_t n = 0;
+
+	if (r->ntally > 0)
+		qsort(r->tally, r->ntally, sizeof *r->tally, tally_cmp);
+	for (size_t i = 0; i < r->ntally; i++) {
+		if (n > 0 && tally_cmp(&r->tally[n - 1], &r->tally[i]) == 0) {
+			/* Within all_rows, which did not wrap. */
+			r->tally[n - 1].rows += r->tally[i].rows;
+			free(r->tally[i].key);
+		} else {
+			r->tally[n++] = r->tally[i];
+		}
+	}
+	r->ntally = n;
+	r->tally_sorted = true;
+}
+
+/* A group's epoch E: one of all the rows has its number (or key), and the
+ * groups' rows of it stay within that epoch's rows (their sum, at the
+ * end, comes to all the rows: so each epoch's comes to its own). */
+static int
+tally_group(struct state_reader *r, const struct state_epoch *e)
+{
+	struct state_tally want = {
+		.number = e->number, .key = e->key, .key_len = e->key_len};
+	struct state_tally *t;
+	char q[DIAG_QUOTE_SIZE], name[DIAG_QUOTE_SIZE + 2];
+
+	if (!r->tally_sorted)
+		tally_sort(r);
+	if (e->key != NULL)
+		snprintf(name, sizeof name, "\"%s\"",
+			 diag_quote(q, sizeof q, e->key, e->key_len));
+	else
+		snprintf(name, sizeof name, "%" PRIu64, e->number);
+	t = r->ntally == 0
+		    ? NULL
+		    : bsearch(&want, r->tally, r->ntally, sizeof *t, tally_cmp);
+	if (t == NULL) {
+		diag_at(r->name, e->line,
+			"corrupted state: this group has an epoch %s, but all "
+			"its rows have none",
+			name);
+		return -1;
+	}
+	t->group_rows += e->seg.rows; /* within group_rows: no wrap */
+	if (t->group_rows > t->rows) {
+		diag_at(r->name, e->line + 1,
+			"corrupted state: its groups hold more rows of epoch "
+			"%s than all its rows, %" PRIu64,
+			name, t->rows);
+		return -1;
+	}
+	return 0;
+}
+
 /* The rows of an epoch just read, E, added up: those of the groups must
  * stay within those of all the rows, which bounds how many groups there
- * are. */
+ * are, and so must those of each epoch. */
 static int
 count_rows(struct state_reader *r, const struct state_epoch *e)
 {
@@ -1148,7 +1273,9 @@ count_rows(struct state_reader *r, const struct state_epoch *e)
 			r->all_rows);
 		return -1;
 	}
-	return 0;
+	if (r->h.ngroup_cols == 0)
+		return 0;
+	return r->groups == 0 ? tally_add(r, e) : tally_group(r, e);
 }
 
 int
@@ -1196,7 +1323,7 @@ state_read_epoch(struct state_reader *r, struct state_epoch *e)
 		return corrupted(r, epoch_expected(r, after_group));
 	if (state_segment_init(&r->sc, &e->seg) != 0)
 		return out_of_memory(r);
-	if (read_sums(r, &e->seg.sums) != 0)
+	if (read_sums(r, &e->seg.sums, r->groups > 0) != 0)
 		return -1;
 	e->seg.rows = e->seg.sums.rows;
 	if (state_segment_alloc(&r->sc, &e->seg) != 0)

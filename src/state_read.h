@@ -11,6 +11,15 @@
 #include "state.h"
 #include "state_segment.h"
 
+/* The rows of all the rows' epochs of one number (or key, with an epoch
+ * column), and so far those of the groups' epochs of it. */
+struct state_tally {
+	uint64_t number;
+	char *key;
+	size_t key_len;
+	uint64_t rows, group_rows;
+};
+
 struct state_reader {
 	int fd;
 	const char *name;
@@ -42,6 +51,11 @@ struct state_reader {
 	 * rows and of the groups so far, which must come to the same. */
 	size_t groups;
 	uint64_t all_rows, group_rows;
+	/* And by epoch: the groups' rows of an epoch come to its rows
+	 * (sorted and each epoch once, from the first group on). */
+	struct state_tally *tally;
+	size_t ntally, tally_cap;
+	bool tally_sorted;
 };
 
 void state_reader_init(struct state_reader *r, int fd, const char *name);

@@ -152,22 +152,10 @@ int
 state_segment_builder_init(struct state_segment_builder *b,
 			   const struct state_segment_config *sc)
 {
-	size_t n = sc->batch_size;
-
 	memset(b, 0, sizeof *b);
 	b->sc = sc;
-	if (!sc->batches)
-		return 0;
-	b->first = calloc(n, sizeof *b->first);
-	b->block[0] = calloc(n, sizeof *b->block[0]);
-	b->block[1] = calloc(n, sizeof *b->block[1]);
-	b->suffix = calloc(n, sizeof *b->suffix);
-	b->rmse = new_means(n);
-	b->row_loss = new_means(n);
-	if (b->first == NULL || b->block[0] == NULL || b->block[1] == NULL ||
-	    b->suffix == NULL || b->rmse == NULL || b->row_loss == NULL)
-		return -1;
-	state_segment_builder_reset(b);
+	if (sc->batches)
+		state_segment_builder_reset(b);
 	return 0;
 }
 
@@ -187,13 +175,63 @@ void
 state_segment_builder_reset(struct state_segment_builder *b)
 {
 	b->rows = 0;
+	b->cur = 0;
+	b->failed = false;
 	if (!b->sc->batches)
 		return;
 	metric_sums_init(&b->prefix, &b->sc->batch);
+	if (b->rmse == NULL || b->row_loss == NULL)
+		return; /* fewer than B rows so far: no batch means yet */
 	for (size_t a = 0; a < b->sc->batch_size; a++) {
 		metric_mean_init(&b->rmse[a]);
 		metric_mean_init(&b->row_loss[a]);
 	}
+}
+
+/* Room for one more row of the first block in FIRST and BLOCK[0]: they
+ * double, up to the batch size, so that a segment of a few rows (a small
+ * group's) holds about as many, whatever the batch size. */
+static int
+builder_grow(struct state_segment_builder *b)
+{
+	size_t size = b->sc->batch_size, cap = b->cap ? 2 * b->cap : 16;
+	size_t nfirst;
+	struct metric_row *p;
+
+	if (cap > size)
+		cap = size;
+	if ((p = realloc(b->block[0], cap * sizeof *p)) == NULL)
+		return -1;
+	b->block[0] = p;
+	nfirst = cap < size - 1 ? cap : size - 1;
+	if (nfirst > 0) {
+		if ((p = realloc(b->first, nfirst * sizeof *p)) == NULL)
+			return -1;
+		b->first = p;
+	}
+	b->cap = cap;
+	return 0;
+}
+
+/* The first block is full: the second block, the suffixes and the means
+ * by alignment, which only a segment of at least B rows needs. */
+static int
+builder_full(struct state_segment_builder *b)
+{
+	size_t n = b->sc->batch_size;
+
+	if (b->block[1] == NULL)
+		b->block[1] = calloc(n, sizeof *b->block[1]);
+	if (b->suffix == NULL)
+		b->suffix = calloc(n, sizeof *b->suffix);
+	if (b->row_loss == NULL)
+		b->row_loss = new_means(n);
+	if (b->rmse == NULL)
+		b->rmse = new_means(n);
+	if (b->block[1] == NULL || b->suffix == NULL || b->row_loss == NULL ||
+	    b->rmse == NULL)
+		return -1;
+	return 0;
 }
 
 /* The block at alignment 0 just filled up: its suffixes, for the batches
@@ -221,13 +259,21 @@ state_segment_builder_add(struct state_segment_builder *b,
 	const struct state_segment_config *sc = b->sc;
 	size_t size = sc->batch_size;
 
-	if (!sc->batches) {
+	if (!sc->batches || b->failed) {
 		b->rows += n;
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t j = (size_t)(b->rows % size);
 
+		if (b->rows < size &&
+		    ((b->rows >= b->cap && builder_grow(b) != 0) ||
+		     (j + 1 == size && builder_full(b) != 0))) {
+			/* Told by state_segment_builder_take. */
+			b->failed = true;
+			b->rows += n - i;
+			return;
+		}
 		if (b->rows < size - 1)
 			b->first[b->rows] = rows[i];
 		b->block[b->cur][j] = rows[i];
@@ -271,7 +317,7 @@ state_segment_builder_take(struct state_segment_builder *b,
 	const struct state_segment_config *sc = b->sc;
 	size_t size = sc->batch_size;
 
-	if (state_segment_init(sc, s) != 0)
+	if (b->failed || state_segment_init(sc, s) != 0)
 		return -1;
 	s->rows = b->rows;
 	metric_sums_merge(&sc->sums, &s->sums, sums);
@@ -312,6 +358,11 @@ short_means(const struct state_segment_config *sc,
 		return -1;
 	}
 	state_segment_builder_add(&b, s->known, s->nfirst);
+	/* Fewer than B rows: no whole batch, at any alignment. */
+	if (b.failed || builder_full(&b) != 0) {
+		state_segment_builder_free(&b);
+		return -1;
+	}
 	*rmse = b.rmse;
 	*row_loss = b.row_loss;
 	b.rmse = b.row_loss = NULL;

@@ -74,10 +74,14 @@ int state_segment_means(const struct state_segment_config *sc,
 			const struct state_segment *s, struct metric_mean *rmse,
 			struct metric_mean *row_loss);
 
-/* Builds a segment from rows given one by one, in O(1) work a row. */
+/* Builds a segment from rows given one by one, in O(1) work a row.  Its
+ * memory grows with the rows: a segment of n < B rows holds room for
+ * about n rows; the B-sized arrays come with the B-th row. */
 struct state_segment_builder {
 	const struct state_segment_config *sc;
 	uint64_t rows;
+	bool failed;		     /* out of memory, since the reset */
+	size_t cap;		     /* rows of room in block[0] (and first) */
 	struct metric_row *first;    /* the first B - 1 rows */
 	struct metric_row *block[2]; /* the previous and the current block */
 	int cur;
@@ -94,12 +98,13 @@ void state_segment_builder_free(struct state_segment_builder *b);
 /* Starts a new segment. */
 void state_segment_builder_reset(struct state_segment_builder *b);
 
+/* Adds N rows; when out of memory, it says so at the take. */
 void state_segment_builder_add(struct state_segment_builder *b,
 			       const struct metric_row *rows, size_t n);
 
 /* Makes S the segment of the rows added since the reset, whose sums
  * (kept elsewhere, with every accumulator) are SUMS.  -1 when out of
- * memory. */
+ * memory (then or while adding). */
 int state_segment_builder_take(struct state_segment_builder *b,
 			       struct state_segment *s,
 			       const struct metric_sums *sums);

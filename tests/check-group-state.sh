@@ -235,4 +235,25 @@ else
 	fi
 fi
 
+# Saving grows with the rows of each group, not groups x batch size:
+# 4000 groups of 3 rows at -b 4096 (the largest) save within 200 MB of
+# address space, where room for a batch per group would be gigabytes; and
+# the merge is still one pass's bytes.
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	skip "memory limits of saving (a sanitizer build)"
+else
+	awk 'BEGIN { print "t,p,g"; for (i = 0; i < 12000; i++)
+		print i % 7 "," i % 5 "," "u" i % 4000 }' >small.csv
+	rmsetab -s -f csv -b 4096 -g g small.csv >want
+	if (ulimit -v 200000 && rmsetab -b 4096 -g g --save-state small.state \
+		small.csv >/dev/null 2>err); then
+		rmsetab --merge -s -f csv small.state >got
+		check "4000 groups of 3 rows at -b 4096 saved within 200 MB" \
+			want got
+	else
+		fail "4000 groups of 3 rows at -b 4096 saved within 200 MB"
+		sed 's/^/    /' err
+	fi
+fi
+
 harness_end
