@@ -1,5 +1,7 @@
 /* key_hash.h: the hash of a key's text, for the tables of keys (groups.c,
- * read_keys.c, state_merge.c), and the one way those tables grow.  FNV-1a,
+ * read_keys.c, state_merge.c), and the growth of a table whose slots are
+ * indexes alone (state_merge.c's; groups.c's and read_keys.c's slots keep
+ * more, and grow their own way).  FNV-1a,
  * 64 bits: keys are short, and a table of 2^k slots takes the low bits of a
  * hash whose every bit depends on every byte (the last shift folds the high
  * bits in). */
