@@ -672,6 +672,11 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 	struct read_csv c;
 	size_t used;
 
+	/* Room made for another file's key fields a row is made again. */
+	if (blk->gkey_ngcol != plan->ngcol) {
+		blk->gkey_cap = blk->grows_cap = blk->groups_cap = 0;
+		blk->gkey_ngcol = plan->ngcol;
+	}
 	if (blk->fused) {
 		if (!blk->quote)
 			read_fused_convert(plan, blk);

@@ -123,6 +123,10 @@ struct read_rows_block {
 	 * key is not a word (below), in order. */
 	const char **gkey;
 	size_t *gkey_len, gkey_cap;
+	/* The group fields a row that GKEY and GFIELD have room for: files
+	 * may select more with one -g (a range of names), and the block goes
+	 * from file to file. */
+	size_t gkey_ngcol;
 	/* Fused, with -g: every row, for the groups (ROWS are those of the
 	 * batch begun before the block), in order of group once the block is
 	 * read: the rows of its first group in the order read, then those of

@@ -74,6 +74,27 @@ for opts in "-g group -b 7" "-g group -b 5 -w w --batches" \
 	sed 's/-and-more//' "glong$tag.out" >"glong$tag.short"
 	check "glong $opts: = gplain" "gplain$tag.out" "glong$tag.short"
 done
+# One -g range of names selects 2 fields in the first files and 4 in the
+# last: its blocks, which go from file to file, must make room again for
+# more fields a row (they once wrote past it, and crashed).  Six files of
+# 2 first, as many as blocks in flight on 2 processors.
+awk 'BEGIN { print "a,b,t,p"; for (i = 0; i < 100; i++)
+	print i % 50 "," i % 5 "," i / 7 "," i / 9 }' >gw2.csv
+awk 'BEGIN { print "a,x,y,b,t,p"; for (i = 0; i < 3000; i++)
+	print i % 50 "," i % 5 "," i % 11 "," i % 3 "," i / 7 "," i / 9 }' >gw4.csv
+sed '1s/^a,/"a",/' gw4.csv >gw4q.csv
+gw="gw2.csv gw2.csv gw2.csv gw2.csv gw2.csv gw2.csv"
+run gwidth -g a-b -s -f csv $gw gw4.csv
+check "-g of 2 then 4 fields: threads = one thread" gwidth.one.out gwidth.out
+check "-g of 2 then 4 fields: same status and messages" gwidth.one.err \
+	gwidth.err
+run gwidthq -g a-b -s -f csv $gw gw4q.csv
+check "-g of 2 then 4 fields: = libcsv" gwidthq.out gwidth.out
+if [ "$(cat gwidth.err)" = "status 0" ]; then
+	pass "-g of 2 then 4 fields: status 0, no message"
+else
+	fail "-g of 2 then 4 fields: $(head -n 2 gwidth.err)"
+fi
 run bad -b 7 $cols -f csv bad.csv
 check "error: threads = one thread (stdout)" bad.one.out bad.out
 check "error: threads = one thread (stderr)" bad.one.err bad.err
