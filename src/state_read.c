@@ -1069,7 +1069,9 @@ read_end(struct state_reader *r, uint64_t hash)
 	const char *s;
 	size_t n;
 
-	if (r->epochs == 0) {
+	/* Epochs are files, and every file is one, rows or not; with -e,
+	 * the values of the rows: none where every row was skipped. */
+	if (r->epochs == 0 && r->h.epoch_col == NULL) {
 		diag_at(r->name, r->lineno,
 			"corrupted state: it holds no epoch");
 		return -1;
