@@ -760,10 +760,46 @@ state_merge_init(struct state_merge *m, bool partial_ok,
 	m->partial_ok = partial_ok;
 }
 
+static int
+by_number(const void *a, const void *b)
+{
+	const struct state_merge_entry *x = a, *y = b;
+
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+/* Numbered epochs (the files) in the order of their numbers, as one pass
+ * prints them.  A part holds a piece of every file, so all the rows have
+ * every number in every part; but a group may have rows of file 2 in one
+ * part and of file 1 only in the next, and the order of the parts is
+ * not that of its epochs.  The table by number is made again for the
+ * epochs' new places.  No number comes twice in a book. */
+static int
+in_number_order(struct state_merge_book *b)
+{
+	if (b->n < 2 || b->v[0].key != NULL)
+		return 0;
+	qsort(b->v, b->n, sizeof *b->v, by_number);
+	free(b->slot);
+	b->slot = NULL;
+	b->nslots = 0;
+	while ((b->n + 1) * 2 > b->nslots)
+		if (grow(b) != 0)
+			return oom();
+	return 0;
+}
+
 int
 state_merge_end(struct state_merge *m)
 {
-	return m->npieces > 0 ? join_parts(m) : 0;
+	if (m->npieces > 0 && join_parts(m) != 0)
+		return -1;
+	if (in_number_order(&m->all) != 0)
+		return -1;
+	for (size_t i = 0; i < m->ngroups; i++)
+		if (in_number_order(&m->groups[i].book) != 0)
+			return -1;
+	return 0;
 }
 
 int
