@@ -215,16 +215,6 @@ composite(struct groups *g, const char *const *field, const size_t *len,
 	return 0;
 }
 
-/* The first 8 bytes of KEY (LEN bytes), the rest zero. */
-static uint64_t
-key_word(const char *key, size_t len)
-{
-	uint64_t w = 0;
-
-	memcpy(&w, key, len < 8 ? len : 8);
-	return w;
-}
-
 /* Room for one more group in a table at most half full. */
 static int
 grow(struct groups *g)
@@ -296,7 +286,8 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 		free(gr);
 		return NULL;
 	}
-	g->head[g->n] = (struct groups_head){key_word(key, len), len};
+	g->head[g->n] = (struct groups_head){
+		key_word(key, len < 8 ? len : 8, key + len), len};
 	g->g[g->n++] = gr;
 	s = (size_t)h & (g->nslots - 1);
 	while (g->slot[s].group != 0)
@@ -345,7 +336,8 @@ find_word(struct groups *g, const char *key, size_t len, uint64_t h, uint64_t w)
 static struct groups_group *
 find(struct groups *g, const char *key, size_t len, uint64_t h)
 {
-	return find_word(g, key, len, h, key_word(key, len));
+	return find_word(g, key, len, h,
+			 key_word(key, len < 8 ? len : 8, key + len));
 }
 
 /* Before rows of group GR: a group's epoch without -e is the file, begun

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static inline uint64_t
 key_hash(const char *s, size_t n)
@@ -22,6 +23,39 @@ key_hash(const char *s, size_t n)
 		h *= 0x100000001b3u;
 	}
 	return h ^ (h >> 29);
+}
+
+/* The bytes of a word that hold the first N (at most 8) of the text it
+ * was loaded from. */
+static inline __attribute__((always_inline)) uint64_t
+key_first_bytes(size_t n)
+{
+	uint64_t all = ~UINT64_C(0);
+
+	if (n >= 8)
+		return all;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return n == 0 ? 0 : all << (64 - 8 * n);
+#else
+	return (UINT64_C(1) << (8 * n)) - 1;
+#endif
+}
+
+/* The word of a key: its first N <= 8 bytes at P, the rest zero.  END is
+ * where the text they lie in ends: with 8 bytes there, one load.  The
+ * reader's fused loop (read_fused.c) and the groups (groups.c) compare
+ * keys by it, so both make it here. */
+static inline __attribute__((always_inline)) uint64_t
+key_word(const char *p, size_t n, const char *end)
+{
+	uint64_t w = 0;
+
+	if (p + 8 <= end) {
+		memcpy(&w, p, 8);
+		return w & key_first_bytes(n);
+	}
+	memcpy(&w, p, n);
+	return w;
 }
 
 /* Doubles the open-addressing table *SLOT of *NSLOTS slots (64 at first,

@@ -156,22 +156,6 @@ head_row(struct sink *k, struct xdd sq, struct xdd weight)
  * table starts again empty with the next block. */
 enum { WTAB_KEEP = 8192 };
 
-/* The bytes of a word that hold the first N (at most 8) of the text it
- * was loaded from. */
-static ALWAYS_INLINE uint64_t
-first_bytes(size_t n)
-{
-	uint64_t all = ~UINT64_C(0);
-
-	if (n >= 8)
-		return all;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return n == 0 ? 0 : all << (64 - 8 * n);
-#else
-	return (UINT64_C(1) << (8 * n)) - 1;
-#endif
-}
-
 /* Whether the key field at P, N bytes, holds no NUL; END is the end of
  * the block's text.  Keys are short: a word or a loop, not a call. */
 static ALWAYS_INLINE bool
@@ -181,7 +165,7 @@ no_nul(const char *p, size_t n, const char *end)
 
 	if (n <= 8 && p + 8 <= end) {
 		memcpy(&w, p, 8);
-		w |= ~first_bytes(n); /* the bytes after it are not zero */
+		w |= ~key_first_bytes(n); /* the bytes after it are not zero */
 		return ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u) ==
 		       0;
 	}
@@ -189,21 +173,6 @@ no_nul(const char *p, size_t n, const char *end)
 		if (p[i] == '\0')
 			return false;
 	return true;
-}
-
-/* The word of a key of N <= 8 bytes at P, END the end of the block's
- * text. */
-static ALWAYS_INLINE uint64_t
-key_word(const char *p, size_t n, const char *end)
-{
-	uint64_t w = 0;
-
-	if (p + 8 <= end) {
-		memcpy(&w, p, 8);
-		return w & first_bytes(n);
-	}
-	memcpy(&w, p, n);
-	return w;
 }
 
 /* The hash of the group fields F (of FL bytes each) of a row, for a key
