@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "measures.h"
 #include "metric.h"
@@ -117,6 +118,52 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 int batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 		    const struct xdd *weight, size_t n, const char *key,
 		    size_t key_len);
+
+/* Whether weights W of ROWS rows, adding K more rows of weight 1, are
+ * the count of rows, exactly, and stay below 2^52: each add of a 1 then
+ * leaves the low part as it is (+0) and renormalizing changes nothing,
+ * so the sum is W + K (metric_add_sq, xdd_add). */
+static inline bool
+batcher_unit_weights(struct xdd w, uint64_t rows, size_t k)
+{
+	uint64_t lo;
+
+	memcpy(&lo, &w.v.lo, sizeof lo);
+	return w.exp == 0 && lo == 0 && rows < (UINT64_C(1) << 52) - k &&
+	       w.v.hi == (double)rows;
+}
+
+/* metric_add_sq of SQ and a weight 1 to the squared errors S and ROWS,
+ * where batcher_unit_weights says the weights' sum is the rows' count. */
+static inline __attribute__((always_inline)) void
+batcher_add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
+{
+	xdd_add(s, sq);
+	if (++*rows % METRIC_RENORMALIZE_ROWS == 0)
+		*s = xdd_renormalize(*s);
+}
+
+/* batcher_sq_rows' commonest case, inlined into a caller that hands on
+ * many short runs of rows (-g: a group's rows of a block): N rows of
+ * weight 1 (WEIGHT NULL), without -e (KEY NULL), in an epoch going on,
+ * that end no batch.  The same additions, in the same order; false, and
+ * nothing done, in any other case, which batcher_sq_rows then takes. */
+static inline __attribute__((always_inline)) bool
+batcher_sq_run(struct batcher *b, const struct xdd *sq, size_t n)
+{
+	struct xdd s = b->batch_sums.sq;
+	uint64_t rows = b->batch_sums.rows;
+
+	if (!b->in_epoch || n >= b->config->batch_size - rows ||
+	    !batcher_unit_weights(b->batch_sums.weight, rows, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		batcher_add_sq_unit(&s, &rows, sq[i]);
+	b->batch_sums.sq = s;
+	b->batch_sums.weight.v.hi += (double)n;
+	b->batch_sums.rows = rows;
+	return true;
+}
 
 /* Adds N whole batches BATCHES, summed where they were read, and then the
  * sums TAIL (NULL: none) of the rows after them, of a batch not yet

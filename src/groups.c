@@ -581,8 +581,11 @@ groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
 			      offsetof(struct groups_group, b.epoch_sums),
 			      offsetof(struct groups_group, b.epochs_done));
 		group_file(g, gr[j]);
-		if (take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
-		    0)
+		if (!(weight == NULL && key == NULL &&
+		      gr[j]->b.sink.rows == NULL &&
+		      batcher_sq_run(&gr[j]->b, sq, count[j])) &&
+		    take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
+			    0)
 			return -1;
 		sq += count[j];
 		if (weight != NULL)
