@@ -61,12 +61,17 @@ struct batcher_sink {
 };
 
 struct batcher {
+	/* First, together, what adding rows that end no batch reads and
+	 * writes (batcher_sq_run): with -g, that of every group, a block at
+	 * a time, in few cache lines. */
 	const struct batcher_config *config;
 	struct batcher_sink sink;
+	bool in_epoch;
+	struct metric_sums batch_sums;
+
 	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
 
-	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */
 	char *key;	/* its epoch column value, with -e */
 	size_t key_len, key_cap;
@@ -75,7 +80,7 @@ struct batcher {
 	/* RUNNING is kept with -r never only: with resets, the running sums
 	 * are EPOCH_SUMS (batcher.c); ALL only once the first epoch has
 	 * ended: until then it is EPOCH_SUMS too (ALL_IS_EPOCH). */
-	struct metric_sums batch_sums, epoch_sums, running, all;
+	struct metric_sums epoch_sums, running, all;
 	bool all_is_epoch, began;
 	struct metric_mean mean_rmse, mean_row_loss; /* since the last reset */
 	struct metric_mean32 mean_rmse32, mean_row_loss32; /* --dtype float32 */

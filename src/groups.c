@@ -16,13 +16,15 @@
 enum { GROUPS_AHEAD = 4 };
 
 struct groups_group {
+	/* First what groups_runs reads of a group for each block it has
+	 * rows in, with the start of its batcher (batcher.h). */
+	uint64_t file; /* the file of its epoch going on, without -e */
+	struct batcher b;
 	char *key; /* as printed: NUL-terminated, KEY_LEN bytes */
 	size_t key_len;
 	uint64_t hash;
 	struct groups *owner;
-	size_t index;  /* in owner->g */
-	uint64_t file; /* the file of its epoch going on, without -e */
-	struct batcher b;
+	size_t index; /* in owner->g */
 	struct groups_lines lines;
 	bool failed; /* a line not kept: out of memory */
 	/* In the rows of one call: its first place in the scratch arrays,
@@ -274,8 +276,12 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 		g->g = p;
 		g->cap = cap;
 	}
-	if (grow(g) != 0 || (gr = calloc(1, sizeof *gr)) == NULL)
+	/* On a line of the cache of its own: what groups_runs reads of it
+	 * is then on its first two. */
+	if (grow(g) != 0 ||
+	    (gr = aligned_alloc(64, (sizeof *gr + 63) / 64 * 64)) == NULL)
 		return NULL;
+	memset(gr, 0, sizeof *gr);
 	if ((gr->key = malloc(len + 1)) == NULL) {
 		free(gr);
 		return NULL;
@@ -580,14 +586,15 @@ groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
 	for (size_t j = 0; j < ngroups; j++) {
 		if (j + 2 * GROUPS_AHEAD < ngroups)
 			fetch(gr[j + 2 * GROUPS_AHEAD], 0,
-			      offsetof(struct groups_group, b.epoch_sums));
+			      offsetof(struct groups_group, b.batch_sums.rows) +
+				      sizeof gr[j]->b.batch_sums.rows);
 		/* A batch that ends: the sums it goes into, too. */
 		if (j + GROUPS_AHEAD < ngroups &&
 		    gr[j + GROUPS_AHEAD]->b.batch_sums.rows +
 				    count[j + GROUPS_AHEAD] >=
 			    g->config->batch_size)
 			fetch(gr[j + GROUPS_AHEAD],
-			      offsetof(struct groups_group, b.epoch_sums),
+			      offsetof(struct groups_group, b.batch_lines),
 			      offsetof(struct groups_group, b.epochs_done));
 		group_file(g, gr[j]);
 		if (!(weight == NULL && key == NULL &&
