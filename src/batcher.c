@@ -328,29 +328,10 @@ batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 	while (n > 0) {
 		uint64_t room = b->config->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
-		/* As metric_sums_add adds them, in registers. */
-		struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
-		uint64_t rows = b->batch_sums.rows;
 
-		if (weight != NULL) {
-			for (size_t i = 0; i < k; i++)
-				metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+		batcher_add_sq(b, sq, weight, k);
+		if (weight != NULL)
 			weight += k;
-		} else if (batcher_unit_weights(w, rows, k)) {
-			/* Each row's weight 1 adds to a whole number, exactly:
-			 * the sum of the weights is W + K, as the adds one at a
-			 * time would leave it. */
-			for (size_t i = 0; i < k; i++)
-				batcher_add_sq_unit(&s, &rows, sq[i]);
-			w.v.hi += (double)k;
-		} else {
-			for (size_t i = 0; i < k; i++)
-				metric_add_sq(&s, &w, &rows, sq[i],
-					      METRIC_UNIT_WEIGHT);
-		}
-		b->batch_sums.sq = s;
-		b->batch_sums.weight = w;
-		b->batch_sums.rows = rows;
 		sq += k;
 		n -= k;
 		if (b->batch_sums.rows == b->config->batch_size)

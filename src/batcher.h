@@ -148,25 +148,46 @@ batcher_add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
 		*s = xdd_renormalize(*s);
 }
 
-/* batcher_sq_rows' commonest case, inlined into a caller that hands on
- * many short runs of rows (-g: a group's rows of a block): N rows of
- * weight 1 (WEIGHT NULL), without -e (KEY NULL), in an epoch going on,
- * that end no batch.  The same additions, in the same order; false, and
- * nothing done, in any other case, which batcher_sq_rows then takes. */
-static inline __attribute__((always_inline)) bool
-batcher_sq_run(struct batcher *b, const struct xdd *sq, size_t n)
+/* K rows of squared errors SQ and weights WEIGHT (NULL: each 1) added to
+ * B's batch sums, all in this batch, as metric_sums_add adds them, the
+ * sums in registers: batcher_sq_rows's and batcher_sq_run's loop. */
+static inline __attribute__((always_inline)) void
+batcher_add_sq(struct batcher *b, const struct xdd *sq,
+	       const struct xdd *weight, size_t k)
 {
-	struct xdd s = b->batch_sums.sq;
+	struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
 	uint64_t rows = b->batch_sums.rows;
 
-	if (!b->in_epoch || n >= b->config->batch_size - rows ||
-	    !batcher_unit_weights(b->batch_sums.weight, rows, n))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		batcher_add_sq_unit(&s, &rows, sq[i]);
+	if (weight != NULL) {
+		for (size_t i = 0; i < k; i++)
+			metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+	} else if (batcher_unit_weights(w, rows, k)) {
+		/* Each row's weight 1 adds to a whole number, exactly: the sum
+		 * of the weights is W + K, as the adds one at a time would
+		 * leave it. */
+		for (size_t i = 0; i < k; i++)
+			batcher_add_sq_unit(&s, &rows, sq[i]);
+		w.v.hi += (double)k;
+	} else {
+		for (size_t i = 0; i < k; i++)
+			metric_add_sq(&s, &w, &rows, sq[i], METRIC_UNIT_WEIGHT);
+	}
 	b->batch_sums.sq = s;
-	b->batch_sums.weight.v.hi += (double)n;
+	b->batch_sums.weight = w;
 	b->batch_sums.rows = rows;
+}
+
+/* batcher_sq_rows's commonest case, inlined into a caller that hands on
+ * many short runs of rows (-g: a group's rows of a block): N rows, without
+ * -e, in an epoch going on, that end no batch.  False, and nothing done,
+ * in any other case, which batcher_sq_rows then takes. */
+static inline __attribute__((always_inline)) bool
+batcher_sq_run(struct batcher *b, const struct xdd *sq,
+	       const struct xdd *weight, size_t n)
+{
+	if (!b->in_epoch || n >= b->config->batch_size - b->batch_sums.rows)
+		return false;
+	batcher_add_sq(b, sq, weight, n);
 	return true;
 }
 

@@ -597,9 +597,8 @@ groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
 			      offsetof(struct groups_group, b.batch_lines),
 			      offsetof(struct groups_group, b.epochs_done));
 		group_file(g, gr[j]);
-		if (!(weight == NULL && key == NULL &&
-		      gr[j]->b.sink.rows == NULL &&
-		      batcher_sq_run(&gr[j]->b, sq, count[j])) &&
+		if (!(key == NULL && gr[j]->b.sink.rows == NULL &&
+		      batcher_sq_run(&gr[j]->b, sq, weight, count[j])) &&
 		    take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
 			    0)
 			return -1;
