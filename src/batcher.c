@@ -318,30 +318,6 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 	return 0;
 }
 
-/* Whether weights W of ROWS rows, adding K more rows of weight 1, are
- * the count of rows, exactly, and stay below 2^52: each add of a 1 then
- * leaves the low part as it is (+0) and renormalizing changes nothing,
- * so the sum is W + K (metric_add_sq, xdd_add). */
-static bool
-unit_weights(struct xdd w, uint64_t rows, size_t k)
-{
-	uint64_t lo;
-
-	memcpy(&lo, &w.v.lo, sizeof lo);
-	return w.exp == 0 && lo == 0 && rows < (UINT64_C(1) << 52) - k &&
-	       w.v.hi == (double)rows;
-}
-
-/* metric_add_sq of SQ and a weight 1 to the squared errors S and ROWS,
- * where unit_weights says the weights' sum is the rows' count. */
-static inline __attribute__((always_inline)) void
-add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
-{
-	xdd_add(s, sq);
-	if (++*rows % METRIC_RENORMALIZE_ROWS == 0)
-		*s = xdd_renormalize(*s);
-}
-
 int
 batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 		const struct xdd *weight, size_t n, const char *key,
@@ -352,29 +328,10 @@ batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 	while (n > 0) {
 		uint64_t room = b->config->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
-		/* As metric_sums_add adds them, in registers. */
-		struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
-		uint64_t rows = b->batch_sums.rows;
 
-		if (weight != NULL) {
-			for (size_t i = 0; i < k; i++)
-				metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+		batcher_add_sq(b, sq, weight, k);
+		if (weight != NULL)
 			weight += k;
-		} else if (unit_weights(w, rows, k)) {
-			/* Each row's weight 1 adds to a whole number, exactly:
-			 * the sum of the weights is W + K, as the adds one at a
-			 * time would leave it. */
-			for (size_t i = 0; i < k; i++)
-				add_sq_unit(&s, &rows, sq[i]);
-			w.v.hi += (double)k;
-		} else {
-			for (size_t i = 0; i < k; i++)
-				metric_add_sq(&s, &w, &rows, sq[i],
-					      METRIC_UNIT_WEIGHT);
-		}
-		b->batch_sums.sq = s;
-		b->batch_sums.weight = w;
-		b->batch_sums.rows = rows;
 		sq += k;
 		n -= k;
 		if (b->batch_sums.rows == b->config->batch_size)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "measures.h"
 #include "metric.h"
@@ -60,12 +61,17 @@ struct batcher_sink {
 };
 
 struct batcher {
+	/* First, together, what adding rows that end no batch reads and
+	 * writes (batcher_sq_run): with -g, that of every group, a block at
+	 * a time, in few cache lines. */
 	const struct batcher_config *config;
 	struct batcher_sink sink;
+	bool in_epoch;
+	struct metric_sums batch_sums;
+
 	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
 
-	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */
 	char *key;	/* its epoch column value, with -e */
 	size_t key_len, key_cap;
@@ -74,7 +80,7 @@ struct batcher {
 	/* RUNNING is kept with -r never only: with resets, the running sums
 	 * are EPOCH_SUMS (batcher.c); ALL only once the first epoch has
 	 * ended: until then it is EPOCH_SUMS too (ALL_IS_EPOCH). */
-	struct metric_sums batch_sums, epoch_sums, running, all;
+	struct metric_sums epoch_sums, running, all;
 	bool all_is_epoch, began;
 	struct metric_mean mean_rmse, mean_row_loss; /* since the last reset */
 	struct metric_mean32 mean_rmse32, mean_row_loss32; /* --dtype float32 */
@@ -117,6 +123,73 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 int batcher_sq_rows(struct batcher *b, const struct xdd *sq,
 		    const struct xdd *weight, size_t n, const char *key,
 		    size_t key_len);
+
+/* Whether weights W of ROWS rows, adding K more rows of weight 1, are
+ * the count of rows, exactly, and stay below 2^52: each add of a 1 then
+ * leaves the low part as it is (+0) and renormalizing changes nothing,
+ * so the sum is W + K (metric_add_sq, xdd_add). */
+static inline bool
+batcher_unit_weights(struct xdd w, uint64_t rows, size_t k)
+{
+	uint64_t lo;
+
+	memcpy(&lo, &w.v.lo, sizeof lo);
+	return w.exp == 0 && lo == 0 && rows < (UINT64_C(1) << 52) - k &&
+	       w.v.hi == (double)rows;
+}
+
+/* metric_add_sq of SQ and a weight 1 to the squared errors S and ROWS,
+ * where batcher_unit_weights says the weights' sum is the rows' count. */
+static inline __attribute__((always_inline)) void
+batcher_add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
+{
+	xdd_add(s, sq);
+	if (++*rows % METRIC_RENORMALIZE_ROWS == 0)
+		*s = xdd_renormalize(*s);
+}
+
+/* K rows of squared errors SQ and weights WEIGHT (NULL: each 1) added to
+ * B's batch sums, all in this batch, as metric_sums_add adds them, the
+ * sums in registers: batcher_sq_rows's and batcher_sq_run's loop. */
+static inline __attribute__((always_inline)) void
+batcher_add_sq(struct batcher *b, const struct xdd *sq,
+	       const struct xdd *weight, size_t k)
+{
+	struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
+	uint64_t rows = b->batch_sums.rows;
+
+	if (weight != NULL) {
+		for (size_t i = 0; i < k; i++)
+			metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+	} else if (batcher_unit_weights(w, rows, k)) {
+		/* Each row's weight 1 adds to a whole number, exactly: the sum
+		 * of the weights is W + K, as the adds one at a time would
+		 * leave it. */
+		for (size_t i = 0; i < k; i++)
+			batcher_add_sq_unit(&s, &rows, sq[i]);
+		w.v.hi += (double)k;
+	} else {
+		for (size_t i = 0; i < k; i++)
+			metric_add_sq(&s, &w, &rows, sq[i], METRIC_UNIT_WEIGHT);
+	}
+	b->batch_sums.sq = s;
+	b->batch_sums.weight = w;
+	b->batch_sums.rows = rows;
+}
+
+/* batcher_sq_rows's commonest case, inlined into a caller that hands on
+ * many short runs of rows (-g: a group's rows of a block): N rows, without
+ * -e, in an epoch going on, that end no batch.  False, and nothing done,
+ * in any other case, which batcher_sq_rows then takes. */
+static inline __attribute__((always_inline)) bool
+batcher_sq_run(struct batcher *b, const struct xdd *sq,
+	       const struct xdd *weight, size_t n)
+{
+	if (!b->in_epoch || n >= b->config->batch_size - b->batch_sums.rows)
+		return false;
+	batcher_add_sq(b, sq, weight, n);
+	return true;
+}
 
 /* Adds N whole batches BATCHES, summed where they were read, and then the
  * sums TAIL (NULL: none) of the rows after them, of a batch not yet

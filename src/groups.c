@@ -16,13 +16,15 @@
 enum { GROUPS_AHEAD = 4 };
 
 struct groups_group {
+	/* First what groups_runs reads of a group for each block it has
+	 * rows in, with the start of its batcher (batcher.h). */
+	uint64_t file; /* the file of its epoch going on, without -e */
+	struct batcher b;
 	char *key; /* as printed: NUL-terminated, KEY_LEN bytes */
 	size_t key_len;
 	uint64_t hash;
 	struct groups *owner;
-	size_t index;  /* in owner->g */
-	uint64_t file; /* the file of its epoch going on, without -e */
-	struct batcher b;
+	size_t index; /* in owner->g */
 	struct groups_lines lines;
 	bool failed; /* a line not kept: out of memory */
 	/* In the rows of one call: its first place in the scratch arrays,
@@ -147,7 +149,6 @@ groups_free(struct groups *g)
 	}
 	free(g->g);
 	free(g->slot);
-	free(g->head);
 	free(g->key);
 	free(g->of);
 	free(g->touched);
@@ -215,45 +216,56 @@ composite(struct groups *g, const char *const *field, const size_t *len,
 	return 0;
 }
 
+/* What a slot holds of the length LEN of a key. */
+static uint32_t
+slot_len(size_t len)
+{
+	return len <= 8 ? (uint32_t)len : 9;
+}
+
+/* The empty slot for a key of hash H in SLOT, of N slots. */
+static size_t
+free_slot(const struct groups_slot *slot, size_t n, uint64_t h)
+{
+	size_t s = (size_t)h & (n - 1);
+
+	while (slot[s].group != 0)
+		s = (s + 1) & (n - 1);
+	return s;
+}
+
 /* Room for one more group in a table at most half full. */
 static int
 grow(struct groups *g)
 {
 	size_t nslots = g->nslots ? 2 * g->nslots : 64;
 	struct groups_slot *slot;
-	struct groups_head *head;
 
 	if (2 * (g->n + 1) <= g->nslots)
 		return 0;
-	if ((slot = calloc(nslots, sizeof *slot)) == NULL)
+	/* A slot's index is 32 bits: so many groups would not fit in
+	 * memory anyway. */
+	if (g->n >= UINT32_MAX - 1 ||
+	    (slot = calloc(nslots, sizeof *slot)) == NULL)
 		return -1;
-	if ((head = realloc(g->head, nslots / 2 * sizeof *head)) == NULL) {
-		free(slot);
-		return -1;
-	}
-	g->head = head;
-	for (size_t i = 0; i < g->n; i++) {
-		size_t s = (size_t)g->g[i]->hash & (nslots - 1);
-
-		while (slot[s].group != 0)
-			s = (s + 1) & (nslots - 1);
-		slot[s].hash = g->g[i]->hash;
-		slot[s].group = i + 1;
-	}
+	for (size_t i = 0; i < g->nslots; i++)
+		if (g->slot[i].group != 0)
+			slot[free_slot(slot, nslots,
+				       g->g[g->slot[i].group - 1]->hash)] =
+				g->slot[i];
 	free(g->slot);
 	g->slot = slot;
 	g->nslots = nslots;
 	return 0;
 }
 
-/* A new group of KEY (LEN bytes, hash H) in slot S of the table. */
+/* A new group of KEY (LEN bytes, hash H). */
 static struct groups_group *
 add(struct groups *g, const char *key, size_t len, uint64_t h)
 {
 	struct groups_group *gr;
 	const struct batcher_sink sink = {
 		NULL, keep_group, g->tap.rows != NULL ? tap_rows : NULL};
-	size_t s;
 
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? 2 * g->cap : 16;
@@ -264,8 +276,12 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 		g->g = p;
 		g->cap = cap;
 	}
-	if (grow(g) != 0 || (gr = calloc(1, sizeof *gr)) == NULL)
+	/* On a line of the cache of its own: what groups_runs reads of it
+	 * is then on its first two. */
+	if (grow(g) != 0 ||
+	    (gr = aligned_alloc(64, (sizeof *gr + 63) / 64 * 64)) == NULL)
 		return NULL;
+	memset(gr, 0, sizeof *gr);
 	if ((gr->key = malloc(len + 1)) == NULL) {
 		free(gr);
 		return NULL;
@@ -286,14 +302,10 @@ add(struct groups *g, const char *key, size_t len, uint64_t h)
 		free(gr);
 		return NULL;
 	}
-	g->head[g->n] = (struct groups_head){
-		key_word(key, len < 8 ? len : 8, key + len), len};
 	g->g[g->n++] = gr;
-	s = (size_t)h & (g->nslots - 1);
-	while (g->slot[s].group != 0)
-		s = (s + 1) & (g->nslots - 1);
-	g->slot[s].hash = h;
-	g->slot[s].group = g->n;
+	g->slot[free_slot(g->slot, g->nslots, h)] = (struct groups_slot){
+		key_word(key, len < 8 ? len : 8, key + len), slot_len(len),
+		(uint32_t)g->n};
 	return gr;
 }
 
@@ -311,22 +323,25 @@ is_key(const struct groups_group *gr, const char *key, size_t len, uint64_t h)
 }
 
 /* The group of KEY (LEN bytes, hash H, first 8 bytes W as key_word has
- * them), made when it is new; NULL when out of memory.  The table and the
- * heads hold all that is compared of a key of up to 8 bytes: neither the
- * groups themselves, far apart in memory, nor KEY are read. */
+ * them), made when it is new; NULL when out of memory.  The table holds
+ * all that is compared of a key of up to 8 bytes: neither the groups
+ * themselves, far apart in memory, nor KEY are read. */
 static struct groups_group *
 find_word(struct groups *g, const char *key, size_t len, uint64_t h, uint64_t w)
 {
+	uint32_t sl = slot_len(len);
+
 	for (size_t s = (size_t)h & (g->nslots - 1);
 	     g->nslots > 0 && g->slot[s].group != 0;
 	     s = (s + 1) & (g->nslots - 1)) {
-		size_t i = g->slot[s].group - 1;
+		struct groups_group *gr;
 
-		if (g->slot[s].hash == h && g->head[i].len == len &&
-		    g->head[i].word == w &&
-		    (len <= 8 ||
-		     memcmp(g->g[i]->key + 8, key + 8, len - 8) == 0))
-			return g->g[i];
+		if (g->slot[s].word != w || g->slot[s].len != sl)
+			continue;
+		gr = g->g[g->slot[s].group - 1];
+		if (len <= 8 || (gr->hash == h && gr->key_len == len &&
+				 memcmp(gr->key + 8, key + 8, len - 8) == 0))
+			return gr;
 	}
 	return add(g, key, len, h);
 }
@@ -571,18 +586,21 @@ groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
 	for (size_t j = 0; j < ngroups; j++) {
 		if (j + 2 * GROUPS_AHEAD < ngroups)
 			fetch(gr[j + 2 * GROUPS_AHEAD], 0,
-			      offsetof(struct groups_group, b.epoch_sums));
+			      offsetof(struct groups_group, b.batch_sums.rows) +
+				      sizeof gr[j]->b.batch_sums.rows);
 		/* A batch that ends: the sums it goes into, too. */
 		if (j + GROUPS_AHEAD < ngroups &&
 		    gr[j + GROUPS_AHEAD]->b.batch_sums.rows +
 				    count[j + GROUPS_AHEAD] >=
 			    g->config->batch_size)
 			fetch(gr[j + GROUPS_AHEAD],
-			      offsetof(struct groups_group, b.epoch_sums),
+			      offsetof(struct groups_group, b.batch_lines),
 			      offsetof(struct groups_group, b.epochs_done));
 		group_file(g, gr[j]);
-		if (take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
-		    0)
+		if (!(key == NULL && gr[j]->b.sink.rows == NULL &&
+		      batcher_sq_run(&gr[j]->b, sq, weight, count[j])) &&
+		    take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
+			    0)
 			return -1;
 		sq += count[j];
 		if (weight != NULL)

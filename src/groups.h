@@ -16,18 +16,14 @@
 
 struct groups_group;
 
-/* A slot of the table of groups: a group's hash and index + 1 into the
- * groups, or 0. */
+/* A slot of the table of groups, all that a look-up of a key of up to 8
+ * bytes compares: the key's first 8 bytes, the rest zero (key_word), its
+ * length (9 for any longer key), and the group's index + 1 into the
+ * groups, or 0 for an empty slot. */
 struct groups_slot {
-	uint64_t hash;
-	size_t group;
-};
-
-/* A group's key's first 8 bytes, the rest zero, and its length: all that
- * is compared of a short key, next to the others in the cache. */
-struct groups_head {
 	uint64_t word;
-	size_t len;
+	uint32_t len;
+	uint32_t group;
 };
 
 /* The lines kept of one group, or of all the rows. */
@@ -61,7 +57,6 @@ struct groups {
 	size_t n, cap;
 	struct groups_slot *slot; /* the hash table */
 	size_t nslots;
-	struct groups_head *head; /* of each group in G: what find compares */
 	char *key;		  /* a composite key being put together */
 	size_t key_cap;
 	uint64_t file;		 /* the file being read, 1-based, without -e */

@@ -83,9 +83,12 @@ struct metric_extra {
 
 /* What the quantities need to know about a set of rows. */
 struct metric_sums {
-	struct xdd sq, weight, abs, row_loss;
-	float sq32, count32, abs32, row_loss32;
+	/* What a batch's rows add to, first: with -g, a group's batch sums
+	 * are read a block at a time for every group (batcher.h). */
+	struct xdd sq, weight;
 	uint64_t rows;
+	struct xdd abs, row_loss;
+	float sq32, count32, abs32, row_loss32;
 	size_t outputs;
 	struct xdd *out;	/* per pair: sum of w * (p_j - t_j)^2 */
 	struct metric_extra *x; /* with bias, max_error or spread; or NULL */
