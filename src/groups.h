@@ -57,7 +57,7 @@ struct groups {
 	size_t n, cap;
 	struct groups_slot *slot; /* the hash table */
 	size_t nslots;
-	char *key;		  /* a composite key being put together */
+	char *key; /* a composite key being put together */
 	size_t key_cap;
 	uint64_t file;		 /* the file being read, 1-based, without -e */
 	struct groups_lines all; /* the lines of all the rows */
