@@ -483,7 +483,7 @@ ratio(struct xdd num, struct xdd den, uint64_t pairs)
 
 	num = xdd_renormalize(num);
 	den = xdd_renormalize(den);
-	d = dd_mul(den.v, dd_from_u64(pairs));
+	d = dd_mul_u64(den.v, pairs);
 	if (d.hi == 0.0)
 		return (struct xdd){{NAN, 0.0}, 0};
 	return (struct xdd){dd_div(num.v, d), num.exp - den.exp};
@@ -636,7 +636,7 @@ metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
 	/* Scaled, so that rows times a value near the largest double does
 	 * not overflow; the total of ordinary values keeps exponent 0. */
 	if (isfinite(value.v.hi))
-		value.v = dd_mul(value.v, dd_from_u64(rows));
+		value.v = dd_mul_u64(value.v, rows);
 	mean_total_add(m, value);
 	m->rows += rows;
 }
