@@ -205,13 +205,13 @@ batch_line(struct batcher *b, const struct metric_sums *sums,
 static void
 end_batch(struct batcher *b)
 {
-	struct metric_values own = {0};
-
 	if (b->batch_sums.rows == 0)
 		return;
 	merge_batch(b, &b->batch_sums);
 	add_to_means(b);
 	if (b->batch_lines) {
+		struct metric_values own = {0};
+
 		own_values(b, &b->batch_sums, &own);
 		batch_line(b, &b->batch_sums, &own);
 	}
