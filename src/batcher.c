@@ -34,6 +34,7 @@ batcher_start(struct batcher *b, size_t pairs)
 {
 	b->cfg = b->config->sums;
 	b->cfg.pairs = pairs;
+	b->sq_only = metric_config_sq_only(&b->cfg);
 	if (metric_sums_init(&b->batch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->epoch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->running, &b->cfg) != 0 ||
@@ -207,6 +208,16 @@ end_batch(struct batcher *b)
 {
 	if (b->batch_sums.rows == 0)
 		return;
+	if (b->sq_only && !b->batch_lines && !b->config->reset_never &&
+	    b->all_is_epoch) {
+		/* merge_batch into the epoch's sums alone, add_to_means and
+		 * the clearing below, in one call: each group's batches end
+		 * so, on the main thread. */
+		b->batch++;
+		metric_batch_end_sq(&b->cfg, &b->epoch_sums, &b->batch_sums,
+				    &b->mean_rmse);
+		return;
+	}
 	merge_batch(b, &b->batch_sums);
 	add_to_means(b);
 	if (b->batch_lines) {

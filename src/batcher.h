@@ -64,6 +64,7 @@ struct batcher {
 	struct batcher_sink sink;
 	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
+	bool sq_only; /* metric_config_sq_only(&cfg) */
 
 	bool in_epoch;
 	uint64_t epoch; /* 1-based number of the current epoch */

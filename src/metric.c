@@ -178,17 +178,24 @@ metric_sums_init(struct metric_sums *s, const struct metric_config *cfg)
 	return 0;
 }
 
+/* The sums of S but those of outputs and extras emptied: field by field,
+ * what *s = (struct metric_sums){...} would set but the pointers and the
+ * count of outputs, as a batch's end needs it (a whole struct copied costs
+ * more). */
+static inline void
+clear_fixed(struct metric_sums *s)
+{
+	s->sq = s->weight = s->abs = s->row_loss = xdd_zero;
+	s->sq32 = s->count32 = s->abs32 = s->row_loss32 = 0.0f;
+	s->rows = 0;
+}
+
 void
 metric_sums_clear(struct metric_sums *s)
 {
 	struct metric_extra *x = s->x;
 
-	/* Field by field, what *s = (struct metric_sums){...} would set but
-	 * the pointers and the count of outputs: a batch's end clears its
-	 * sums, and a copy of a whole struct costs more. */
-	s->sq = s->weight = s->abs = s->row_loss = xdd_zero;
-	s->sq32 = s->count32 = s->abs32 = s->row_loss32 = 0.0f;
-	s->rows = 0;
+	clear_fixed(s);
 	for (size_t j = 0; j < s->outputs; j++)
 		s->out[j] = xdd_zero;
 	if (x != NULL) {
@@ -694,8 +701,8 @@ mean_total_add(struct metric_mean *m, struct xdd x)
 		m->total.v = sum;
 }
 
-void
-metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
+static inline __attribute__((always_inline)) void
+mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
 {
 	/* Scaled, so that rows times a value near the largest double does
 	 * not overflow; the total of ordinary values keeps exponent 0. */
@@ -703,6 +710,27 @@ metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
 		value.v = dd_mul_u64(value.v, rows);
 	mean_total_add(m, value);
 	m->rows += rows;
+}
+
+void
+metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
+{
+	mean_add(m, value, rows);
+}
+
+void
+metric_batch_end_sq(const struct metric_config *cfg, struct metric_sums *into,
+		    struct metric_sums *batch, struct metric_mean *mean)
+{
+	/* The RMSE as metric_batch_values has it; BATCH is not INTO. */
+	struct xdd rmse = xdd_sqrt(ratio(batch->sq, batch->weight, cfg->pairs));
+	uint64_t rows = batch->rows;
+
+	merge_xdd(&into->sq, &batch->sq);
+	merge_xdd(&into->weight, &batch->weight);
+	into->rows += rows;
+	mean_add(mean, rmse, rows);
+	clear_fixed(batch);
 }
 
 void
