@@ -470,9 +470,8 @@ merge_xdd(struct xdd *into, const struct xdd *from)
 {
 	struct dd f = dd_quick_two_sum(from->v.hi, from->v.lo), acc = into->v;
 
-	if (__builtin_expect(from->exp != into->exp ||
-				     dd_outside_safe_range(f.hi),
-			     0)) {
+	if (__builtin_expect(
+		    from->exp != into->exp || dd_outside_safe_range(f.hi), 0)) {
 		merge_xdd_general(into, *from);
 		return;
 	}

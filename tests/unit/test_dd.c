@@ -40,27 +40,25 @@ same_dd(struct dd x, struct dd y)
 }
 
 /* A double of any sign and binary exponent (subnormals, zeros,
- * infinities and NaN now and then), or with an exponent near E. */
+ * infinities and NaN now and then). */
 static double
 any_double(void)
 {
 	switch (rng_below(40)) {
-	case 0:
-		return 0.0;
-	case 1:
-		return -0.0;
-	case 2:
-		return INFINITY;
-	case 3:
-		return NAN;
+	case 0: return 0.0;
+	case 1: return -0.0;
+	case 2: return INFINITY;
+	case 3: return NAN;
 	case 4: /* subnormal */
 		return of_bits(rng() & ((UINT64_C(1) << 52) - 1)) *
 		       (rng_below(2) ? 1 : -1);
 	case 5: /* a power of two */
 		return ldexp(1.0, (int)rng_below(2098) - 1074);
 	default:
-		return of_bits(rng() & ~(UINT64_C(0x7ff) << 52)) *
-		       0x1p-2 * ldexp(1.0, (int)rng_below(2046) - 1022);
+		/* 53 random bits at any exponent of a normal double. */
+		return ldexp(1.0 + (double)(rng() >> 12) * 0x1p-52,
+			     (int)rng_below(2046) - 1022) *
+		       (rng_below(2) ? 1 : -1);
 	}
 }
 
@@ -78,12 +76,8 @@ any_dd(void)
 		a.hi = ldexp(1.0 + (double)rng_below(16) / 16,
 			     (int)rng_below(60) - 30);
 	switch (rng_below(6)) {
-	case 0:
-		a.lo = 0.0;
-		break;
-	case 1:
-		a.lo = -0.0;
-		break;
+	case 0: a.lo = 0.0; break;
+	case 1: a.lo = -0.0; break;
 	default:
 		e = isfinite(a.hi) && a.hi != 0.0 ? ilogb(a.hi) : 0;
 		a.lo = ldexp((double)(rng() >> 11) * 0x1p-53,
@@ -106,21 +100,13 @@ any_divisor(void)
 	struct dd b = {ldexp(1.0, (int)rng_below(2100) - 1076), 0.0};
 
 	switch (rng_below(10)) {
-	case 0:
-		b.lo = -0.0;
-		break;
-	case 1:
-		b.hi = -b.hi;
-		break;
-	case 2:
-		b = any_dd();
-		break;
+	case 0: b.lo = -0.0; break;
+	case 1: b.hi = -b.hi; break;
+	case 2: b = any_dd(); break;
 	case 3:
 		b.hi = (double)(rng_below(64) + 1); /* a count */
 		break;
-	case 4:
-		b.lo = ldexp(b.hi, -60);
-		break;
+	case 4: b.lo = ldexp(b.hi, -60); break;
 	case 5: /* small powers, as counts of rows and pairs are */
 		b.hi = ldexp(1.0, (int)rng_below(20));
 		break;
@@ -155,14 +141,10 @@ static uint64_t
 any_count(void)
 {
 	switch (rng_below(6)) {
-	case 0:
-		return rng();
-	case 1:
-		return (UINT64_C(1) << 53) + rng_below(5) - 2;
-	case 2:
-		return UINT64_C(1) << rng_below(64);
-	default:
-		return rng_below(2000);
+	case 0: return rng();
+	case 1: return (UINT64_C(1) << 53) + rng_below(5) - 2;
+	case 2: return UINT64_C(1) << rng_below(64);
+	default: return rng_below(2000);
 	}
 }
 
@@ -177,8 +159,7 @@ test_mul_u64(void)
 		got = dd_mul_u64(a, n);
 		if (!CHECK(same_dd(got, want)))
 			printf("  %a %a * %" PRIu64 ": %a %a, not %a %a\n",
-			       a.hi, a.lo, n, got.hi, got.lo, want.hi,
-			       want.lo);
+			       a.hi, a.lo, n, got.hi, got.lo, want.hi, want.lo);
 	}
 }
 
@@ -220,8 +201,8 @@ test_div_hand(void)
 	CHECK(!dd_div_pow2((struct dd){1.0, 0.0}, (struct dd){-32.0, 0.0}, &q));
 	CHECK(!dd_div_pow2((struct dd){1.0, 0.0}, (struct dd){32.0, 0x1p-60},
 			   &q));
-	CHECK(!dd_div_pow2((struct dd){0x1p1000, 0.0}, (struct dd){0x1p-30, 0.0},
-			   &q));
+	CHECK(!dd_div_pow2((struct dd){0x1p1000, 0.0},
+			   (struct dd){0x1p-30, 0.0}, &q));
 }
 
 int
