@@ -34,6 +34,7 @@ batcher_start(struct batcher *b, size_t pairs)
 {
 	b->cfg = b->config->sums;
 	b->cfg.pairs = pairs;
+	b->sq_only = metric_config_sq_only(&b->cfg);
 	if (metric_sums_init(&b->batch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->epoch_sums, &b->cfg) != 0 ||
 	    metric_sums_init(&b->running, &b->cfg) != 0 ||
@@ -205,13 +206,23 @@ batch_line(struct batcher *b, const struct metric_sums *sums,
 static void
 end_batch(struct batcher *b)
 {
-	struct metric_values own = {0};
-
 	if (b->batch_sums.rows == 0)
 		return;
+	if (b->sq_only && !b->batch_lines && !b->config->reset_never &&
+	    b->all_is_epoch) {
+		/* merge_batch into the epoch's sums alone, add_to_means and
+		 * the clearing below, in one call: each group's batches end
+		 * so, on the main thread. */
+		b->batch++;
+		metric_batch_end_sq(&b->cfg, &b->epoch_sums, &b->batch_sums,
+				    &b->mean_rmse);
+		return;
+	}
 	merge_batch(b, &b->batch_sums);
 	add_to_means(b);
 	if (b->batch_lines) {
+		struct metric_values own = {0};
+
 		own_values(b, &b->batch_sums, &own);
 		batch_line(b, &b->batch_sums, &own);
 	}

@@ -71,6 +71,7 @@ struct batcher {
 
 	bool batch_lines; /* a line for every batch */
 	struct metric_config cfg;
+	bool sq_only; /* metric_config_sq_only(&cfg) */
 
 	uint64_t epoch; /* 1-based number of the current epoch */
 	char *key;	/* its epoch column value, with -e */

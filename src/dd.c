@@ -29,7 +29,7 @@ dd_mul(struct dd a, struct dd b)
 }
 
 struct dd
-dd_div(struct dd a, struct dd b)
+dd_div_steps(struct dd a, struct dd b)
 {
 	double q1 = a.hi / b.hi, q2, q3;
 	struct dd r;
@@ -65,7 +65,7 @@ dd_scale(struct dd a, int k)
 }
 
 struct dd
-dd_from_u64(uint64_t n)
+dd_from_u64_wide(uint64_t n)
 {
 	double hi = (double)n;
 

@@ -6,6 +6,7 @@
 #ifndef RMSETAB_DD_H
 #define RMSETAB_DD_H
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -81,8 +82,48 @@ struct dd dd_add(struct dd a, struct dd b);
 
 struct dd dd_mul(struct dd a, struct dd b);
 
+/* A / B to full double-double accuracy, by the steps of the general
+ * case; dd_div is the same, bit for bit, and quicker for some B. */
+struct dd dd_div_steps(struct dd a, struct dd b);
+
+/* The quotient dd_div_steps gives when B is a power of two (B.lo 0), by
+ * exact scaling: its first quotient A.hi / B is then exact, and so is the
+ * product it takes back, leaving A.lo as the first remainder, exactly;
+ * that quotient is exact in turn, the second remainder 0, and the sums
+ * that end dd_div_steps change nothing but the sign of a zero low part.
+ * Exact only where both quotients are normal (or A.lo is 0) and A is
+ * normalized (A.lo does not move A.hi): 0 when not so, and *Q is not
+ * set.  test_dd compares it with dd_div_steps. */
+static inline int
+dd_div_pow2(struct dd a, struct dd b, struct dd *q)
+{
+	uint64_t bits;
+	double q1, q2;
+
+	memcpy(&bits, &b.hi, sizeof bits);
+	/* B.hi positive and normal, all its fraction bits 0. */
+	if (b.lo != 0.0 || (bits & ((UINT64_C(1) << 52) - 1)) != 0 ||
+	    bits - (UINT64_C(1) << 52) >= UINT64_C(0x7fe) << 52)
+		return 0;
+	q1 = a.hi / b.hi;
+	q2 = a.lo / b.hi;
+	if (!(fabs(q1) >= DBL_MIN && fabs(q1) <= DBL_MAX) ||
+	    !(a.lo == 0.0 || fabs(q2) >= DBL_MIN) || a.hi + a.lo != a.hi)
+		return 0;
+	*q = (struct dd){q1, q2 + 0.0}; /* a low part of -0 comes out +0 */
+	return 1;
+}
+
 /* To full double-double accuracy. */
-struct dd dd_div(struct dd a, struct dd b);
+static inline struct dd
+dd_div(struct dd a, struct dd b)
+{
+	struct dd q;
+
+	if (dd_div_pow2(a, b, &q))
+		return q;
+	return dd_div_steps(a, b);
+}
 
 /* 0 for 0, NaN below. */
 struct dd dd_sqrt(struct dd a);
@@ -90,8 +131,39 @@ struct dd dd_sqrt(struct dd a);
 /* A * 2^K. */
 struct dd dd_scale(struct dd a, int k);
 
+/* N exactly, for N of 2^53 or more. */
+struct dd dd_from_u64_wide(uint64_t n);
+
 /* N exactly. */
-struct dd dd_from_u64(uint64_t n);
+static inline struct dd
+dd_from_u64(uint64_t n)
+{
+	/* Up to 2^53 the double is exact, and dd_from_u64_wide would add a
+	 * low part of +0. */
+	if (n <= UINT64_C(1) << 53)
+		return (struct dd){(double)n, 0.0};
+	return dd_from_u64_wide(n);
+}
+
+/* A * N, bit for bit as dd_mul(A, dd_from_u64(N)) has it, and quicker.
+ * For N up to 2^53 and A.hi finite, dd_mul's extra term A.hi * 0 only
+ * ever changes the sign of a zero that a sum with TwoProduct's error
+ * (+0 when zero) makes +0 anyway: dd_mul_d gives the same bits.  For N a
+ * power of two, that error is 0 (the product is exact while finite), and
+ * the low part starts from +0, as in dd_mul_d.  test_dd compares both
+ * with dd_mul. */
+static inline struct dd
+dd_mul_u64(struct dd a, uint64_t n)
+{
+	double nd = (double)n, hi;
+
+	if (n > UINT64_C(1) << 53 || !isfinite(a.hi))
+		return dd_mul(a, dd_from_u64(n));
+	hi = a.hi * nd;
+	if ((n & (n - 1)) == 0 && isfinite(hi))
+		return dd_quick_two_sum(hi, 0.0 + a.lo * nd);
+	return dd_mul_d(a, nd);
+}
 
 /* Whether X, a double, is outside the safe range (zero is inside; NaN
  * and infinity are outside). */

@@ -178,19 +178,26 @@ metric_sums_init(struct metric_sums *s, const struct metric_config *cfg)
 	return 0;
 }
 
+/* The sums of S but those of outputs and extras emptied: field by field,
+ * what *s = (struct metric_sums){...} would set but the pointers and the
+ * count of outputs, as a batch's end needs it (a whole struct copied costs
+ * more). */
+static inline void
+clear_fixed(struct metric_sums *s)
+{
+	s->sq = s->weight = s->abs = s->row_loss = xdd_zero;
+	s->sq32 = s->count32 = s->abs32 = s->row_loss32 = 0.0f;
+	s->rows = 0;
+}
+
 void
 metric_sums_clear(struct metric_sums *s)
 {
-	struct xdd *out = s->out;
 	struct metric_extra *x = s->x;
-	size_t outputs = s->outputs;
 
-	*s = (struct metric_sums){.sq = xdd_zero};
-	s->out = out;
-	s->outputs = outputs;
-	for (size_t j = 0; j < outputs; j++)
-		out[j] = xdd_zero;
-	s->x = x;
+	clear_fixed(s);
+	for (size_t j = 0; j < s->outputs; j++)
+		s->out[j] = xdd_zero;
 	if (x != NULL) {
 		size_t spreads = x->spreads;
 
@@ -445,45 +452,86 @@ metric_sums_add(const struct metric_config *cfg, struct metric_sums *s,
 	s->rows = acc.rows;
 }
 
+/* FROM added to INTO, both normalized after the addition, as
+ * merge_xdd does, by the general steps. */
+static __attribute__((noinline)) void
+merge_xdd_general(struct xdd *into, struct xdd from)
+{
+	xdd_add(into, xdd_renormalize(from));
+	*into = xdd_renormalize(*into);
+}
+
+/* merge_xdd_general, written out for the usual case, the same exponent
+ * and nothing to rescale, whose steps are those of xdd_renormalize and
+ * xdd_add with the sums kept in registers between them.  FROM is read
+ * before INTO is written: they may be the same. */
+static inline __attribute__((always_inline)) void
+merge_xdd(struct xdd *into, const struct xdd *from)
+{
+	struct dd f = dd_quick_two_sum(from->v.hi, from->v.lo), acc = into->v;
+
+	if (__builtin_expect(
+		    from->exp != into->exp || dd_outside_safe_range(f.hi), 0)) {
+		merge_xdd_general(into, *from);
+		return;
+	}
+	dd_cascade(&acc, f);
+	acc = dd_quick_two_sum(acc.hi, acc.lo);
+	if (__builtin_expect(dd_outside_safe_range(acc.hi), 0))
+		*into = xdd_rescale((struct xdd){acc, into->exp});
+	else
+		into->v = acc;
+}
+
+/* The sums of metric_sums_merge besides those of squares and weights. */
+static __attribute__((noinline)) void
+merge_more(const struct metric_config *cfg, struct metric_sums *into,
+	   const struct metric_sums *from)
+{
+	if (cfg->abs || cfg->row_loss) {
+		merge_xdd(&into->abs, &from->abs);
+		merge_xdd(&into->row_loss, &from->row_loss);
+	}
+	for (size_t j = 0; j < into->outputs && j < from->outputs; j++)
+		merge_xdd(&into->out[j], &from->out[j]);
+	if (into->x != NULL && from->x != NULL)
+		merge_extra(into->x, from);
+	/* float32 state adds as Keras's assign_add does: one rounding.
+	 * Without f32 the sums stay +0 (metric_sums_add adds to them only
+	 * with it), and +0 + +0 is +0. */
+	if (cfg->f32) {
+		into->sq32 += from->sq32;
+		into->count32 += from->count32;
+		into->abs32 += from->abs32;
+		into->row_loss32 += from->row_loss32;
+	}
+}
+
 void
 metric_sums_merge(const struct metric_config *cfg, struct metric_sums *into,
 		  const struct metric_sums *from)
 {
 	/* Both sides are normalized after the addition: a merge comes once a
 	 * batch, far less often than the cascade needs. */
-	xdd_add(&into->sq, xdd_renormalize(from->sq));
-	xdd_add(&into->weight, xdd_renormalize(from->weight));
-	into->sq = xdd_renormalize(into->sq);
-	into->weight = xdd_renormalize(into->weight);
-	if (cfg->abs || cfg->row_loss) {
-		xdd_add(&into->abs, xdd_renormalize(from->abs));
-		xdd_add(&into->row_loss, xdd_renormalize(from->row_loss));
-		into->abs = xdd_renormalize(into->abs);
-		into->row_loss = xdd_renormalize(into->row_loss);
-	}
-	for (size_t j = 0; j < into->outputs && j < from->outputs; j++) {
-		xdd_add(&into->out[j], xdd_renormalize(from->out[j]));
-		into->out[j] = xdd_renormalize(into->out[j]);
-	}
-	if (into->x != NULL && from->x != NULL)
-		merge_extra(into->x, from);
-	/* float32 state adds as Keras's assign_add does: one rounding. */
-	into->sq32 += from->sq32;
-	into->count32 += from->count32;
-	into->abs32 += from->abs32;
-	into->row_loss32 += from->row_loss32;
+	merge_xdd(&into->sq, &from->sq);
+	merge_xdd(&into->weight, &from->weight);
+	if (cfg->abs || cfg->row_loss || cfg->f32 || into->outputs > 0 ||
+	    into->x != NULL)
+		merge_more(cfg, into, from);
 	into->rows += from->rows;
 }
 
-/* NUM / (PAIRS * DEN) as a scaled double-double; NaN when DEN is 0. */
-static struct xdd
+/* NUM / (PAIRS * DEN) as a scaled double-double; NaN when DEN is 0.
+ * Inline: a batch's end works one out, and its arguments would otherwise
+ * go through memory. */
+static inline __attribute__((always_inline)) struct xdd
 ratio(struct xdd num, struct xdd den, uint64_t pairs)
 {
 	struct dd d;
 
 	num = xdd_renormalize(num);
 	den = xdd_renormalize(den);
-	d = dd_mul(den.v, dd_from_u64(pairs));
+	d = dd_mul_u64(den.v, pairs);
 	if (d.hi == 0.0)
 		return (struct xdd){{NAN, 0.0}, 0};
 	return (struct xdd){dd_div(num.v, d), num.exp - den.exp};
@@ -614,8 +662,8 @@ metric_mean_init(struct metric_mean *m)
 }
 
 /* Adds X, the sum of other batches' values, to the mean's total. */
-static void
-mean_total_add(struct metric_mean *m, struct xdd x)
+static __attribute__((noinline)) void
+mean_total_add_general(struct metric_mean *m, struct xdd x)
 {
 	if (!isfinite(x.v.hi) || !isfinite(m->total.v.hi)) {
 		/* NaN stays NaN: an undefined batch makes the mean so. */
@@ -630,15 +678,58 @@ mean_total_add(struct metric_mean *m, struct xdd x)
 	m->total = xdd_normal(m->total);
 }
 
-void
-metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
+/* mean_total_add_general, written out for the usual case: X in the safe
+ * range (xdd_normal leaves it as it is) with the total's exponent, and
+ * the total finite. */
+static inline __attribute__((always_inline)) void
+mean_total_add(struct metric_mean *m, struct xdd x)
+{
+	struct dd sum;
+
+	if (__builtin_expect(x.exp != m->total.exp ||
+				     dd_outside_safe_range(x.v.hi) ||
+				     !isfinite(m->total.v.hi),
+			     0)) {
+		mean_total_add_general(m, x);
+		return;
+	}
+	sum = dd_add_same_sign(m->total.v, x.v);
+	if (__builtin_expect(dd_outside_safe_range(sum.hi), 0))
+		m->total = xdd_rescale((struct xdd){sum, m->total.exp});
+	else
+		m->total.v = sum;
+}
+
+static inline __attribute__((always_inline)) void
+mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
 {
 	/* Scaled, so that rows times a value near the largest double does
 	 * not overflow; the total of ordinary values keeps exponent 0. */
 	if (isfinite(value.v.hi))
-		value.v = dd_mul(value.v, dd_from_u64(rows));
+		value.v = dd_mul_u64(value.v, rows);
 	mean_total_add(m, value);
 	m->rows += rows;
+}
+
+void
+metric_mean_add(struct metric_mean *m, struct xdd value, uint64_t rows)
+{
+	mean_add(m, value, rows);
+}
+
+void
+metric_batch_end_sq(const struct metric_config *cfg, struct metric_sums *into,
+		    struct metric_sums *batch, struct metric_mean *mean)
+{
+	/* The RMSE as metric_batch_values has it; BATCH is not INTO. */
+	struct xdd rmse = xdd_sqrt(ratio(batch->sq, batch->weight, cfg->pairs));
+	uint64_t rows = batch->rows;
+
+	merge_xdd(&into->sq, &batch->sq);
+	merge_xdd(&into->weight, &batch->weight);
+	into->rows += rows;
+	mean_add(mean, rmse, rows);
+	clear_fixed(batch);
 }
 
 void

@@ -271,6 +271,23 @@ void metric_batch_values(const struct metric_config *cfg,
 			 const struct metric_sums *s, struct xdd *rmse,
 			 struct xdd *row_loss);
 
+/* Whether sums of CFG hold squared errors, weights and rows alone, and
+ * a batch's end needs of them no more than its RMSE. */
+static inline bool
+metric_config_sq_only(const struct metric_config *cfg)
+{
+	return !cfg->abs && !cfg->row_loss && !cfg->per_output &&
+	       !cfg->spread && !cfg->bias && !cfg->max_error && !cfg->f32;
+}
+
+/* A batch's end under a CFG of metric_config_sq_only: BATCH merged into
+ * INTO, its RMSE added to MEAN (weighted by its rows), and BATCH emptied,
+ * bit for bit as metric_sums_merge, metric_batch_values, metric_mean_add
+ * and metric_sums_clear do it, in one call. */
+void metric_batch_end_sq(const struct metric_config *cfg,
+			 struct metric_sums *into, struct metric_sums *batch,
+			 struct metric_mean *mean);
+
 /* Works out what the batcher needs of the batch B when it ends: its RMSE
  * as metric_batch_values has it, and with VALUES, its quantities as
  * metric_values has them.  CFG asks for no more than squared errors. */
