@@ -342,39 +342,69 @@ add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
 		*s = xdd_renormalize(*s);
 }
 
-int
-batcher_sq_rows(struct batcher *b, const struct xdd *sq,
-		const struct xdd *weight, size_t n, const char *key,
-		size_t key_len)
+/* batcher_sq_rows where some rows' scales are not 0 (rare): each row as
+ * metric_sums_add adds it. */
+static __attribute__((noinline)) void
+scaled_rows(struct batcher *b, const struct metric_sq_rows *r, size_t at,
+	    size_t n)
 {
+	for (size_t i = at; i < at + n; i++) {
+		struct xdd sq = {r->sq[i], r->sq_exp[i]};
+		struct xdd w = METRIC_UNIT_WEIGHT;
+
+		if (r->weight != NULL)
+			w = (struct xdd){r->weight[i], r->weight_exp[i]};
+		metric_sums_add_sq(&b->batch_sums, sq, w);
+		if (b->batch_sums.rows == b->config->batch_size)
+			end_batch(b);
+	}
+}
+
+int
+batcher_sq_rows(struct batcher *b, const struct metric_sq_rows *rows,
+		size_t at, size_t n, const char *key, size_t key_len)
+{
+	const struct dd *sq = rows->sq + at, *weight = rows->weight;
+
 	if (rows_epoch(b, key, key_len) != 0)
 		return -1;
+	if (rows->sq_exp != NULL) {
+		scaled_rows(b, rows, at, n);
+		return 0;
+	}
+	if (weight != NULL)
+		weight += at;
 	while (n > 0) {
 		uint64_t room = b->config->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;
-		/* As metric_sums_add adds them, in registers. */
+		/* As metric_sums_add adds them, in registers; the rows' scales
+		 * are all 0. */
 		struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
-		uint64_t rows = b->batch_sums.rows;
+		uint64_t rows_in = b->batch_sums.rows;
 
 		if (weight != NULL) {
 			for (size_t i = 0; i < k; i++)
-				metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+				metric_add_sq(&s, &w, &rows_in,
+					      (struct xdd){sq[i], 0},
+					      (struct xdd){weight[i], 0});
 			weight += k;
-		} else if (unit_weights(w, rows, k)) {
+		} else if (unit_weights(w, rows_in, k)) {
 			/* Each row's weight 1 adds to a whole number, exactly:
 			 * the sum of the weights is W + K, as the adds one at a
 			 * time would leave it. */
 			for (size_t i = 0; i < k; i++)
-				add_sq_unit(&s, &rows, sq[i]);
+				add_sq_unit(&s, &rows_in,
+					    (struct xdd){sq[i], 0});
 			w.v.hi += (double)k;
 		} else {
 			for (size_t i = 0; i < k; i++)
-				metric_add_sq(&s, &w, &rows, sq[i],
+				metric_add_sq(&s, &w, &rows_in,
+					      (struct xdd){sq[i], 0},
 					      METRIC_UNIT_WEIGHT);
 		}
 		b->batch_sums.sq = s;
 		b->batch_sums.weight = w;
-		b->batch_sums.rows = rows;
+		b->batch_sums.rows = rows_in;
 		sq += k;
 		n -= k;
 		if (b->batch_sums.rows == b->config->batch_size)

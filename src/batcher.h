@@ -112,11 +112,9 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 
 /* batcher_rows for N rows of which only the squared errors and weights
  * are summed (the configuration's sums sq_only and not f32), given as
- * those alone: SQ[I] and WEIGHT[I], or METRIC_UNIT_WEIGHT each when
- * WEIGHT is NULL; and no sink of rows. */
-int batcher_sq_rows(struct batcher *b, const struct xdd *sq,
-		    const struct xdd *weight, size_t n, const char *key,
-		    size_t key_len);
+ * those alone: rows AT to AT + N - 1 of ROWS; and no sink of rows. */
+int batcher_sq_rows(struct batcher *b, const struct metric_sq_rows *rows,
+		    size_t at, size_t n, const char *key, size_t key_len);
 
 /* Adds N whole batches BATCHES, summed where they were read, and then the
  * sums TAIL (NULL: none) of the rows after them, of a batch not yet

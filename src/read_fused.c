@@ -494,10 +494,26 @@ group_rows_room(struct read_rows_block *blk, size_t rows, const struct sink *k)
  * byte after a NUL. */
 #define NOT_A_WORD UINT64_C(0x00ff00000000ff00)
 
+/* Row I for the groups has scales (struct xdd's exp) SE and WE, not
+ * both 0: extreme values, rarely. */
+static __attribute__((noinline)) void
+rare_row(struct sink *k, size_t i, int32_t se, int32_t we)
+{
+	struct read_rows_block *blk = k->blk;
+
+	if (blk->nrare == blk->rare_cap &&
+	    !grow((void **)&blk->grare, &blk->rare_cap, sizeof *blk->grare)) {
+		k->oom = true;
+		return;
+	}
+	blk->grare[blk->nrare++] = (struct read_rows_rare){i, se, we};
+}
+
 /* With -g, the row once more for the groups, with its key (its group
  * fields, in GCUR): a word, or for another key its fields, in GKEY in
  * the order of such rows; its weight only with a weight column: without,
- * it is METRIC_UNIT_WEIGHT (metric_row_sq). */
+ * it is METRIC_UNIT_WEIGHT (metric_row_sq).  Its squared errors and
+ * weight as double-doubles, their scales apart when not 0 (rare_row). */
 static ALWAYS_INLINE void
 group_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
@@ -520,9 +536,11 @@ group_row(struct sink *k, struct xdd sq, struct xdd weight)
 			blk->gkey_len[at + j] = blk->gcur_len[j];
 		}
 	}
-	blk->gsq[i] = sq;
+	blk->gsq[i] = sq.v;
 	if (k->weighted)
-		blk->gw[i] = weight;
+		blk->gw[i] = weight.v;
+	if (__builtin_expect((sq.exp | weight.exp) != 0, 0))
+		rare_row(k, i, sq.exp, weight.exp);
 	blk->ngrows = i + 1;
 }
 
@@ -598,10 +616,37 @@ take_row(struct sink *k, struct xdd sq, struct xdd weight)
 		close_batch(k);
 }
 
+/* group_sort's loop for a block with rows of a scale not 0 (GRARE, in
+ * the order read): the scales of every row too, in GSEXP and GWEXP. */
+static void
+sort_rare(struct read_rows_block *blk, bool weighted)
+{
+	const uint32_t *of = blk->gof;
+	const struct read_rows_rare *r = blk->grare, *end = r + blk->nrare;
+	size_t *at = blk->gat, n = blk->ngrows;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t to = at[of[i]]++;
+		int32_t se = 0, we = 0;
+
+		if (r < end && r->row == i) {
+			se = r->sq_exp;
+			we = r->weight_exp;
+			r++;
+		}
+		blk->grows[to] = blk->gsq[i];
+		blk->gsexp[to] = se;
+		if (weighted) {
+			blk->gweight[to] = blk->gw[i];
+			blk->gwexp[to] = we;
+		}
+	}
+}
+
 /* With -g, once the block is read: its rows, kept in the order read,
  * put in GROWS in order of group, each group's in the order read (a
- * counting sort). */
-static __attribute__((noinline)) void
+ * counting sort); false when out of memory. */
+static __attribute__((noinline)) bool
 group_sort(struct read_rows_block *blk, bool weighted)
 {
 	const uint32_t *of = blk->gof;
@@ -611,7 +656,15 @@ group_sort(struct read_rows_block *blk, bool weighted)
 		at[g] = sum;
 		sum += blk->gcount[g];
 	}
-	if (weighted) {
+	if (__builtin_expect(blk->nrare > 0, 0)) {
+		if (blk->gexp_cap < n) {
+			if (!resize((void **)&blk->gsexp, n, sizeof *blk->gsexp) ||
+			    !resize((void **)&blk->gwexp, n, sizeof *blk->gwexp))
+				return false;
+			blk->gexp_cap = n;
+		}
+		sort_rare(blk, weighted);
+	} else if (weighted) {
 		for (size_t i = 0; i < n; i++) {
 			size_t to = at[of[i]]++;
 
@@ -622,6 +675,7 @@ group_sort(struct read_rows_block *blk, bool weighted)
 		for (size_t i = 0; i < n; i++)
 			blk->grows[at[of[i]]++] = blk->gsq[i];
 	}
+	return true;
 }
 
 /* The general path for one record: read_csv_split hands it here. */
@@ -769,7 +823,7 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	 * registers (BLK's own fields would be read again after each store)
 	 * while the key is one field: its text KP, KN bytes. */
 	uint64_t *gwd = NULL;
-	struct xdd *gsq = NULL, *gw = NULL;
+	struct dd *gsq = NULL, *gw = NULL;
 	size_t gi = 0, gcap = 0, kn = 0;
 	const char *kp = NULL;
 	bool one_key = grouped && plan->ngcol == 1;
@@ -789,6 +843,7 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	pv = blk->p;
 	k.head = (k.batch_size - blk->first_row % k.batch_size) % k.batch_size;
 	blk->ngrows = blk->ngroups = 0;
+	blk->nrare = 0;
 	if (grouped) {
 		if (plan->ngcol == 1 && !wtab_begin(blk))
 			k.oom = true;
@@ -860,9 +915,11 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 		if (one_key && kn <= 8 && gi < gcap) {
 			/* group_row's usual case. */
 			gwd[gi] = key_word(kp, kn, text + len);
-			gsq[gi] = sq;
+			gsq[gi] = sq.v;
 			if (k.weighted)
-				gw[gi] = weight;
+				gw[gi] = weight.v;
+			if (__builtin_expect((sq.exp | weight.exp) != 0, 0))
+				rare_row(&k, gi, sq.exp, weight.exp);
 			gi++;
 		} else if (grouped) {
 			if (one_key) {
@@ -895,9 +952,8 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	if (grouped)
 		blk->ngrows = gi;
 	if (grouped && !k.oom) {
-		if (group_find(blk, plan->ngcol))
-			group_sort(blk, k.weighted);
-		else
+		if (!group_find(blk, plan->ngcol) ||
+		    !group_sort(blk, k.weighted))
 			k.oom = true;
 	}
 	if (k.oom) {

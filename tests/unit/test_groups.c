@@ -1,7 +1,8 @@
 /* test_groups: the groups' two ways in (groups.c).  Rows handed on in
  * the order read (groups_rows) and the same rows handed on by group, as a
  * fused block of the reader's puts them (groups_runs: keys of one field
- * or two, a word's 8 bytes or more, with the weights or without), over
+ * or two, a word's 8 bytes or more, with the weights or without, the
+ * scales of extreme values apart or none), over
  * many calls, so that a group's batches go on from one call to the next:
  * the lines must be the same, bit for bit, the groups in the same order;
  * and with a tap on each group's rows (--save-state), it must see the
@@ -78,13 +79,24 @@ static const char *const keys[KEYS] = {
 	"q\"q", "z",   "y",   "x",   "w",	   "v",		 "u",
 	"t",	"s",   "r",   "p",   "o"};
 
+/* With EXTREME, a row in 20 or so has an error or a weight whose scale
+ * (struct xdd's exp) is not 0. */
 static void
-make_rows(struct rows *r, size_t nkeys, bool weighted)
+make_rows(struct rows *r, size_t nkeys, bool weighted, bool extreme)
 {
 	for (size_t i = 0; i < ROWS; i++) {
 		double t = (double)rng_below(1000) / 7.0;
 		double p = (double)rng_below(1000) / 3.0;
 		double w = weighted ? (double)rng_below(5) / 4.0 : 1.0;
+
+		if (extreme) {
+			switch (rng_below(60)) {
+			case 0: t = 1e250; break;
+			case 1: p = -3e-210, t = 1e-230; break;
+			case 2: w = weighted ? 1e200 : w; break;
+			default: break;
+			}
+		}
 
 		memset(&r->row[i], 0, sizeof r->row[i]);
 		metric_row_sq(1, &t, &p, w, &r->row[i].sq, &r->row[i].weight);
@@ -118,7 +130,10 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
 		const char *field[2 * CALL_MOST];
 		size_t len[2 * CALL_MOST], k = 0;
 		uint64_t hash[CALL_MOST], word[CALL_MOST];
-		struct xdd sq[CALL_MOST], w[CALL_MOST];
+		struct dd sq[CALL_MOST], w[CALL_MOST];
+		int32_t se[CALL_MOST], we[CALL_MOST];
+		bool scaled = false;
+		struct metric_sq_rows sr = {sq, weighted ? w : NULL, NULL, NULL};
 
 		if (n > ROWS - at)
 			n = ROWS - at;
@@ -173,13 +188,26 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
 			memcpy(&word[j], f0, l0 < 8 ? l0 : 8);
 			for (size_t i = 0; i < n; i++)
 				if (of[i] == j) {
-					sq[k] = r->row[at + i].sq;
-					w[k++] = r->row[at + i].weight;
+					const struct metric_row *x =
+						&r->row[at + i];
+
+					sq[k] = x->sq.v;
+					w[k] = x->weight.v;
+					se[k] = x->sq.exp;
+					we[k++] = x->weight.exp;
+					scaled |= x->sq.exp != 0 ||
+						  x->weight.exp != 0;
 				}
 		}
 		free(of);
-		CHECK(groups_runs(&g, sq, weighted ? w : NULL, count, ng, NULL,
-				  0, field, len, ngcol,
+		/* As read_fused.c hands them: the scales only when one is not
+		 * 0 (and then the weights' only with weights). */
+		if (scaled) {
+			sr.sq_exp = se;
+			sr.weight_exp = weighted ? we : NULL;
+		}
+		CHECK(groups_runs(&g, &sr, count, ng, NULL, 0, field, len,
+				  ngcol,
 				  ngcol == 1 ? hash : NULL,
 				  ngcol == 1 ? word : NULL) == 0);
 		at += n;
@@ -231,6 +259,7 @@ same_taps(const struct seen *a, const struct seen *b)
 			CHECK_INT(b->tap_sq[j].exp, a->tap_sq[i].exp);
 			CHECK_DOUBLE(b->tap_weight[j].v.hi,
 				     a->tap_weight[i].v.hi);
+			CHECK_INT(b->tap_weight[j].exp, a->tap_weight[i].exp);
 		}
 	}
 }
@@ -252,7 +281,8 @@ main(void)
 			.reset_never = round / 32 % 2,
 			.sums = {.pairs = 1, .sq_only = true}};
 
-		make_rows(&r, round % 3 == 0 ? 4 : KEYS, weighted);
+		make_rows(&r, round % 3 == 0 ? 4 : KEYS, weighted,
+			  round % 5 < 2);
 		memset(&a, 0, sizeof a);
 		memset(&b, 0, sizeof b);
 		/* The same calls, of the same rows, both ways. */
