@@ -802,7 +802,7 @@ scratch(const struct read_rows_plan *plan, struct read_rows_block *blk)
  * again for -g (GROUPED, a constant there). */
 static ALWAYS_INLINE void
 convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
-	bool grouped)
+	bool grouped, bool one_key)
 {
 	const char *text = blk->text;
 	size_t len = blk->len, nf = plan->nfields, pairs = plan->pairs;
@@ -826,7 +826,6 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	struct dd *gsq = NULL, *gw = NULL;
 	size_t gi = 0, gcap = 0, kn = 0;
 	const char *kp = NULL;
-	bool one_key = grouped && plan->ngcol == 1;
 
 	blk->nrows = blk->nbatches = 0;
 	blk->skipped = 0;
@@ -864,7 +863,13 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 			goto slow;
 		for (size_t i = 0; i < nf; i++) {
 			end = next_sep(&s);
-			if (grouped && need[i] == 2) {
+			if (need[i] == 1) {
+				if (!number_fast(text + start, end - start,
+						 &fv[i]) &&
+				    number_parse(text + start, end - start,
+						 &fv[i]) != NUMBER_OK)
+					goto slow;
+			} else if (grouped && need[i] == 2) {
 				/* As the general path: a key holds no NUL. */
 				if (nul && !no_nul(text + start, end - start,
 						   text + len))
@@ -877,12 +882,6 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 					blk->gcur_len[blk->gslot[i]] =
 						end - start;
 				}
-			} else if (need[i] &&
-				   !number_fast(text + start, end - start,
-						&fv[i]) &&
-				   number_parse(text + start, end - start,
-						&fv[i]) != NUMBER_OK) {
-				goto slow;
 			}
 			if (i + 1 < nf) {
 				if (end == len || text[end] != (char)delim)
@@ -972,17 +971,26 @@ static __attribute__((noinline)) void
 convert_portable_grouped(const struct read_rows_plan *plan,
 			 struct read_rows_block *blk)
 {
-	convert(plan, blk, true);
+	convert(plan, blk, true, false);
+}
+
+static __attribute__((noinline)) void
+convert_portable_one_key(const struct read_rows_plan *plan,
+			 struct read_rows_block *blk)
+{
+	convert(plan, blk, true, true);
 }
 
 void
 read_fused_convert_portable(const struct read_rows_plan *plan,
 			    struct read_rows_block *blk)
 {
-	if (plan->ngcol > 0)
+	if (plan->ngcol == 1)
+		convert_portable_one_key(plan, blk);
+	else if (plan->ngcol > 0)
 		convert_portable_grouped(plan, blk);
 	else
-		convert(plan, blk, false);
+		convert(plan, blk, false, false);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -992,17 +1000,26 @@ static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
 convert_avx2_grouped(const struct read_rows_plan *plan,
 		     struct read_rows_block *blk)
 {
-	convert(plan, blk, true);
+	convert(plan, blk, true, false);
+}
+
+static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
+convert_avx2_one_key(const struct read_rows_plan *plan,
+		     struct read_rows_block *blk)
+{
+	convert(plan, blk, true, true);
 }
 
 __attribute__((target("avx2,fma,bmi,bmi2,popcnt"))) void
 read_fused_convert_avx2(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
-	if (plan->ngcol > 0)
+	if (plan->ngcol == 1)
+		convert_avx2_one_key(plan, blk);
+	else if (plan->ngcol > 0)
 		convert_avx2_grouped(plan, blk);
 	else
-		convert(plan, blk, false);
+		convert(plan, blk, false, false);
 }
 #else
 void
