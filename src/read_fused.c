@@ -235,14 +235,16 @@ grow_table(struct read_rows_block *blk)
 	return true;
 }
 
-/* Room for one more group in the block, ngcol group fields each. */
+/* Room for WANT groups in the block, ngcol group fields each. */
 static __attribute__((noinline)) bool
-groups_room(struct read_rows_block *blk, size_t ngcol)
+groups_reserve(struct read_rows_block *blk, size_t ngcol, size_t want)
 {
 	size_t cap = blk->groups_cap ? 2 * blk->groups_cap : 64;
 
-	if (blk->ngroups < blk->groups_cap)
+	if (want <= blk->groups_cap)
 		return true;
+	while (cap < want)
+		cap *= 2;
 	/* The table's groups and the rows' are 32 bits: a block holds far
 	 * fewer rows. */
 	if (cap > UINT32_MAX - 1 ||
@@ -257,6 +259,13 @@ groups_room(struct read_rows_block *blk, size_t ngcol)
 		return false;
 	blk->groups_cap = cap;
 	return true;
+}
+
+/* Room for one more group in the block. */
+static bool
+groups_room(struct read_rows_block *blk, size_t ngcol)
+{
+	return groups_reserve(blk, ngcol, blk->ngroups + 1);
 }
 
 /* A new group in the block, of the group fields F (FL bytes each), of
@@ -359,6 +368,10 @@ wtab_begin(struct read_rows_block *blk)
 static size_t
 word_len(uint64_t w)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Its last byte not zero is its highest. */
+	return w == 0 ? 0 : (size_t)(71 - __builtin_clzll(w)) / 8;
+#else
 	char b[8];
 	size_t n = 0;
 
@@ -366,6 +379,7 @@ word_len(uint64_t w)
 	while (n < 8 && b[n] != '\0')
 		n++;
 	return n;
+#endif
 }
 
 /* The key of word W, new in WTAB: into slot S, found empty, or another
@@ -393,23 +407,34 @@ static ALWAYS_INLINE size_t
 word_new(struct read_rows_block *blk, size_t s)
 {
 	struct read_rows_wslot *e = &blk->wtab[s];
-	size_t g = blk->ngroups, len = word_len(e->word);
-	char b[8];
+	size_t g = blk->ngroups;
 
 	if (__builtin_expect(g == blk->groups_cap, 0) && !groups_room(blk, 1))
 		return SIZE_MAX;
-	/* The key's hash from its word: a table of them beside WTAB's would
-	 * be out of the cache by the next block. */
-	memcpy(b, &e->word, 8);
 	blk->gcount[g] = 0;
-	blk->ghash[g] = key_hash(b, len);
 	blk->gword[g] = e->word;
-	blk->gfield[g] = NULL;
-	blk->gfield_len[g] = len;
 	blk->ngroups = g + 1;
 	e->stamp = blk->wstamp;
 	e->group = (uint32_t)g;
 	return g;
+}
+
+/* The keys of groups FROM to the block's last, groups of words whose
+ * GWORD alone is set: their fields, set by group_find once GWORD has
+ * them all, their lengths and hashes.  The hash from the word: a table
+ * of them beside WTAB's would be out of the cache by the next block. */
+static void
+words_keys(struct read_rows_block *blk, size_t from)
+{
+	for (size_t g = from; g < blk->ngroups; g++) {
+		size_t len = word_len(blk->gword[g]);
+		char b[8];
+
+		memcpy(b, &blk->gword[g], 8);
+		blk->ghash[g] = key_hash(b, len);
+		blk->gfield[g] = NULL;
+		blk->gfield_len[g] = len;
+	}
 }
 
 /* The group, in the block, of the key of word W, made when it is new;
@@ -546,7 +571,12 @@ group_row(struct sink *k, struct xdd sq, struct xdd weight)
 
 /* With -g, once the block is read: each row's group in the block, found
  * in a loop of its own, where the look-ups of rows one after the other
- * overlap; false when out of memory. */
+ * overlap; false when out of memory.  A key seen in an earlier block
+ * gets its group there without a branch (one that the first row of each
+ * group in each block would mispredict): each row's word is written as
+ * the next group's and the groups counted on when the slot's stamp is an
+ * older block's; the keys of such groups are made after the loop
+ * (words_keys). */
 static __attribute__((noinline)) bool
 group_find(struct read_rows_block *blk, size_t ngcol)
 {
@@ -559,32 +589,53 @@ group_find(struct read_rows_block *blk, size_t ngcol)
 	blk->ngroups = 0;
 	blk->gtab_used = false; /* emptied when a row needs it */
 	for (size_t i = 0; i < n;) {
-		/* What a look-up reads, in registers until a new group or
-		 * another key may change it. */
-		const struct read_rows_wslot *t = blk->wtab;
-		size_t mask = blk->wtab_n - 1, *count = blk->gcount;
+		/* What a look-up reads, in registers until a new key or
+		 * another key may change it; room for a group for each key
+		 * in WTAB, each of which makes at most one. */
+		struct read_rows_wslot *t = blk->wtab;
+		size_t mask = blk->wtab_n - 1, *count, ng = blk->ngroups;
+		size_t from = ng;
+		uint64_t *word;
 		unsigned shift = blk->wtab_shift;
 		uint32_t stamp = blk->wstamp;
 		size_t g;
 
+		if (ngcol == 1 &&
+		    !groups_reserve(blk, 1, ng + blk->wtab_used + 1))
+			return false;
+		count = blk->gcount;
+		word = blk->gword;
 		for (; i < n; i++) {
 			uint64_t w = wd[i];
-			size_t s;
+			size_t s, old;
 
 			if (__builtin_expect(w == NOT_A_WORD, 0))
 				break;
 			s = (size_t)((w * 0x9e3779b97f4a7c15u) >> shift);
 			while (t[s].stamp != 0 && t[s].word != w)
 				s = (s + 1) & mask;
-			if (__builtin_expect(t[s].stamp != stamp, 0))
+			if (__builtin_expect(t[s].stamp == 0, 0))
 				break;
-			of[i] = t[s].group;
-			count[t[s].group]++;
+			old = t[s].stamp == stamp;
+			/* old ? t[s].group : ng, which the compiler would
+			 * otherwise branch on. */
+			g = ng ^ ((t[s].group ^ ng) & (0 - old));
+			word[ng] = w;
+			count[ng] = 0;
+			ng += !old;
+			t[s].stamp = stamp;
+			t[s].group = (uint32_t)g;
+			of[i] = (uint32_t)g;
+			count[g]++;
 		}
+		blk->ngroups = ng;
+		words_keys(blk, from);
 		if (i == n)
 			break;
 		if (wd[i] != NOT_A_WORD) {
 			g = word_group(blk, wd[i]);
+			if (g != SIZE_MAX)
+				words_keys(blk, g);
 		} else {
 			g = fields_group(blk, f, fl, ngcol);
 			f += ngcol;
