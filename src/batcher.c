@@ -392,9 +392,25 @@ batcher_sq_rows(struct batcher *b, const struct metric_sq_rows *rows,
 			/* Each row's weight 1 adds to a whole number, exactly:
 			 * the sum of the weights is W + K, as the adds one at a
 			 * time would leave it. */
-			for (size_t i = 0; i < k; i++)
-				add_sq_unit(&s, &rows_in,
-					    (struct xdd){sq[i], 0});
+			for (size_t i = 0; i < k;) {
+				if (s.exp != 0) {
+					add_sq_unit(&s, &rows_in,
+						    (struct xdd){sq[i++], 0});
+					continue;
+				}
+				/* xdd_add of rows of scale 0 to a sum of scale
+				 * 0 is dd_cascade, here in registers, up to
+				 * the next renormalization. */
+				struct dd v = s.v;
+
+				do
+					dd_cascade(&v, sq[i++]);
+				while (++rows_in % METRIC_RENORMALIZE_ROWS != 0 &&
+				       i < k);
+				s.v = v;
+				if (rows_in % METRIC_RENORMALIZE_ROWS == 0)
+					s = xdd_renormalize(s);
+			}
 			w.v.hi += (double)k;
 		} else {
 			for (size_t i = 0; i < k; i++)

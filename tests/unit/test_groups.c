@@ -20,6 +20,7 @@ enum { ROWS = 3000, CALL_MOST = 200, KEYS = 40 };
 struct seen {
 	struct batcher_line line[4 * ROWS];
 	char group[4 * ROWS][32];
+	struct xdd sq[4 * ROWS]; /* each line's sum, as it stands */
 	size_t nlines;
 	size_t tap_group[ROWS];
 	struct xdd tap_sq[ROWS], tap_weight[ROWS];
@@ -34,6 +35,8 @@ on_line(void *ctx, const struct batcher_line *line)
 	if (!CHECK(s->nlines < 4 * ROWS))
 		return;
 	s->line[s->nlines] = *line;
+	if (line->sums != NULL)
+		s->sq[s->nlines] = line->sums->sq;
 	snprintf(s->group[s->nlines], sizeof s->group[0], "%.*s",
 		 (int)line->group_len, line->group ? line->group : "");
 	s->nlines++;
@@ -230,6 +233,11 @@ same_lines(const struct seen *a, const struct seen *b)
 		CHECK_U64(y->epoch, x->epoch);
 		CHECK_U64(y->batch, x->batch);
 		CHECK_U64(y->rows, x->rows);
+		/* The sums' bits, not only their values: a renormalization
+		 * left out shows only there. */
+		CHECK_DOUBLE(b->sq[i].v.hi, a->sq[i].v.hi);
+		CHECK_DOUBLE(b->sq[i].v.lo, a->sq[i].v.lo);
+		CHECK_INT(b->sq[i].exp, a->sq[i].exp);
 		for (int m = 0; m < M_COUNT; m++)
 			if (!(isnan(x->v[m]) && isnan(y->v[m])))
 				CHECK_DOUBLE(y->v[m], x->v[m]);
@@ -269,7 +277,9 @@ main(void)
 {
 	static struct rows r;
 	static struct seen a, b;
-	static const size_t batch_sizes[] = {1, 3, 32, 700};
+	/* 2500: batches past a renormalization (METRIC_RENORMALIZE_ROWS),
+	 * which a group of 2 keys' rows crosses. */
+	static const size_t batch_sizes[] = {1, 32, 700, 2500};
 	uint64_t calls;
 
 	rng_state = 4;
@@ -281,7 +291,7 @@ main(void)
 			.reset_never = round / 32 % 2,
 			.sums = {.pairs = 1, .sq_only = true}};
 
-		make_rows(&r, round % 3 == 0 ? 4 : KEYS, weighted,
+		make_rows(&r, round % 3 == 0 ? 2 : KEYS, weighted,
 			  round % 5 < 2);
 		memset(&a, 0, sizeof a);
 		memset(&b, 0, sizeof b);
