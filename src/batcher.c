@@ -366,7 +366,9 @@ batcher_sq_rows(struct batcher *b, const struct metric_sq_rows *rows,
 {
 	const struct dd *sq = rows->sq + at, *weight = rows->weight;
 
-	if (rows_epoch(b, key, key_len) != 0)
+	/* rows_epoch, which has nothing to do without a key in an epoch:
+	 * the groups call here for each group of each block. */
+	if ((key != NULL || !b->in_epoch) && rows_epoch(b, key, key_len) != 0)
 		return -1;
 	if (rows->sq_exp != NULL) {
 		scaled_rows(b, rows, at, n);
