@@ -850,7 +850,9 @@ scratch(const struct read_rows_plan *plan, struct read_rows_block *blk)
 }
 
 /* The loop, built twice (below) for two sets of instructions, and each
- * again for -g (GROUPED, a constant there). */
+ * again for -g (GROUPED, a constant there), twice: for a key of one
+ * field (ONE_KEY, a constant too), the usual one, whose rows the loop
+ * keeps itself, and for any other. */
 static ALWAYS_INLINE void
 convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	bool grouped, bool one_key)
