@@ -329,13 +329,40 @@ batcher_rows(struct batcher *b, const struct metric_row *rows,
 	return 0;
 }
 
-int
-batcher_sq_rows(struct batcher *b, const struct xdd *sq,
-		const struct xdd *weight, size_t n, const char *key,
-		size_t key_len)
+/* batcher_sq_rows where some rows' scales are not 0 (rare): each row as
+ * metric_sums_add adds it. */
+static __attribute__((noinline)) void
+scaled_rows(struct batcher *b, const struct metric_sq_rows *r, size_t at,
+	    size_t n)
 {
-	if (rows_epoch(b, key, key_len) != 0)
+	for (size_t i = at; i < at + n; i++) {
+		struct xdd sq = {r->sq[i], r->sq_exp[i]};
+		struct xdd w = METRIC_UNIT_WEIGHT;
+
+		if (r->weight != NULL)
+			w = (struct xdd){r->weight[i], r->weight_exp[i]};
+		metric_sums_add_sq(&b->batch_sums, sq, w);
+		if (b->batch_sums.rows == b->config->batch_size)
+			end_batch(b);
+	}
+}
+
+int
+batcher_sq_rows(struct batcher *b, const struct metric_sq_rows *rows, size_t at,
+		size_t n, const char *key, size_t key_len)
+{
+	const struct dd *sq = rows->sq + at, *weight = rows->weight;
+
+	/* rows_epoch, which has nothing to do without a key in an epoch:
+	 * the groups call here for each group of each block. */
+	if ((key != NULL || !b->in_epoch) && rows_epoch(b, key, key_len) != 0)
 		return -1;
+	if (rows->sq_exp != NULL) {
+		scaled_rows(b, rows, at, n);
+		return 0;
+	}
+	if (weight != NULL)
+		weight += at;
 	while (n > 0) {
 		uint64_t room = b->config->batch_size - b->batch_sums.rows;
 		size_t k = room < n ? (size_t)room : n;

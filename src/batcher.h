@@ -119,11 +119,9 @@ int batcher_rows(struct batcher *b, const struct metric_row *rows,
 
 /* batcher_rows for N rows of which only the squared errors and weights
  * are summed (the configuration's sums sq_only and not f32), given as
- * those alone: SQ[I] and WEIGHT[I], or METRIC_UNIT_WEIGHT each when
- * WEIGHT is NULL; and no sink of rows. */
-int batcher_sq_rows(struct batcher *b, const struct xdd *sq,
-		    const struct xdd *weight, size_t n, const char *key,
-		    size_t key_len);
+ * those alone: rows AT to AT + N - 1 of ROWS; and no sink of rows. */
+int batcher_sq_rows(struct batcher *b, const struct metric_sq_rows *rows,
+		    size_t at, size_t n, const char *key, size_t key_len);
 
 /* Whether weights W of ROWS rows, adding K more rows of weight 1, are
  * the count of rows, exactly, and stay below 2^52: each add of a 1 then
@@ -149,29 +147,49 @@ batcher_add_sq_unit(struct xdd *s, uint64_t *rows, struct xdd sq)
 		*s = xdd_renormalize(*s);
 }
 
-/* K rows of squared errors SQ and weights WEIGHT (NULL: each 1) added to
- * B's batch sums, all in this batch, as metric_sums_add adds them, the
- * sums in registers: batcher_sq_rows's and batcher_sq_run's loop. */
+/* K rows of squared errors SQ and weights WEIGHT (NULL: each 1), their
+ * scales 0, added to B's batch sums, all in this batch, as
+ * metric_sums_add adds them, the sums in registers: batcher_sq_rows's and
+ * batcher_sq_run's loop. */
 static inline __attribute__((always_inline)) void
-batcher_add_sq(struct batcher *b, const struct xdd *sq,
-	       const struct xdd *weight, size_t k)
+batcher_add_sq(struct batcher *b, const struct dd *sq, const struct dd *weight,
+	       size_t k)
 {
 	struct xdd s = b->batch_sums.sq, w = b->batch_sums.weight;
 	uint64_t rows = b->batch_sums.rows;
 
 	if (weight != NULL) {
 		for (size_t i = 0; i < k; i++)
-			metric_add_sq(&s, &w, &rows, sq[i], weight[i]);
+			metric_add_sq(&s, &w, &rows, (struct xdd){sq[i], 0},
+				      (struct xdd){weight[i], 0});
 	} else if (batcher_unit_weights(w, rows, k)) {
 		/* Each row's weight 1 adds to a whole number, exactly: the sum
 		 * of the weights is W + K, as the adds one at a time would
 		 * leave it. */
-		for (size_t i = 0; i < k; i++)
-			batcher_add_sq_unit(&s, &rows, sq[i]);
+		for (size_t i = 0; i < k;) {
+			struct dd v;
+
+			if (s.exp != 0) {
+				batcher_add_sq_unit(&s, &rows,
+						    (struct xdd){sq[i++], 0});
+				continue;
+			}
+			/* xdd_add of rows of scale 0 to a sum of scale 0 is
+			 * dd_cascade, here in registers, up to the next
+			 * renormalization. */
+			v = s.v;
+			do
+				dd_cascade(&v, sq[i++]);
+			while (++rows % METRIC_RENORMALIZE_ROWS != 0 && i < k);
+			s.v = v;
+			if (rows % METRIC_RENORMALIZE_ROWS == 0)
+				s = xdd_renormalize(s);
+		}
 		w.v.hi += (double)k;
 	} else {
 		for (size_t i = 0; i < k; i++)
-			metric_add_sq(&s, &w, &rows, sq[i], METRIC_UNIT_WEIGHT);
+			metric_add_sq(&s, &w, &rows, (struct xdd){sq[i], 0},
+				      METRIC_UNIT_WEIGHT);
 	}
 	b->batch_sums.sq = s;
 	b->batch_sums.weight = w;
@@ -179,16 +197,19 @@ batcher_add_sq(struct batcher *b, const struct xdd *sq,
 }
 
 /* batcher_sq_rows's commonest case, inlined into a caller that hands on
- * many short runs of rows (-g: a group's rows of a block): N rows, without
- * -e, in an epoch going on, that end no batch.  False, and nothing done,
- * in any other case, which batcher_sq_rows then takes. */
+ * many short runs of rows (-g: a group's rows of a block): the N rows of
+ * ROWS from AT, their scales 0, without -e, in an epoch going on, that end
+ * no batch.  False, and nothing done, in any other case, which
+ * batcher_sq_rows then takes. */
 static inline __attribute__((always_inline)) bool
-batcher_sq_run(struct batcher *b, const struct xdd *sq,
-	       const struct xdd *weight, size_t n)
+batcher_sq_run(struct batcher *b, const struct metric_sq_rows *rows, size_t at,
+	       size_t n)
 {
-	if (!b->in_epoch || n >= b->config->batch_size - b->batch_sums.rows)
+	if (rows->sq_exp != NULL || !b->in_epoch ||
+	    n >= b->config->batch_size - b->batch_sums.rows)
 		return false;
-	batcher_add_sq(b, sq, weight, n);
+	batcher_add_sq(b, rows->sq + at,
+		       rows->weight != NULL ? rows->weight + at : NULL, n);
 	return true;
 }
 

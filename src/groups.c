@@ -505,31 +505,35 @@ fetch(const struct groups_group *gr, size_t from, size_t to)
 		__builtin_prefetch(p + at, 1);
 }
 
-/* N rows of squared errors SQ and weights WEIGHT (NULL: each
- * METRIC_UNIT_WEIGHT) into batcher B, as rows where something sees them
- * (a tap's rows): a few at a time. */
+/* Rows AT to AT + N - 1 of ROWS into batcher B, as rows where something
+ * sees them (a tap's rows): a few at a time. */
 static int
-take_run(struct batcher *b, const struct xdd *sq, const struct xdd *weight,
+take_run(struct batcher *b, const struct metric_sq_rows *rows, size_t at,
 	 size_t n, const char *key, size_t key_len)
 {
 	struct metric_row r[64];
 
 	if (b->sink.rows == NULL)
-		return batcher_sq_rows(b, sq, weight, n, key, key_len);
+		return batcher_sq_rows(b, rows, at, n, key, key_len);
 	memset(r, 0, sizeof r);
 	while (n > 0) {
 		size_t k = n < 64 ? n : 64;
 
-		for (size_t i = 0; i < k; i++) {
-			r[i].sq = sq[i];
+		for (size_t i = 0; i < k; i++, at++) {
+			r[i].sq = (struct xdd){
+				rows->sq[at],
+				rows->sq_exp != NULL ? rows->sq_exp[at] : 0};
 			r[i].weight =
-				weight != NULL ? weight[i] : METRIC_UNIT_WEIGHT;
+				rows->weight == NULL
+					? METRIC_UNIT_WEIGHT
+					: (struct xdd){
+						  rows->weight[at],
+						  rows->weight_exp != NULL
+							  ? rows->weight_exp[at]
+							  : 0};
 		}
 		if (batcher_rows(b, r, NULL, k, key, key_len) != 0)
 			return -1;
-		sq += k;
-		if (weight != NULL)
-			weight += k;
 		n -= k;
 	}
 	return 0;
@@ -568,12 +572,13 @@ find_all(struct groups *g, size_t ngroups, const char *const *field,
 }
 
 int
-groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
+groups_runs(struct groups *g, const struct metric_sq_rows *rows,
 	    const size_t *count, size_t ngroups, const char *key,
 	    size_t key_len, const char *const *field, const size_t *len,
 	    size_t ngcol, const uint64_t *hash, const uint64_t *word)
 {
 	struct groups_group **gr;
+	size_t at = 0;
 
 	/* The groups first; then their rows, each group's batcher fetched
 	 * into the cache a few groups ahead: the groups of a block are many,
@@ -598,13 +603,10 @@ groups_runs(struct groups *g, const struct xdd *sq, const struct xdd *weight,
 			      offsetof(struct groups_group, b.epochs_done));
 		group_file(g, gr[j]);
 		if (!(key == NULL && gr[j]->b.sink.rows == NULL &&
-		      batcher_sq_run(&gr[j]->b, sq, weight, count[j])) &&
-		    take_run(&gr[j]->b, sq, weight, count[j], key, key_len) !=
-			    0)
+		      batcher_sq_run(&gr[j]->b, rows, at, count[j])) &&
+		    take_run(&gr[j]->b, rows, at, count[j], key, key_len) != 0)
 			return -1;
-		sq += count[j];
-		if (weight != NULL)
-			weight += count[j];
+		at += count[j];
 	}
 	return 0;
 }

@@ -107,9 +107,8 @@ int groups_epoch(struct groups *g, const char *group, size_t group_len,
 		 const struct metric_mean *row_loss);
 
 /* Rows that come by group, as a block of the reader's puts them: NGROUPS
- * groups, COUNT[J] rows of group J after those of the groups before it,
- * their squared errors in SQ and weights in WEIGHT (NULL: each
- * METRIC_UNIT_WEIGHT), each group with NGCOL fields FIELD[J * NGCOL + I] of
+ * groups, COUNT[J] rows of group J after those of the groups before it
+ * in ROWS, each group with NGCOL fields FIELD[J * NGCOL + I] of
  * LEN[J * NGCOL + I] bytes; with one field, HASH[J] and WORD[J] are its
  * key_hash and its first 8 bytes, the rest zero (with more, neither is
  * read).  Groups new here are made in the order given:
@@ -117,8 +116,8 @@ int groups_epoch(struct groups *g, const char *group, size_t group_len,
  * sq_only alone.  The same as groups_rows given the rows in the order
  * read, a group's rows there being in the same order: each group sums its
  * own.  Returns 0, or -1 when out of memory (reported). */
-int groups_runs(struct groups *g, const struct xdd *sq,
-		const struct xdd *weight, const size_t *count, size_t ngroups,
+int groups_runs(struct groups *g, const struct metric_sq_rows *rows,
+		const size_t *count, size_t ngroups,
 		const char *key, size_t key_len, const char *const *field,
 		const size_t *len, size_t ngcol, const uint64_t *hash,
 		const uint64_t *word);

@@ -48,14 +48,19 @@ key_first_bytes(size_t n)
 static inline __attribute__((always_inline)) uint64_t
 key_word(const char *p, size_t n, const char *end)
 {
-	uint64_t w = 0;
-
 	if (p + 8 <= end) {
+		uint64_t w;
+
 		memcpy(&w, p, 8);
 		return w & key_first_bytes(n);
+	} else {
+		/* Only here in memory: the loops that make words keep the
+		 * usual one in a register. */
+		uint64_t w = 0;
+
+		memcpy(&w, p, n);
+		return w;
 	}
-	memcpy(&w, p, n);
-	return w;
 }
 
 /* Doubles the open-addressing table *SLOT of *NSLOTS slots (64 at first,

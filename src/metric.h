@@ -199,6 +199,17 @@ metric_row_sq(size_t pairs, const double *t, const double *p, double w,
  * without a weight column. */
 #define METRIC_UNIT_WEIGHT ((struct xdd){{1.0, 0.0}, 0})
 
+/* Rows of squared errors and weights alone, as a fused block of the
+ * reader hands them to the groups: each a double-double (16 bytes, where
+ * a struct xdd takes 24), WEIGHT NULL when each is METRIC_UNIT_WEIGHT;
+ * their scales (struct xdd's exp) apart, in SQ_EXP and WEIGHT_EXP (NULL
+ * when WEIGHT is), or both NULL when every one is 0, as it is but for
+ * extreme values (an error or weight beyond about 2^+-400). */
+struct metric_sq_rows {
+	const struct dd *sq, *weight;
+	const int32_t *sq_exp, *weight_exp;
+};
+
 /* Adds a row's SQ and WEIGHT to the sums S (of squared errors, weights
  * and rows), as metric_sums_add adds each row; metric_add_sq to those
  * three alone, which a loop keeps in registers where a whole struct

@@ -235,14 +235,16 @@ grow_table(struct read_rows_block *blk)
 	return true;
 }
 
-/* Room for one more group in the block, ngcol group fields each. */
+/* Room for WANT groups in the block, ngcol group fields each. */
 static __attribute__((noinline)) bool
-groups_room(struct read_rows_block *blk, size_t ngcol)
+groups_reserve(struct read_rows_block *blk, size_t ngcol, size_t want)
 {
 	size_t cap = blk->groups_cap ? 2 * blk->groups_cap : 64;
 
-	if (blk->ngroups < blk->groups_cap)
+	if (want <= blk->groups_cap)
 		return true;
+	while (cap < want)
+		cap *= 2;
 	/* The table's groups and the rows' are 32 bits: a block holds far
 	 * fewer rows. */
 	if (cap > UINT32_MAX - 1 ||
@@ -257,6 +259,13 @@ groups_room(struct read_rows_block *blk, size_t ngcol)
 		return false;
 	blk->groups_cap = cap;
 	return true;
+}
+
+/* Room for one more group in the block. */
+static bool
+groups_room(struct read_rows_block *blk, size_t ngcol)
+{
+	return groups_reserve(blk, ngcol, blk->ngroups + 1);
 }
 
 /* A new group in the block, of the group fields F (FL bytes each), of
@@ -359,6 +368,10 @@ wtab_begin(struct read_rows_block *blk)
 static size_t
 word_len(uint64_t w)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Its last byte not zero is its highest. */
+	return w == 0 ? 0 : (size_t)(71 - __builtin_clzll(w)) / 8;
+#else
 	char b[8];
 	size_t n = 0;
 
@@ -366,6 +379,7 @@ word_len(uint64_t w)
 	while (n < 8 && b[n] != '\0')
 		n++;
 	return n;
+#endif
 }
 
 /* The key of word W, new in WTAB: into slot S, found empty, or another
@@ -393,23 +407,46 @@ static ALWAYS_INLINE size_t
 word_new(struct read_rows_block *blk, size_t s)
 {
 	struct read_rows_wslot *e = &blk->wtab[s];
-	size_t g = blk->ngroups, len = word_len(e->word);
-	char b[8];
+	size_t g = blk->ngroups;
 
 	if (__builtin_expect(g == blk->groups_cap, 0) && !groups_room(blk, 1))
 		return SIZE_MAX;
-	/* The key's hash from its word: a table of them beside WTAB's would
-	 * be out of the cache by the next block. */
-	memcpy(b, &e->word, 8);
 	blk->gcount[g] = 0;
-	blk->ghash[g] = key_hash(b, len);
 	blk->gword[g] = e->word;
-	blk->gfield[g] = NULL;
-	blk->gfield_len[g] = len;
 	blk->ngroups = g + 1;
 	e->stamp = blk->wstamp;
 	e->group = (uint32_t)g;
 	return g;
+}
+
+/* The keys of groups FROM to the block's last, groups of words whose
+ * GWORD alone is set: their fields, set by group_find once GWORD has
+ * them all, their lengths and hashes.  The hash from the word: a table
+ * of them beside WTAB's would be out of the cache by the next block. */
+static void
+words_keys(struct read_rows_block *blk, size_t from)
+{
+	for (size_t g = from; g < blk->ngroups; g++) {
+		uint64_t w = blk->gword[g];
+		size_t len = word_len(w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* key_hash of its bytes, taken from the word itself. */
+		uint64_t h = 0xcbf29ce484222325u;
+
+		for (; w != 0; w >>= 8) {
+			h ^= w & 0xff;
+			h *= 0x100000001b3u;
+		}
+		blk->ghash[g] = h ^ (h >> 29);
+#else
+		char b[8];
+
+		memcpy(b, &w, 8);
+		blk->ghash[g] = key_hash(b, len);
+#endif
+		blk->gfield[g] = NULL;
+		blk->gfield_len[g] = len;
+	}
 }
 
 /* The group, in the block, of the key of word W, made when it is new;
@@ -494,10 +531,26 @@ group_rows_room(struct read_rows_block *blk, size_t rows, const struct sink *k)
  * byte after a NUL. */
 #define NOT_A_WORD UINT64_C(0x00ff00000000ff00)
 
+/* Row I for the groups has scales (struct xdd's exp) SE and WE, not
+ * both 0: extreme values, rarely. */
+static __attribute__((noinline)) void
+rare_row(struct sink *k, size_t i, int32_t se, int32_t we)
+{
+	struct read_rows_block *blk = k->blk;
+
+	if (blk->nrare == blk->rare_cap &&
+	    !grow((void **)&blk->grare, &blk->rare_cap, sizeof *blk->grare)) {
+		k->oom = true;
+		return;
+	}
+	blk->grare[blk->nrare++] = (struct read_rows_rare){i, se, we};
+}
+
 /* With -g, the row once more for the groups, with its key (its group
  * fields, in GCUR): a word, or for another key its fields, in GKEY in
  * the order of such rows; its weight only with a weight column: without,
- * it is METRIC_UNIT_WEIGHT (metric_row_sq). */
+ * it is METRIC_UNIT_WEIGHT (metric_row_sq).  Its squared errors and
+ * weight as double-doubles, their scales apart when not 0 (rare_row). */
 static ALWAYS_INLINE void
 group_row(struct sink *k, struct xdd sq, struct xdd weight)
 {
@@ -520,15 +573,22 @@ group_row(struct sink *k, struct xdd sq, struct xdd weight)
 			blk->gkey_len[at + j] = blk->gcur_len[j];
 		}
 	}
-	blk->gsq[i] = sq;
+	blk->gsq[i] = sq.v;
 	if (k->weighted)
-		blk->gw[i] = weight;
+		blk->gw[i] = weight.v;
+	if (__builtin_expect((sq.exp | weight.exp) != 0, 0))
+		rare_row(k, i, sq.exp, weight.exp);
 	blk->ngrows = i + 1;
 }
 
 /* With -g, once the block is read: each row's group in the block, found
  * in a loop of its own, where the look-ups of rows one after the other
- * overlap; false when out of memory. */
+ * overlap; false when out of memory.  A key seen in an earlier block
+ * gets its group there without a branch (one that the first row of each
+ * group in each block would mispredict): each row's word is written as
+ * the next group's and the groups counted on when the slot's stamp is an
+ * older block's; the keys of such groups are made after the loop
+ * (words_keys). */
 static __attribute__((noinline)) bool
 group_find(struct read_rows_block *blk, size_t ngcol)
 {
@@ -541,32 +601,53 @@ group_find(struct read_rows_block *blk, size_t ngcol)
 	blk->ngroups = 0;
 	blk->gtab_used = false; /* emptied when a row needs it */
 	for (size_t i = 0; i < n;) {
-		/* What a look-up reads, in registers until a new group or
-		 * another key may change it. */
-		const struct read_rows_wslot *t = blk->wtab;
-		size_t mask = blk->wtab_n - 1, *count = blk->gcount;
+		/* What a look-up reads, in registers until a new key or
+		 * another key may change it; room for a group for each key
+		 * in WTAB, each of which makes at most one. */
+		struct read_rows_wslot *t = blk->wtab;
+		size_t mask = blk->wtab_n - 1, *count, ng = blk->ngroups;
+		size_t from = ng;
+		uint64_t *word;
 		unsigned shift = blk->wtab_shift;
 		uint32_t stamp = blk->wstamp;
 		size_t g;
 
+		if (ngcol == 1 &&
+		    !groups_reserve(blk, 1, ng + blk->wtab_used + 1))
+			return false;
+		count = blk->gcount;
+		word = blk->gword;
 		for (; i < n; i++) {
 			uint64_t w = wd[i];
-			size_t s;
+			size_t s, old;
 
 			if (__builtin_expect(w == NOT_A_WORD, 0))
 				break;
 			s = (size_t)((w * 0x9e3779b97f4a7c15u) >> shift);
 			while (t[s].stamp != 0 && t[s].word != w)
 				s = (s + 1) & mask;
-			if (__builtin_expect(t[s].stamp != stamp, 0))
+			if (__builtin_expect(t[s].stamp == 0, 0))
 				break;
-			of[i] = t[s].group;
-			count[t[s].group]++;
+			old = t[s].stamp == stamp;
+			/* old ? t[s].group : ng, which the compiler would
+			 * otherwise branch on. */
+			g = ng ^ ((t[s].group ^ ng) & (0 - old));
+			word[ng] = w;
+			count[ng] = 0;
+			ng += !old;
+			t[s].stamp = stamp;
+			t[s].group = (uint32_t)g;
+			of[i] = (uint32_t)g;
+			count[g]++;
 		}
+		blk->ngroups = ng;
+		words_keys(blk, from);
 		if (i == n)
 			break;
 		if (wd[i] != NOT_A_WORD) {
 			g = word_group(blk, wd[i]);
+			if (g != SIZE_MAX)
+				words_keys(blk, g);
 		} else {
 			g = fields_group(blk, f, fl, ngcol);
 			f += ngcol;
@@ -598,10 +679,37 @@ take_row(struct sink *k, struct xdd sq, struct xdd weight)
 		close_batch(k);
 }
 
+/* group_sort's loop for a block with rows of a scale not 0 (GRARE, in
+ * the order read): the scales of every row too, in GSEXP and GWEXP. */
+static void
+sort_rare(struct read_rows_block *blk, bool weighted)
+{
+	const uint32_t *of = blk->gof;
+	const struct read_rows_rare *r = blk->grare, *end = r + blk->nrare;
+	size_t *at = blk->gat, n = blk->ngrows;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t to = at[of[i]]++;
+		int32_t se = 0, we = 0;
+
+		if (r < end && r->row == i) {
+			se = r->sq_exp;
+			we = r->weight_exp;
+			r++;
+		}
+		blk->grows[to] = blk->gsq[i];
+		blk->gsexp[to] = se;
+		if (weighted) {
+			blk->gweight[to] = blk->gw[i];
+			blk->gwexp[to] = we;
+		}
+	}
+}
+
 /* With -g, once the block is read: its rows, kept in the order read,
  * put in GROWS in order of group, each group's in the order read (a
- * counting sort). */
-static __attribute__((noinline)) void
+ * counting sort); false when out of memory. */
+static __attribute__((noinline)) bool
 group_sort(struct read_rows_block *blk, bool weighted)
 {
 	const uint32_t *of = blk->gof;
@@ -611,7 +719,15 @@ group_sort(struct read_rows_block *blk, bool weighted)
 		at[g] = sum;
 		sum += blk->gcount[g];
 	}
-	if (weighted) {
+	if (__builtin_expect(blk->nrare > 0, 0)) {
+		if (blk->gexp_cap < n) {
+			if (!resize((void **)&blk->gsexp, n, sizeof *blk->gsexp) ||
+			    !resize((void **)&blk->gwexp, n, sizeof *blk->gwexp))
+				return false;
+			blk->gexp_cap = n;
+		}
+		sort_rare(blk, weighted);
+	} else if (weighted) {
 		for (size_t i = 0; i < n; i++) {
 			size_t to = at[of[i]]++;
 
@@ -622,6 +738,7 @@ group_sort(struct read_rows_block *blk, bool weighted)
 		for (size_t i = 0; i < n; i++)
 			blk->grows[at[of[i]]++] = blk->gsq[i];
 	}
+	return true;
 }
 
 /* The general path for one record: read_csv_split hands it here. */
@@ -745,10 +862,12 @@ scratch(const struct read_rows_plan *plan, struct read_rows_block *blk)
 }
 
 /* The loop, built twice (below) for two sets of instructions, and each
- * again for -g (GROUPED, a constant there). */
+ * again for -g (GROUPED, a constant there), twice: for a key of one
+ * field (ONE_KEY, a constant too), the usual one, whose rows the loop
+ * keeps itself, and for any other. */
 static ALWAYS_INLINE void
 convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
-	bool grouped)
+	bool grouped, bool one_key)
 {
 	const char *text = blk->text;
 	size_t len = blk->len, nf = plan->nfields, pairs = plan->pairs;
@@ -769,10 +888,9 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	 * registers (BLK's own fields would be read again after each store)
 	 * while the key is one field: its text KP, KN bytes. */
 	uint64_t *gwd = NULL;
-	struct xdd *gsq = NULL, *gw = NULL;
+	struct dd *gsq = NULL, *gw = NULL;
 	size_t gi = 0, gcap = 0, kn = 0;
 	const char *kp = NULL;
-	bool one_key = grouped && plan->ngcol == 1;
 
 	blk->nrows = blk->nbatches = 0;
 	blk->skipped = 0;
@@ -789,6 +907,7 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	pv = blk->p;
 	k.head = (k.batch_size - blk->first_row % k.batch_size) % k.batch_size;
 	blk->ngrows = blk->ngroups = 0;
+	blk->nrare = 0;
 	if (grouped) {
 		if (plan->ngcol == 1 && !wtab_begin(blk))
 			k.oom = true;
@@ -809,7 +928,13 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 			goto slow;
 		for (size_t i = 0; i < nf; i++) {
 			end = next_sep(&s);
-			if (grouped && need[i] == 2) {
+			if (need[i] == 1) {
+				if (!number_fast(text + start, end - start,
+						 &fv[i]) &&
+				    number_parse(text + start, end - start,
+						 &fv[i]) != NUMBER_OK)
+					goto slow;
+			} else if (grouped && need[i] == 2) {
 				/* As the general path: a key holds no NUL. */
 				if (nul && !no_nul(text + start, end - start,
 						   text + len))
@@ -822,12 +947,6 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 					blk->gcur_len[blk->gslot[i]] =
 						end - start;
 				}
-			} else if (need[i] &&
-				   !number_fast(text + start, end - start,
-						&fv[i]) &&
-				   number_parse(text + start, end - start,
-						&fv[i]) != NUMBER_OK) {
-				goto slow;
 			}
 			if (i + 1 < nf) {
 				if (end == len || text[end] != (char)delim)
@@ -860,9 +979,11 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 		if (one_key && kn <= 8 && gi < gcap) {
 			/* group_row's usual case. */
 			gwd[gi] = key_word(kp, kn, text + len);
-			gsq[gi] = sq;
+			gsq[gi] = sq.v;
 			if (k.weighted)
-				gw[gi] = weight;
+				gw[gi] = weight.v;
+			if (__builtin_expect((sq.exp | weight.exp) != 0, 0))
+				rare_row(&k, gi, sq.exp, weight.exp);
 			gi++;
 		} else if (grouped) {
 			if (one_key) {
@@ -895,9 +1016,8 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	if (grouped)
 		blk->ngrows = gi;
 	if (grouped && !k.oom) {
-		if (group_find(blk, plan->ngcol))
-			group_sort(blk, k.weighted);
-		else
+		if (!group_find(blk, plan->ngcol) ||
+		    !group_sort(blk, k.weighted))
 			k.oom = true;
 	}
 	if (k.oom) {
@@ -916,17 +1036,26 @@ static __attribute__((noinline)) void
 convert_portable_grouped(const struct read_rows_plan *plan,
 			 struct read_rows_block *blk)
 {
-	convert(plan, blk, true);
+	convert(plan, blk, true, false);
+}
+
+static __attribute__((noinline)) void
+convert_portable_one_key(const struct read_rows_plan *plan,
+			 struct read_rows_block *blk)
+{
+	convert(plan, blk, true, true);
 }
 
 void
 read_fused_convert_portable(const struct read_rows_plan *plan,
 			    struct read_rows_block *blk)
 {
-	if (plan->ngcol > 0)
+	if (plan->ngcol == 1)
+		convert_portable_one_key(plan, blk);
+	else if (plan->ngcol > 0)
 		convert_portable_grouped(plan, blk);
 	else
-		convert(plan, blk, false);
+		convert(plan, blk, false, false);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -936,17 +1065,26 @@ static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
 convert_avx2_grouped(const struct read_rows_plan *plan,
 		     struct read_rows_block *blk)
 {
-	convert(plan, blk, true);
+	convert(plan, blk, true, false);
+}
+
+static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
+convert_avx2_one_key(const struct read_rows_plan *plan,
+		     struct read_rows_block *blk)
+{
+	convert(plan, blk, true, true);
 }
 
 __attribute__((target("avx2,fma,bmi,bmi2,popcnt"))) void
 read_fused_convert_avx2(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
-	if (plan->ngcol > 0)
+	if (plan->ngcol == 1)
+		convert_avx2_one_key(plan, blk);
+	else if (plan->ngcol > 0)
 		convert_avx2_grouped(plan, blk);
 	else
-		convert(plan, blk, false);
+		convert(plan, blk, false, false);
 }
 #else
 void

@@ -524,9 +524,12 @@ take_fused(struct read_input *in, const struct read_rows_block *blk)
 							       : NULL};
 
 	if (in->plan.ngcol > 0 && blk->ngroups > 0) {
-		r.group_sq = blk->grows;
-		r.group_weight =
-			in->plan.wcol != READ_ROWS_NONE ? blk->gweight : NULL;
+		bool weighted = in->plan.wcol != READ_ROWS_NONE;
+
+		r.group_sq = (struct metric_sq_rows){
+			blk->grows, weighted ? blk->gweight : NULL,
+			blk->nrare > 0 ? blk->gsexp : NULL,
+			blk->nrare > 0 && weighted ? blk->gwexp : NULL};
 		r.group = blk->gfield;
 		r.group_len = blk->gfield_len;
 		r.ngcol = in->plan.ngcol;

@@ -46,7 +46,7 @@ struct read_input_rows {
 	const char *const *group;
 	const size_t *group_len;
 	size_t ngcol;
-	const struct xdd *group_sq, *group_weight;
+	struct metric_sq_rows group_sq;
 	const size_t *group_count;
 	const uint64_t *group_hash, *group_word;
 	size_t ngroups;

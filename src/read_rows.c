@@ -731,6 +731,9 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->gsq);
 	free(blk->gweight);
 	free(blk->gw);
+	free(blk->grare);
+	free(blk->gsexp);
+	free(blk->gwexp);
 	free(blk->gof);
 	free(blk->gwd);
 	free(blk->gtab);

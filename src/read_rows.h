@@ -81,6 +81,14 @@ enum { READ_ROWS_SKIPS_KEPT = 5 };
 /* The file's rows before a block, until the blocks before it tell. */
 #define READ_ROWS_UNKNOWN UINT64_MAX
 
+/* A row for the groups whose squared errors or weight have a scale
+ * (struct xdd's exp) that is not 0: its index in the block's rows for the
+ * groups, as read, and the two scales. */
+struct read_rows_rare {
+	size_t row;
+	int32_t sq_exp, weight_exp;
+};
+
 /* A slot of a fused block's table of keys of one field of at most 8
  * bytes (read_fused.c): the key's word (its bytes, the rest zero), the
  * block that last saw it (0: the slot is empty) and its group there. */
@@ -134,8 +142,11 @@ struct read_rows_block {
 	 * row in the block, GCOUNT rows each, ngcol fields each in GFIELD
 	 * (as its first row has them; a word's, its bytes in GWORD).  GROWS
 	 * holds the rows' squared errors, GWEIGHT their weights, or is NULL
-	 * when each is METRIC_UNIT_WEIGHT (no weight column).  As the block is
-	 * read: GSQ and GW hold them and GWD each row's key as a word (a key
+	 * when each is METRIC_UNIT_WEIGHT (no weight column), as double-doubles
+	 * (struct metric_sq_rows); when NRARE > 0 rows have a scale (an xdd's
+	 * exp) that is not 0, GSEXP and GWEXP hold every row's, else neither
+	 * is set.  As the block is read: GSQ and GW hold them, GRARE the rows
+	 * with a scale, and GWD each row's key as a word (a key
 	 * of one field of at most 8 bytes: its bytes, the rest zero) or a
 	 * mark that its fields are in GKEY; then GOF each row's group, found
 	 * in WTAB, a table of words that stays from block to block (WTAB_N
@@ -145,7 +156,10 @@ struct read_rows_block {
 	 * each group's rows go.  With one group field, GHASH and GWORD are
 	 * each group's key_hash and first 8 bytes, the rest zero, for the
 	 * groups (groups_runs). */
-	struct xdd *grows, *gweight, *gsq, *gw;
+	struct dd *grows, *gweight, *gsq, *gw;
+	struct read_rows_rare *grare;
+	size_t nrare, rare_cap, gexp_cap;
+	int32_t *gsexp, *gwexp;
 	uint32_t *gof;
 	uint64_t *gwd; /* each row's key's word, or another key's mark */
 	uint64_t *gtab, *gtag, *ghash, *gword;

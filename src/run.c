@@ -229,8 +229,8 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 	if (rows->group == NULL)
 		return 0;
 	if (rows->group_count != NULL)
-		return groups_runs(&r->groups, rows->group_sq,
-				   rows->group_weight, rows->group_count,
+		return groups_runs(&r->groups, &rows->group_sq,
+				   rows->group_count,
 				   rows->ngroups, rows->key, rows->key_len,
 				   rows->group, rows->group_len, rows->ngcol,
 				   rows->group_hash, rows->group_word);

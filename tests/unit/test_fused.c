@@ -480,9 +480,16 @@ check_groups(const struct read_rows_plan *plan, const struct read_rows_block *f,
 			seen[r] = 1;
 			if (!CHECK(at < f->ngrows))
 				break;
-			check_xdd(f->grows[at], g->rows[r].sq);
+			check_xdd(
+				(struct xdd){f->grows[at],
+					     f->nrare > 0 ? f->gsexp[at] : 0},
+				g->rows[r].sq);
 			if (weighted)
-				check_xdd(f->gweight[at], g->rows[r].weight);
+				check_xdd((struct xdd){f->gweight[at],
+						       f->nrare > 0
+							       ? f->gwexp[at]
+							       : 0},
+					  g->rows[r].weight);
 			else
 				check_xdd(METRIC_UNIT_WEIGHT,
 					  g->rows[r].weight);

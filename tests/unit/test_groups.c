@@ -1,7 +1,8 @@
 /* test_groups: the groups' two ways in (groups.c).  Rows handed on in
  * the order read (groups_rows) and the same rows handed on by group, as a
  * fused block of the reader's puts them (groups_runs: keys of one field
- * or two, a word's 8 bytes or more, with the weights or without), over
+ * or two, a word's 8 bytes or more, with the weights or without, the
+ * scales of extreme values apart or none), over
  * many calls, so that a group's batches go on from one call to the next:
  * the lines must be the same, bit for bit, the groups in the same order;
  * and with a tap on each group's rows (--save-state), it must see the
@@ -19,6 +20,7 @@ enum { ROWS = 3000, CALL_MOST = 200, KEYS = 40 };
 struct seen {
 	struct batcher_line line[4 * ROWS];
 	char group[4 * ROWS][32];
+	struct xdd sq[4 * ROWS]; /* each line's sum, as it stands */
 	size_t nlines;
 	size_t tap_group[ROWS];
 	struct xdd tap_sq[ROWS], tap_weight[ROWS];
@@ -33,6 +35,8 @@ on_line(void *ctx, const struct batcher_line *line)
 	if (!CHECK(s->nlines < 4 * ROWS))
 		return;
 	s->line[s->nlines] = *line;
+	if (line->sums != NULL)
+		s->sq[s->nlines] = line->sums->sq;
 	snprintf(s->group[s->nlines], sizeof s->group[0], "%.*s",
 		 (int)line->group_len, line->group ? line->group : "");
 	s->nlines++;
@@ -78,13 +82,24 @@ static const char *const keys[KEYS] = {
 	"q\"q", "z",   "y",   "x",   "w",	   "v",		 "u",
 	"t",	"s",   "r",   "p",   "o"};
 
+/* With EXTREME, a row in 20 or so has an error or a weight whose scale
+ * (struct xdd's exp) is not 0. */
 static void
-make_rows(struct rows *r, size_t nkeys, bool weighted)
+make_rows(struct rows *r, size_t nkeys, bool weighted, bool extreme)
 {
 	for (size_t i = 0; i < ROWS; i++) {
 		double t = (double)rng_below(1000) / 7.0;
 		double p = (double)rng_below(1000) / 3.0;
 		double w = weighted ? (double)rng_below(5) / 4.0 : 1.0;
+
+		if (extreme) {
+			switch (rng_below(60)) {
+			case 0: t = 1e250; break;
+			case 1: p = -3e-210, t = 1e-230; break;
+			case 2: w = weighted ? 1e200 : w; break;
+			default: break;
+			}
+		}
 
 		memset(&r->row[i], 0, sizeof r->row[i]);
 		metric_row_sq(1, &t, &p, w, &r->row[i].sq, &r->row[i].weight);
@@ -118,7 +133,10 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
 		const char *field[2 * CALL_MOST];
 		size_t len[2 * CALL_MOST], k = 0;
 		uint64_t hash[CALL_MOST], word[CALL_MOST];
-		struct xdd sq[CALL_MOST], w[CALL_MOST];
+		struct dd sq[CALL_MOST], w[CALL_MOST];
+		int32_t se[CALL_MOST], we[CALL_MOST];
+		bool scaled = false;
+		struct metric_sq_rows sr = {sq, weighted ? w : NULL, NULL, NULL};
 
 		if (n > ROWS - at)
 			n = ROWS - at;
@@ -173,13 +191,26 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
 			memcpy(&word[j], f0, l0 < 8 ? l0 : 8);
 			for (size_t i = 0; i < n; i++)
 				if (of[i] == j) {
-					sq[k] = r->row[at + i].sq;
-					w[k++] = r->row[at + i].weight;
+					const struct metric_row *x =
+						&r->row[at + i];
+
+					sq[k] = x->sq.v;
+					w[k] = x->weight.v;
+					se[k] = x->sq.exp;
+					we[k++] = x->weight.exp;
+					scaled |= x->sq.exp != 0 ||
+						  x->weight.exp != 0;
 				}
 		}
 		free(of);
-		CHECK(groups_runs(&g, sq, weighted ? w : NULL, count, ng, NULL,
-				  0, field, len, ngcol,
+		/* As read_fused.c hands them: the scales only when one is not
+		 * 0 (and then the weights' only with weights). */
+		if (scaled) {
+			sr.sq_exp = se;
+			sr.weight_exp = weighted ? we : NULL;
+		}
+		CHECK(groups_runs(&g, &sr, count, ng, NULL, 0, field, len,
+				  ngcol,
 				  ngcol == 1 ? hash : NULL,
 				  ngcol == 1 ? word : NULL) == 0);
 		at += n;
@@ -202,6 +233,11 @@ same_lines(const struct seen *a, const struct seen *b)
 		CHECK_U64(y->epoch, x->epoch);
 		CHECK_U64(y->batch, x->batch);
 		CHECK_U64(y->rows, x->rows);
+		/* The sums' bits, not only their values: a renormalization
+		 * left out shows only there. */
+		CHECK_DOUBLE(b->sq[i].v.hi, a->sq[i].v.hi);
+		CHECK_DOUBLE(b->sq[i].v.lo, a->sq[i].v.lo);
+		CHECK_INT(b->sq[i].exp, a->sq[i].exp);
 		for (int m = 0; m < M_COUNT; m++)
 			if (!(isnan(x->v[m]) && isnan(y->v[m])))
 				CHECK_DOUBLE(y->v[m], x->v[m]);
@@ -231,6 +267,7 @@ same_taps(const struct seen *a, const struct seen *b)
 			CHECK_INT(b->tap_sq[j].exp, a->tap_sq[i].exp);
 			CHECK_DOUBLE(b->tap_weight[j].v.hi,
 				     a->tap_weight[i].v.hi);
+			CHECK_INT(b->tap_weight[j].exp, a->tap_weight[i].exp);
 		}
 	}
 }
@@ -240,7 +277,9 @@ main(void)
 {
 	static struct rows r;
 	static struct seen a, b;
-	static const size_t batch_sizes[] = {1, 3, 32, 700};
+	/* 2500: batches past a renormalization (METRIC_RENORMALIZE_ROWS),
+	 * which a group of 2 keys' rows crosses. */
+	static const size_t batch_sizes[] = {1, 32, 700, 2500};
 	uint64_t calls;
 
 	rng_state = 4;
@@ -252,7 +291,8 @@ main(void)
 			.reset_never = round / 32 % 2,
 			.sums = {.pairs = 1, .sq_only = true}};
 
-		make_rows(&r, round % 3 == 0 ? 4 : KEYS, weighted);
+		make_rows(&r, round % 3 == 0 ? 2 : KEYS, weighted,
+			  round % 5 < 2);
 		memset(&a, 0, sizeof a);
 		memset(&b, 0, sizeof b);
 		/* The same calls, of the same rows, both ways. */
