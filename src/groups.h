@@ -117,10 +117,9 @@ int groups_epoch(struct groups *g, const char *group, size_t group_len,
  * read, a group's rows there being in the same order: each group sums its
  * own.  Returns 0, or -1 when out of memory (reported). */
 int groups_runs(struct groups *g, const struct metric_sq_rows *rows,
-		const size_t *count, size_t ngroups,
-		const char *key, size_t key_len, const char *const *field,
-		const size_t *len, size_t ngcol, const uint64_t *hash,
-		const uint64_t *word);
+		const size_t *count, size_t ngroups, const char *key,
+		size_t key_len, const char *const *field, const size_t *len,
+		size_t ngcol, const uint64_t *hash, const uint64_t *word);
 
 /* A sink's function: keeps a line of all the rows (CTX is the groups). */
 void groups_keep_all(void *ctx, const struct batcher_line *line);

@@ -721,8 +721,10 @@ group_sort(struct read_rows_block *blk, bool weighted)
 	}
 	if (__builtin_expect(blk->nrare > 0, 0)) {
 		if (blk->gexp_cap < n) {
-			if (!resize((void **)&blk->gsexp, n, sizeof *blk->gsexp) ||
-			    !resize((void **)&blk->gwexp, n, sizeof *blk->gwexp))
+			if (!resize((void **)&blk->gsexp, n,
+				    sizeof *blk->gsexp) ||
+			    !resize((void **)&blk->gwexp, n,
+				    sizeof *blk->gwexp))
 				return false;
 			blk->gexp_cap = n;
 		}

@@ -230,10 +230,10 @@ on_rows(void *ctx, const struct read_input_rows *rows)
 		return 0;
 	if (rows->group_count != NULL)
 		return groups_runs(&r->groups, &rows->group_sq,
-				   rows->group_count,
-				   rows->ngroups, rows->key, rows->key_len,
-				   rows->group, rows->group_len, rows->ngcol,
-				   rows->group_hash, rows->group_word);
+				   rows->group_count, rows->ngroups, rows->key,
+				   rows->key_len, rows->group, rows->group_len,
+				   rows->ngcol, rows->group_hash,
+				   rows->group_word);
 	return groups_rows(&r->groups, rows->group_rows, rows->out,
 			   rows->group_n, rows->key, rows->key_len, rows->group,
 			   rows->group_len, rows->ngcol);

@@ -480,10 +480,9 @@ check_groups(const struct read_rows_plan *plan, const struct read_rows_block *f,
 			seen[r] = 1;
 			if (!CHECK(at < f->ngrows))
 				break;
-			check_xdd(
-				(struct xdd){f->grows[at],
-					     f->nrare > 0 ? f->gsexp[at] : 0},
-				g->rows[r].sq);
+			check_xdd((struct xdd){f->grows[at],
+					       f->nrare > 0 ? f->gsexp[at] : 0},
+				  g->rows[r].sq);
 			if (weighted)
 				check_xdd((struct xdd){f->gweight[at],
 						       f->nrare > 0

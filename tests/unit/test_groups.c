@@ -136,7 +136,8 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
 		struct dd sq[CALL_MOST], w[CALL_MOST];
 		int32_t se[CALL_MOST], we[CALL_MOST];
 		bool scaled = false;
-		struct metric_sq_rows sr = {sq, weighted ? w : NULL, NULL, NULL};
+		struct metric_sq_rows sr = {sq, weighted ? w : NULL, NULL,
+					    NULL};
 
 		if (n > ROWS - at)
 			n = ROWS - at;
@@ -210,8 +211,7 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
 			sr.weight_exp = weighted ? we : NULL;
 		}
 		CHECK(groups_runs(&g, &sr, count, ng, NULL, 0, field, len,
-				  ngcol,
-				  ngcol == 1 ? hash : NULL,
+				  ngcol, ngcol == 1 ? hash : NULL,
 				  ngcol == 1 ? word : NULL) == 0);
 		at += n;
 	}
