@@ -6,7 +6,9 @@ compares the one RMSE.  Prints the peer's final RMSE; on a disagreement
 says where on stderr and exits 1.
 A peer prints batch,rows,rmse,running_rmse per batch, or the RMSE alone;
 rmsetab -f csv prints kind,epoch,batch,rows,rmse,mean_batch_rmse,
-running_rmse, and is read as a peer too (to print its own answer).
+running_rmse, and is read as a peer too (to print its own answer); with
+-g, kind,group,epoch,..., of which the lines of all the rows (the group
+empty: the bench's keys are never empty) are read, as without -g.
 usage: agree.py batch|global RMSETAB-OUTPUT PEER-OUTPUT"""
 import sys
 
@@ -21,6 +23,8 @@ def answers(path, job):
     """The lines of a job's answer, as lists of numbers."""
     with open(path) as f:
         rows = [line.strip().split(",") for line in f if line.strip()]
+    if rows and rows[0][:2] == ["kind", "group"]:
+        rows = [r[:1] + r[2:] for r in rows if r[1] in ("group", "")]
     if rows and rows[0][0] == "kind":
         if job == "batch":
             rows = [r[2:5] + r[6:7] for r in rows if r[0] == "batch"]
