@@ -276,8 +276,16 @@ for data in $sets; do
 				"$bytes" "$peak" "$got" "$cmd" >>"$results"
 			set -- "$@" -n "$name" "$cmd"
 		done <"$dir/cmds"
-		hyperfine --style basic --runs "$runs" \
-			--export-json "$dir/$data-$job.json" "$@" >&2 || exit 2
+		# The groups set is a ratio of two commands: timed in rounds
+		# (rounds.py), each round both in turn.
+		if [ $data = groups ]; then
+			$py "$here/rounds.py" "$runs" "$dir/$data-$job.json" \
+				"$@" || exit 2
+		else
+			hyperfine --style basic --runs "$runs" \
+				--export-json "$dir/$data-$job.json" "$@" >&2 ||
+				exit 2
+		fi
 	done
 done
 [ -x /usr/bin/time ] ||
