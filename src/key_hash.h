@@ -25,6 +25,32 @@ key_hash(const char *s, size_t n)
 	return h ^ (h >> 29);
 }
 
+/* key_hash of a key of at most 8 bytes, which holds no NUL, from its word
+ * (its bytes, the rest zero: key_word's), in a register: the fused reader
+ * hashes each new group's key so. */
+static inline uint64_t
+key_hash_word(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t h = 0xcbf29ce484222325u;
+
+	/* The key's bytes from the lowest, up to the zeros after it. */
+	for (; w != 0; w >>= 8) {
+		h ^= w & 0xff;
+		h *= 0x100000001b3u;
+	}
+	return h ^ (h >> 29);
+#else
+	char b[8];
+	size_t n = 0;
+
+	memcpy(b, &w, 8);
+	while (n < 8 && b[n] != '\0')
+		n++;
+	return key_hash(b, n);
+#endif
+}
+
 /* The bytes of a word that hold the first N (at most 8) of the text it
  * was loaded from. */
 static inline __attribute__((always_inline)) uint64_t

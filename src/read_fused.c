@@ -428,24 +428,10 @@ words_keys(struct read_rows_block *blk, size_t from)
 {
 	for (size_t g = from; g < blk->ngroups; g++) {
 		uint64_t w = blk->gword[g];
-		size_t len = word_len(w);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		/* key_hash of its bytes, taken from the word itself. */
-		uint64_t h = 0xcbf29ce484222325u;
 
-		for (; w != 0; w >>= 8) {
-			h ^= w & 0xff;
-			h *= 0x100000001b3u;
-		}
-		blk->ghash[g] = h ^ (h >> 29);
-#else
-		char b[8];
-
-		memcpy(b, &w, 8);
-		blk->ghash[g] = key_hash(b, len);
-#endif
+		blk->ghash[g] = key_hash_word(w);
 		blk->gfield[g] = NULL;
-		blk->gfield_len[g] = len;
+		blk->gfield_len[g] = word_len(w);
 	}
 }
 

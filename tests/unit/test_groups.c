@@ -272,6 +272,27 @@ same_taps(const struct seen *a, const struct seen *b)
 	}
 }
 
+/* key_hash_word, the fused reader's hash of a short key from its word,
+ * is key_hash of the key's bytes: keys of 0 to 8 bytes, of every byte
+ * but NUL, each byte at every place. */
+static void
+hash_words(void)
+{
+	for (int k = 0; k < 100000; k++) {
+		char key[8];
+		size_t n =
+			k < 256 * 8 ? (size_t)(k / 256 % 8) + 1 : rng_below(9);
+		uint64_t w = 0;
+
+		for (size_t i = 0; i < n; i++)
+			key[i] = (char)(1 + rng_below(255));
+		if (k < 256 * 8)
+			key[n - 1] = (char)(k % 255 + 1);
+		memcpy(&w, key, n);
+		CHECK_U64(key_hash_word(w), key_hash(key, n));
+	}
+}
+
 int
 main(void)
 {
@@ -283,6 +304,7 @@ main(void)
 	uint64_t calls;
 
 	rng_state = 4;
+	hash_words();
 	for (int round = 0; round < 48; round++) {
 		size_t ngcol = 1 + round % 2;
 		bool weighted = round / 2 % 2, tapped = round / 4 % 2;
