@@ -181,11 +181,16 @@ metric_row_sq(size_t pairs, const double *t, const double *p, double w,
 
 		s.lo += d.lo * (2.0 * d.hi + d.lo);
 		s = dd_quick_two_sum(s.hi, s.lo);
-		if (w != 1.0)
-			s = dd_mul_d(s, w);
-		*sq = (struct xdd){s, 0};
-		*weight = (struct xdd){{w, 0.0}, 0};
-		return;
+		/* With a weight, the square must be within the safe range
+		 * too: d^2 w, each factor up to 2^+-800 and 2^+-400, would
+		 * overflow (1e120 * 1e120 * 1e120) or lose its low bits. */
+		if (w == 1.0 || !dd_outside_safe_range(s.hi)) {
+			if (w != 1.0)
+				s = dd_mul_d(s, w);
+			*sq = (struct xdd){s, 0};
+			*weight = (struct xdd){{w, 0.0}, 0};
+			return;
+		}
 	}
 	sum = metric_square_error(p[0], t[0], NULL);
 	for (size_t j = 1; j < pairs; j++)
