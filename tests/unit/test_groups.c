@@ -20,8 +20,12 @@ enum { ROWS = 3000, CALL_MOST = 200, KEYS = 40 };
 struct seen {
 	struct batcher_line line[4 * ROWS];
 	char group[4 * ROWS][32];
-	struct xdd sq[4 * ROWS]; /* each line's sum, as it stands */
 	size_t nlines;
+	/* The sums of each line as the tap sees it (the lines handed on
+	 * are copies without them), of group SUMS_GROUP[I]. */
+	size_t sums_group[4 * ROWS];
+	struct xdd sums_sq[4 * ROWS], sums_weight[4 * ROWS];
+	size_t nsums;
 	size_t tap_group[ROWS];
 	struct xdd tap_sq[ROWS], tap_weight[ROWS];
 	size_t ntap;
@@ -35,8 +39,6 @@ on_line(void *ctx, const struct batcher_line *line)
 	if (!CHECK(s->nlines < 4 * ROWS))
 		return;
 	s->line[s->nlines] = *line;
-	if (line->sums != NULL)
-		s->sq[s->nlines] = line->sums->sq;
 	snprintf(s->group[s->nlines], sizeof s->group[0], "%.*s",
 		 (int)line->group_len, line->group ? line->group : "");
 	s->nlines++;
@@ -64,7 +66,13 @@ tap_rows(void *ctx, size_t i, const struct metric_row *rows, size_t n)
 static void
 tap_line(void *ctx, size_t i, const struct batcher_line *line)
 {
-	(void)ctx, (void)i, (void)line;
+	struct seen *s = ctx;
+
+	if (!CHECK(s->nsums < 4 * ROWS) || !CHECK(line->sums != NULL))
+		return;
+	s->sums_group[s->nsums] = i;
+	s->sums_sq[s->nsums] = line->sums->sq;
+	s->sums_weight[s->nsums++] = line->sums->weight;
 }
 
 /* The rows of one test: each one's squared errors, weight and key. */
@@ -118,13 +126,16 @@ run(const struct batcher_config *config, const struct rows *r, size_t ngcol,
     bool by_group, bool weighted, bool tapped, struct seen *s)
 {
 	const struct batcher_sink out = {s, on_line, NULL};
-	const struct groups_tap tap = {s, tap_group, tap_rows, tap_line};
+	/* Without TAPPED, a tap of the lines alone: the rows are then added
+	 * as without --save-state (batcher_sq_run, batcher_sq_rows), and
+	 * the lines' sums are seen. */
+	const struct groups_tap tap = {s, tap_group, tapped ? tap_rows : NULL,
+				       tap_line};
 	struct groups g;
 	size_t at = 0;
 
 	groups_init(&g, config, &out, true);
-	if (tapped)
-		groups_set_tap(&g, &tap);
+	groups_set_tap(&g, &tap);
 	groups_start(&g, 1, 0);
 	groups_file_begin(&g);
 	while (at < ROWS) {
@@ -233,11 +244,6 @@ same_lines(const struct seen *a, const struct seen *b)
 		CHECK_U64(y->epoch, x->epoch);
 		CHECK_U64(y->batch, x->batch);
 		CHECK_U64(y->rows, x->rows);
-		/* The sums' bits, not only their values: a renormalization
-		 * left out shows only there. */
-		CHECK_DOUBLE(b->sq[i].v.hi, a->sq[i].v.hi);
-		CHECK_DOUBLE(b->sq[i].v.lo, a->sq[i].v.lo);
-		CHECK_INT(b->sq[i].exp, a->sq[i].exp);
 		for (int m = 0; m < M_COUNT; m++)
 			if (!(isnan(x->v[m]) && isnan(y->v[m])))
 				CHECK_DOUBLE(y->v[m], x->v[m]);
@@ -268,6 +274,36 @@ same_taps(const struct seen *a, const struct seen *b)
 			CHECK_DOUBLE(b->tap_weight[j].v.hi,
 				     a->tap_weight[i].v.hi);
 			CHECK_INT(b->tap_weight[j].exp, a->tap_weight[i].exp);
+		}
+	}
+}
+
+/* Each group's lines' sums, bit for bit, in order: a renormalization
+ * left out, or one too many, shows only there. */
+static void
+same_sums(const struct seen *a, const struct seen *b)
+{
+	size_t i, j;
+
+	if (!CHECK_U64(b->nsums, a->nsums) || !CHECK(a->nsums > 0))
+		return;
+	for (size_t gr = 0; gr < KEYS * KEYS; gr++) {
+		for (i = 0, j = 0;; i++, j++) {
+			while (i < a->nsums && a->sums_group[i] != gr)
+				i++;
+			while (j < b->nsums && b->sums_group[j] != gr)
+				j++;
+			if (!CHECK_INT(i < a->nsums, j < b->nsums) ||
+			    i == a->nsums)
+				break;
+			CHECK_DOUBLE(b->sums_sq[j].v.hi, a->sums_sq[i].v.hi);
+			CHECK_DOUBLE(b->sums_sq[j].v.lo, a->sums_sq[i].v.lo);
+			CHECK_INT(b->sums_sq[j].exp, a->sums_sq[i].exp);
+			CHECK_DOUBLE(b->sums_weight[j].v.hi,
+				     a->sums_weight[i].v.hi);
+			CHECK_DOUBLE(b->sums_weight[j].v.lo,
+				     a->sums_weight[i].v.lo);
+			CHECK_INT(b->sums_weight[j].exp, a->sums_weight[i].exp);
 		}
 	}
 }
@@ -323,6 +359,7 @@ main(void)
 		rng_state = calls;
 		run(&config, &r, ngcol, true, weighted, tapped, &b);
 		same_lines(&a, &b);
+		same_sums(&a, &b);
 		if (tapped) {
 			CHECK_U64(a.ntap, ROWS);
 			same_taps(&a, &b);
