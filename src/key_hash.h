@@ -25,9 +25,27 @@ key_hash(const char *s, size_t n)
 	return h ^ (h >> 29);
 }
 
-/* key_hash of a key of at most 8 bytes, which holds no NUL, from its word
- * (its bytes, the rest zero: key_word's), in a register: the fused reader
- * hashes each new group's key so. */
+/* The length of the key of word W (key_word's: a key of at most 8 bytes,
+ * which holds no NUL, the rest zero): its first bytes not zero. */
+static inline size_t
+key_word_len(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Its last byte not zero is its highest. */
+	return w == 0 ? 0 : (size_t)(71 - __builtin_clzll(w)) / 8;
+#else
+	char b[8];
+	size_t n = 0;
+
+	memcpy(b, &w, 8);
+	while (n < 8 && b[n] != '\0')
+		n++;
+	return n;
+#endif
+}
+
+/* key_hash of the key of word W (as key_word_len's), from the word in a
+ * register: the fused reader hashes each new group's key so. */
 static inline uint64_t
 key_hash_word(uint64_t w)
 {
@@ -42,12 +60,9 @@ key_hash_word(uint64_t w)
 	return h ^ (h >> 29);
 #else
 	char b[8];
-	size_t n = 0;
 
 	memcpy(b, &w, 8);
-	while (n < 8 && b[n] != '\0')
-		n++;
-	return key_hash(b, n);
+	return key_hash(b, key_word_len(w));
 #endif
 }
 

@@ -363,25 +363,6 @@ wtab_begin(struct read_rows_block *blk)
 	return true;
 }
 
-/* The bytes of the key of word W: its first bytes not zero (it holds no
- * NUL). */
-static size_t
-word_len(uint64_t w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* Its last byte not zero is its highest. */
-	return w == 0 ? 0 : (size_t)(71 - __builtin_clzll(w)) / 8;
-#else
-	char b[8];
-	size_t n = 0;
-
-	memcpy(b, &w, 8);
-	while (n < 8 && b[n] != '\0')
-		n++;
-	return n;
-#endif
-}
-
 /* The key of word W, new in WTAB: into slot S, found empty, or another
  * when the table must grow first; the slot, or SIZE_MAX when out of
  * memory. */
@@ -431,7 +412,7 @@ words_keys(struct read_rows_block *blk, size_t from)
 
 		blk->ghash[g] = key_hash_word(w);
 		blk->gfield[g] = NULL;
-		blk->gfield_len[g] = word_len(w);
+		blk->gfield_len[g] = key_word_len(w);
 	}
 }
 

@@ -250,60 +250,32 @@ same_lines(const struct seen *a, const struct seen *b)
 	}
 }
 
-/* Each group's rows, as the taps saw them: the same, in the same order
+/* Two sequences of sums (a tap's rows, or its lines' sums), of groups
+ * GA[I] and GB[I]: each group's the same, bit for bit, in the same order
  * (the groups of one call may come in another order). */
 static void
-same_taps(const struct seen *a, const struct seen *b)
-{
-	size_t i = 0, j = 0;
-
-	if (!CHECK_U64(b->ntap, a->ntap))
-		return;
-	for (size_t gr = 0; gr < KEYS * KEYS; gr++) {
-		for (i = 0, j = 0;; i++, j++) {
-			while (i < a->ntap && a->tap_group[i] != gr)
-				i++;
-			while (j < b->ntap && b->tap_group[j] != gr)
-				j++;
-			if (!CHECK_INT(i < a->ntap, j < b->ntap) ||
-			    i == a->ntap)
-				break;
-			CHECK_DOUBLE(b->tap_sq[j].v.hi, a->tap_sq[i].v.hi);
-			CHECK_DOUBLE(b->tap_sq[j].v.lo, a->tap_sq[i].v.lo);
-			CHECK_INT(b->tap_sq[j].exp, a->tap_sq[i].exp);
-			CHECK_DOUBLE(b->tap_weight[j].v.hi,
-				     a->tap_weight[i].v.hi);
-			CHECK_INT(b->tap_weight[j].exp, a->tap_weight[i].exp);
-		}
-	}
-}
-
-/* Each group's lines' sums, bit for bit, in order: a renormalization
- * left out, or one too many, shows only there. */
-static void
-same_sums(const struct seen *a, const struct seen *b)
+same_by_group(const size_t *ga, const struct xdd *sqa, const struct xdd *wa,
+	      size_t na, const size_t *gb, const struct xdd *sqb,
+	      const struct xdd *wb, size_t nb)
 {
 	size_t i, j;
 
-	if (!CHECK_U64(b->nsums, a->nsums) || !CHECK(a->nsums > 0))
+	if (!CHECK_U64(nb, na) || !CHECK(na > 0))
 		return;
 	for (size_t gr = 0; gr < KEYS * KEYS; gr++) {
 		for (i = 0, j = 0;; i++, j++) {
-			while (i < a->nsums && a->sums_group[i] != gr)
+			while (i < na && ga[i] != gr)
 				i++;
-			while (j < b->nsums && b->sums_group[j] != gr)
+			while (j < nb && gb[j] != gr)
 				j++;
-			if (!CHECK_INT(i < a->nsums, j < b->nsums) ||
-			    i == a->nsums)
+			if (!CHECK_INT(i < na, j < nb) || i == na)
 				break;
-			CHECK_DOUBLE(b->sums_sq[j].v.hi, a->sums_sq[i].v.hi);
-			CHECK_DOUBLE(b->sums_sq[j].v.lo, a->sums_sq[i].v.lo);
-			CHECK_INT(b->sums_sq[j].exp, a->sums_sq[i].exp);
-			CHECK_DOUBLE(b->sums_weight[j].v.hi,
-				     a->sums_weight[i].v.hi);
-			CHECK_DOUBLE(b->sums_weight[j].v.lo,
-				     a->sums_weight[i].v.lo);
-			CHECK_INT(b->sums_weight[j].exp, a->sums_weight[i].exp);
+			CHECK_DOUBLE(sqb[j].v.hi, sqa[i].v.hi);
+			CHECK_DOUBLE(sqb[j].v.lo, sqa[i].v.lo);
+			CHECK_INT(sqb[j].exp, sqa[i].exp);
+			CHECK_DOUBLE(wb[j].v.hi, wa[i].v.hi);
+			CHECK_DOUBLE(wb[j].v.lo, wa[i].v.lo);
+			CHECK_INT(wb[j].exp, wa[i].exp);
 		}
 	}
 }
@@ -359,10 +331,16 @@ main(void)
 		rng_state = calls;
 		run(&config, &r, ngcol, true, weighted, tapped, &b);
 		same_lines(&a, &b);
-		same_sums(&a, &b);
+		/* Each line's sums: a renormalization left out, or one too
+		 * many, shows only there. */
+		same_by_group(a.sums_group, a.sums_sq, a.sums_weight, a.nsums,
+			      b.sums_group, b.sums_sq, b.sums_weight, b.nsums);
 		if (tapped) {
+			/* Each group's rows, as the taps saw them. */
 			CHECK_U64(a.ntap, ROWS);
-			same_taps(&a, &b);
+			same_by_group(a.tap_group, a.tap_sq, a.tap_weight,
+				      a.ntap, b.tap_group, b.tap_sq,
+				      b.tap_weight, b.ntap);
 		}
 	}
 	return check_finish("test_groups");
