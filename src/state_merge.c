@@ -768,6 +768,24 @@ by_number(const void *a, const void *b)
 	return (x->number > y->number) - (x->number < y->number);
 }
 
+/* Makes the table *SLOT of N entries again, for the entries' new places,
+ * at once at the size they need: grown from its first 64 slots a
+ * doubling at a time, it would first take all N entries into 64 slots,
+ * where linear probing finds no free slot once N is above 64. */
+static int
+remake_slots(size_t **slot, size_t *nslots, size_t n,
+	     uint64_t (*hash)(const void *, size_t), const void *ctx)
+{
+	size_t size = 64;
+
+	while ((n + 1) * 2 > size)
+		size *= 2;
+	free(*slot);
+	*slot = NULL;
+	*nslots = size / 2; /* key_slots_grow doubles it */
+	return key_slots_grow(slot, nslots, n, hash, ctx);
+}
+
 /* Numbered epochs (the files) in the order of their numbers, as one pass
  * prints them.  A part holds a piece of every file, so all the rows have
  * every number in every part; but a group may have rows of file 2 in one
@@ -780,12 +798,8 @@ in_number_order(struct state_merge_book *b)
 	if (b->n < 2 || b->v[0].key != NULL)
 		return 0;
 	qsort(b->v, b->n, sizeof *b->v, by_number);
-	free(b->slot);
-	b->slot = NULL;
-	b->nslots = 0;
-	while ((b->n + 1) * 2 > b->nslots)
-		if (grow(b) != 0)
-			return oom();
+	if (remake_slots(&b->slot, &b->nslots, b->n, entry_hash, b) != 0)
+		return oom();
 	return 0;
 }
 
