@@ -157,7 +157,8 @@ read_rows_plan_free(struct read_rows_plan *plan)
 
 /* What a column can be selected for: each column serves one role only
  * (the same column twice in one role is allowed: two models against one
- * truth).  A new role is a line in one_role's table. */
+ * truth; but not in the group's, see one_role).  A new role is a line in
+ * one_role's table. */
 struct role {
 	const char *what; /* as a message names it */
 	const size_t *cols;
@@ -201,8 +202,13 @@ one_role(const struct read_rows_plan *plan, size_t pairs, uint64_t line,
 		for (size_t i = 0; i < roles[r].n; i++) {
 			size_t c = roles[r].cols[i], was = role_of[c];
 			char name[DIAG_QUOTE_SIZE], label[DIAG_QUOTE_SIZE + 32];
+			/* A key's columns are found by column, one slot each
+			 * (read_fused.c): a column twice in -g would leave a
+			 * slot empty, and adds nothing to the key. */
+			bool twice =
+				was == r + 1 && roles[r].cols == plan->gcol;
 
-			if (was == 0 || was == r + 1) {
+			if (!twice && (was == 0 || was == r + 1)) {
 				role_of[c] = (unsigned char)(r + 1);
 				continue;
 			}
@@ -216,10 +222,18 @@ one_role(const struct read_rows_plan *plan, size_t pairs, uint64_t line,
 			else
 				snprintf(label, sizeof label, "%zu", c + 1);
 			err->line = line;
-			snprintf(err->text, sizeof err->text,
-				 "column %s is selected for both %s and %s; a "
-				 "column can serve one role only",
-				 label, roles[was - 1].what, roles[r].what);
+			if (twice)
+				snprintf(err->text, sizeof err->text,
+					 "column %s is given twice in -g; a "
+					 "key takes each column once",
+					 label);
+			else
+				snprintf(
+					err->text, sizeof err->text,
+					"column %s is selected for both %s and "
+					"%s; a column can serve one role only",
+					label, roles[was - 1].what,
+					roles[r].what);
 			return -1;
 		}
 	}

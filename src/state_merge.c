@@ -100,11 +100,11 @@ find(const struct state_merge_book *b, const struct state_epoch *ep,
 	return b->slot[s] != 0 ? &b->v[b->slot[s] - 1] : NULL;
 }
 
-/* Appends to B a new entry for EP, of FILE and state STATE, taking over
- * its key and rows; SLOT is its place in the table of numbers (unused with
- * keys). */
+/* Appends to B a new entry for EP, of FILE and state STATE, the SEQ-th
+ * entry made, taking over its key and rows; SLOT is its place in the
+ * table of numbers (unused with keys). */
 static int
-push(struct state_merge_book *b, uint64_t state, const char *file,
+push(struct state_merge_book *b, uint64_t state, uint64_t seq, const char *file,
      struct state_epoch *ep, size_t slot)
 {
 	if (b->n == b->cap) {
@@ -121,6 +121,7 @@ push(struct state_merge_book *b, uint64_t state, const char *file,
 						.number = ep->number,
 						.state = state,
 						.file = file,
+						.seq = seq,
 						.line = ep->line,
 						.seg = ep->seg};
 	b->n++;
@@ -249,12 +250,16 @@ add_epoch(struct state_merge *m, const char *file, struct state_epoch *ep)
 		if (last != NULL && last->state != m->states &&
 		    same_key(last, ep))
 			return join(m, last, file, ep) == 0 ? 0 : oom();
-		return push(b, m->states, file, ep, 0) == 0 ? 0 : oom();
+		return push(b, m->states, m->entries++, file, ep, 0) == 0
+			       ? 0
+			       : oom();
 	}
 	if ((b->n + 1) * 2 > b->nslots && grow(b) != 0)
 		return oom();
 	if ((e = find(b, ep, &slot)) == NULL)
-		return push(b, m->states, file, ep, slot) == 0 ? 0 : oom();
+		return push(b, m->states, m->entries++, file, ep, slot) == 0
+			       ? 0
+			       : oom();
 	if (e->state == m->states) {
 		if (m->cur > 0)
 			snprintf(of, sizeof of, " of group '%s'",
@@ -768,6 +773,24 @@ by_number(const void *a, const void *b)
 	return (x->number > y->number) - (x->number < y->number);
 }
 
+/* Makes the table *SLOT of N entries again, for the entries' new places,
+ * at once at the size they need: grown from its first 64 slots a
+ * doubling at a time, it would first take all N entries into 64 slots,
+ * where linear probing finds no free slot once N is above 64. */
+static int
+remake_slots(size_t **slot, size_t *nslots, size_t n,
+	     uint64_t (*hash)(const void *, size_t), const void *ctx)
+{
+	size_t size = 64;
+
+	while ((n + 1) * 2 > size)
+		size *= 2;
+	free(*slot);
+	*slot = NULL;
+	*nslots = size / 2; /* key_slots_grow doubles it */
+	return key_slots_grow(slot, nslots, n, hash, ctx);
+}
+
 /* Numbered epochs (the files) in the order of their numbers, as one pass
  * prints them.  A part holds a piece of every file, so all the rows have
  * every number in every part; but a group may have rows of file 2 in one
@@ -780,12 +803,44 @@ in_number_order(struct state_merge_book *b)
 	if (b->n < 2 || b->v[0].key != NULL)
 		return 0;
 	qsort(b->v, b->n, sizeof *b->v, by_number);
-	free(b->slot);
-	b->slot = NULL;
-	b->nslots = 0;
-	while ((b->n + 1) * 2 > b->nslots)
-		if (grow(b) != 0)
-			return oom();
+	if (remake_slots(&b->slot, &b->nslots, b->n, entry_hash, b) != 0)
+		return oom();
+	return 0;
+}
+
+/* Groups by their first epoch's number, then by when the entry of that
+ * epoch first came (see groups_in_pass_order). */
+static int
+by_first_epoch(const void *a, const void *b)
+{
+	const struct state_merge_group *ga = a, *gb = b;
+	const struct state_merge_entry *x = &ga->book.v[0], *y = &gb->book.v[0];
+
+	if (x->number != y->number)
+		return (x->number > y->number) - (x->number < y->number);
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Groups in the order one pass meets them, once their epochs are in the
+ * order of their numbers.  One pass reads file 1 whole, then file 2, and
+ * a part holds a piece of every file: a group whose first row is in file
+ * 2 of part 1 comes after one whose first row is in file 1 of part 2,
+ * though part 1's state names it first.  So a group goes by the number of
+ * its first epoch (its first file), then by the first state that had that
+ * epoch of it, and within that state by its place there, which is the
+ * order its entry of that epoch was made in (a group has no earlier epoch
+ * in any state, so in that state it first comes in that file).  With -e
+ * the states are pieces of one input one after the other, and the order
+ * they come in is one pass's already. */
+static int
+groups_in_pass_order(struct state_merge *m)
+{
+	if (m->ngroups < 2 || m->all.n == 0 || m->all.v[0].key != NULL)
+		return 0;
+	qsort(m->groups, m->ngroups, sizeof *m->groups, by_first_epoch);
+	if (remake_slots(&m->group_slot, &m->group_nslots, m->ngroups,
+			 group_at_hash, m) != 0)
+		return oom();
 	return 0;
 }
 
@@ -799,7 +854,7 @@ state_merge_end(struct state_merge *m)
 	for (size_t i = 0; i < m->ngroups; i++)
 		if (in_number_order(&m->groups[i].book) != 0)
 			return -1;
-	return 0;
+	return groups_in_pass_order(m);
 }
 
 int

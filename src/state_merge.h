@@ -24,6 +24,7 @@ struct state_merge_entry {
 	uint64_t state; /* the last state joined (counted from 1) that had it */
 	const char *file; /* where that state had it */
 	uint64_t line;
+	uint64_t seq; /* when it first came, among every book's entries */
 	struct state_segment seg;
 };
 
@@ -77,9 +78,10 @@ struct state_merge {
 	size_t *group_slot;
 	size_t group_nslots;
 	size_t cur;
-	uint64_t states; /* joined so far */
-	uint64_t given;	 /* read so far */
-	uint64_t rows;	 /* of every state read */
+	uint64_t states;  /* joined so far */
+	uint64_t entries; /* made so far, in every book (their seq) */
+	uint64_t given;	  /* read so far */
+	uint64_t rows;	  /* of every state read */
 
 	/* The first state, its header on LINE of FILE: the others must match
 	 * it. */
