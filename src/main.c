@@ -162,8 +162,9 @@ static const char help_text[] =
 	"      --plot FILE.svg    also draw the three RMSEs of every batch as an\n"
 	"                         SVG chart, with the epochs marked\n"
 	"      --fail-above [M=]X exit with status 1 if measure M (default rmse) of\n"
-	"                         an epoch or of the total is above X, or undefined;\n"
-	"                         repeatable; any -c column, printed or not\n"
+	"                         an epoch, a group's epoch or total (-g) or the\n"
+	"                         total is above X, or undefined; repeatable; any\n"
+	"                         -c column, printed or not\n"
 	"      --fail-below [M=]X the same if it is below X (--fail-below r2=0.8)\n"
 	"      --progress         show progress on standard error even when it is\n"
 	"                         not a terminal (by default, only on one)\n"
@@ -459,7 +460,7 @@ static void
 check_value(const struct options *o)
 {
 	enum measure m = o->measures[0];
-	char count[24];
+	char count[24], msg[256];
 
 	if (!o->value)
 		return;
@@ -473,12 +474,29 @@ check_value(const struct options *o)
 			    "--value prints one number, and per_output has "
 			    "one per pair: give -c uniform_rmse, or use "
 			    "-f csv");
-	if (measures_running(m))
-		usage_error(
-			"--value prints a value of all the rows, and %s is a "
-			"running value: read the total line of -f csv -r "
-			"never instead",
-			measures_name(m));
+	/* With -r never, a running_ column's value at the end is that of
+	 * all the rows: its own measure gives it as one number. */
+	if (m == M_RUNNING_RMSE || m == M_RUNNING_MSE || m == M_RUNNING_MAE) {
+		enum measure own = m == M_RUNNING_RMSE	? M_RMSE
+				   : m == M_RUNNING_MSE ? M_MSE
+							: M_MAE;
+
+		snprintf(msg, sizeof msg,
+			 "--value prints a value of all the rows, and %s is a "
+			 "running value: give -c %s, which is %s at the end "
+			 "of a run with -r never",
+			 measures_name(m), measures_name(own),
+			 measures_name(m));
+		usage_error("%s", msg);
+	}
+	if (measures_running(m)) {
+		snprintf(msg, sizeof msg,
+			 "--value prints a value of all the rows, and %s is a "
+			 "running value: read the total line of -f csv%s "
+			 "instead",
+			 measures_name(m), o->reset_never ? "" : " -r never");
+		usage_error("%s", msg);
+	}
 	if (o->format_given)
 		usage_error("%s", "-f cannot be given with --value: it prints "
 				  "one bare number");
