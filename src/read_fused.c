@@ -856,14 +856,17 @@ scratch(const struct read_rows_plan *plan, struct read_rows_block *blk)
 /* The loop, built twice (below) for two sets of instructions, and each
  * again for -g (GROUPED, a constant there), twice: for a key of one
  * field (ONE_KEY, a constant too), the usual one, whose rows the loop
- * keeps itself, and for any other. */
+ * keeps itself, and for any other.  The AVX2 build of one key once more
+ * without a weight column (UNWEIGHTED, a constant): with the weight's
+ * tests and stores gone, the compiler keeps more of the loop in
+ * registers (30 instructions a row fewer, most of them the stack's). */
 static ALWAYS_INLINE void
 convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
-	bool grouped, bool one_key)
+	bool grouped, bool one_key, bool unweighted)
 {
 	const char *text = blk->text;
 	size_t len = blk->len, nf = plan->nfields, pairs = plan->pairs;
-	size_t wcol = plan->wcol;
+	size_t wcol = unweighted ? READ_ROWS_NONE : plan->wcol;
 	unsigned char delim = plan->delim;
 	struct seps s = {blk->mask, read_scan_words(len), len, 0, 0};
 	struct sink k = {.blk = blk,
@@ -1053,14 +1056,14 @@ static __attribute__((noinline)) void
 convert_portable_grouped(const struct read_rows_plan *plan,
 			 struct read_rows_block *blk)
 {
-	convert(plan, blk, true, false);
+	convert(plan, blk, true, false, false);
 }
 
 static __attribute__((noinline)) void
 convert_portable_one_key(const struct read_rows_plan *plan,
 			 struct read_rows_block *blk)
 {
-	convert(plan, blk, true, true);
+	convert(plan, blk, true, true, false);
 }
 
 void
@@ -1072,7 +1075,7 @@ read_fused_convert_portable(const struct read_rows_plan *plan,
 	else if (plan->ngcol > 0)
 		convert_grouped(plan, blk, convert_portable_grouped);
 	else
-		convert(plan, blk, false, false);
+		convert(plan, blk, false, false, false);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -1082,14 +1085,21 @@ static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
 convert_avx2_grouped(const struct read_rows_plan *plan,
 		     struct read_rows_block *blk)
 {
-	convert(plan, blk, true, false);
+	convert(plan, blk, true, false, false);
 }
 
 static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
 convert_avx2_one_key(const struct read_rows_plan *plan,
 		     struct read_rows_block *blk)
 {
-	convert(plan, blk, true, true);
+	convert(plan, blk, true, true, false);
+}
+
+static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
+convert_avx2_one_key_unweighted(const struct read_rows_plan *plan,
+				struct read_rows_block *blk)
+{
+	convert(plan, blk, true, true, true);
 }
 
 __attribute__((target("avx2,fma,bmi,bmi2,popcnt"))) void
@@ -1097,11 +1107,14 @@ read_fused_convert_avx2(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
 	if (plan->ngcol == 1)
-		convert_grouped(plan, blk, convert_avx2_one_key);
+		convert_grouped(plan, blk,
+				plan->wcol == READ_ROWS_NONE
+					? convert_avx2_one_key_unweighted
+					: convert_avx2_one_key);
 	else if (plan->ngcol > 0)
 		convert_grouped(plan, blk, convert_avx2_grouped);
 	else
-		convert(plan, blk, false, false);
+		convert(plan, blk, false, false, false);
 }
 #else
 void
