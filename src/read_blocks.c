@@ -44,11 +44,12 @@ counted(struct read_blocks *b, size_t i)
 	settle(b);
 }
 
-/* Converts slot I, the lock held on entry and on return.  A fused block
- * is scanned first, and then waits to know where its batches begin: the
- * blocks before it were taken first, and their scans are quick. */
+/* Converts slot I with the worker's scratch GS, the lock held on entry
+ * and on return.  A fused block is scanned first, and then waits to know
+ * where its batches begin: the blocks before it were taken first, and
+ * their scans are quick. */
 static void
-convert(struct read_blocks *b, size_t i)
+convert(struct read_blocks *b, size_t i, struct read_rows_gscratch *gs)
 {
 	struct read_rows_block *blk = &b->slot[i];
 
@@ -64,7 +65,9 @@ convert(struct read_blocks *b, size_t i)
 			return;
 	}
 	pthread_mutex_unlock(&b->lock);
+	blk->glent = gs;
 	read_rows_block_convert(b->plan, blk);
+	blk->glent = NULL;
 	pthread_mutex_lock(&b->lock);
 	if (!blk->fused)
 		counted(b, i);
@@ -74,8 +77,10 @@ static void *
 worker(void *arg)
 {
 	struct read_blocks *b = arg;
+	struct read_rows_gscratch *gs;
 
 	pthread_mutex_lock(&b->lock);
+	gs = &b->gscratch[b->started++];
 	for (;;) {
 		size_t i;
 
@@ -85,7 +90,7 @@ worker(void *arg)
 			break;
 		i = b->taken++ % b->nslots;
 		b->state[i] = CONVERTING;
-		convert(b, i);
+		convert(b, i, gs);
 		if (b->quit)
 			break;
 		b->state[i] = CONVERTED;
@@ -107,13 +112,17 @@ read_blocks_init(struct read_blocks *b, size_t nworkers)
 	b->state = calloc(b->nslots, sizeof *b->state);
 	b->counted = calloc(b->nslots, sizeof *b->counted);
 	b->thread = calloc(nworkers ? nworkers : 1, sizeof *b->thread);
+	/* Without workers, the thread that submits converts, with the
+	 * first. */
+	b->gscratch = calloc(nworkers ? nworkers : 1, sizeof *b->gscratch);
 	if (b->slot == NULL || b->state == NULL || b->counted == NULL ||
-	    b->thread == NULL) {
+	    b->thread == NULL || b->gscratch == NULL) {
 		diag("out of memory");
 		free(b->slot);
 		free(b->state);
 		free(b->counted);
 		free(b->thread);
+		free(b->gscratch);
 		b->slot = NULL; /* nothing for read_blocks_free to do */
 		return -1;
 	}
@@ -145,6 +154,9 @@ read_blocks_free(struct read_blocks *b)
 		pthread_join(b->thread[i], NULL);
 	for (size_t i = 0; i < b->nslots; i++)
 		read_rows_block_free(&b->slot[i]);
+	for (size_t i = 0; i < (b->nworkers ? b->nworkers : 1); i++)
+		read_rows_gscratch_free(&b->gscratch[i]);
+	free(b->gscratch);
 	free(b->slot);
 	free(b->state);
 	free(b->counted);
@@ -186,7 +198,7 @@ read_blocks_submit(struct read_blocks *b)
 		b->submitted++;
 		b->taken++;
 		settle(b);
-		convert(b, i);
+		convert(b, i, &b->gscratch[0]);
 		b->state[i] = CONVERTED;
 		pthread_mutex_unlock(&b->lock);
 		return;

@@ -19,6 +19,11 @@ struct read_blocks {
 	bool *counted; /* each slot's records are known (read_rows_block) */
 	uint64_t submitted, taken, collected; /* counts of blocks */
 	pthread_t *thread;
+	/* Each worker thread's scratch for -g, lent to the blocks it
+	 * converts (struct read_rows_gscratch); STARTED workers have taken
+	 * theirs. */
+	struct read_rows_gscratch *gscratch;
+	size_t started;
 	pthread_mutex_t lock;
 	pthread_cond_t work, done, aligned;
 	bool quit;

@@ -473,20 +473,43 @@ fields_group(struct read_rows_block *blk, const char *const *f,
 	return g;
 }
 
+/* Room in BLK's scratch for CAP rows as read (their weights too when
+ * WEIGHTED), and BLK's views of it; false when out of memory. */
+static __attribute__((noinline)) bool
+gscratch_room(struct read_rows_block *blk, size_t cap, bool weighted)
+{
+	struct read_rows_gscratch *gs =
+		blk->glent != NULL ? blk->glent : &blk->gown;
+
+	if (gs->cap < cap) {
+		if (!resize((void **)&gs->gof, cap, sizeof *gs->gof) ||
+		    !resize((void **)&gs->gwd, cap, sizeof *gs->gwd) ||
+		    !resize((void **)&gs->gsq, cap, sizeof *gs->gsq))
+			return false;
+		gs->cap = cap;
+	}
+	if (weighted && gs->wcap < cap) {
+		if (!resize((void **)&gs->gw, cap, sizeof *gs->gw))
+			return false;
+		gs->wcap = cap;
+	}
+	blk->gof = gs->gof;
+	blk->gwd = gs->gwd;
+	blk->gsq = gs->gsq;
+	blk->gw = gs->gw;
+	return true;
+}
+
 /* Room for the rows for the groups after ROWS rows, as K has them. */
 static __attribute__((noinline)) bool
 group_rows_room(struct read_rows_block *blk, size_t rows, const struct sink *k)
 {
 	size_t cap = rows ? 2 * rows : 1024;
 
-	if (cap > UINT32_MAX - 1 ||
-	    !resize((void **)&blk->gof, cap, sizeof *blk->gof) ||
-	    !resize((void **)&blk->gwd, cap, sizeof *blk->gwd) ||
-	    !resize((void **)&blk->gsq, cap, sizeof *blk->gsq) ||
+	if (cap > UINT32_MAX - 1 || !gscratch_room(blk, cap, k->weighted) ||
 	    !resize((void **)&blk->grows, cap, sizeof *blk->grows) ||
 	    (k->weighted &&
-	     (!resize((void **)&blk->gw, cap, sizeof *blk->gw) ||
-	      !resize((void **)&blk->gweight, cap, sizeof *blk->gweight))) ||
+	     !resize((void **)&blk->gweight, cap, sizeof *blk->gweight)) ||
 	    !read_rows_block_group_room(blk, cap, k->ngcol))
 		return false;
 	blk->grows_cap = cap;
@@ -833,14 +856,17 @@ scratch(const struct read_rows_plan *plan, struct read_rows_block *blk)
 /* The loop, built twice (below) for two sets of instructions, and each
  * again for -g (GROUPED, a constant there), twice: for a key of one
  * field (ONE_KEY, a constant too), the usual one, whose rows the loop
- * keeps itself, and for any other. */
+ * keeps itself, and for any other.  The AVX2 build of one key once more
+ * without a weight column (UNWEIGHTED, a constant): with the weight's
+ * tests and stores gone, the compiler keeps more of the loop in
+ * registers (30 instructions a row fewer, most of them the stack's). */
 static ALWAYS_INLINE void
 convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
-	bool grouped, bool one_key)
+	bool grouped, bool one_key, bool unweighted)
 {
 	const char *text = blk->text;
 	size_t len = blk->len, nf = plan->nfields, pairs = plan->pairs;
-	size_t wcol = plan->wcol;
+	size_t wcol = unweighted ? READ_ROWS_NONE : plan->wcol;
 	unsigned char delim = plan->delim;
 	struct seps s = {blk->mask, read_scan_words(len), len, 0, 0};
 	struct sink k = {.blk = blk,
@@ -999,20 +1025,45 @@ convert(const struct read_rows_plan *plan, struct read_rows_block *blk,
 	read_csv_free(&c);
 }
 
+/* With -g, BUILD converts BLK with the scratch that it is lent (or its
+ * own): made room in again, with the rows' room, when it has less room
+ * than the block has had.  Here rather than in the loop's function, whose
+ * registers it would disturb. */
+static __attribute__((noinline)) void
+convert_grouped(const struct read_rows_plan *plan, struct read_rows_block *blk,
+		void (*build)(const struct read_rows_plan *,
+			      struct read_rows_block *))
+{
+	const struct read_rows_gscratch *gs =
+		blk->glent != NULL ? blk->glent : &blk->gown;
+
+	if (gs->cap < blk->grows_cap ||
+	    (plan->wcol != READ_ROWS_NONE && gs->wcap < blk->grows_cap))
+		blk->grows_cap = 0;
+	blk->gof = gs->gof;
+	blk->gwd = gs->gwd;
+	blk->gsq = gs->gsq;
+	blk->gw = gs->gw;
+	build(plan, blk);
+	blk->gsq = blk->gw = NULL;
+	blk->gof = NULL;
+	blk->gwd = NULL;
+}
+
 /* Each build of the loop a function of its own: one with both would be
  * too large for the compiler to inline what the loop calls. */
 static __attribute__((noinline)) void
 convert_portable_grouped(const struct read_rows_plan *plan,
 			 struct read_rows_block *blk)
 {
-	convert(plan, blk, true, false);
+	convert(plan, blk, true, false, false);
 }
 
 static __attribute__((noinline)) void
 convert_portable_one_key(const struct read_rows_plan *plan,
 			 struct read_rows_block *blk)
 {
-	convert(plan, blk, true, true);
+	convert(plan, blk, true, true, false);
 }
 
 void
@@ -1020,11 +1071,11 @@ read_fused_convert_portable(const struct read_rows_plan *plan,
 			    struct read_rows_block *blk)
 {
 	if (plan->ngcol == 1)
-		convert_portable_one_key(plan, blk);
+		convert_grouped(plan, blk, convert_portable_one_key);
 	else if (plan->ngcol > 0)
-		convert_portable_grouped(plan, blk);
+		convert_grouped(plan, blk, convert_portable_grouped);
 	else
-		convert(plan, blk, false, false);
+		convert(plan, blk, false, false, false);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -1034,14 +1085,21 @@ static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
 convert_avx2_grouped(const struct read_rows_plan *plan,
 		     struct read_rows_block *blk)
 {
-	convert(plan, blk, true, false);
+	convert(plan, blk, true, false, false);
 }
 
 static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
 convert_avx2_one_key(const struct read_rows_plan *plan,
 		     struct read_rows_block *blk)
 {
-	convert(plan, blk, true, true);
+	convert(plan, blk, true, true, false);
+}
+
+static __attribute__((noinline, target("avx2,fma,bmi,bmi2,popcnt"))) void
+convert_avx2_one_key_unweighted(const struct read_rows_plan *plan,
+				struct read_rows_block *blk)
+{
+	convert(plan, blk, true, true, true);
 }
 
 __attribute__((target("avx2,fma,bmi,bmi2,popcnt"))) void
@@ -1049,11 +1107,14 @@ read_fused_convert_avx2(const struct read_rows_plan *plan,
 			struct read_rows_block *blk)
 {
 	if (plan->ngcol == 1)
-		convert_avx2_one_key(plan, blk);
+		convert_grouped(plan, blk,
+				plan->wcol == READ_ROWS_NONE
+					? convert_avx2_one_key_unweighted
+					: convert_avx2_one_key);
 	else if (plan->ngcol > 0)
-		convert_avx2_grouped(plan, blk);
+		convert_grouped(plan, blk, convert_avx2_grouped);
 	else
-		convert(plan, blk, false, false);
+		convert(plan, blk, false, false, false);
 }
 #else
 void

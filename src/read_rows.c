@@ -732,6 +732,16 @@ read_rows_block_convert(const struct read_rows_plan *plan,
 }
 
 void
+read_rows_gscratch_free(struct read_rows_gscratch *gs)
+{
+	free(gs->gwd);
+	free(gs->gsq);
+	free(gs->gw);
+	free(gs->gof);
+	*gs = (struct read_rows_gscratch){.cap = 0};
+}
+
+void
 read_rows_block_free(struct read_rows_block *blk)
 {
 	free(blk->text);
@@ -742,14 +752,11 @@ read_rows_block_free(struct read_rows_block *blk)
 	free(blk->gkey);
 	free(blk->gkey_len);
 	free(blk->grows);
-	free(blk->gsq);
 	free(blk->gweight);
-	free(blk->gw);
 	free(blk->grare);
 	free(blk->gsexp);
 	free(blk->gwexp);
-	free(blk->gof);
-	free(blk->gwd);
+	read_rows_gscratch_free(&blk->gown);
 	free(blk->gtab);
 	free(blk->wtab);
 	free(blk->gtag);

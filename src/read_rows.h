@@ -97,6 +97,23 @@ struct read_rows_wslot {
 	uint32_t stamp, group;
 };
 
+/* With -g, a block's rows as read, before they are put in order of group
+ * (read_fused.c): each row's key as a word or a mark (GWD), its squared
+ * errors (GSQ) and weight (GW), then its group (GOF); room for CAP rows,
+ * GW for WCAP.  Done with once the block is converted, so a worker thread
+ * lends its own to each block it converts (read_blocks.c): written and
+ * read again by the same processor block after block, they stay in its
+ * cache, where a block's own were out of it by the time the ring came
+ * round to the block again. */
+struct read_rows_gscratch {
+	uint64_t *gwd;
+	struct dd *gsq, *gw;
+	uint32_t *gof;
+	size_t cap, wcap;
+};
+
+void read_rows_gscratch_free(struct read_rows_gscratch *gs);
+
 /* A block of text of whole records without quotes, and the rows it
  * holds: the one place where text becomes rows, many at a time, on a
  * worker thread (read_rows_block_convert).  In a fused block, whole
@@ -156,12 +173,17 @@ struct read_rows_block {
 	 * each group's rows go.  With one group field, GHASH and GWORD are
 	 * each group's key_hash and first 8 bytes, the rest zero, for the
 	 * groups (groups_runs). */
-	struct dd *grows, *gweight, *gsq, *gw;
+	struct dd *grows, *gweight;
+	/* GSQ, GW, GOF and GWD are those of the scratch the conversion uses
+	 * (struct read_rows_gscratch): GLENT, lent by a worker thread for
+	 * the one conversion, or else the block's own, GOWN. */
+	struct dd *gsq, *gw;
+	uint32_t *gof;
+	uint64_t *gwd;
+	struct read_rows_gscratch gown, *glent;
 	struct read_rows_rare *grare;
 	size_t nrare, rare_cap, gexp_cap;
 	int32_t *gsexp, *gwexp;
-	uint32_t *gof;
-	uint64_t *gwd; /* each row's key's word, or another key's mark */
 	uint64_t *gtab, *gtag, *ghash, *gword;
 	size_t ngrows, grows_cap, ngroups, groups_cap, gtab_n;
 	bool gtab_used;
