@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "width.h"
+
 /* Set once by main.  Static here rather than passed along, since every
  * module reports errors and none should have to know of the display. */
 static void (*hook)(void *);
@@ -84,6 +86,58 @@ diag_utf8_len(const char *text, size_t len)
 		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
 	return n;
+}
+
+/* Whether C is in one of the N ranges R, which are in order. */
+static bool
+in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c < r[mid][0])
+			hi = mid;
+		else if (c > r[mid][1])
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static size_t
+code_width(uint32_t c)
+{
+	if (in_ranges(c, width_none, sizeof width_none / sizeof width_none[0]))
+		return 0;
+	if (in_ranges(c, width_two, sizeof width_two / sizeof width_two[0]))
+		return 2;
+	return 1;
+}
+
+size_t
+diag_text_width(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t w = 0, n;
+
+	for (size_t i = 0; i < len; i += n) {
+		uint32_t c;
+
+		n = diag_utf8_len(text + i, len - i);
+		if (n <= 1) {
+			w++;
+			n = 1;
+			continue;
+		}
+		c = s[i] & (0x7f >> n);
+		for (size_t k = 1; k < n; k++)
+			c = c << 6 | (s[i + k] & 0x3f);
+		w += code_width(c);
+	}
+	return w;
 }
 
 char *

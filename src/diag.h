@@ -33,6 +33,13 @@ char *diag_shell(char *buf, size_t size, const char *text, size_t len);
  * 1 to 4, or 0 when it does not start with one. */
 size_t diag_utf8_len(const char *text, size_t len);
 
+/* The columns a terminal gives the LEN bytes of TEXT: a UTF-8 character
+ * one, an East Asian wide or fullwidth one two, a combining mark or a
+ * format character (a zero-width joiner) none (src/width.h); a byte that
+ * is not part of a UTF-8 character one.  For tables whose columns line
+ * up. */
+size_t diag_text_width(const char *text, size_t len);
+
 /* Room diag_quote needs for its longest result. */
 #define DIAG_QUOTE_SIZE 96
 

@@ -45,4 +45,14 @@ if python3 src/pow5-table.py | cmp -s - src/pow5.h; then
 else
     fail "src/pow5.h: not what src/pow5-table.py writes (run it: python3 src/pow5-table.py >src/pow5.h)"
 fi
+# src/width.h comes from the Unicode of the Python that wrote it: another
+# Python's may differ, and then there is nothing to compare.
+if python3 src/width-table.py >"$tmp/width.h" &&
+    [ "$(sed -n 1p "$tmp/width.h")" != "$(sed -n 1p src/width.h)" ]; then
+    skip "src/width.h: not compared, this Python's Unicode is not $(sed -n '1s/.*Unicode \([0-9.]*\).*/\1/p' src/width.h)"
+elif cmp -s "$tmp/width.h" src/width.h; then
+    pass "src/width.h: as src/width-table.py writes it"
+else
+    fail "src/width.h: not what src/width-table.py writes (run it: python3 src/width-table.py >src/width.h)"
+fi
 harness_end
