@@ -642,8 +642,11 @@ groups_key_width(const struct groups *g)
 {
 	size_t w = 0;
 
-	for (size_t i = 0; i < g->n; i++)
-		if (g->g[i]->key_len > w)
-			w = g->g[i]->key_len;
+	for (size_t i = 0; i < g->n; i++) {
+		size_t k = diag_text_width(g->g[i]->key, g->g[i]->key_len);
+
+		if (k > w)
+			w = k;
+	}
 	return w;
 }

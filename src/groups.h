@@ -128,7 +128,8 @@ void groups_keep_all(void *ctx, const struct batcher_line *line);
  * on.  Returns 0, or -1 after an error reported (out of memory). */
 int groups_finish(struct groups *g);
 
-/* The widest key, in bytes, for the table's group column. */
+/* The widest key, in the columns of a terminal (diag_text_width), for the
+ * table's group column. */
 size_t groups_key_width(const struct groups *g);
 
 #endif

@@ -226,6 +226,17 @@ put_padded(struct report *r, const char *s, size_t n, size_t width)
 	put(r, s, n);
 }
 
+/* Text S of N bytes right-aligned in WIDTH columns of a terminal: the
+ * columns its characters take (diag_text_width), not its bytes. */
+static void
+put_text(struct report *r, const char *s, size_t n, size_t width)
+{
+	size_t w = diag_text_width(s, n);
+
+	put_padded(r, "", 0, width > w ? width - w : 0);
+	put(r, s, n);
+}
+
 static size_t
 u64_text(char *buf, uint64_t v)
 {
@@ -376,9 +387,10 @@ enum { EPOCH_WIDTH = 5, BATCH_WIDTH = 6, ROWS_WIDTH = 9 };
 static size_t
 number_width(const struct report *r, const char *head)
 {
-	size_t w = (size_t)r->cfg->precision + 5;
+	size_t w = (size_t)r->cfg->precision + 5,
+	       hw = diag_text_width(head, strlen(head));
 
-	return strlen(head) > w ? strlen(head) : w;
+	return hw > w ? hw : w;
 }
 
 static size_t
@@ -424,7 +436,7 @@ table_header(struct report *r)
 		const char *head = column_name(r, m, j, true);
 
 		put(r, "  ", 2);
-		put_padded(r, head, strlen(head), number_width(r, head));
+		put_text(r, head, strlen(head), number_width(r, head));
 	}
 	if (r->cfg->color)
 		put_str(r, SGR_RESET);
@@ -470,7 +482,7 @@ put_group_cell(struct report *r, const struct batcher_line *l)
 					    l->group[i] == 0x7f
 				    ? ' '
 				    : l->group[i]);
-	put_padded(r, "", 0, r->group_width - n + 2);
+	put_padded(r, "", 0, r->group_width - diag_text_width(l->group, n) + 2);
 }
 
 static void
@@ -490,7 +502,7 @@ line_table(struct report *r, const struct batcher_line *l)
 	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "total", 5, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
-		put_padded(r, l->epoch_key, strlen(l->epoch_key), EPOCH_WIDTH);
+		put_text(r, l->epoch_key, strlen(l->epoch_key), EPOCH_WIDTH);
 	else
 		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put(r, "  ", 2);
@@ -529,19 +541,21 @@ line_table(struct report *r, const struct batcher_line *l)
 	}
 }
 
-/* An epoch label as the text of a GitHub table cell, right-aligned in
- * WIDTH: a pipe would end the cell and a line end the row; the marks of
- * emphasis, code, links and HTML are escaped so that the label shows as it
- * is. */
+/* Text from the input (a key, an epoch label, a pair's name) as the text
+ * of a GitHub table cell, in WIDTH columns, right-aligned or, with LEFT,
+ * left-aligned: a pipe would end the cell and a line end the row; the
+ * marks of emphasis, code, links and HTML are escaped so that the text
+ * shows as it is. */
 static void
-put_markdown_text(struct report *r, const char *s, size_t width)
+put_markdown_text(struct report *r, const char *s, size_t width, bool left)
 {
 	static const char marks[] = "\\|`*_[]<>~&";
-	size_t n = 0;
+	size_t n = diag_text_width(s, strlen(s));
 
 	for (const char *c = s; *c; c++)
-		n += strchr(marks, *c) != NULL ? 2 : 1;
-	put_padded(r, "", 0, width > n ? width - n : 0);
+		n += strchr(marks, *c) != NULL;
+	if (!left)
+		put_padded(r, "", 0, width > n ? width - n : 0);
 	for (; *s; s++) {
 		if (strchr(marks, *s) != NULL) {
 			put_char(r, '\\');
@@ -552,6 +566,8 @@ put_markdown_text(struct report *r, const char *s, size_t width)
 			put_char(r, *s);
 		}
 	}
+	if (left)
+		put_padded(r, "", 0, width > n ? width - n : 0);
 }
 
 /* A GitHub-flavoured Markdown table with the columns of the CSV format and
@@ -570,7 +586,8 @@ markdown_header(struct report *r)
 		/* Only the pairs' names come from the input. */
 		put_char(r, ' ');
 		if (m == M_PER_OUTPUT)
-			put_markdown_text(r, name, number_width(r, name));
+			put_markdown_text(r, name, number_width(r, name),
+					  false);
 		else
 			put_padded(r, name, strlen(name),
 				   number_width(r, name));
@@ -602,13 +619,13 @@ line_markdown(struct report *r, const struct batcher_line *l)
 	put_str(r, kind_name[l->kind]);
 	put_str(r, " | ");
 	if (r->cfg->grouped) {
-		put_markdown_text(r, l->group != NULL ? l->group : "", 5);
+		put_markdown_text(r, l->group != NULL ? l->group : "", 5, true);
 		put_str(r, " | ");
 	}
 	if (l->kind == BATCHER_TOTAL)
 		put_padded(r, "", 0, EPOCH_WIDTH);
 	else if (l->epoch_key != NULL)
-		put_markdown_text(r, l->epoch_key, EPOCH_WIDTH);
+		put_markdown_text(r, l->epoch_key, EPOCH_WIDTH, false);
 	else
 		put_padded(r, num, u64_text(num, l->epoch), EPOCH_WIDTH);
 	put_str(r, " | ");

@@ -16,12 +16,14 @@ blanks; the table
 leaves out the total line of a run of one epoch, Markdown keeps it.  With -g (a group column
 after kind), the table starts with the group, left-aligned as wide as the longest key (at least
 5), each group's lines apart from the next group's by a blank line and each group's total left
-out when it has one epoch; Markdown has a group column after kind.  It is the yardstick for the
+out when it has one epoch; Markdown has a group column after kind, left-aligned.  Widths are a
+terminal's columns (width(), below), not characters.  It is the yardstick for the
 golden cases and tests/check-reference.sh, written apart from src/report.c.
 """
 import argparse
 import csv
 import sys
+import unicodedata
 
 # The table's heading of each -c name, as rmsetab(1) gives them; rmse[NAME]
 # columns are headed by their name.
@@ -41,6 +43,27 @@ def heads(names, fmt):
     return [TABLE_HEADS.get(n, n) for n in names]
 
 
+def width(text):
+    """The columns a terminal gives TEXT, as rmsetab(1) counts them: none for
+    a combining mark or a format character (but the soft hyphen), two for an
+    East Asian wide or fullwidth character, one for any other."""
+    w = 0
+    for c in text:
+        cat = unicodedata.category(c)
+        if cat in ("Mn", "Me") or (cat == "Cf" and c != "\u00ad"):
+            continue
+        w += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+    return w
+
+
+def rjust(text, n):
+    return " " * max(0, n - width(text)) + text
+
+
+def ljust(text, n):
+    return text + " " * max(0, n - width(text))
+
+
 def number(text, prec):
     if text in ("nan", ""):
         return text  # "" is no value: blank
@@ -50,13 +73,13 @@ def number(text, prec):
 
 def table(names, lines, prec, grouped):
     hs = heads(names, "table")
-    widths = [max(prec + 5, len(h)) for h in hs]
-    gw = max([5] + [len(line[1]) for line in lines]) if grouped else 0
+    widths = [max(prec + 5, width(h)) for h in hs]
+    gw = max([5] + [width(line[1]) for line in lines]) if grouped else 0
     rule = "-" * ((gw + 2 if grouped else 0) + 5 + 2 + 6 + 2 + 9
                   + sum(2 + w for w in widths))
-    out = [("%-*s  " % (gw, "group") if grouped else "")
+    out = [(ljust("group", gw) + "  " if grouped else "")
            + "%5s  %6s  %9s" % ("epoch", "batch", "rows")
-           + "".join("  %*s" % (w, h) for w, h in zip(widths, hs))]
+           + "".join("  " + rjust(h, w) for w, h in zip(widths, hs))]
     last = group = None
     # The table leaves out the total of one epoch, which is that epoch: per group.
     key = (lambda line: line[1]) if grouped else (lambda line: None)
@@ -77,9 +100,9 @@ def table(names, lines, prec, grouped):
         elif kind != "epoch" and last == "epoch":
             out.append("")
         last, group = kind, g
-        out.append(("%-*s  " % (gw, g) if grouped else "")
-                   + "%5s  %6s  %9s" % ("total" if kind == "total" else epoch,
-                                        batch if kind == "batch" else "all", rows)
+        out.append((ljust(g, gw) + "  " if grouped else "")
+                   + rjust("total" if kind == "total" else epoch, 5)
+                   + "  %6s  %9s" % (batch if kind == "batch" else "all", rows)
                    + "".join("  %*s" % (w, number(v, prec))
                              for w, v in zip(widths, nums)).rstrip(" "))
     return out
@@ -99,16 +122,21 @@ def markdown_escape(text):
 
 def markdown(names, lines, prec, grouped):
     hs = heads(names, "markdown")
-    widths = [max(prec + 5, len(n)) for n in names]
+    widths = [max(prec + 5, width(n)) for n in names]
     out = ["| kind  | " + ("group | " if grouped else "") + "epoch |  batch |      rows |"
-           + "".join(" %*s |" % (w, h) for w, h in zip(widths, hs)),
+           + "".join(" %s |" % rjust(h, w) for w, h in zip(widths, hs)),
            "|-------|" + ("-------|" if grouped else "") + "------:|-------:|----------:|"
            + "".join("-" * (w + 1) + ":|" for w in widths)]
     for line in lines:
         kind, *labels, batch, rows = line[:len(line) - len(names)]
         nums = line[len(line) - len(names):]
+        # The group left-aligned, as the text it is; the epoch right-aligned,
+        # as its numbers are.
+        cells = [markdown_escape(x) for x in labels]
+        if grouped:
+            cells[0] = ljust(cells[0], 5)
         out.append("| %-5s | " % kind
-                   + "".join("%5s | " % markdown_escape(x) for x in labels)
+                   + "".join(rjust(x, 5) + " | " for x in cells)
                    + "%6s | %9s |" % (batch, rows)
                    + "".join(" %*s |" % (w, number(v, prec))
                              for w, v in zip(widths, nums)))
