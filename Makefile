@@ -45,7 +45,7 @@ OBJS = $(addprefix $(B)src/, batcher.o dd.o diag.o explain.o measures.o \
 UNIT_TESTS = $(addprefix $(B)tests/unit/, test_number test_number_swar \
 	test_metric test_numfmt test_select test_state test_state_segment \
 	test_counts test_dd test_eintr test_scan test_fused test_groups test_threshold \
-	test_value)
+	test_value test_width)
 
 .PHONY: all check demo seed-plot install uninstall clean lint bench \
 	bench-number \

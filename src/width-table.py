@@ -2,11 +2,21 @@
 """Writes src/width.h: the code points a terminal gives no column (general
 categories Mn, Me and Cf, but for U+00AD, the soft hyphen, which shows) and
 those it gives two (East Asian Width W or F, UAX #11), as ranges, from
-Python's unicodedata; the rest take one.  diag_text_width (src/diag.c)
+Python's unicodedata; the rest take one.  An unassigned code point (Cn)
+takes UAX #11's default: W in the blocks and planes of ideographs
+(UNASSIGNED_WIDE), N elsewhere.  Python's unicodedata has no width of its
+own for it and says F (its first value), which would make all 800,000 of
+them two.  diag_text_width (src/diag.c)
 looks them up, so that the table format's columns line up under keys and
 labels that are not ASCII."""
 
 import unicodedata
+
+
+# EastAsianWidth.txt: "The unassigned code points in the following blocks
+# default to W", and all undesignated code points in planes 2 and 3.
+UNASSIGNED_WIDE = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                   (0x20000, 0x2FFFD), (0x30000, 0x3FFFD))
 
 
 def width(c):
@@ -14,6 +24,8 @@ def width(c):
     cat = unicodedata.category(ch)
     if cat in ("Mn", "Me") or (cat == "Cf" and c != 0xAD):
         return 0
+    if cat == "Cn":
+        return 2 if any(a <= c <= b for a, b in UNASSIGNED_WIDE) else 1
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 2
     return 1

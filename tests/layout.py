@@ -46,11 +46,19 @@ def heads(names, fmt):
 def width(text):
     """The columns a terminal gives TEXT, as rmsetab(1) counts them: none for
     a combining mark or a format character (but the soft hyphen), two for an
-    East Asian wide or fullwidth character, one for any other."""
+    East Asian wide or fullwidth character, one for any other.  An unassigned
+    code point is wide only in the blocks and planes of ideographs (UAX #11's
+    default; unicodedata says F for every one)."""
     w = 0
     for c in text:
         cat = unicodedata.category(c)
         if cat in ("Mn", "Me") or (cat == "Cf" and c != "\u00ad"):
+            continue
+        if cat == "Cn":
+            o = ord(c)
+            w += 2 if (0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF
+                       or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFD
+                       or 0x30000 <= o <= 0x3FFFD) else 1
             continue
         w += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
     return w
