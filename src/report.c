@@ -226,15 +226,49 @@ put_padded(struct report *r, const char *s, size_t n, size_t width)
 	put(r, s, n);
 }
 
-/* Text S of N bytes right-aligned in WIDTH columns of a terminal: the
- * columns its characters take (diag_text_width), not its bytes. */
+/* The length of the control character that S (N bytes) starts with, a
+ * C0 one, DEL or a C1 one in UTF-8 (U+0080 to U+009F), or 0: text from
+ * the input shows each as a space, so that a line stays one line and
+ * nothing in a key or a label reaches a terminal as a command. */
+static size_t
+control_len(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if (c < 0x20 || c == 0x7f)
+		return 1;
+	if (c == 0xc2 && n > 1 && (unsigned char)s[1] >= 0x80 &&
+	    (unsigned char)s[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+/* Text S of N bytes from the input, its control characters as spaces
+ * (control_len). */
+static void
+put_shown(struct report *r, const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k) {
+		if ((k = control_len(s + i, n - i)) > 0) {
+			put_char(r, ' ');
+		} else {
+			put_char(r, s[i]);
+			k = 1;
+		}
+	}
+}
+
+/* Text S of N bytes from the input right-aligned in WIDTH columns of a
+ * terminal, as put_shown shows it: the columns its characters take
+ * (diag_text_width: a control character one, as its space), not its
+ * bytes. */
 static void
 put_text(struct report *r, const char *s, size_t n, size_t width)
 {
 	size_t w = diag_text_width(s, n);
 
 	put_padded(r, "", 0, width > w ? width - w : 0);
-	put(r, s, n);
+	put_shown(r, s, n);
 }
 
 static size_t
@@ -477,11 +511,7 @@ put_group_cell(struct report *r, const struct batcher_line *l)
 {
 	size_t n = l->group != NULL ? l->group_len : 0;
 
-	for (size_t i = 0; i < n; i++)
-		put_char(r, (unsigned char)l->group[i] < 0x20 ||
-					    l->group[i] == 0x7f
-				    ? ' '
-				    : l->group[i]);
+	put_shown(r, l->group, n);
 	put_padded(r, "", 0, r->group_width - diag_text_width(l->group, n) + 2);
 }
 
@@ -556,14 +586,16 @@ put_markdown_text(struct report *r, const char *s, size_t width, bool left)
 		n += strchr(marks, *c) != NULL;
 	if (!left)
 		put_padded(r, "", 0, width > n ? width - n : 0);
-	for (; *s; s++) {
+	for (size_t k; *s; s += k) {
+		k = 1;
 		if (strchr(marks, *s) != NULL) {
 			put_char(r, '\\');
 			put_char(r, *s);
-		} else if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+		} else if ((k = control_len(s, strlen(s))) > 0) {
 			put_char(r, ' ');
 		} else {
 			put_char(r, *s);
+			k = 1;
 		}
 	}
 	if (left)

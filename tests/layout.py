@@ -108,23 +108,24 @@ def table(names, lines, prec, grouped):
         elif kind != "epoch" and last == "epoch":
             out.append("")
         last, group = kind, g
-        out.append((ljust(g, gw) + "  " if grouped else "")
-                   + rjust("total" if kind == "total" else epoch, 5)
+        out.append((ljust(shown(g), gw) + "  " if grouped else "")
+                   + rjust("total" if kind == "total" else shown(epoch), 5)
                    + "  %6s  %9s" % (batch if kind == "batch" else "all", rows)
                    + "".join("  %*s" % (w, number(v, prec))
                              for w, v in zip(widths, nums)).rstrip(" "))
     return out
 
 
+def shown(text):
+    """TEXT as the table shows it: a control character (C0, DEL, C1) a space."""
+    return "".join(" " if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f else c
+                   for c in text)
+
+
 def markdown_escape(text):
     out = ""
-    for c in text:
-        if c in "\\|`*_[]<>~&":
-            out += "\\" + c
-        elif ord(c) < 0x20 or c == "\x7f":
-            out += " "
-        else:
-            out += c
+    for c in shown(text):
+        out += "\\" + c if c in "\\|`*_[]<>~&" else c
     return out
 
 
