@@ -190,11 +190,11 @@ read_blocks_submit(struct read_blocks *b)
 {
 	size_t i = b->submitted % b->nslots;
 
-	b->counted[i] = false;
 	if (b->nworkers == 0) {
 		/* The blocks before it are converted: it learns its first
 		 * row at once. */
 		pthread_mutex_lock(&b->lock);
+		b->counted[i] = false;
 		b->submitted++;
 		b->taken++;
 		settle(b);
@@ -204,6 +204,7 @@ read_blocks_submit(struct read_blocks *b)
 		return;
 	}
 	pthread_mutex_lock(&b->lock);
+	b->counted[i] = false;
 	b->state[i] = FILLED;
 	b->submitted++;
 	settle(b);
@@ -225,8 +226,12 @@ read_blocks_collect(struct read_blocks *b)
 	return &b->slot[i];
 }
 
+/* Under the lock: settle, on a worker, reads COLLECTED to know which
+ * slots are in flight, and the slot freed here is filled again next. */
 void
 read_blocks_release(struct read_blocks *b)
 {
+	pthread_mutex_lock(&b->lock);
 	b->state[b->collected++ % b->nslots] = FREE;
+	pthread_mutex_unlock(&b->lock);
 }

@@ -107,4 +107,21 @@ fi
 cat plain.csv | "$bin" -b 7 $cols -f csv >pipe.out
 "$bin" -b 7 $cols -f csv plain.csv >file.out
 check "pipe = file" file.out pipe.out
+# Races: helgrind on runs of many blocks, with and without -g (the reader
+# filling and handing on blocks while the workers convert and settle
+# where each begins).  Its exit status 99 or any report fails the check.
+if command -v valgrind >/dev/null; then
+	for opts in "-g group -b 7 -w w" "-b 7 -e 1 -w w"; do
+		case $opts in -g*) f=gplain.csv ;; *) f=plain.csv ;; esac
+		if valgrind -q --tool=helgrind --error-exitcode=99 \
+			"$bin" $opts -f csv "$f" >hg.out 2>hg.err &&
+			! grep -q '^==' hg.err; then
+			pass "helgrind $opts: no race"
+		else
+			fail "helgrind $opts: $(grep -m 3 -e 'data race' -e '^rmsetab' hg.err)"
+		fi
+	done
+else
+	skip "helgrind: valgrind is not installed (apt-get install valgrind)"
+fi
 harness_end
