@@ -580,21 +580,21 @@ static void
 put_markdown_text(struct report *r, const char *s, size_t width, bool left)
 {
 	static const char marks[] = "\\|`*_[]<>~&";
-	size_t n = diag_text_width(s, strlen(s));
+	size_t len = strlen(s), n = diag_text_width(s, len);
 
 	for (const char *c = s; *c; c++)
 		n += strchr(marks, *c) != NULL;
 	if (!left)
 		put_padded(r, "", 0, width > n ? width - n : 0);
-	for (size_t k; *s; s += k) {
+	for (size_t i = 0, k; i < len; i += k) {
 		k = 1;
-		if (strchr(marks, *s) != NULL) {
+		if (strchr(marks, s[i]) != NULL) {
 			put_char(r, '\\');
-			put_char(r, *s);
-		} else if ((k = control_len(s, strlen(s))) > 0) {
+			put_char(r, s[i]);
+		} else if ((k = control_len(s + i, len - i)) > 0) {
 			put_char(r, ' ');
 		} else {
-			put_char(r, *s);
+			put_char(r, s[i]);
 			k = 1;
 		}
 	}
