@@ -105,19 +105,23 @@ key_word(const char *p, size_t n, const char *end)
 }
 
 /* Doubles the open-addressing table *SLOT of *NSLOTS slots (64 at first,
- * a power of 2 always) for the N entries whose hashes HASH(CTX, I) gives:
- * entry I's index + 1 in the first free slot from its hash on (linear
- * probing), 0 in the free ones.  -1 when out of memory, the table as it
- * was. */
+ * a power of 2 always), and more while it would be over half full, for the
+ * N entries whose hashes HASH(CTX, I) gives: entry I's index + 1 in the
+ * first free slot from its hash on (linear probing), 0 in the free ones.
+ * With *NSLOTS 0 it is made anew at the size N entries need.  -1 when out
+ * of memory, the table as it was. */
 static inline int
 key_slots_grow(size_t **slot, size_t *nslots, size_t n,
 	       uint64_t (*hash)(const void *, size_t), const void *ctx)
 {
-	size_t size = *nslots ? 2 * *nslots : 64;
-	size_t *t = calloc(size, sizeof *t);
+	size_t size = *nslots ? 2 * *nslots : 64, *t;
 
-	if (t == NULL)
+	/* A full table would leave an entry no free slot to probe to. */
+	while (size < 2 * (n + 1))
+		size *= 2;
+	if ((t = calloc(size, sizeof *t)) == NULL)
 		return -1;
+
 	for (size_t i = 0; i < n; i++) {
 		size_t s = (size_t)hash(ctx, i) & (size - 1);
 

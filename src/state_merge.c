@@ -774,21 +774,19 @@ by_number(const void *a, const void *b)
 }
 
 /* Makes the table *SLOT of N entries again, for the entries' new places,
- * at once at the size they need: grown from its first 64 slots a
- * doubling at a time, it would first take all N entries into 64 slots,
- * where linear probing finds no free slot once N is above 64. */
+ * at the size they need (key_slots_grow from no slots). */
 static int
 remake_slots(size_t **slot, size_t *nslots, size_t n,
 	     uint64_t (*hash)(const void *, size_t), const void *ctx)
 {
-	size_t size = 64;
+	size_t was = *nslots;
 
-	while ((n + 1) * 2 > size)
-		size *= 2;
-	free(*slot);
-	*slot = NULL;
-	*nslots = size / 2; /* key_slots_grow doubles it */
-	return key_slots_grow(slot, nslots, n, hash, ctx);
+	*nslots = 0;
+	if (key_slots_grow(slot, nslots, n, hash, ctx) != 0) {
+		*nslots = was;
+		return -1;
+	}
+	return 0;
 }
 
 /* Numbered epochs (the files) in the order of their numbers, as one pass
