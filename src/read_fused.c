@@ -473,13 +473,27 @@ fields_group(struct read_rows_block *blk, const char *const *f,
 	return g;
 }
 
+/* The scratch BLK converts with (lent, or its own), BLK's views of it
+ * set. */
+static struct read_rows_gscratch *
+gscratch_view(struct read_rows_block *blk)
+{
+	struct read_rows_gscratch *gs =
+		blk->glent != NULL ? blk->glent : &blk->gown;
+
+	blk->gof = gs->gof;
+	blk->gwd = gs->gwd;
+	blk->gsq = gs->gsq;
+	blk->gw = gs->gw;
+	return gs;
+}
+
 /* Room in BLK's scratch for CAP rows as read (their weights too when
  * WEIGHTED), and BLK's views of it; false when out of memory. */
 static __attribute__((noinline)) bool
 gscratch_room(struct read_rows_block *blk, size_t cap, bool weighted)
 {
-	struct read_rows_gscratch *gs =
-		blk->glent != NULL ? blk->glent : &blk->gown;
+	struct read_rows_gscratch *gs = gscratch_view(blk);
 
 	if (gs->cap < cap) {
 		if (!resize((void **)&gs->gof, cap, sizeof *gs->gof) ||
@@ -493,10 +507,7 @@ gscratch_room(struct read_rows_block *blk, size_t cap, bool weighted)
 			return false;
 		gs->wcap = cap;
 	}
-	blk->gof = gs->gof;
-	blk->gwd = gs->gwd;
-	blk->gsq = gs->gsq;
-	blk->gw = gs->gw;
+	gscratch_view(blk);
 	return true;
 }
 
@@ -1034,16 +1045,11 @@ convert_grouped(const struct read_rows_plan *plan, struct read_rows_block *blk,
 		void (*build)(const struct read_rows_plan *,
 			      struct read_rows_block *))
 {
-	const struct read_rows_gscratch *gs =
-		blk->glent != NULL ? blk->glent : &blk->gown;
+	const struct read_rows_gscratch *gs = gscratch_view(blk);
 
 	if (gs->cap < blk->grows_cap ||
 	    (plan->wcol != READ_ROWS_NONE && gs->wcap < blk->grows_cap))
 		blk->grows_cap = 0;
-	blk->gof = gs->gof;
-	blk->gwd = gs->gwd;
-	blk->gsq = gs->gsq;
-	blk->gw = gs->gw;
 	build(plan, blk);
 	blk->gsq = blk->gw = NULL;
 	blk->gof = NULL;
